@@ -1,0 +1,1 @@
+"""The service kit: what every smartnumbers service does the same way, written once."""

@@ -1,0 +1,79 @@
+"""The NATS connection and JetStream streams, the same way in every service."""
+
+from __future__ import annotations
+
+import logging
+
+import nats
+from nats.aio.client import Client
+from nats.js import JetStreamContext
+from nats.js.api import RetentionPolicy, StorageType, StreamConfig
+from nats.js.errors import NotFoundError
+
+log = logging.getLogger(__name__)
+
+DUPLICATE_WINDOW_SECONDS = 15 * 60
+PARKED_STREAM = "PARKED"
+
+
+def stream_name(domain: str) -> str:
+    """The stream holding every subject of a domain: ``presence`` → ``PRESENCE``."""
+    return domain.upper()
+
+
+async def connect(url: str, name: str) -> Client:
+    """Connect, and keep reconnecting for ever when the server goes away."""
+
+    async def disconnected() -> None:
+        log.warning("nats disconnected", extra={"nats_url": url})
+
+    async def reconnected() -> None:
+        log.info("nats reconnected", extra={"nats_url": url})
+
+    async def error(e: Exception) -> None:
+        log.warning("nats error: %s", e)
+
+    return await nats.connect(
+        url,
+        name=name,
+        max_reconnect_attempts=-1,
+        reconnect_time_wait=0.5,
+        connect_timeout=2,
+        allow_reconnect=True,
+        disconnected_cb=disconnected,
+        reconnected_cb=reconnected,
+        error_cb=error,
+    )
+
+
+async def ensure_stream(js: JetStreamContext, domain: str, replicas: int = 1) -> str:
+    """Create (or keep) the stream of a domain; returns its name."""
+    name = stream_name(domain)
+    config = StreamConfig(
+        name=name,
+        subjects=[f"{domain}.>"],
+        storage=StorageType.FILE,
+        retention=RetentionPolicy.LIMITS,
+        duplicate_window=DUPLICATE_WINDOW_SECONDS,
+        num_replicas=replicas,
+    )
+    try:
+        await js.stream_info(name)
+    except NotFoundError:
+        await js.add_stream(config)
+    return name
+
+
+async def ensure_parked_stream(js: JetStreamContext, replicas: int = 1) -> str:
+    """The stream where consumers park messages they gave up on, for an operator to see."""
+    config = StreamConfig(
+        name=PARKED_STREAM,
+        subjects=["parked.>"],
+        storage=StorageType.FILE,
+        num_replicas=replicas,
+    )
+    try:
+        await js.stream_info(PARKED_STREAM)
+    except NotFoundError:
+        await js.add_stream(config)
+    return PARKED_STREAM

@@ -1,0 +1,166 @@
+"""Consume contracts from a JetStream stream with a durable consumer, acting once on each.
+
+A handler receives a contract and returns the aggregates it changed; the kit saves
+them together with a tracking record of the message's stream sequence, in one
+transaction. A message whose sequence is already tracked is acknowledged without
+being handled again, so a redelivery after a crash never acts twice.
+
+Messages are handled one at a time in stream order (``max_ack_pending=1``). A handler
+that fails is retried with backoff; after ``max_deliveries`` tries the message is
+*parked*: copied to the ``PARKED`` stream (subject ``parked.<consumer>.<subject>``,
+with the error in its headers) for an operator, and terminated so the consumer can
+move on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from eventsourcing.persistence import RecordConflictError, Tracking
+from nats.aio.msg import Msg
+from nats.errors import TimeoutError as NatsTimeoutError
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from prometheus_client import Counter
+from pydantic import ValidationError
+
+from smartnumbers_contracts import Contract, contract_for_subject
+from smartnumbers_kit.bus import PARKED_STREAM
+from smartnumbers_kit.logs import bind_event_id
+from smartnumbers_kit.store import ServiceApplication
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Any], Sequence[Any]]
+"""Takes a contract, returns the aggregates it changed (not yet saved)."""
+
+HANDLED = Counter("consumer_handled_total", "Messages handled", ["consumer"])
+FAILED = Counter("consumer_failures_total", "Handler failures (each try)", ["consumer"])
+PARKED = Counter("consumer_parked_total", "Messages parked after the last try", ["consumer"])
+
+
+class Consumer:
+    def __init__(
+        self,
+        app: ServiceApplication,
+        js: JetStreamContext,
+        *,
+        stream: str,
+        durable: str,
+        handlers: Mapping[type[Contract], Handler],
+        max_deliveries: int = 5,
+        backoff_seconds: Sequence[float] = (0.5, 2.0, 10.0, 30.0),
+    ) -> None:
+        self.app = app
+        self.js = js
+        self.stream = stream
+        self.durable = durable
+        self.handlers = {c.subject: h for c, h in handlers.items()}
+        self.max_deliveries = max_deliveries
+        self.backoff = list(backoff_seconds)
+        self.tracking_name = f"consumer:{durable}"
+        self._stopping = False
+        self._busy = asyncio.Lock()
+
+    async def run(self) -> None:
+        config = ConsumerConfig(
+            durable_name=self.durable,
+            filter_subjects=sorted(self.handlers),
+            ack_policy=AckPolicy.EXPLICIT,
+            deliver_policy=DeliverPolicy.ALL,
+            max_ack_pending=1,
+            ack_wait=60,
+        )
+        subscription = None
+        while not self._stopping:
+            try:
+                if subscription is None:
+                    subscription = await self.js.pull_subscribe(
+                        None, durable=self.durable, stream=self.stream, config=config  # type: ignore[arg-type]
+                    )
+                messages = await subscription.fetch(1, timeout=1.0)
+            except (NatsTimeoutError, TimeoutError):
+                continue
+            except Exception as e:  # NATS away: try again shortly
+                if not self._stopping:
+                    log.warning("consumer %s cannot fetch (%s); retrying", self.durable, e)
+                    await asyncio.sleep(0.5)
+                continue
+            for message in messages:
+                async with self._busy:
+                    await self._handle(message)
+        if subscription is not None:
+            try:
+                await subscription.unsubscribe()
+            except Exception:  # already gone with the connection
+                pass
+
+    async def stop(self) -> None:
+        """Stop after the message in hand (graceful shutdown)."""
+        self._stopping = True
+        async with self._busy:
+            pass
+
+    async def _handle(self, message: Msg) -> None:
+        sequence = message.metadata.sequence.stream
+        tracking = Tracking(self.tracking_name, sequence)
+        if await asyncio.to_thread(self.app.recorder.has_tracking_id, self.tracking_name, sequence):
+            await message.ack()
+            return
+        try:
+            contract = contract_for_subject(message.subject).from_bytes(message.data)
+        except (LookupError, ValidationError) as e:
+            await self._park(message, f"unreadable message: {e}")
+            return
+        bind_event_id(str(contract.event_id))
+        try:
+            await asyncio.to_thread(self._apply, contract, tracking)
+        except Exception as e:
+            FAILED.labels(self.durable).inc()
+            tries = message.metadata.num_delivered
+            if tries >= self.max_deliveries:
+                await self._park(message, f"{type(e).__name__}: {e}")
+                return
+            delay = self.backoff[min(tries - 1, len(self.backoff) - 1)]
+            log.warning(
+                "consumer %s: try %s of %s failed (%s); again in %ss",
+                self.durable, tries, self.max_deliveries, e, delay,
+            )
+            await message.nak(delay=delay)
+            return
+        HANDLED.labels(self.durable).inc()
+        await message.ack()
+
+    def _apply(self, contract: Contract, tracking: Tracking) -> None:
+        handler = self.handlers[contract.subject]
+        for _ in range(5):
+            aggregates = handler(contract)
+            try:
+                self.app.record_processed(tracking, *aggregates)
+                return
+            except RecordConflictError:
+                # Either another replica tracked this message meanwhile (then it was
+                # applied once: done), or an aggregate changed under us (try again).
+                if self.app.recorder.has_tracking_id(tracking.application_name, tracking.notification_id):
+                    return
+        raise RuntimeError("aggregates kept changing concurrently; giving up this try")
+
+    async def _park(self, message: Msg, reason: str) -> None:
+        PARKED.labels(self.durable).inc()
+        log.error("consumer %s parked stream seq %s: %s", self.durable, message.metadata.sequence.stream, reason)
+        await self.js.publish(
+            f"parked.{self.durable}.{message.subject}",
+            message.data,
+            stream=PARKED_STREAM,
+            headers={
+                "Parked-Reason": reason[:1000].replace("\n", " "),
+                "Parked-Consumer": self.durable,
+                "Original-Subject": message.subject,
+                "Original-Stream": self.stream,
+                "Original-Sequence": str(message.metadata.sequence.stream),
+            },
+        )
+        await message.term()

@@ -1,0 +1,157 @@
+"""Publish from the log: follow an application's notification log onto JetStream.
+
+The relay reads committed notifications after its recorded position, maps each
+domain event to zero or more contracts, publishes each with a ``Nats-Msg-Id``
+derived from the notification id, waits for JetStream's ack, and only then records
+its new position (a tracking record in the service's own store).
+
+A crash between publishing and recording republishes the same messages with the
+same ids: JetStream's duplicate window drops them, and consumers, which track
+what they applied, would ignore them anyway. Nothing is published before it is
+committed, so nothing is published that could be rolled back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from eventsourcing.persistence import IntegrityError, Notification, Tracking
+from nats.js import JetStreamContext
+from prometheus_client import Counter, Gauge
+
+from smartnumbers_contracts import Contract
+from smartnumbers_kit.store import ServiceApplication
+
+log = logging.getLogger(__name__)
+
+ToContracts = Callable[[Any], Sequence[Contract]]
+
+PUBLISHED = Counter("relay_published_total", "Contracts published by the relay", ["relay"])
+POSITION = Gauge("relay_position", "Last notification id the relay has published", ["relay"])
+
+FAULT_ENV = "SMARTNUMBERS_RELAY_FAULT"
+"""Test-only fault injection: ``<point>:<n>`` SIGKILLs this process at ``point``
+(``before_publish``, ``after_publish``, ``after_record``) on the n-th notification."""
+
+
+class Relay:
+    def __init__(
+        self,
+        app: ServiceApplication,
+        js: JetStreamContext,
+        to_contracts: ToContracts,
+        *,
+        batch_size: int = 200,
+        idle_poll_seconds: float = 1.0,
+    ) -> None:
+        self.app = app
+        self.js = js
+        self.to_contracts = to_contracts
+        self.name = f"relay:{app.name}"
+        self.batch_size = batch_size
+        self.idle_poll_seconds = idle_poll_seconds
+        self._wake = asyncio.Event()
+        self._loop = asyncio.get_running_loop()
+        self._stopping = False
+        self._fault = _parse_fault(os.environ.get(FAULT_ENV, ""))
+        self._seen = 0
+        app.on_commit(self.wake)
+
+    def wake(self) -> None:
+        """Thread-safe: called by the application after each commit."""
+        self._loop.call_soon_threadsafe(self._wake.set)
+
+    def position(self) -> int:
+        return self.app.recorder.max_tracking_id(self.name) or 0
+
+    async def run(self) -> None:
+        position = await asyncio.to_thread(self.position)
+        backoff = 0.1
+        while not self._stopping:
+            self._wake.clear()
+            notifications = await asyncio.to_thread(
+                self.app.recorder.select_notifications,
+                position,
+                self.batch_size,
+                inclusive_of_start=False,
+            )
+            if not notifications:
+                await self._idle()
+                continue
+            try:
+                await self._publish(notifications)
+            except Exception as e:  # NATS away or slow: keep the position, retry
+                log.warning("relay %s could not publish (%s); retrying", self.name, e)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 2.0)
+                continue
+            backoff = 0.1
+            position = notifications[-1].id
+            self._crash_if("after_publish", notifications[-1].id)
+            try:
+                await asyncio.to_thread(
+                    self.app.recorder.insert_tracking, Tracking(self.name, position)
+                )
+            except IntegrityError:  # another replica's relay got there first
+                position = await asyncio.to_thread(self.position)
+            self._crash_if("after_record", notifications[-1].id)
+            POSITION.labels(self.name).set(position)
+
+    async def drain(self, timeout: float = 5.0) -> None:
+        """Publish what is committed, then stop (graceful shutdown)."""
+        deadline = self._loop.time() + timeout
+        while self._loop.time() < deadline:
+            latest = await asyncio.to_thread(self.app.recorder.max_notification_id) or 0
+            if await asyncio.to_thread(self.position) >= latest:
+                break
+            self.wake()
+            await asyncio.sleep(0.02)
+        self.stop()
+
+    def stop(self) -> None:
+        self._stopping = True
+        self.wake()
+
+    async def _idle(self) -> None:
+        try:
+            await asyncio.wait_for(self._wake.wait(), self.idle_poll_seconds)
+        except TimeoutError:
+            pass
+
+    def _map(self, notifications: Sequence[Notification]) -> list[tuple[int, list[Contract]]]:
+        return [
+            (n.id, list(self.to_contracts(self.app.mapper.to_domain_event(n))))
+            for n in notifications
+        ]
+
+    async def _publish(self, notifications: Sequence[Notification]) -> None:
+        for notification_id, contracts in await asyncio.to_thread(self._map, notifications):
+            self._crash_if("before_publish", notification_id)
+            for index, contract in enumerate(contracts):
+                msg_id = f"{self.app.name}:{notification_id}:{index}"
+                await self.js.publish(
+                    contract.subject,
+                    contract.to_bytes(),
+                    headers={"Nats-Msg-Id": msg_id},
+                    timeout=2.0,
+                )
+                PUBLISHED.labels(self.name).inc()
+
+    def _crash_if(self, point: str, notification_id: int) -> None:
+        if self._fault and self._fault[0] == point:
+            self._seen += 1
+            if self._seen >= self._fault[1]:
+                log.error("fault injection: SIGKILL at %s of notification %s", point, notification_id)
+                os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _parse_fault(value: str) -> tuple[str, int] | None:
+    if not value:
+        return None
+    point, _, count = value.partition(":")
+    return point, int(count or 1)

@@ -1,0 +1,123 @@
+"""A running service's moving parts: NATS connection, relay and consumers.
+
+Built and started by the service's composition root (``bootstrap.py``); nothing here
+connects at import time. The HTTP side keeps serving while NATS is away: writes are
+stored, and the relay publishes them once NATS is back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from nats.aio.client import Client
+from nats.js import JetStreamContext
+
+from smartnumbers_contracts import Contract
+from smartnumbers_kit import bus
+from smartnumbers_kit.consumer import Consumer, Handler
+from smartnumbers_kit.relay import Relay, ToContracts
+from smartnumbers_kit.settings import ServiceSettings
+from smartnumbers_kit.store import ServiceApplication
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Subscription:
+    """A durable consumer of another domain's stream."""
+
+    domain: str
+    durable: str
+    handlers: Mapping[type[Contract], Handler] = field(default_factory=dict)
+
+
+class Runtime:
+    def __init__(
+        self,
+        settings: ServiceSettings,
+        app: ServiceApplication,
+        *,
+        publishes: str,
+        to_contracts: ToContracts,
+        subscriptions: list[Subscription] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.app = app
+        self.publishes = publishes
+        self.to_contracts = to_contracts
+        self.subscriptions = subscriptions or []
+        self.nc: Client | None = None
+        self.js: JetStreamContext | None = None
+        self.relay: Relay | None = None
+        self.consumers: list[Consumer] = []
+        self._tasks: list[asyncio.Task[None]] = []
+        self.connected = asyncio.Event()
+
+    async def start(self) -> None:
+        self._tasks.append(asyncio.create_task(self._connect_then_run(), name="bus"))
+
+    async def _connect_then_run(self) -> None:
+        delay = 0.2
+        while True:
+            try:
+                self.nc = await bus.connect(self.settings.nats_url, self.settings.service_name)
+                break
+            except Exception as e:
+                log.warning("cannot reach NATS at %s (%s); retrying", self.settings.nats_url, e)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+        self.js = self.nc.jetstream()
+        replicas = self.settings.stream_replicas
+        while True:
+            try:
+                await bus.ensure_stream(self.js, self.publishes, replicas)
+                await bus.ensure_parked_stream(self.js, replicas)
+                for subscription in self.subscriptions:
+                    await bus.ensure_stream(self.js, subscription.domain, replicas)
+                break
+            except Exception as e:
+                log.warning("cannot set up JetStream streams (%s); retrying", e)
+                await asyncio.sleep(1.0)
+        self.relay = Relay(self.app, self.js, self.to_contracts)
+        self._tasks.append(asyncio.create_task(self.relay.run(), name="relay"))
+        for subscription in self.subscriptions:
+            consumer = Consumer(
+                self.app,
+                self.js,
+                stream=bus.stream_name(subscription.domain),
+                durable=subscription.durable,
+                handlers=subscription.handlers,
+                max_deliveries=self.settings.consumer_max_deliveries,
+                backoff_seconds=self.settings.consumer_backoff_seconds,
+            )
+            self.consumers.append(consumer)
+            self._tasks.append(asyncio.create_task(consumer.run(), name=subscription.durable))
+        self.connected.set()
+
+    async def stop(self) -> None:
+        """Finish in-flight work: the message in hand, and publishing what is committed."""
+        for consumer in self.consumers:
+            await consumer.stop()
+        if self.relay is not None and self.nc is not None and self.nc.is_connected:
+            await self.relay.drain()
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self.nc is not None:
+            try:
+                await asyncio.wait_for(self.nc.drain(), 5)
+            except Exception:
+                await self.nc.close()
+        self.app.close()
+
+    async def readiness(self) -> dict[str, bool]:
+        nats_ok = self.nc is not None and self.nc.is_connected and self.connected.is_set()
+        try:
+            await asyncio.to_thread(self.app.recorder.max_notification_id)
+            store_ok = True
+        except Exception:
+            store_ok = False
+        return {"nats": nats_ok, "store": store_ok}

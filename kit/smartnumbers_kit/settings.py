@@ -1,0 +1,59 @@
+"""Typed settings shared by every service (read from the environment)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_ISSUER = "smartnumbers-dev"
+DIRECTORY_ISSUER = "smartnumbers-directory"
+
+
+class ServiceSettings(BaseSettings):
+    """Settings every service has. A service subclasses it to add its own and its port.
+
+    Shared names are read unprefixed (``NATS_URL``, ``PERSISTENCE``…) so one
+    environment configures all services; each service's port is ``<NAME>_PORT``.
+    """
+
+    model_config = SettingsConfigDict(extra="ignore")
+
+    service_name: str = "service"
+    environment: Literal["development", "production"] = "development"
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    nats_url: str = "nats://127.0.0.1:4322"
+    stream_replicas: int = Field(default=1, ge=1, le=5)
+
+    persistence: Literal["sqlite", "postgres"] = "sqlite"
+    var_dir: Path = Path("var")
+    postgres_host: str = "127.0.0.1"
+    postgres_port: int = 5432
+    postgres_dbname: str = "smartnumbers"
+    postgres_user: str = "postgres"
+    postgres_password: str = ""
+    postgres_schema: str = ""
+
+    jwt_public_key_file: Path | None = None
+    jwt_audience: str = "smartnumbers"
+    jwt_issuers: list[str] = [DEV_ISSUER, DIRECTORY_ISSUER]
+
+    log_level: str = "INFO"
+    consumer_max_deliveries: int = Field(default=5, ge=1)
+    consumer_backoff_seconds: list[float] = [0.5, 2.0, 10.0, 30.0]
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production_defaults(self) -> ServiceSettings:
+        if self.environment == "production":
+            if DEV_ISSUER in self.jwt_issuers:
+                raise ValueError("production refuses development tokens: drop smartnumbers-dev from JWT_ISSUERS")
+            if self.jwt_public_key_file is None:
+                raise ValueError("production needs JWT_PUBLIC_KEY_FILE")
+        return self
+
+    def public_key_path(self) -> Path:
+        return self.jwt_public_key_file or self.var_dir / "dev-keys" / "jwt-public.pem"

@@ -1,0 +1,97 @@
+"""The event store every service uses: an ``eventsourcing`` application on SQLite or PostgreSQL.
+
+Each application gets a *process recorder*, so the same database also holds
+tracking records: the relay's position in the notification log, and which bus
+messages a consumer has applied (recorded atomically with the events they caused).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from eventsourcing.application import Application, ProcessingEvent
+from eventsourcing.persistence import ProcessRecorder, RecordConflictError, Tracking
+
+from smartnumbers_kit.settings import ServiceSettings
+
+COMMAND_ATTEMPTS = 5
+
+
+def persistence_env(settings: ServiceSettings, app_name: str) -> dict[str, str]:
+    """The ``eventsourcing`` environment for one application of a service."""
+    env = {"AGGREGATE_CACHE_MAXSIZE": "10000", "AGGREGATE_CACHE_FASTFORWARD": "y"}
+    if settings.persistence == "sqlite":
+        settings.var_dir.mkdir(parents=True, exist_ok=True)
+        env |= {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": str(settings.var_dir / f"{app_name}.sqlite"),
+            "SQLITE_LOCK_TIMEOUT": "10",
+        }
+    else:
+        env |= {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": settings.postgres_dbname,
+            "POSTGRES_HOST": settings.postgres_host,
+            "POSTGRES_PORT": str(settings.postgres_port),
+            "POSTGRES_USER": settings.postgres_user,
+            "POSTGRES_PASSWORD": settings.postgres_password,
+            "POSTGRES_POOL_SIZE": "10",
+            "POSTGRES_MAX_OVERFLOW": "10",
+            "CREATE_TABLE": "y",
+        }
+        if settings.postgres_schema:
+            env["POSTGRES_SCHEMA"] = settings.postgres_schema
+    return env
+
+
+class ServiceApplication(Application[Any]):
+    """Base of every service's event-sourced application."""
+
+    recorder: ProcessRecorder
+
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        super().__init__(env)
+        self._listeners: list[Callable[[], None]] = []
+        self._listeners_lock = threading.Lock()
+
+    def construct_recorder(self) -> ProcessRecorder:  # type: ignore[override]
+        return self.factory.process_recorder()
+
+    # -- waking the relay -------------------------------------------------
+    def on_commit(self, listener: Callable[[], None]) -> None:
+        """Call ``listener`` (from the committing thread) after every commit."""
+        with self._listeners_lock:
+            self._listeners.append(listener)
+
+    def _notify(self, recordings: list[Any]) -> None:
+        with self._listeners_lock:
+            listeners = list(self._listeners)
+        for listener in listeners:
+            listener()
+
+    # -- commands ---------------------------------------------------------
+    def run_command(self, command: Callable[[], list[Any]]) -> None:
+        """Run ``command`` (load → decide → return aggregates to save) and save atomically.
+
+        A concurrent change to the same aggregate makes the save conflict; the
+        command is then run again on fresh state, a bounded number of times.
+        """
+        for attempt in range(COMMAND_ATTEMPTS):
+            aggregates = command()
+            try:
+                self.save(*aggregates)
+                return
+            except RecordConflictError:
+                # The cache only holds saved state and fast-forwards on get(),
+                # so running the command again sees the other writer's events.
+                if attempt == COMMAND_ATTEMPTS - 1:
+                    raise
+
+    def record_processed(self, tracking: Tracking, *aggregates: Any) -> None:
+        """Save ``aggregates`` and ``tracking`` in one transaction (consumer idempotency)."""
+        processing: ProcessingEvent[Any] = ProcessingEvent(tracking)
+        processing.collect_events(*aggregates)
+        recordings = self._record(processing)
+        self._notify(recordings)

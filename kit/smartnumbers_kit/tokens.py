@@ -1,0 +1,86 @@
+"""Development tokens: ``smartnumbers-token keygen`` and ``smartnumbers-token mint``.
+
+Tokens minted here carry the issuer ``smartnumbers-dev``, which production settings
+refuse. Tests use the same functions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from smartnumbers_kit.auth import ALGORITHM
+from smartnumbers_kit.settings import DEV_ISSUER
+
+DEFAULT_DIR = Path("var/dev-keys")
+
+
+def generate_keypair(directory: Path) -> tuple[Path, Path]:
+    """Write ``jwt-private.pem`` and ``jwt-public.pem`` unless they exist; return their paths."""
+    directory.mkdir(parents=True, exist_ok=True)
+    private_path, public_path = directory / "jwt-private.pem", directory / "jwt-public.pem"
+    if not private_path.exists():
+        key = Ed25519PrivateKey.generate()
+        private_path.write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+        private_path.chmod(0o600)
+        public_path.write_bytes(
+            key.public_key().public_bytes(
+                serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+            )
+        )
+    return private_path, public_path
+
+
+def mint(
+    private_key_pem: bytes,
+    *,
+    user: str,
+    org: str,
+    role: str = "user",
+    ttl_seconds: int = 3600,
+    issuer: str = DEV_ISSUER,
+    audience: str = "smartnumbers",
+) -> str:
+    now = int(time.time())
+    claims = {
+        "sub": user, "org": org, "role": role,
+        "iss": issuer, "aud": audience, "iat": now, "exp": now + ttl_seconds,
+    }
+    return jwt.encode(claims, private_key_pem, algorithm=ALGORITHM)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="smartnumbers-token", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    keygen = commands.add_parser("keygen", help="create the development key pair")
+    keygen.add_argument("--dir", type=Path, default=DEFAULT_DIR)
+    minting = commands.add_parser("mint", help="print a development token")
+    minting.add_argument("--user", required=True)
+    minting.add_argument("--org", required=True)
+    minting.add_argument("--role", choices=["user", "admin", "service"], default="user")
+    minting.add_argument("--ttl", type=int, default=8 * 3600, help="seconds")
+    minting.add_argument("--dir", type=Path, default=DEFAULT_DIR)
+    args = parser.parse_args(argv)
+    private_path, public_path = generate_keypair(args.dir)
+    if args.command == "keygen":
+        print(public_path)
+        return
+    sys.stdout.write(
+        mint(private_path.read_bytes(), user=args.user, org=args.org, role=args.role, ttl_seconds=args.ttl) + "\n"
+    )
+
+
+if __name__ == "__main__":
+    main()

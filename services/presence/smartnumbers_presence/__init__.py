@@ -1,0 +1,1 @@
+"""The presence service: where each user is, and how their calls should be answered."""

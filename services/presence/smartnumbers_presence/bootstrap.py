@@ -1,0 +1,68 @@
+"""The composition root: the only place that reads settings and opens connections."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+
+from fastapi import FastAPI
+
+from smartnumbers_kit.auth import TokenVerifier
+from smartnumbers_kit.http import create_http_app
+from smartnumbers_kit.logs import configure_logging
+from smartnumbers_kit.runtime import Runtime
+from smartnumbers_kit.store import persistence_env
+from smartnumbers_presence.application import PresenceApplication
+from smartnumbers_presence.call_manager_watch import CallManagerWatch
+from smartnumbers_presence.directory_events import directory_subscription
+from smartnumbers_presence.http import feed, routes
+from smartnumbers_presence.publishing import PresenceContracts
+from smartnumbers_presence.settings import PresenceSettings
+
+DESCRIPTION = (
+    "Where each user is (Desk, Mobile, Home, Temporary, None), how their calls are "
+    "answered (Available, Voicemail, PC ring, Delegate, No messages), team availability, "
+    "hot-desking and Call Manager connections. User guide §3.3, §3.6, §3.7."
+)
+
+
+def bootstrap(
+    settings: PresenceSettings | None = None, clock: Callable[[], datetime] | None = None
+) -> FastAPI:
+    settings = settings or PresenceSettings()
+    clock = clock or (lambda: datetime.now(UTC))
+    configure_logging(settings.service_name, settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(http: FastAPI) -> AsyncIterator[None]:
+        app = PresenceApplication(
+            persistence_env(settings, "presence"), default_country=settings.default_country
+        )
+        runtime = Runtime(
+            settings,
+            app,
+            publishes="presence",
+            to_contracts=PresenceContracts(app),
+            subscriptions=[directory_subscription(app)],
+        )
+        watch = CallManagerWatch(app, clock, timedelta(seconds=settings.call_manager_ttl_seconds))
+        http.state.presence = app
+        http.state.runtime = runtime
+        http.state.call_manager_watch = watch
+        http.state.token_verifier = TokenVerifier.from_file(
+            settings.public_key_path(), audience=settings.jwt_audience, issuers=settings.jwt_issuers
+        )
+        await runtime.start()
+        sweeper = asyncio.create_task(watch.run(settings.call_manager_sweep_seconds))
+        try:
+            yield
+        finally:
+            sweeper.cancel()
+            await runtime.stop()
+
+    http = create_http_app(title="smartnumbers presence", description=DESCRIPTION, lifespan=lifespan)
+    http.include_router(routes.router)
+    http.include_router(feed.router)
+    return http

@@ -1,0 +1,178 @@
+"""A user's presence: location, numbers, availability, delegate, team calls, Call Manager."""
+
+from __future__ import annotations
+
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from smartnumbers_kit.errors import Conflict, Invalid
+from smartnumbers_presence.domain.availability import Availability
+from smartnumbers_presence.domain.location import KEPT_NUMBER_LOCATIONS, NUMBER_KINDS, Location
+
+MAX_CALL_MANAGER_SESSIONS = 8
+
+
+class UserPresence(Aggregate):
+    @staticmethod
+    def create_id(organisation_id: str, user_id: str) -> UUID:
+        return uuid5(NAMESPACE_URL, f"smartnumbers:presence:user:{organisation_id}:{user_id}")
+
+    @event("Enrolled")
+    def __init__(self, organisation_id: str, user_id: str, display_name: str) -> None:
+        self.organisation_id = organisation_id
+        self.user_id = user_id
+        self.display_name = display_name
+        self.removed = False
+        self.numbers: dict[str, str | None] = dict.fromkeys(NUMBER_KINDS)
+        self.location = Location.NONE.value
+        self.location_number: str | None = None
+        self.availability = Availability.AVAILABLE.value
+        self.delegate_id: str | None = None
+        self.available_for_team_calls = True
+        self.active_in: list[str] = []
+        self.call_manager_sessions: list[str] = []
+
+    # -- numbers ------------------------------------------------------------
+    def change_numbers(self, changes: dict[str, str | None]) -> bool:
+        """Apply ``changes`` (E.164 or None); True when the number calls ring changed."""
+        unknown = set(changes) - set(NUMBER_KINDS)
+        if unknown:
+            raise Invalid(f"unknown number kind(s): {', '.join(sorted(unknown))}")
+        numbers = {**self.numbers, **changes}
+        if self.location != Location.NONE and numbers[self.location] is None:
+            raise Invalid(
+                f"you cannot remove your {self.location} number while your location is "
+                f"{self.location}: select another location first"
+            )
+        if numbers == self.numbers:
+            return False
+        self._numbers_changed(numbers=numbers)
+        current = numbers.get(self.location) if self.location != Location.NONE else None
+        if current != self.location_number:
+            self._location_selected(
+                location=self.location, number=current, previous_location=self.location,
+                cause="number_changed", displaced_by=None,
+            )
+            return True
+        return False
+
+    @event("NumbersChanged")
+    def _numbers_changed(self, numbers: dict[str, str | None]) -> None:
+        self.numbers = dict(numbers)
+
+    # -- location -------------------------------------------------------------
+    def number_for(self, location: Location, temporary_number: str | None) -> str | None:
+        """The number a selection of ``location`` would ring (validated, E.164 already)."""
+        if location == Location.NONE:
+            return None
+        if location == Location.TEMPORARY:
+            if temporary_number is None:
+                raise Invalid("a temporary location needs the number to ring")
+            return temporary_number
+        if temporary_number is not None:
+            raise Invalid(f"a number is given only with a temporary location, not {location.value}")
+        number = self.numbers.get(location.value)
+        if number is None:
+            raise Invalid(f"you have no {location.value} number: enter one before selecting {location.value}")
+        return number
+
+    def select_location(self, location: Location, number: str | None) -> None:
+        if location in KEPT_NUMBER_LOCATIONS:
+            assert number == self.numbers[location.value]
+        if location == Location.TEMPORARY and self.numbers["temporary"] != number:
+            self._numbers_changed(numbers={**self.numbers, "temporary": number})
+        self._location_selected(
+            location=location.value, number=number, previous_location=self.location,
+            cause="selected", displaced_by=None,
+        )
+
+    def log_out_by_hot_desk(self, displaced_by: str) -> None:
+        """Another user logged on to the number this user was on (§3.3): set to None."""
+        self._location_selected(
+            location=Location.NONE.value, number=None, previous_location=self.location,
+            cause="hot_desk", displaced_by=displaced_by,
+        )
+
+    @event("LocationSelected")
+    def _location_selected(
+        self, location: str, number: str | None, previous_location: str, cause: str,
+        displaced_by: str | None,
+    ) -> None:
+        self.location = location
+        self.location_number = number
+
+    # -- availability and delegate -------------------------------------------
+    def set_availability(self, availability: Availability, delegate_id: str | None) -> None:
+        """``delegate_id`` (already checked to be a user of the organisation) replaces the delegate."""
+        delegate = delegate_id if delegate_id is not None else self.delegate_id
+        if delegate == self.user_id:
+            raise Invalid("you cannot be your own delegate")
+        if availability == Availability.DELEGATE and delegate is None:
+            raise Invalid("choose a delegate before diverting calls to your delegate")
+        self._availability_changed(availability=availability.value, delegate_id=delegate)
+
+    def set_delegate(self, delegate_id: str | None) -> None:
+        if delegate_id == self.user_id:
+            raise Invalid("you cannot be your own delegate")
+        if delegate_id is None and self.availability == Availability.DELEGATE:
+            raise Invalid("your calls go to your delegate: change your availability before removing the delegate")
+        self._availability_changed(availability=self.availability, delegate_id=delegate_id)
+
+    @event("AvailabilityChanged")
+    def _availability_changed(self, availability: str, delegate_id: str | None) -> None:
+        self.availability = availability
+        self.delegate_id = delegate_id
+
+    # -- team availability (§3.7) ---------------------------------------------
+    def set_team_availability(self, available: bool) -> None:
+        self._team_availability_changed(available=available, active_in=list(self.active_in))
+
+    def make_active_in(self, teams: list[str]) -> None:
+        self._team_availability_changed(
+            available=self.available_for_team_calls, active_in=sorted(set(teams))
+        )
+
+    @event("TeamAvailabilityChanged")
+    def _team_availability_changed(self, available: bool, active_in: list[str]) -> None:
+        self.available_for_team_calls = available
+        self.active_in = list(active_in)
+
+    # -- Call Manager (§7): PC ring is honoured only while one is connected ----
+    def connect_call_manager(self, session_id: str) -> None:
+        if session_id in self.call_manager_sessions:
+            return
+        if len(self.call_manager_sessions) >= MAX_CALL_MANAGER_SESSIONS:
+            raise Conflict(f"at most {MAX_CALL_MANAGER_SESSIONS} Call Manager windows may be connected")
+        self._call_manager_connected(
+            session_id=session_id, connected_sessions=len(self.call_manager_sessions) + 1
+        )
+
+    def disconnect_call_manager(self, session_id: str, *, expired: bool) -> bool:
+        if session_id not in self.call_manager_sessions:
+            return False
+        self._call_manager_disconnected(
+            session_id=session_id, expired=expired, connected_sessions=len(self.call_manager_sessions) - 1
+        )
+        return True
+
+    @event("CallManagerConnected")
+    def _call_manager_connected(self, session_id: str, connected_sessions: int) -> None:
+        self.call_manager_sessions = [*self.call_manager_sessions, session_id]
+
+    @event("CallManagerDisconnected")
+    def _call_manager_disconnected(self, session_id: str, expired: bool, connected_sessions: int) -> None:
+        self.call_manager_sessions = [s for s in self.call_manager_sessions if s != session_id]
+
+    # -- the directory removed the user -----------------------------------------
+    @event("Removed")
+    def remove(self) -> None:
+        self.removed = True
+        self.location = Location.NONE.value
+        self.location_number = None
+        self.call_manager_sessions = []
+
+    @event("Reinstated")
+    def reinstate(self, display_name: str) -> None:
+        self.removed = False
+        self.display_name = display_name

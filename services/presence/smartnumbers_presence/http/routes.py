@@ -1,0 +1,113 @@
+"""Presence's REST API (user guide §3.3, §3.6, §3.7, §7).
+
+Anyone in an organisation may read its users' presence (the directory shows it);
+a user changes only their own, an administrator anyone's in the organisation.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Path, status
+
+from smartnumbers_presence.http.deps import App, CurrentPrincipal, Watch, subject_user
+from smartnumbers_presence.http.schemas import (
+    AvailabilityChoice,
+    BatchRead,
+    CallManagerSession,
+    DelegateChoice,
+    LocationSelection,
+    NumbersChange,
+    Presence,
+    TeamAvailabilityChoice,
+)
+
+router = APIRouter(prefix="/v1", tags=["presence"])
+UserId = Path(pattern=r"^(me|[A-Za-z0-9][A-Za-z0-9._-]{0,63})$", description="A user id, or `me`")
+
+
+@router.get("/users/{user_id}/presence", response_model=Presence, summary="A user's full presence")
+def read_presence(principal: CurrentPrincipal, app: App, user_id: str = UserId) -> Presence:
+    return Presence.of(app.presence_of(principal.organisation_id, subject_user(principal, user_id)))
+
+
+@router.post("/presence/batch", response_model=list[Presence], summary="Presence of many users at once")
+def read_many(body: BatchRead, principal: CurrentPrincipal, app: App) -> list[Presence]:
+    return [Presence.of(u) for u in app.presence_of_many(principal.organisation_id, body.user_ids)]
+
+
+def _write(principal: CurrentPrincipal, user_id: str) -> str:
+    target = subject_user(principal, user_id)
+    principal.require_acting_for(target)
+    return target
+
+
+@router.patch("/users/{user_id}/numbers", response_model=Presence, summary="Set phone and fax numbers")
+def change_numbers(body: NumbersChange, principal: CurrentPrincipal, app: App, user_id: str = UserId) -> Presence:
+    target = _write(principal, user_id)
+    app.change_numbers(principal.organisation_id, target, body.model_dump(exclude_unset=True))
+    return Presence.of(app.presence_of(principal.organisation_id, target))
+
+
+@router.put("/users/{user_id}/location", response_model=Presence, summary="Select a location (§3.3)")
+def select_location(body: LocationSelection, principal: CurrentPrincipal, app: App, user_id: str = UserId) -> Presence:
+    target = _write(principal, user_id)
+    app.select_location(principal.organisation_id, target, body.location, body.number)
+    return Presence.of(app.presence_of(principal.organisation_id, target))
+
+
+@router.put("/users/{user_id}/availability", response_model=Presence, summary="Set availability (§3.6)")
+def set_availability(body: AvailabilityChoice, principal: CurrentPrincipal, app: App, user_id: str = UserId) -> Presence:
+    target = _write(principal, user_id)
+    app.set_availability(principal.organisation_id, target, body.availability, body.delegate_id)
+    return Presence.of(app.presence_of(principal.organisation_id, target))
+
+
+@router.put("/users/{user_id}/delegate", response_model=Presence, summary="Choose or clear the delegate (§3.6.4)")
+def set_delegate(body: DelegateChoice, principal: CurrentPrincipal, app: App, user_id: str = UserId) -> Presence:
+    target = _write(principal, user_id)
+    app.set_delegate(principal.organisation_id, target, body.delegate_id)
+    return Presence.of(app.presence_of(principal.organisation_id, target))
+
+
+@router.put("/users/{user_id}/team-availability", response_model=Presence, summary="Team calls on or off (§3.7)")
+def set_team_availability(
+    body: TeamAvailabilityChoice, principal: CurrentPrincipal, app: App, user_id: str = UserId
+) -> Presence:
+    target = _write(principal, user_id)
+    app.set_team_availability(principal.organisation_id, target, body.available_for_team_calls)
+    return Presence.of(app.presence_of(principal.organisation_id, target))
+
+
+@router.post(
+    "/users/{user_id}/call-manager/sessions",
+    response_model=CallManagerSession,
+    status_code=status.HTTP_201_CREATED,
+    summary="A Call Manager window connected",
+)
+def connect_call_manager(principal: CurrentPrincipal, app: App, watch: Watch, user_id: str = UserId) -> CallManagerSession:
+    target = _write(principal, user_id)
+    session_id = app.connect_call_manager(principal.organisation_id, target)
+    watch.connected(principal.organisation_id, target, session_id)
+    return CallManagerSession(session_id=session_id, heartbeat_every_seconds=watch.ttl.total_seconds() / 3)
+
+
+@router.post(
+    "/users/{user_id}/call-manager/sessions/{session_id}/heartbeat",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="The Call Manager window is still open",
+)
+def heartbeat(session_id: str, principal: CurrentPrincipal, watch: Watch, user_id: str = UserId) -> None:
+    target = _write(principal, user_id)
+    watch.heartbeat(principal.organisation_id, target, session_id)
+
+
+@router.delete(
+    "/users/{user_id}/call-manager/sessions/{session_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="The Call Manager window closed",
+)
+def disconnect_call_manager(
+    session_id: str, principal: CurrentPrincipal, app: App, watch: Watch, user_id: str = UserId
+) -> None:
+    target = _write(principal, user_id)
+    app.disconnect_call_manager(principal.organisation_id, target, session_id)
+    watch.forget(principal.organisation_id, target, session_id)

@@ -1,0 +1,97 @@
+"""Request and response bodies of presence's REST API."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from smartnumbers_contracts.base import Identifier
+from smartnumbers_presence.domain.availability import Availability
+from smartnumbers_presence.domain.location import Location
+from smartnumbers_presence.domain.user_presence import UserPresence
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class NumbersChange(Strict):
+    """Only the numbers given change; an empty string or null removes one."""
+
+    desk: str | None = None
+    mobile: str | None = None
+    home: str | None = None
+    office_fax: str | None = None
+    home_fax: str | None = None
+    temporary_fax: str | None = None
+
+
+class LocationSelection(Strict):
+    location: Location
+    number: str | None = Field(default=None, description="Only with temporary: the number to ring")
+
+
+class AvailabilityChoice(Strict):
+    availability: Availability
+    delegate_id: Identifier | None = Field(
+        default=None, description="Sets the delegate too (required for delegate unless one is set)"
+    )
+
+
+class DelegateChoice(Strict):
+    delegate_id: Identifier | None
+
+
+class TeamAvailabilityChoice(Strict):
+    available_for_team_calls: bool
+
+
+class BatchRead(Strict):
+    user_ids: list[Identifier] = Field(min_length=1, max_length=1000)
+
+
+class Numbers(BaseModel):
+    desk: str | None
+    mobile: str | None
+    home: str | None
+    temporary: str | None
+    office_fax: str | None
+    home_fax: str | None
+    temporary_fax: str | None
+
+
+class Presence(BaseModel):
+    user_id: str
+    display_name: str
+    location: Location
+    location_number: str | None
+    numbers: Numbers
+    availability: Availability
+    delegate_id: str | None
+    available_for_team_calls: bool
+    active_in: list[str]
+    call_manager_connected: bool
+    pc_ring_honoured: bool = Field(description="PC ring is set and a Call Manager is connected")
+    calls_go_to_voicemail: bool = Field(description="Location is None: all calls go to voicemail (§3.3)")
+
+    @classmethod
+    def of(cls, user: UserPresence) -> Presence:
+        connected = bool(user.call_manager_sessions)
+        return cls(
+            user_id=user.user_id,
+            display_name=user.display_name,
+            location=Location(user.location),
+            location_number=user.location_number,
+            numbers=Numbers(**user.numbers),
+            availability=Availability(user.availability),
+            delegate_id=user.delegate_id,
+            available_for_team_calls=user.available_for_team_calls,
+            active_in=user.active_in,
+            call_manager_connected=connected,
+            pc_ring_honoured=connected and user.availability == Availability.PC_RING,
+            calls_go_to_voicemail=user.location == Location.NONE,
+        )
+
+
+class CallManagerSession(BaseModel):
+    session_id: str
+    heartbeat_every_seconds: float
