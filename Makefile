@@ -1,0 +1,33 @@
+# smartnumbers: `make run` starts everything, `make test` runs every test.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PACKAGES := contracts kit services/presence
+PYPROJECTS := $(addsuffix /pyproject.toml,$(PACKAGES))
+
+.PHONY: run test bench install contracts clean
+
+run: $(STAMP)  ## start NATS and every service (Ctrl-C stops them)
+	$(BIN)/smartnumbers-run
+
+test: $(STAMP)  ## install what is missing, then run every test
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)  ## print the performance figures
+	$(BIN)/python bench/bench.py
+
+contracts: $(STAMP)  ## regenerate contracts/asyncapi.yaml from the models
+	$(BIN)/python -m smartnumbers_contracts.asyncapi > contracts/asyncapi.yaml
+
+install: $(STAMP)
+
+$(STAMP): $(PYPROJECTS) requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed") if sys.version_info < (3, 11) else None'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt $(addprefix -e ,$(PACKAGES))
+	touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,79 @@
+"""``smartnumbers-dev``: a stand-in for the directory service until it exists (issue 3).
+
+It publishes the directory's contracts on the bus, exactly as the directory will, so
+that presence learns which organisations and users exist:
+
+    smartnumbers-dev org acme --name "Acme Ltd" --country GB
+    smartnumbers-dev user acme alice --name "Alice Archer"
+    smartnumbers-dev teams acme alice sales support
+    smartnumbers-dev remove acme alice
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import uuid
+from datetime import UTC, datetime
+
+from smartnumbers_contracts import Contract
+from smartnumbers_contracts import directory as wire
+from smartnumbers_kit import bus
+
+
+async def publish(url: str, *contracts: Contract) -> None:
+    nc = await bus.connect(url, "smartnumbers-dev")
+    try:
+        js = nc.jetstream()
+        await bus.ensure_stream(js, "directory")
+        for contract in contracts:
+            await js.publish(contract.subject, contract.to_bytes(), headers={"Nats-Msg-Id": str(contract.event_id)})
+    finally:
+        await nc.drain()
+
+
+def _envelope(org: str) -> dict[str, object]:
+    return {"event_id": uuid.uuid4(), "organisation_id": org, "occurred_at": datetime.now(UTC)}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="smartnumbers-dev", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--nats", default=os.environ.get("NATS_URL", "nats://127.0.0.1:4322"))
+    commands = parser.add_subparsers(dest="command", required=True)
+    org = commands.add_parser("org", help="create or configure an organisation")
+    org.add_argument("org")
+    org.add_argument("--name", default=None)
+    org.add_argument("--country", default="GB", help="ISO 3166 code for national numbers")
+    user = commands.add_parser("user", help="create a user")
+    user.add_argument("org")
+    user.add_argument("user")
+    user.add_argument("--name", default=None, help="display name")
+    user.add_argument("--smartnumber", default=None)
+    teams = commands.add_parser("teams", help="set the teams and queues a user is active in")
+    teams.add_argument("org")
+    teams.add_argument("user")
+    teams.add_argument("teams", nargs="*")
+    remove = commands.add_parser("remove", help="remove a user")
+    remove.add_argument("org")
+    remove.add_argument("user")
+    args = parser.parse_args(argv)
+
+    envelope = _envelope(args.org)
+    contract: Contract
+    if args.command == "org":
+        contract = wire.OrganisationConfigured(**envelope, name=args.name or args.org, default_country=args.country)
+    elif args.command == "user":
+        contract = wire.UserCreated(**envelope, user_id=args.user, display_name=args.name or args.user,
+                                    smartnumber=args.smartnumber)
+    elif args.command == "teams":
+        contract = wire.UserTeamsChanged(**envelope, user_id=args.user, active_in=args.teams)
+    else:
+        contract = wire.UserRemoved(**envelope, user_id=args.user)
+    asyncio.run(publish(args.nats, contract))
+    print(f"published {contract.subject} {contract.event_id}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,108 @@
+"""``make run``: start NATS (unless ``NATS_URL`` is set) and every service, until Ctrl-C.
+
+Defaults (each overridable by environment):
+
+    NATS            127.0.0.1:4322 (monitoring 8322), JetStream store var/nats
+    presence        127.0.0.1:8101   PRESENCE_PORT
+
+Stores are SQLite files under ``var/`` unless ``PERSISTENCE=postgres``. A development
+key pair is made under ``var/dev-keys`` for ``smartnumbers-token mint``.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from smartnumbers_kit.natsserver import NatsServer, find_binary
+from smartnumbers_kit.tokens import generate_keypair
+
+SERVICES = [
+    # (name, uvicorn factory, port variable, default port)
+    ("presence", "smartnumbers_presence.main:create", "PRESENCE_PORT", 8101),
+]
+
+
+def _wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 30.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:
+                if response.status == 200:
+                    return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
+def _interrupt(*_: object) -> None:
+    raise KeyboardInterrupt
+
+
+def main() -> None:
+    var = Path(os.environ.get("VAR_DIR", "var")).resolve()
+    var.mkdir(parents=True, exist_ok=True)
+    _, public_key = generate_keypair(var / "dev-keys")
+    env = {**os.environ, "VAR_DIR": str(var), "JWT_PUBLIC_KEY_FILE": str(public_key)}
+    host = env.setdefault("HOST", "127.0.0.1")
+
+    nats: NatsServer | None = None
+    if "NATS_URL" not in os.environ:
+        binary = find_binary()
+        if binary is None:
+            sys.exit("no nats-server binary: run `make install`, or set NATS_URL")
+        nats = NatsServer(
+            binary, var / "nats",
+            port=int(os.environ.get("NATS_PORT", "4322")),
+            monitor_port=int(os.environ.get("NATS_MONITOR_PORT", "8322")),
+            log_file=var / "nats.log",
+        )
+        nats.start()
+        env["NATS_URL"] = nats.url
+
+    processes: list[tuple[str, subprocess.Popen[bytes]]] = []
+    lines = [f"  nats       {env['NATS_URL']}" + (" (started here, log var/nats.log)" if nats else " (yours)")]
+    try:
+        for name, factory, port_var, default in SERVICES:
+            port = int(env.get(port_var, default))
+            process = subprocess.Popen(
+                [sys.executable, "-m", "uvicorn", factory, "--factory", "--host", host, "--port", str(port),
+                 "--no-access-log", "--timeout-graceful-shutdown", "10"],
+                env=env,
+            )
+            processes.append((name, process))
+            ok = _wait_ready(f"http://{host}:{port}/healthz", process)
+            lines.append(f"  {name:<10} http://{host}:{port}  (API docs /docs)" + ("" if ok else "  NOT STARTED"))
+        print("\nsmartnumbers is running:\n" + "\n".join(lines), flush=True)
+        print(f"\nmint a token:  .venv/bin/smartnumbers-token mint --user alice --org acme --dir {var}/dev-keys")
+        print("Ctrl-C stops everything.\n", flush=True)
+        signal.signal(signal.SIGTERM, _interrupt)
+        while True:
+            time.sleep(1)
+            for name, process in processes:
+                if process.poll() is not None:
+                    raise SystemExit(f"{name} exited with {process.returncode}; stopping the rest")
+    except KeyboardInterrupt:
+        pass
+    finally:
+        print("\nstopping…", flush=True)
+        for _, process in processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for _, process in processes:
+            try:
+                process.wait(15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        if nats:
+            nats.stop()
+        print("stopped.")
+
+
+if __name__ == "__main__":
+    main()

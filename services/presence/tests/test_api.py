@@ -1,0 +1,148 @@
+"""Presence's REST API as a user sees it, against a real process, nats-server and store."""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+import pytest
+
+from .e2e import BusWatcher, create_users, presence_process
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory, nats_server, dev_keys):
+    process = presence_process(
+        tmp_path_factory.mktemp("presence"), nats_server.url, dev_keys[1],
+        CALL_MANAGER_TTL_SECONDS="0.6", CALL_MANAGER_SWEEP_SECONDS="0.1",
+    )
+    process.start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture
+def org():
+    return f"org-{uuid.uuid4().hex[:8]}"
+
+
+def client(service, token: str) -> httpx.AsyncClient:
+    return httpx.AsyncClient(base_url=service.url, headers={"Authorization": f"Bearer {token}"})
+
+
+async def test_story_set_numbers_select_mobile_delegate_and_read(service, nats_server, mint, org):
+    await create_users(nats_server.url, service.url, mint("admin", org, "admin"), org, "alice", "bob")
+    async with client(service, mint("alice", org)) as alice, BusWatcher(nats_server.url) as bus:
+        # 1. Alice keeps her numbers, in national format.
+        r = await alice.patch("/v1/users/me/numbers", json={"desk": "01632 960001", "mobile": "07700 900001"})
+        assert r.status_code == 200, r.text
+        assert r.json()["numbers"]["mobile"] == "+447700900001"
+        # 2. She selects Mobile: calls now ring her mobile, and the bus hears of it.
+        r = await alice.put("/v1/users/me/location", json={"location": "mobile"})
+        assert r.json()["location_number"] == "+447700900001"
+        event = await bus.next_matching("presence.user.location_changed.v1", organisation_id=org, user_id="alice")
+        assert (event["location"], event["previous_location"], event["cause"]) == ("mobile", "none", "selected")
+        # 3. She diverts her calls to Bob.
+        r = await alice.put("/v1/users/me/availability", json={"availability": "delegate", "delegate_id": "bob"})
+        assert r.status_code == 200, r.text
+        event = await bus.next_matching("presence.user.availability_changed.v1", organisation_id=org)
+        assert (event["availability"], event["delegate_id"]) == ("delegate", "bob")
+        # 4. Bob reads Alice's presence; both appear in a batch read.
+        async with client(service, mint("bob", org)) as bob:
+            seen = (await bob.get("/v1/users/alice/presence")).json()
+            assert (seen["location"], seen["availability"], seen["delegate_id"]) == ("mobile", "delegate", "bob")
+            batch = await bob.post("/v1/presence/batch", json={"user_ids": ["alice", "bob", "nobody"]})
+            assert [p["user_id"] for p in batch.json()] == ["alice", "bob"]
+
+
+async def test_hot_desking_through_the_api_raises_both_events(service, nats_server, mint, org):
+    await create_users(nats_server.url, service.url, mint("admin", org, "admin"), org, "alice", "bob")
+    async with client(service, mint("alice", org)) as alice, client(service, mint("bob", org)) as bob, \
+            BusWatcher(nats_server.url) as bus:
+        await alice.patch("/v1/users/me/numbers", json={"desk": "01632 960001"})
+        await alice.put("/v1/users/me/location", json={"location": "desk"})
+        await bob.put("/v1/users/me/location", json={"location": "temporary", "number": "01632 960001"})
+        bumped = await bus.next_matching("presence.user.location_changed.v1", organisation_id=org, user_id="alice",
+                                         cause="hot_desk")
+        assert bumped["location"] == "none" and bumped["displaced_by"] == "bob"
+        await bus.next_matching("presence.user.location_changed.v1", organisation_id=org, user_id="bob",
+                                location="temporary")
+        assert (await alice.get("/v1/users/me/presence")).json()["calls_go_to_voicemail"] is True
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "status", "message"),
+    [
+        ("/v1/users/me/location", {"location": "moon"}, 422, "location"),
+        ("/v1/users/me/location", {"location": "home"}, 422, "you have no home number"),
+        ("/v1/users/me/location", {"location": "temporary"}, 422, "needs the number"),
+        ("/v1/users/me/numbers", {"mobile": "12"}, 422, "mobile number '12'"),
+        ("/v1/users/me/numbers", {"mobile": "not a number"}, 422, "not a phone number"),
+        ("/v1/users/me/numbers", {"pager": "07700 900001"}, 422, "pager"),
+        ("/v1/users/me/availability", {"availability": "asleep"}, 422, "availability"),
+        ("/v1/users/me/availability", {"availability": "delegate"}, 422, "choose a delegate"),
+        ("/v1/users/me/availability", {"availability": "delegate", "delegate_id": "alice"}, 422, "your own delegate"),
+        ("/v1/users/me/availability", {"availability": "delegate", "delegate_id": "ghost"}, 422, "'ghost' is not a user"),
+    ],
+)
+async def test_bad_input_gets_a_clear_4xx_and_changes_nothing(service, nats_server, mint, org, path, body, status,
+                                                               message):
+    await create_users(nats_server.url, service.url, mint("admin", org, "admin"), org, "alice")
+    async with client(service, mint("alice", org)) as alice:
+        before = (await alice.get("/v1/users/me/presence")).json()
+        r = await alice.request("PUT" if "numbers" not in path else "PATCH", path, json=body)
+        assert r.status_code == status
+        assert message in r.text
+        assert "Traceback" not in r.text
+        assert (await alice.get("/v1/users/me/presence")).json() == before
+
+
+async def test_who_may_do_what(service, nats_server, mint, org):
+    other_org = f"{org}-other"
+    await create_users(nats_server.url, service.url, mint("admin", org, "admin"), org, "alice", "bob")
+    await create_users(nats_server.url, service.url, mint("admin", other_org, "admin"), other_org, "mallory")
+    async with httpx.AsyncClient(base_url=service.url) as anonymous:
+        assert (await anonymous.get("/v1/users/alice/presence")).status_code == 401
+        bad = await anonymous.get("/v1/users/alice/presence", headers={"Authorization": "Bearer nonsense"})
+        assert bad.status_code == 401 and "not valid" in bad.json()["detail"]
+    expired = mint("alice", org, ttl_seconds=-10)
+    async with client(service, expired) as c:
+        assert (await c.get("/v1/users/me/presence")).json()["detail"] == "the token has expired"
+    async with client(service, mint("bob", org)) as bob:
+        r = await bob.put("/v1/users/alice/location", json={"location": "none"})
+        assert r.status_code == 403 and "only your own" in r.json()["detail"]
+    async with client(service, mint("boss", org, "admin")) as admin:
+        assert (await admin.put("/v1/users/alice/team-availability",
+                                json={"available_for_team_calls": False})).status_code == 200
+    async with client(service, mint("mallory", other_org)) as mallory:
+        assert (await mallory.get("/v1/users/alice/presence")).status_code == 404
+        r = await mallory.put("/v1/users/me/availability", json={"availability": "delegate", "delegate_id": "alice"})
+        assert r.status_code == 422
+    async with client(service, mint("root", other_org, "admin")) as other_admin:
+        assert (await other_admin.put("/v1/users/alice/location", json={"location": "none"})).status_code == 404
+
+
+async def test_call_manager_connection_expires_when_heartbeats_stop(service, nats_server, mint, org):
+    await create_users(nats_server.url, service.url, mint("admin", org, "admin"), org, "alice")
+    async with client(service, mint("alice", org)) as alice, BusWatcher(nats_server.url) as bus:
+        await alice.put("/v1/users/me/availability", json={"availability": "pc_ring"})
+        r = await alice.post("/v1/users/me/call-manager/sessions")
+        assert r.status_code == 201
+        session = r.json()["session_id"]
+        assert (await alice.get("/v1/users/me/presence")).json()["pc_ring_honoured"] is True
+        assert (await alice.post(f"/v1/users/me/call-manager/sessions/{session}/heartbeat")).status_code == 204
+        # No more heartbeats: the session expires and PC ring is no longer honoured.
+        event = await bus.next_matching("presence.user.call_manager_disconnected.v1", organisation_id=org)
+        assert event["expired"] is True and event["connected_sessions"] == 0
+        presence = (await alice.get("/v1/users/me/presence")).json()
+        assert presence["call_manager_connected"] is False and presence["pc_ring_honoured"] is False
+        assert (await alice.post(f"/v1/users/me/call-manager/sessions/{session}/heartbeat")).status_code == 404
+
+
+async def test_operational_endpoints(service):
+    async with httpx.AsyncClient(base_url=service.url) as c:
+        assert (await c.get("/healthz")).json() == {"status": "alive"}
+        ready = (await c.get("/readyz")).json()
+        assert ready == {"ready": True, "checks": {"nats": True, "store": True}}
+        assert "relay_published_total" in (await c.get("/metrics")).text
+        assert (await c.get("/docs")).status_code == 200
