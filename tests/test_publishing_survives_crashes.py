@@ -1,0 +1,117 @@
+"""Publishing from the log: SIGKILL of presence, or a NATS restart, loses nothing and doubles nothing.
+
+Real nats-server, real presence processes, real SIGKILL. The witness is a durable,
+idempotent consumer built on the kit, as every service's consumers are.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+
+import httpx
+import pytest
+
+from services.presence.tests.e2e import create_users, eventually, presence_process
+from smartnumbers_kit.relay import FAULT_ENV
+
+from .witness import Witness, committed_event_ids, stream_event_ids
+
+pytestmark = pytest.mark.slow
+
+AVAILABILITIES = ["available", "voicemail", "no_messages", "pc_ring"]
+
+
+async def write(client: httpx.AsyncClient, i: int) -> bool:
+    """One presence change; False when the process is gone."""
+    try:
+        r = await client.put("/v1/users/me/availability", json={"availability": AVAILABILITIES[i % 4]})
+        return r.status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+async def all_published_once(tmp, nats_url: str, witness: Witness) -> list[str]:
+    async def check():
+        return committed_event_ids(tmp / "var"), await stream_event_ids(nats_url), witness.applied()
+
+    def complete(result):
+        committed, stream, applied = result
+        return sorted(committed) == sorted(set(stream)) and sorted(set(applied)) == sorted(committed)
+
+    committed, stream, applied = await eventually(check, complete, timeout=30)
+    assert len(stream) == len(set(stream)), "an event was published twice"
+    assert witness.duplicates() == {}, "the witness acted twice on an event"
+    assert len(applied) == len(committed)
+    return committed
+
+
+async def test_sigkill_before_during_and_after_publishing_loses_nothing(tmp_path, fresh_nats_server, dev_keys, mint):
+    nats_url, token = fresh_nats_server.url, mint("alice", "acme")
+    headers = {"Authorization": f"Bearer {token}"}
+    async with Witness(tmp_path, nats_url) as witness:
+        service = presence_process(tmp_path, nats_url, dev_keys[1])
+        service.start()
+        await create_users(nats_url, service.url, mint("admin", "acme", "admin"), "acme", "alice")
+        await all_published_once(tmp_path, nats_url, witness)
+        service.stop()
+
+        i = 0
+        for fault in ("before_publish:1", "before_publish:3", "after_publish:2", "after_record:2"):
+            # 1. Presence runs with a fault: it SIGKILLs itself at that point of publishing.
+            service = presence_process(tmp_path, nats_url, dev_keys[1], **{FAULT_ENV: fault})
+            service.start()
+            async with httpx.AsyncClient(base_url=service.url, headers=headers) as client:
+                while await write(client, i):
+                    i += 1
+            assert service.wait_dead() == -9, f"presence was not SIGKILLed at {fault}"
+            # 2. It comes back without the fault and publishes what it had committed.
+            service = presence_process(tmp_path, nats_url, dev_keys[1])
+            service.start()
+            await all_published_once(tmp_path, nats_url, witness)
+            service.stop()
+
+        # 3. SIGKILL from outside at random moments while writes are in flight.
+        before_random_kills = len(committed_event_ids(tmp_path / "var"))
+        rng, interrupted = random.Random(7), 0
+        for _ in range(4):
+            service = presence_process(tmp_path, nats_url, dev_keys[1])
+            service.start()
+            async with httpx.AsyncClient(base_url=service.url, headers=headers) as client:
+                writers = [asyncio.create_task(write(client, i + k)) for k in range(40)]
+                await asyncio.sleep(rng.uniform(0.01, 0.2))  # the moment of the kill, not a wait for an event
+                service.kill()
+                interrupted += (await asyncio.gather(*writers)).count(False)
+            i += 40
+        service = presence_process(tmp_path, nats_url, dev_keys[1])
+        service.start()
+        committed = await all_published_once(tmp_path, nats_url, witness)
+        service.stop()
+    assert len(committed) > before_random_kills, "the random kills hit a service that was writing"
+    assert interrupted > 0, "some writes were cut off by the kills"
+
+
+async def test_nats_restart_mid_stream_loses_nothing(tmp_path, fresh_nats_server, dev_keys, mint):
+    nats_url = fresh_nats_server.url
+    service = presence_process(tmp_path, nats_url, dev_keys[1])
+    service.start()
+    try:
+        await create_users(nats_url, service.url, mint("admin", "acme", "admin"), "acme", "alice")
+        headers = {"Authorization": f"Bearer {mint('alice', 'acme')}"}
+        async with Witness(tmp_path, nats_url) as witness, \
+                httpx.AsyncClient(base_url=service.url, headers=headers) as client:
+            for i in range(30):
+                assert await write(client, i)
+            # NATS goes away and comes back (same port, same JetStream store) mid-stream.
+            fresh_nats_server.stop()
+            for i in range(30, 60):
+                assert await write(client, i), "presence keeps accepting changes while NATS is away"
+            fresh_nats_server.start()
+            for i in range(60, 90):
+                assert await write(client, i)
+            committed = await all_published_once(tmp_path, nats_url, witness)
+        assert len(committed) >= 90
+        async with httpx.AsyncClient(base_url=service.url) as c:
+            await eventually(lambda: c.get("/readyz"), lambda r: r.status_code == 200)
+    finally:
+        service.stop()
