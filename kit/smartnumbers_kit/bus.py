@@ -24,7 +24,11 @@ def stream_name(domain: str) -> str:
 async def connect(url: str, name: str) -> Client:
     """Connect, and keep reconnecting for ever when the server goes away."""
 
+    client: list[Client] = []
+
     async def disconnected() -> None:
+        if client and (client[0].is_closed or client[0].is_draining):
+            return  # our own close or drain
         log.warning("nats disconnected", extra={"nats_url": url})
 
     async def reconnected() -> None:
@@ -33,7 +37,7 @@ async def connect(url: str, name: str) -> Client:
     async def error(e: Exception) -> None:
         log.warning("nats error: %s", e)
 
-    return await nats.connect(
+    nc = await nats.connect(
         url,
         name=name,
         max_reconnect_attempts=-1,
@@ -44,6 +48,8 @@ async def connect(url: str, name: str) -> Client:
         reconnected_cb=reconnected,
         error_cb=error,
     )
+    client.append(nc)
+    return nc
 
 
 async def ensure_stream(js: JetStreamContext, domain: str, replicas: int = 1) -> str:

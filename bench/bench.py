@@ -1,0 +1,202 @@
+"""`make bench`: presence's figures, each beside a baseline measured in the same run.
+
+1. Bare NATS request/reply round trip (Python client at both ends) — the baseline.
+2. REST call returns → its event arrives at a NATS subscriber (presence, SQLite).
+3. Presence writes per second through the REST API, SQLite and PostgreSQL.
+
+Everything runs on loopback: a nats-server started here on a free port, presence
+processes started here, PostgreSQL at 127.0.0.1:5432 when it answers (a throwaway
+database), else that row is skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import nats
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from services.presence.tests.e2e import create_users, presence_process  # noqa: E402
+from smartnumbers_kit.natsserver import NatsServer, find_binary  # noqa: E402
+from smartnumbers_kit.tokens import generate_keypair, mint  # noqa: E402
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:7.3f} ms"
+
+
+async def bare_request_reply(url: str, n: int = 3000) -> list[float]:
+    server, client = await nats.connect(url), await nats.connect(url)
+
+    async def echo(msg):  # type: ignore[no-untyped-def]
+        await msg.respond(msg.data)
+
+    await server.subscribe("bench.echo", cb=echo)
+    await server.flush()
+    for _ in range(200):  # warm up; the first requests may race the subscription's propagation
+        try:
+            await client.request("bench.echo", b"x" * 200, timeout=2)
+        except nats.errors.NoRespondersError:
+            await server.flush()
+    samples = []
+    for _ in range(n):
+        started = time.perf_counter()
+        await client.request("bench.echo", b"x" * 200, timeout=2)
+        samples.append(time.perf_counter() - started)
+    await server.close()
+    await client.close()
+    return samples
+
+
+async def rest_to_event(url: str, base: str, token: str, org: str, n: int = 400) -> list[float]:
+    nc = await nats.connect(url)
+    arrivals: dict[str, float] = {}
+    got = asyncio.Event()
+
+    async def seen(msg):  # type: ignore[no-untyped-def]
+        arrivals[msg.data.decode()] = time.perf_counter()
+        got.set()
+
+    # The payload's availability alternates; match on the exact body we expect.
+    await nc.subscribe("presence.user.availability_changed.v1", cb=seen)
+    await nc.flush()
+    samples = []
+    choices = ["voicemail", "available"]
+    async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {token}"}) as http:
+        for i in range(n):
+            got.clear()
+            arrivals.clear()
+            response = await http.put("/v1/users/me/availability", json={"availability": choices[i % 2]})
+            returned = time.perf_counter()
+            assert response.status_code == 200, response.text
+            await asyncio.wait_for(got.wait(), 5)
+            (arrived,) = arrivals.values()
+            samples.append(arrived - returned)
+    await nc.close()
+    return samples
+
+
+async def writes_per_second(base: str, tokens: list[str], total: int = 1500) -> float:
+    choices = ["voicemail", "available", "no_messages"]
+    per_client = total // len(tokens)
+
+    async def writer(token: str) -> None:
+        async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {token}"}) as http:
+            for i in range(per_client):
+                r = await http.put("/v1/users/me/availability", json={"availability": choices[i % 3]})
+                assert r.status_code == 200, r.text
+
+    started = time.perf_counter()
+    await asyncio.gather(*(writer(t) for t in tokens))
+    return per_client * len(tokens) / (time.perf_counter() - started)
+
+
+def postgres_env() -> tuple[dict[str, str] | None, str]:
+    try:
+        import psycopg
+
+        admin = psycopg.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres",
+                                autocommit=True, connect_timeout=3)
+    except Exception as e:
+        return None, f"no PostgreSQL at 127.0.0.1:5432 ({e})"
+    name = f"sn_bench_{uuid.uuid4().hex[:8]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+    return {"PERSISTENCE": "postgres", "POSTGRES_HOST": "127.0.0.1", "POSTGRES_PORT": "5432",
+            "POSTGRES_USER": "postgres", "POSTGRES_PASSWORD": "", "POSTGRES_DBNAME": name}, name
+
+
+def drop_database(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres", autocommit=True) as c:
+        c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+async def presence_figures(tmp: Path, nats_url: str, public_key: Path, private_pem: bytes,
+                           env: dict[str, str], label: str, measure_latency: bool) -> dict[str, object]:
+    process = presence_process(tmp / label, nats_url, public_key, **env)
+    (tmp / label).mkdir(exist_ok=True)
+    process.start()
+    try:
+        org = f"bench-{label}"
+        users = [f"u{i}" for i in range(16)]
+        await create_users(nats_url, process.url, mint(private_pem, user="a", org=org, role="admin"), org, *users)
+        tokens = [mint(private_pem, user=u, org=org) for u in users]
+        figures: dict[str, object] = {}
+        if measure_latency:
+            figures["rest_to_event"] = await rest_to_event(nats_url, process.url, tokens[0], org)
+        await writes_per_second(process.url, tokens, total=160)  # warm up
+        figures["writes_per_second"] = await writes_per_second(process.url, tokens)
+        return figures
+    finally:
+        process.stop()
+
+
+async def main() -> None:
+    binary = find_binary()
+    if binary is None:
+        sys.exit("no nats-server binary: run `make install`")
+    with tempfile.TemporaryDirectory(prefix="sn-bench-") as directory:
+        tmp = Path(directory)
+        server = NatsServer(binary, tmp / "nats")
+        server.start()
+        private_key, public_key = generate_keypair(tmp / "keys")
+        private_pem = private_key.read_bytes()
+        try:
+            bare = await bare_request_reply(server.url)
+            sqlite = await presence_figures(tmp, server.url, public_key, private_pem, {"PERSISTENCE": "sqlite"},
+                                            "sqlite", True)
+            pg_env, pg_name = postgres_env()
+            postgres = None
+            if pg_env is not None:
+                try:
+                    postgres = await presence_figures(tmp, server.url, public_key, private_pem, pg_env,
+                                                      "postgres", False)
+                finally:
+                    drop_database(pg_name)
+            bare_rr = await bare_request_reply(server.url)  # again, to see the machine's drift
+        finally:
+            server.stop()
+
+    base_p50 = statistics.median(bare + bare_rr)
+    base_p99 = pct(bare + bare_rr, 99)
+    latency = sqlite["rest_to_event"]  # type: ignore[index]
+    print("\nsmartnumbers bench — presence (figures of this run, on this machine)\n")
+    print(f"{'measure':<58}{'p50':>11}{'p99':>11}   ratio to bare NATS p50/p99")
+    print(f"{'bare NATS request/reply round trip (baseline)':<58}{ms(base_p50):>11}{ms(base_p99):>11}   1.0 / 1.0")
+    p50, p99 = statistics.median(latency), pct(latency, 99)  # type: ignore[arg-type]
+    print(f"{'REST call returned -> its event at a NATS subscriber':<58}{ms(p50):>11}{ms(p99):>11}"
+          f"   {p50 / base_p50:.1f} / {p99 / base_p99:.1f}")
+    print()
+    sqlite_wps = sqlite["writes_per_second"]
+    print(f"{'presence writes/s through the API, SQLite (16 clients)':<58}{sqlite_wps:>11.0f}"
+          f"   ({1 / sqlite_wps / base_p50:.1f}x a bare round trip per write)")
+    if postgres is not None:
+        pg_wps = postgres["writes_per_second"]
+        print(f"{'presence writes/s through the API, PostgreSQL (16 clients)':<58}{pg_wps:>11.0f}"
+              f"   ({1 / pg_wps / base_p50:.1f}x a bare round trip per write)")
+    else:
+        print(f"presence writes/s, PostgreSQL: skipped — {pg_name}")
+    print(f"\nbaseline drift within the run: first {ms(statistics.median(bare))}, "
+          f"last {ms(statistics.median(bare_rr))} (p50)")
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    asyncio.run(main())
