@@ -15,7 +15,7 @@ import pytest
 from services.presence.tests.e2e import create_users, eventually, presence_process
 from smartnumbers_kit.relay import FAULT_ENV
 
-from .witness import Witness, committed_event_ids, stream_event_ids
+from witness import Witness, committed_event_ids, stream_event_ids
 
 pytestmark = pytest.mark.slow
 

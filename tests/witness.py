@@ -97,18 +97,20 @@ async def stream_event_ids(nats_url: str) -> list[str]:
 
 def committed_event_ids(var_dir: Path) -> list[str]:
     """The event ids of every contract presence's committed log should become."""
+    from smartnumbers_kit.publishing import stamped
     from smartnumbers_presence.application import PresenceApplication
     from smartnumbers_presence.publishing import PresenceContracts
 
     app = PresenceApplication({"PERSISTENCE_MODULE": "eventsourcing.sqlite",
                                "SQLITE_DBNAME": str(var_dir / "presence.sqlite")})
     try:
-        to_contracts = PresenceContracts(app)
+        to_contracts, epoch = PresenceContracts(app), app.log_identity()
         ids: list[str] = []
         start = None
         while batch := app.recorder.select_notifications(start, 500, inclusive_of_start=False):
             for n in batch:
-                ids.extend(str(c.event_id) for c in to_contracts(app.mapper.to_domain_event(n)))
+                contracts = stamped(to_contracts(app.mapper.to_domain_event(n)), n, epoch)
+                ids.extend(str(c.event_id) for c in contracts)
             start = batch[-1].id
         return ids
     finally:

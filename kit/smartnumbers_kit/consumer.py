@@ -53,6 +53,7 @@ class Consumer:
         handlers: Mapping[type[Contract], Handler],
         max_deliveries: int = 5,
         backoff_seconds: Sequence[float] = (0.5, 2.0, 10.0, 30.0),
+        ack_wait: float = 5.0,
     ) -> None:
         self.app = app
         self.js = js
@@ -61,6 +62,7 @@ class Consumer:
         self.handlers = {c.subject: h for c, h in handlers.items()}
         self.max_deliveries = max_deliveries
         self.backoff = list(backoff_seconds)
+        self.ack_wait = ack_wait
         self.tracking_name = f"consumer:{durable}"
         self._stopping = False
         self._busy = asyncio.Lock()
@@ -72,7 +74,9 @@ class Consumer:
             ack_policy=AckPolicy.EXPLICIT,
             deliver_policy=DeliverPolicy.ALL,
             max_ack_pending=1,
-            ack_wait=60,
+            # An ack lost while NATS restarts holds the next message back until ack_wait:
+            # keep it short (redelivery of an applied message is harmless: it is tracked).
+            ack_wait=self.ack_wait,
         )
         subscription = None
         while not self._stopping:
@@ -84,9 +88,10 @@ class Consumer:
                 messages = await subscription.fetch(1, timeout=1.0)
             except (NatsTimeoutError, TimeoutError):
                 continue
-            except Exception as e:  # NATS away: try again shortly
+            except Exception as e:  # NATS away: bind again shortly
                 if not self._stopping:
                     log.warning("consumer %s cannot fetch (%s); retrying", self.durable, e)
+                    subscription = None
                     await asyncio.sleep(0.5)
                 continue
             for message in messages:
@@ -108,7 +113,7 @@ class Consumer:
         sequence = message.metadata.sequence.stream
         tracking = Tracking(self.tracking_name, sequence)
         if await asyncio.to_thread(self.app.recorder.has_tracking_id, self.tracking_name, sequence):
-            await message.ack()
+            await self._ack(message)
             return
         try:
             contract = contract_for_subject(message.subject).from_bytes(message.data)
@@ -132,7 +137,14 @@ class Consumer:
             await message.nak(delay=delay)
             return
         HANDLED.labels(self.durable).inc()
-        await message.ack()
+        await self._ack(message)
+
+    async def _ack(self, message: Msg) -> None:
+        try:
+            await message.ack_sync(timeout=2.0)
+        except Exception as e:  # lost: JetStream redelivers after ack_wait, and we skip it then
+            log.warning("consumer %s: ack of stream seq %s not confirmed (%s)",
+                        self.durable, message.metadata.sequence.stream, e)
 
     def _apply(self, contract: Contract, tracking: Tracking) -> None:
         handler = self.handlers[contract.subject]

@@ -1,19 +1,33 @@
-"""Helpers for mapping stored domain events to contracts."""
+"""Helpers for mapping stored domain events to contracts, and stamping their ids."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
-from uuid import uuid5
+from uuid import UUID, uuid5
+
+from eventsourcing.persistence import Notification
+
+from smartnumbers_contracts import Contract
+
+UNSTAMPED = UUID(int=0)
 
 
-def envelope(event: Any, organisation_id: str, index: int = 0) -> dict[str, Any]:
+def envelope(event: Any, organisation_id: str) -> dict[str, Any]:
     """The common fields of a contract made from a stored event.
 
-    The event id is derived from the stored event (aggregate id and version), so the
-    same stored event always becomes the same contract, however often it is published.
+    The event id is left for the relay to stamp (see ``stamped``).
     """
-    return {
-        "event_id": uuid5(event.originator_id, f"{event.originator_version}:{index}"),
-        "organisation_id": organisation_id,
-        "occurred_at": event.timestamp,
-    }
+    return {"event_id": UNSTAMPED, "organisation_id": organisation_id, "occurred_at": event.timestamp}
+
+
+def event_id(epoch: UUID, notification: Notification, index: int) -> UUID:
+    """The same stored event always becomes the same id in the same store, however
+    often it is published; another store (another epoch) never makes the same id."""
+    return uuid5(epoch, f"{notification.originator_id}:{notification.originator_version}:{index}")
+
+
+def stamped(contracts: Sequence[Contract], notification: Notification, epoch: UUID) -> list[Contract]:
+    return [
+        c.model_copy(update={"event_id": event_id(epoch, notification, i)}) for i, c in enumerate(contracts)
+    ]

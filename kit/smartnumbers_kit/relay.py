@@ -1,9 +1,10 @@
 """Publish from the log: follow an application's notification log onto JetStream.
 
 The relay reads committed notifications after its recorded position, maps each
-domain event to zero or more contracts, publishes each with a ``Nats-Msg-Id``
-derived from the notification id, waits for JetStream's ack, and only then records
-its new position (a tracking record in the service's own store).
+domain event to zero or more contracts, stamps each with an event id derived from
+the stored event and this store's epoch (``publishing.event_id``), publishes it with
+that id as ``Nats-Msg-Id``, waits for JetStream's ack, and only then records its new
+position (a tracking record in the service's own store).
 
 A crash between publishing and recording republishes the same messages with the
 same ids: JetStream's duplicate window drops them, and consumers, which track
@@ -25,6 +26,7 @@ from nats.js import JetStreamContext
 from prometheus_client import Counter, Gauge
 
 from smartnumbers_contracts import Contract
+from smartnumbers_kit.publishing import stamped
 from smartnumbers_kit.store import ServiceApplication
 
 log = logging.getLogger(__name__)
@@ -124,20 +126,20 @@ class Relay:
             pass
 
     def _map(self, notifications: Sequence[Notification]) -> list[tuple[int, list[Contract]]]:
+        epoch = self.app.log_identity()
         return [
-            (n.id, list(self.to_contracts(self.app.mapper.to_domain_event(n))))
+            (n.id, stamped(self.to_contracts(self.app.mapper.to_domain_event(n)), n, epoch))
             for n in notifications
         ]
 
     async def _publish(self, notifications: Sequence[Notification]) -> None:
         for notification_id, contracts in await asyncio.to_thread(self._map, notifications):
             self._crash_if("before_publish", notification_id)
-            for index, contract in enumerate(contracts):
-                msg_id = f"{self.app.name}:{notification_id}:{index}"
+            for contract in contracts:
                 await self.js.publish(
                     contract.subject,
                     contract.to_bytes(),
-                    headers={"Nats-Msg-Id": msg_id},
+                    headers={"Nats-Msg-Id": str(contract.event_id)},
                     timeout=2.0,
                 )
                 PUBLISHED.labels(self.name).inc()

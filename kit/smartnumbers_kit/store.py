@@ -11,7 +11,10 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from eventsourcing.application import Application, ProcessingEvent
+from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
+
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import ProcessRecorder, RecordConflictError, Tracking
 
 from smartnumbers_kit.settings import ServiceSettings
@@ -46,6 +49,23 @@ def persistence_env(settings: ServiceSettings, app_name: str) -> dict[str, str]:
     return env
 
 
+class LogIdentity(Aggregate):
+    """A random id made once per store: what makes this log's event ids unique.
+
+    Event ids are derived from it and each event's place in its aggregate, so a
+    store that is wiped and started again never reuses an id a consumer has seen.
+    """
+
+    @staticmethod
+    def create_id(application_name: str) -> UUID:
+        return uuid5(NAMESPACE_URL, f"smartnumbers:{application_name}:log-identity")
+
+    @event("Made")
+    def __init__(self, application_name: str, epoch: UUID) -> None:
+        self.application_name = application_name
+        self.epoch = epoch
+
+
 class ServiceApplication(Application[Any]):
     """Base of every service's event-sourced application."""
 
@@ -58,6 +78,18 @@ class ServiceApplication(Application[Any]):
 
     def construct_recorder(self) -> ProcessRecorder:  # type: ignore[override]
         return self.factory.process_recorder()
+
+    def log_identity(self) -> UUID:
+        """This store's epoch (made on first use)."""
+        identity_id = LogIdentity.create_id(self.name)
+        try:
+            return self.repository.get(identity_id).epoch
+        except AggregateNotFoundError:
+            try:
+                self.save(LogIdentity(application_name=self.name, epoch=uuid4()))
+            except RecordConflictError:  # another replica made it first
+                pass
+            return self.repository.get(identity_id).epoch
 
     # -- waking the relay -------------------------------------------------
     def on_commit(self, listener: Callable[[], None]) -> None:
