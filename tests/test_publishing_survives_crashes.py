@@ -77,10 +77,21 @@ async def test_sigkill_before_during_and_after_publishing_loses_nothing(tmp_path
         for _ in range(4):
             service = presence_process(tmp_path, nats_url, dev_keys[1])
             service.start()
+            kill_after, done = rng.randint(1, 12), asyncio.Event()
+            succeeded = 0
+
+            async def counted_write(client: httpx.AsyncClient, n: int) -> bool:
+                nonlocal succeeded
+                ok = await write(client, n)
+                succeeded += ok
+                if succeeded >= kill_after:
+                    done.set()
+                return ok
+
             async with httpx.AsyncClient(base_url=service.url, headers=headers) as client:
-                writers = [asyncio.create_task(write(client, i + k)) for k in range(40)]
-                await asyncio.sleep(rng.uniform(0.01, 0.2))  # the moment of the kill, not a wait for an event
-                service.kill()
+                writers = [asyncio.create_task(counted_write(client, i + k)) for k in range(40)]
+                await asyncio.wait_for(done.wait(), 30)  # a random number of writes went through…
+                service.kill()  # …and the rest are in flight
                 interrupted += (await asyncio.gather(*writers)).count(False)
             i += 40
         service = presence_process(tmp_path, nats_url, dev_keys[1])
@@ -115,3 +126,25 @@ async def test_nats_restart_mid_stream_loses_nothing(tmp_path, fresh_nats_server
             await eventually(lambda: c.get("/readyz"), lambda r: r.status_code == 200)
     finally:
         service.stop()
+
+
+async def test_graceful_shutdown_publishes_what_was_committed(tmp_path, fresh_nats_server, dev_keys, mint):
+    nats_url = fresh_nats_server.url
+    service = presence_process(tmp_path, nats_url, dev_keys[1])
+    service.start()
+    await create_users(nats_url, service.url, mint("admin", "acme", "admin"), "acme", "alice")
+    headers = {"Authorization": f"Bearer {mint('alice', 'acme')}"}
+    # 1. Changes are committed while NATS is away, so none of them is published yet.
+    fresh_nats_server.stop()
+    async with httpx.AsyncClient(base_url=service.url, headers=headers) as client:
+        assert all(await asyncio.gather(*(write(client, i) for i in range(30))))
+    # 2. NATS comes back, and presence is told to stop at once (SIGTERM).
+    fresh_nats_server.start()
+    service.stop()
+    log = (tmp_path / "presence.log").read_text()
+    assert "Application shutdown complete" in log, "presence shut down gracefully, not killed"
+    # 3. Not restarted: it published everything it had committed before it exited.
+    stream = await stream_event_ids(nats_url)
+    committed = committed_event_ids(tmp_path / "var")
+    assert len(committed) >= 30
+    assert sorted(stream) == sorted(committed)

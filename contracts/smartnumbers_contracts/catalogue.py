@@ -16,8 +16,16 @@ CATALOGUE: dict[str, type[Contract]] = {
         presence.CallManagerDisconnected,
         directory.OrganisationConfigured,
         directory.UserCreated,
+        directory.UserUpdated,
         directory.UserRemoved,
         directory.UserTeamsChanged,
+        directory.UserLocked,
+        directory.TeamCreated,
+        directory.TeamUpdated,
+        directory.TeamRemoved,
+        directory.VipsChanged,
+        directory.ContactChanged,
+        directory.ContactRemoved,
     )
 }
 

@@ -1,13 +1,18 @@
-"""Events of the directory service that other services rely on (user guide §1.1, §3.7).
+"""Events of the directory service (user guide §1.1, §2, §3.7, §4).
 
-The directory service itself arrives with issue 3; until then the development CLI
-``smartnumbers-dev`` publishes these events as a stand-in, so that presence can learn
-which users and organisations exist.
+Until the directory service exists, the development CLI ``smartnumbers-dev`` publishes
+the organisation and user events as a stand-in, so that presence learns which
+organisations and users exist.
+
+Snapshots, not deltas: ``user.updated``, ``team.updated`` and ``user.vips_changed`` carry
+the whole current state, so a consumer never needs an earlier message to apply one.
 """
 
 from __future__ import annotations
 
-from pydantic import Field
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from smartnumbers_contracts.base import Contract, Identifier
 
@@ -23,6 +28,22 @@ class OrganisationConfigured(Contract):
     )
 
 
+class UserProfile(BaseModel):
+    """What other services need to know of a user (no secrets, ever)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    display_name: str
+    first_name: str | None = None
+    last_name: str | None = None
+    smartnumber: str | None = Field(default=None, description="E.164")
+    mailbox_number: str | None = Field(default=None, description="E.164")
+    email: str | None = None
+    sms_number: str | None = Field(default=None, description="E.164 mobile for SMS alerts")
+    time_zone: str = Field(default="Europe/London", description="IANA time zone")
+    language: str = Field(default="en", description="BCP 47 language tag")
+
+
 class UserCreated(Contract):
     subject = "directory.user.created.v1"
     summary = "An administrator created a user"
@@ -30,6 +51,15 @@ class UserCreated(Contract):
     user_id: Identifier
     display_name: str
     smartnumber: str | None = None
+    profile: UserProfile | None = Field(default=None, description="The whole profile (absent from the stand-in)")
+
+
+class UserUpdated(Contract):
+    subject = "directory.user.updated.v1"
+    summary = "An administrator (or the user) changed a user's profile; carries the whole profile"
+
+    user_id: Identifier
+    profile: UserProfile
 
 
 class UserRemoved(Contract):
@@ -45,3 +75,105 @@ class UserTeamsChanged(Contract):
 
     user_id: Identifier
     active_in: list[Identifier]
+
+
+class UserLocked(Contract):
+    subject = "directory.user.locked.v1"
+    summary = "Too many wrong passwords in a row: the account is locked for a while (web and phone)"
+
+    user_id: Identifier
+    failures: int
+    locked_until: str = Field(description="ISO 8601 UTC time the lock ends")
+
+
+class RingStrategy(StrEnum):
+    ALL_AT_ONCE = "all_at_once"
+    IN_ORDER = "in_order"
+    ROUND_ROBIN = "round_robin"
+
+
+class TeamKind(StrEnum):
+    TEAM = "team"
+    QUEUE = "queue"
+
+
+class TeamDefinition(BaseModel):
+    """A Virtual Team or Virtual Queue, whole."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: TeamKind
+    name: str
+    smartnumber: str | None = Field(default=None, description="E.164")
+    members: list[Identifier] = Field(description="User ids, in ringing order")
+    strategy: RingStrategy = RingStrategy.ALL_AT_ONCE
+    ring_seconds: int = Field(default=20, description="How long each step rings")
+    max_wait_seconds: int | None = Field(default=None, description="Queues: longest a caller waits")
+    when_nobody_answers: str = Field(
+        default="voicemail", description="voicemail (the team's mailbox) or transfer:<E.164>"
+    )
+
+
+class TeamCreated(Contract):
+    subject = "directory.team.created.v1"
+    summary = "An administrator created a Virtual Team or Virtual Queue"
+
+    team_id: Identifier
+    team: TeamDefinition
+
+
+class TeamUpdated(Contract):
+    subject = "directory.team.updated.v1"
+    summary = "A team or queue changed (members, strategy, number…); carries the whole definition"
+
+    team_id: Identifier
+    team: TeamDefinition
+
+
+class TeamRemoved(Contract):
+    subject = "directory.team.removed.v1"
+    summary = "An administrator removed a team or queue"
+
+    team_id: Identifier
+
+
+class VipsChanged(Contract):
+    subject = "directory.user.vips_changed.v1"
+    summary = "A user's VIP list changed; carries every number that belongs to a VIP of theirs (§4.1.2)"
+
+    user_id: Identifier
+    vip_numbers: list[str] = Field(description="E.164 numbers of every VIP contact")
+
+
+class Visibility(StrEnum):
+    PRIVATE = "private"
+    STAFF = "staff"
+    PUBLIC = "public"
+
+
+class ContactNumbers(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    office: list[str] = []
+    mobile: list[str] = []
+    home: list[str] = []
+    fax: list[str] = []
+    other: list[str] = []
+
+
+class ContactChanged(Contract):
+    subject = "directory.contact.changed.v1"
+    summary = "A contact was created or changed (for reverse lookup of callers' names)"
+
+    contact_id: Identifier
+    owner_id: Identifier
+    display_name: str
+    numbers: ContactNumbers
+    viewable_by: Visibility
+
+
+class ContactRemoved(Contract):
+    subject = "directory.contact.removed.v1"
+    summary = "A contact was deleted"
+
+    contact_id: Identifier

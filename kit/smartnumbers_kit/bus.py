@@ -52,34 +52,29 @@ async def connect(url: str, name: str) -> Client:
     return nc
 
 
+async def _ensure(js: JetStreamContext, config: StreamConfig) -> str:
+    assert config.name is not None
+    try:
+        await js.stream_info(config.name)
+    except NotFoundError:
+        await js.add_stream(config)
+    return config.name
+
+
 async def ensure_stream(js: JetStreamContext, domain: str, replicas: int = 1) -> str:
     """Create (or keep) the stream of a domain; returns its name."""
-    name = stream_name(domain)
-    config = StreamConfig(
-        name=name,
+    return await _ensure(js, StreamConfig(
+        name=stream_name(domain),
         subjects=[f"{domain}.>"],
         storage=StorageType.FILE,
         retention=RetentionPolicy.LIMITS,
         duplicate_window=DUPLICATE_WINDOW_SECONDS,
         num_replicas=replicas,
-    )
-    try:
-        await js.stream_info(name)
-    except NotFoundError:
-        await js.add_stream(config)
-    return name
+    ))
 
 
 async def ensure_parked_stream(js: JetStreamContext, replicas: int = 1) -> str:
     """The stream where consumers park messages they gave up on, for an operator to see."""
-    config = StreamConfig(
-        name=PARKED_STREAM,
-        subjects=["parked.>"],
-        storage=StorageType.FILE,
-        num_replicas=replicas,
-    )
-    try:
-        await js.stream_info(PARKED_STREAM)
-    except NotFoundError:
-        await js.add_stream(config)
-    return PARKED_STREAM
+    return await _ensure(js, StreamConfig(
+        name=PARKED_STREAM, subjects=["parked.>"], storage=StorageType.FILE, num_replicas=replicas,
+    ))

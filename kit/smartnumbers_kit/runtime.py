@@ -101,8 +101,8 @@ class Runtime:
         """Finish in-flight work: the message in hand, and publishing what is committed."""
         for consumer in self.consumers:
             await consumer.stop()
-        if self.relay is not None and self.nc is not None and self.nc.is_connected:
-            await self.relay.drain()
+        if self.relay is not None:
+            await self.relay.drain(timeout=self.settings.shutdown_drain_seconds)
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)

@@ -43,6 +43,9 @@ class ServiceSettings(BaseSettings):
     jwt_issuers: list[str] = [DEV_ISSUER, DIRECTORY_ISSUER]
 
     log_level: str = "INFO"
+    shutdown_drain_seconds: float = Field(
+        default=8.0, description="On shutdown, how long to keep publishing what is committed"
+    )
     consumer_max_deliveries: int = Field(default=5, ge=1)
     consumer_backoff_seconds: list[float] = [0.5, 2.0, 10.0, 30.0]
 

@@ -7,7 +7,11 @@ messages a consumer has applied (recorded atomically with the events they caused
 
 from __future__ import annotations
 
+import contextlib
+import random
 import threading
+import time
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -17,9 +21,10 @@ from eventsourcing.application import AggregateNotFoundError, Application, Proce
 from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import ProcessRecorder, RecordConflictError, Tracking
 
+from smartnumbers_kit.errors import Conflict
 from smartnumbers_kit.settings import ServiceSettings
 
-COMMAND_ATTEMPTS = 5
+COMMAND_ATTEMPTS = 8
 
 
 def persistence_env(settings: ServiceSettings, app_name: str) -> dict[str, str]:
@@ -75,6 +80,7 @@ class ServiceApplication(Application[Any]):
         super().__init__(env)
         self._listeners: list[Callable[[], None]] = []
         self._listeners_lock = threading.Lock()
+        self._command_locks: weakref.WeakValueDictionary[str, threading.Lock] = weakref.WeakValueDictionary()
 
     def construct_recorder(self) -> ProcessRecorder:  # type: ignore[override]
         return self.factory.process_recorder()
@@ -104,22 +110,31 @@ class ServiceApplication(Application[Any]):
             listener()
 
     # -- commands ---------------------------------------------------------
-    def run_command(self, command: Callable[[], list[Any]]) -> None:
+    def run_command(self, command: Callable[[], list[Any]], *, key: str | None = None) -> None:
         """Run ``command`` (load → decide → return aggregates to save) and save atomically.
 
-        A concurrent change to the same aggregate makes the save conflict; the
-        command is then run again on fresh state, a bounded number of times.
+        Commands with the same ``key`` (say, one user's) run one at a time in this
+        process. A concurrent change from elsewhere makes the save conflict; the command
+        then runs again on fresh state, a bounded number of times, and finally answers
+        409 rather than failing.
         """
-        for attempt in range(COMMAND_ATTEMPTS):
-            aggregates = command()
-            try:
-                self.save(*aggregates)
-                return
-            except RecordConflictError:
-                # The cache only holds saved state and fast-forwards on get(),
-                # so running the command again sees the other writer's events.
-                if attempt == COMMAND_ATTEMPTS - 1:
-                    raise
+        with self._key_lock(key):
+            for attempt in range(COMMAND_ATTEMPTS):
+                aggregates = command()
+                try:
+                    self.save(*aggregates)
+                    return
+                except RecordConflictError:
+                    # The cache only holds saved state and fast-forwards on get(),
+                    # so running the command again sees the other writer's events.
+                    time.sleep(random.uniform(0, 0.002 * (attempt + 1)))
+        raise Conflict("this was changed at the same moment by someone else: please try again")
+
+    def _key_lock(self, key: str | None) -> threading.Lock | contextlib.nullcontext[None]:
+        if key is None:
+            return contextlib.nullcontext()
+        with self._listeners_lock:
+            return self._command_locks.setdefault(key, threading.Lock())
 
     def record_processed(self, tracking: Tracking, *aggregates: Any) -> None:
         """Save ``aggregates`` and ``tracking`` in one transaction (consumer idempotency)."""

@@ -56,7 +56,7 @@ class PresenceApplication(ServiceApplication):
             user.change_numbers(normalised)
             return self._hot_desk(user, old)
 
-        self.run_command(command)
+        self.run_command(command, key=f"{organisation_id}/{user_id}")
 
     def select_location(
         self, organisation_id: str, user_id: str, location: Location, temporary_number: str | None = None
@@ -74,7 +74,7 @@ class PresenceApplication(ServiceApplication):
             user.select_location(location, user.number_for(location, number))
             return self._hot_desk(user, old)
 
-        self.run_command(command)
+        self.run_command(command, key=f"{organisation_id}/{user_id}")
 
     def _hot_desk(self, user: UserPresence, old_number: str | None) -> list[Any]:
         """Move ``user`` between phone lines; log out whoever was on the new one (§3.3)."""
@@ -108,7 +108,7 @@ class PresenceApplication(ServiceApplication):
             user.set_availability(availability, delegate_id)
             return [user]
 
-        self.run_command(command)
+        self.run_command(command, key=f"{organisation_id}/{user_id}")
 
     def set_delegate(self, organisation_id: str, user_id: str, delegate_id: str | None) -> None:
         def command() -> list[Any]:
@@ -118,7 +118,7 @@ class PresenceApplication(ServiceApplication):
             user.set_delegate(delegate_id)
             return [user]
 
-        self.run_command(command)
+        self.run_command(command, key=f"{organisation_id}/{user_id}")
 
     def set_team_availability(self, organisation_id: str, user_id: str, available: bool) -> None:
         self._update(organisation_id, user_id, lambda user: user.set_team_availability(available))
@@ -159,6 +159,14 @@ class PresenceApplication(ServiceApplication):
             user.reinstate(display_name=display_name)
         return [user]
 
+    def user_updated(self, organisation_id: str, user_id: str, display_name: str) -> list[Any]:
+        try:
+            user = self._user(organisation_id, user_id)
+        except NotFound:
+            return []
+        user.rename(display_name)
+        return [user]
+
     def user_removed(self, organisation_id: str, user_id: str) -> list[Any]:
         try:
             user = self._user(organisation_id, user_id)
@@ -188,7 +196,7 @@ class PresenceApplication(ServiceApplication):
             change(user)
             return [user]
 
-        self.run_command(command)
+        self.run_command(command, key=f"{organisation_id}/{user_id}")
 
     def _user(self, organisation_id: str, user_id: str, *, allow_removed: bool = False) -> UserPresence:
         try:

@@ -16,6 +16,9 @@ def directory_subscription(app: PresenceApplication) -> Subscription:
     def user_created(e: directory.UserCreated) -> list[Any]:
         return app.user_created(e.organisation_id, e.user_id, e.display_name)
 
+    def user_updated(e: directory.UserUpdated) -> list[Any]:
+        return app.user_updated(e.organisation_id, e.user_id, e.profile.display_name)
+
     def user_removed(e: directory.UserRemoved) -> list[Any]:
         return app.user_removed(e.organisation_id, e.user_id)
 
@@ -28,6 +31,7 @@ def directory_subscription(app: PresenceApplication) -> Subscription:
         handlers={
             directory.OrganisationConfigured: organisation_configured,
             directory.UserCreated: user_created,
+            directory.UserUpdated: user_updated,
             directory.UserRemoved: user_removed,
             directory.UserTeamsChanged: user_teams_changed,
         },

@@ -146,3 +146,22 @@ async def test_operational_endpoints(service):
         assert ready == {"ready": True, "checks": {"nats": True, "store": True}}
         assert "relay_published_total" in (await c.get("/metrics")).text
         assert (await c.get("/docs")).status_code == 200
+
+
+async def test_presence_follows_the_directory_renaming_removing_and_assigning_teams(service, nats_server, mint, org):
+    from smartnumbers_contracts import directory as wire
+    from smartnumbers_kit.devdirectory import publish
+
+    from .e2e import envelope, eventually
+
+    await create_users(nats_server.url, service.url, mint("admin", org, "admin"), org, "alice")
+    profile = wire.UserProfile(display_name="Alice Archer-Smith")
+    await publish(nats_server.url,
+                  wire.UserUpdated(**envelope(org), user_id="alice", profile=profile),
+                  wire.UserTeamsChanged(**envelope(org), user_id="alice", active_in=["support", "sales"]))
+    async with client(service, mint("alice", org)) as alice:
+        seen = await eventually(lambda: alice.get("/v1/users/me/presence"),
+                                lambda r: r.json()["active_in"] == ["sales", "support"])
+        assert seen.json()["display_name"] == "Alice Archer-Smith"
+        await publish(nats_server.url, wire.UserRemoved(**envelope(org), user_id="alice"))
+        await eventually(lambda: alice.get("/v1/users/me/presence"), lambda r: r.status_code == 404)

@@ -87,3 +87,17 @@ def test_removed_users_disappear_and_free_their_phone_line(presence):
         presence.presence_of("acme", "alice")
     presence.select_location("acme", "bob", Location.DESK)
     assert presence.presence_of("acme", "bob").location == Location.DESK
+
+
+def test_concurrent_changes_to_one_user_all_land(presence):
+    from concurrent.futures import ThreadPoolExecutor
+
+    enrol(presence, "acme", "alice", "bob")
+    choices = [Availability.VOICEMAIL, Availability.AVAILABLE, Availability.NO_MESSAGES]
+
+    def change(i: int) -> None:
+        presence.set_availability("acme", "alice", choices[i % 3])
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(change, range(60)))
+    assert presence.presence_of("acme", "alice").version == 1 + 60

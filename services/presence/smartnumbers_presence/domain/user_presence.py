@@ -172,6 +172,14 @@ class UserPresence(Aggregate):
         self.location_number = None
         self.call_manager_sessions = []
 
+    def rename(self, display_name: str) -> None:
+        if display_name != self.display_name:
+            self._renamed(display_name=display_name)
+
+    @event("Renamed")
+    def _renamed(self, display_name: str) -> None:
+        self.display_name = display_name
+
     @event("Reinstated")
     def reinstate(self, display_name: str) -> None:
         self.removed = False
