@@ -14,8 +14,8 @@ run: $(STAMP)  ## start NATS and every service (Ctrl-C stops them)
 test: $(STAMP)  ## install what is missing, then run every test
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-bench: $(STAMP)  ## print the performance figures
-	$(BIN)/python bench/bench.py
+bench: $(STAMP)  ## print the performance figures (every bench/bench_*.py, each with its own baseline)
+	@set -e; for script in bench/bench_*.py; do $(BIN)/python $$script; done
 
 contracts: $(STAMP)  ## regenerate contracts/asyncapi.yaml from the models
 	$(BIN)/python -m smartnumbers_contracts.asyncapi > contracts/asyncapi.yaml

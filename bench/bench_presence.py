@@ -1,4 +1,4 @@
-"""`make bench`: presence's figures, each beside a baseline measured in the same run.
+"""`make bench`, presence part: presence's figures, each beside a baseline measured in the same run.
 
 1. Bare NATS request/reply round trip (Python client at both ends) — the baseline.
 2. REST call returns → its event arrives at a NATS subscriber (presence, SQLite).
