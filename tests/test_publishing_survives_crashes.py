@@ -22,6 +22,22 @@ pytestmark = pytest.mark.slow
 AVAILABILITIES = ["available", "voicemail", "no_messages", "pc_ring"]
 
 
+@pytest.fixture
+def spawn(tmp_path, dev_keys):
+    """Start presence processes for a test; whatever happens, none outlives it."""
+    started = []
+
+    def start(nats_url: str, **env: str):
+        process = presence_process(tmp_path, nats_url, dev_keys[1], **env)
+        started.append(process)
+        process.start()
+        return process
+
+    yield start
+    for process in started:
+        process.kill()
+
+
 async def write(client: httpx.AsyncClient, i: int) -> bool:
     """One presence change; False when the process is gone."""
     try:
@@ -46,12 +62,11 @@ async def all_published_once(tmp, nats_url: str, witness: Witness) -> list[str]:
     return committed
 
 
-async def test_sigkill_before_during_and_after_publishing_loses_nothing(tmp_path, fresh_nats_server, dev_keys, mint):
+async def test_sigkill_before_during_and_after_publishing_loses_nothing(tmp_path, fresh_nats_server, spawn, mint):
     nats_url, token = fresh_nats_server.url, mint("alice", "acme")
     headers = {"Authorization": f"Bearer {token}"}
     async with Witness(tmp_path, nats_url) as witness:
-        service = presence_process(tmp_path, nats_url, dev_keys[1])
-        service.start()
+        service = spawn(nats_url)
         await create_users(nats_url, service.url, mint("admin", "acme", "admin"), "acme", "alice")
         await all_published_once(tmp_path, nats_url, witness)
         service.stop()
@@ -59,15 +74,13 @@ async def test_sigkill_before_during_and_after_publishing_loses_nothing(tmp_path
         i = 0
         for fault in ("before_publish:1", "before_publish:3", "after_publish:2", "after_record:2"):
             # 1. Presence runs with a fault: it SIGKILLs itself at that point of publishing.
-            service = presence_process(tmp_path, nats_url, dev_keys[1], **{FAULT_ENV: fault})
-            service.start()
+            service = spawn(nats_url, **{FAULT_ENV: fault})
             async with httpx.AsyncClient(base_url=service.url, headers=headers) as client:
                 while await write(client, i):
                     i += 1
             assert service.wait_dead() == -9, f"presence was not SIGKILLed at {fault}"
             # 2. It comes back without the fault and publishes what it had committed.
-            service = presence_process(tmp_path, nats_url, dev_keys[1])
-            service.start()
+            service = spawn(nats_url)
             await all_published_once(tmp_path, nats_url, witness)
             service.stop()
 
@@ -75,8 +88,7 @@ async def test_sigkill_before_during_and_after_publishing_loses_nothing(tmp_path
         before_random_kills = len(committed_event_ids(tmp_path / "var"))
         rng, interrupted = random.Random(7), 0
         for _ in range(4):
-            service = presence_process(tmp_path, nats_url, dev_keys[1])
-            service.start()
+            service = spawn(nats_url)
             kill_after, done = rng.randint(1, 12), asyncio.Event()
             succeeded = 0
 
@@ -94,18 +106,16 @@ async def test_sigkill_before_during_and_after_publishing_loses_nothing(tmp_path
                 service.kill()  # …and the rest are in flight
                 interrupted += (await asyncio.gather(*writers)).count(False)
             i += 40
-        service = presence_process(tmp_path, nats_url, dev_keys[1])
-        service.start()
+        service = spawn(nats_url)
         committed = await all_published_once(tmp_path, nats_url, witness)
         service.stop()
     assert len(committed) > before_random_kills, "the random kills hit a service that was writing"
     assert interrupted > 0, "some writes were cut off by the kills"
 
 
-async def test_nats_restart_mid_stream_loses_nothing(tmp_path, fresh_nats_server, dev_keys, mint):
+async def test_nats_restart_mid_stream_loses_nothing(tmp_path, fresh_nats_server, spawn, mint):
     nats_url = fresh_nats_server.url
-    service = presence_process(tmp_path, nats_url, dev_keys[1])
-    service.start()
+    service = spawn(nats_url)
     try:
         await create_users(nats_url, service.url, mint("admin", "acme", "admin"), "acme", "alice")
         headers = {"Authorization": f"Bearer {mint('alice', 'acme')}"}
@@ -128,10 +138,9 @@ async def test_nats_restart_mid_stream_loses_nothing(tmp_path, fresh_nats_server
         service.stop()
 
 
-async def test_graceful_shutdown_publishes_what_was_committed(tmp_path, fresh_nats_server, dev_keys, mint):
+async def test_graceful_shutdown_publishes_what_was_committed(tmp_path, fresh_nats_server, spawn, mint):
     nats_url = fresh_nats_server.url
-    service = presence_process(tmp_path, nats_url, dev_keys[1])
-    service.start()
+    service = spawn(nats_url)
     await create_users(nats_url, service.url, mint("admin", "acme", "admin"), "acme", "alice")
     headers = {"Authorization": f"Bearer {mint('alice', 'acme')}"}
     # 1. Changes are committed while NATS is away, so none of them is published yet.

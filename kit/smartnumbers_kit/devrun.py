@@ -82,6 +82,7 @@ def main() -> None:
         print(f"\nmint a token:  .venv/bin/smartnumbers-token mint --user alice --org acme --dir {var}/dev-keys")
         print("Ctrl-C stops everything.\n", flush=True)
         signal.signal(signal.SIGTERM, _interrupt)
+        signal.signal(signal.SIGINT, _interrupt)  # also when started in the background
         while True:
             time.sleep(1)
             for name, process in processes:
