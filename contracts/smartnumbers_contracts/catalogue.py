@@ -14,6 +14,7 @@ CATALOGUE: dict[str, type[Contract]] = {
         presence.NumbersChanged,
         presence.CallManagerConnected,
         presence.CallManagerDisconnected,
+        presence.CallIntroductionChanged,
         directory.OrganisationConfigured,
         directory.UserCreated,
         directory.UserUpdated,

@@ -25,6 +25,16 @@ class Availability(StrEnum):
     NO_MESSAGES = "no_messages"
 
 
+class CallIntroduction(StrEnum):
+    """§3.8: announce a call to the answering party before connecting it."""
+
+    ON = "on"
+    ON_WITH_PASSWORD = "on_with_password"
+    DELEGATED_ONLY = "delegated_only"
+    """Off, except for calls delegated to this user."""
+    OFF = "off"
+
+
 class LocationCause(StrEnum):
     SELECTED = "selected"
     """The user chose it (web, phone or Call Manager)."""
@@ -107,3 +117,11 @@ class CallManagerDisconnected(Contract):
     session_id: str
     expired: bool = Field(description="True when heartbeats stopped rather than a clean close")
     connected_sessions: int = Field(description="Call Manager sessions still connected")
+
+
+class CallIntroductionChanged(Contract):
+    subject = "presence.user.call_introduction_changed.v1"
+    summary = "A user changed their call introduction setting (§3.8)"
+
+    user_id: Identifier
+    call_introduction: CallIntroduction

@@ -14,7 +14,7 @@ from eventsourcing.application import AggregateNotFoundError
 
 from smartnumbers_kit.errors import NotFound, Invalid
 from smartnumbers_kit.store import ServiceApplication
-from smartnumbers_presence.domain.availability import Availability
+from smartnumbers_presence.domain.availability import Availability, CallIntroduction
 from smartnumbers_presence.domain.dialable import to_e164
 from smartnumbers_presence.domain.location import NUMBER_KINDS, Location
 from smartnumbers_presence.domain.organisation import Organisation
@@ -119,6 +119,9 @@ class PresenceApplication(ServiceApplication):
             return [user]
 
         self.run_command(command, key=f"{organisation_id}/{user_id}")
+
+    def set_call_introduction(self, organisation_id: str, user_id: str, setting: CallIntroduction) -> None:
+        self._update(organisation_id, user_id, lambda user: user.set_call_introduction(setting))
 
     def set_team_availability(self, organisation_id: str, user_id: str, available: bool) -> None:
         self._update(organisation_id, user_id, lambda user: user.set_team_availability(available))

@@ -49,6 +49,8 @@ class PresenceContracts:
                 return [wire.TeamAvailabilityChanged(
                     **common, available_for_team_calls=event.available, active_in=event.active_in
                 )]
+            case "CallIntroductionChanged":
+                return [wire.CallIntroductionChanged(**common, call_introduction=event.setting)]
             case "CallManagerConnected":
                 return [wire.CallManagerConnected(
                     **common, session_id=event.session_id, connected_sessions=event.connected_sessions

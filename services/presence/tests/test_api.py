@@ -165,3 +165,15 @@ async def test_presence_follows_the_directory_renaming_removing_and_assigning_te
         assert seen.json()["display_name"] == "Alice Archer-Smith"
         await publish(nats_server.url, wire.UserRemoved(**envelope(org), user_id="alice"))
         await eventually(lambda: alice.get("/v1/users/me/presence"), lambda r: r.status_code == 404)
+
+
+async def test_call_introduction_setting_is_kept_and_announced(service, nats_server, mint, org):
+    await create_users(nats_server.url, service.url, mint("admin", org, "admin"), org, "alice")
+    async with client(service, mint("alice", org)) as alice, BusWatcher(nats_server.url) as bus:
+        assert (await alice.get("/v1/users/me/presence")).json()["call_introduction"] == "off"
+        r = await alice.put("/v1/users/me/call-introduction", json={"call_introduction": "on_with_password"})
+        assert r.status_code == 200 and r.json()["call_introduction"] == "on_with_password"
+        event = await bus.next_matching("presence.user.call_introduction_changed.v1", organisation_id=org)
+        assert event["call_introduction"] == "on_with_password"
+        bad = await alice.put("/v1/users/me/call-introduction", json={"call_introduction": "loud"})
+        assert bad.status_code == 422 and "call_introduction" in bad.text

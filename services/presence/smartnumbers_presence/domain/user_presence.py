@@ -7,7 +7,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from smartnumbers_kit.errors import Conflict, Invalid
-from smartnumbers_presence.domain.availability import Availability
+from smartnumbers_presence.domain.availability import Availability, CallIntroduction
 from smartnumbers_presence.domain.location import KEPT_NUMBER_LOCATIONS, NUMBER_KINDS, Location
 
 MAX_CALL_MANAGER_SESSIONS = 8
@@ -32,6 +32,7 @@ class UserPresence(Aggregate):
         self.available_for_team_calls = True
         self.active_in: list[str] = []
         self.call_manager_sessions: list[str] = []
+        self.call_introduction = CallIntroduction.OFF.value
 
     # -- numbers ------------------------------------------------------------
     def change_numbers(self, changes: dict[str, str | None]) -> bool:
@@ -123,6 +124,14 @@ class UserPresence(Aggregate):
     def _availability_changed(self, availability: str, delegate_id: str | None) -> None:
         self.availability = availability
         self.delegate_id = delegate_id
+
+    # -- call introduction (§3.8) ----------------------------------------------
+    def set_call_introduction(self, setting: CallIntroduction) -> None:
+        self._call_introduction_changed(setting=setting.value)
+
+    @event("CallIntroductionChanged")
+    def _call_introduction_changed(self, setting: str) -> None:
+        self.call_introduction = setting
 
     # -- team availability (§3.7) ---------------------------------------------
     def set_team_availability(self, available: bool) -> None:

@@ -12,6 +12,7 @@ from smartnumbers_presence.http.deps import App, CurrentPrincipal, Watch, subjec
 from smartnumbers_presence.http.schemas import (
     AvailabilityChoice,
     BatchRead,
+    CallIntroductionChoice,
     CallManagerSession,
     DelegateChoice,
     LocationSelection,
@@ -74,6 +75,17 @@ def set_team_availability(
 ) -> Presence:
     target = _write(principal, user_id)
     app.set_team_availability(principal.organisation_id, target, body.available_for_team_calls)
+    return Presence.of(app.presence_of(principal.organisation_id, target))
+
+
+@router.put(
+    "/users/{user_id}/call-introduction", response_model=Presence, summary="Call introduction setting (§3.8)"
+)
+def set_call_introduction(
+    body: CallIntroductionChoice, principal: CurrentPrincipal, app: App, user_id: str = UserId
+) -> Presence:
+    target = _write(principal, user_id)
+    app.set_call_introduction(principal.organisation_id, target, body.call_introduction)
     return Presence.of(app.presence_of(principal.organisation_id, target))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from smartnumbers_contracts.base import Identifier
-from smartnumbers_presence.domain.availability import Availability
+from smartnumbers_presence.domain.availability import Availability, CallIntroduction
 from smartnumbers_presence.domain.location import Location
 from smartnumbers_presence.domain.user_presence import UserPresence
 
@@ -45,6 +45,10 @@ class TeamAvailabilityChoice(Strict):
     available_for_team_calls: bool
 
 
+class CallIntroductionChoice(Strict):
+    call_introduction: CallIntroduction
+
+
 class BatchRead(Strict):
     user_ids: list[Identifier] = Field(min_length=1, max_length=1000)
 
@@ -69,6 +73,7 @@ class Presence(BaseModel):
     delegate_id: str | None
     available_for_team_calls: bool
     active_in: list[str]
+    call_introduction: CallIntroduction
     call_manager_connected: bool
     pc_ring_honoured: bool = Field(description="PC ring is set and a Call Manager is connected")
     calls_go_to_voicemail: bool = Field(description="Location is None: all calls go to voicemail (§3.3)")
@@ -86,6 +91,7 @@ class Presence(BaseModel):
             delegate_id=user.delegate_id,
             available_for_team_calls=user.available_for_team_calls,
             active_in=user.active_in,
+            call_introduction=CallIntroduction(user.call_introduction),
             call_manager_connected=connected,
             pc_ring_honoured=connected and user.availability == Availability.PC_RING,
             calls_go_to_voicemail=user.location == Location.NONE,
