@@ -1,0 +1,57 @@
+"""What routing knows of the people and teams a call may be for (its read model's rows)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class UserView:
+    organisation_id: str
+    user_id: str
+    display_name: str = ""
+    smartnumber: str | None = None
+    location: str = "none"
+    location_number: str | None = None
+    availability: str = "available"
+    delegate_id: str | None = None
+    available_for_team_calls: bool = True
+    active_in: list[str] = field(default_factory=list)
+    call_manager_sessions: int = 0
+    call_introduction: str = "off"
+    vip_numbers: frozenset[str] = frozenset()
+    name_recording: str | None = None
+    """Reference of the recorded name (mailbox), when there is one."""
+    greeting: str = "permanent"
+    """The greeting callers hear at voicemail: today, permanent or system (from the mailbox)."""
+    extended_absence: bool = False
+    removed: bool = False
+
+    @property
+    def reachable(self) -> bool:
+        return self.location != "none" and self.location_number is not None
+
+
+@dataclass
+class TeamView:
+    organisation_id: str
+    team_id: str
+    kind: str = "team"
+    name: str = ""
+    smartnumber: str | None = None
+    members: list[str] = field(default_factory=list)
+    strategy: str = "all_at_once"
+    ring_seconds: int = 20
+    max_wait_seconds: int | None = None
+    when_nobody_answers: str = "voicemail"
+    name_recording: str | None = None
+    next_first: int = 0
+    """Round robin: the member who rings first next time."""
+
+
+@dataclass(frozen=True)
+class Caller:
+    number: str | None
+    name: str | None = None
+    """The name to announce: the caller's user or contact name, from reverse lookup."""
+    name_recording: str | None = None

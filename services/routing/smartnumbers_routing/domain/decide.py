@@ -1,0 +1,234 @@
+"""The decision: who a call is for, and the steps that follow (user guide §3.3–§3.9, §4.1.2).
+
+``decide`` is pure: it reads a snapshot through ``Callees`` and returns a ``Plan``
+with the reasons, in the callee's words, that produced it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from smartnumbers_routing.domain.callees import Caller, TeamView, UserView
+from smartnumbers_routing.domain.introduction import introduction_for
+from smartnumbers_routing.domain.plan import Plan, Step, StepKind
+
+LOCATION_WORDS = {"desk": "desk", "mobile": "mobile", "home": "home", "temporary": "temporary location"}
+
+
+class Callees(Protocol):
+    def owner_of(self, organisation_id: str | None, number: str) -> tuple[str, str, str] | None:
+        """(organisation, "user" or "team", id) of a smartnumber, or None."""
+
+    def user(self, organisation_id: str, user_id: str) -> UserView | None: ...
+
+    def team(self, organisation_id: str, team_id: str) -> TeamView | None: ...
+
+
+@dataclass(frozen=True)
+class Decision:
+    plan: Plan
+    round_robin_advance: tuple[str, str] | None = None
+    """(organisation, team) whose round-robin start moves on once this plan is used."""
+
+
+def decide(callees: Callees, dialled: str, caller: Caller, ring_seconds: int = 20) -> Decision:
+    owner = callees.owner_of(None, dialled)
+    if owner is None:
+        return Decision(Plan("", dialled, "unknown", None, (), (f"{dialled} is nobody's smartnumber",)))
+    organisation_id, kind, owner_id = owner
+    if kind == "team":
+        team = callees.team(organisation_id, owner_id)
+        assert team is not None
+        return _for_team(callees, team, dialled, caller)
+    user = callees.user(organisation_id, owner_id)
+    assert user is not None
+    steps, reasons, delegated = _for_user(callees, user, caller, ring_seconds, visited=(), intended=user)
+    return Decision(Plan(organisation_id, dialled, "user", user.user_id, steps, reasons, delegated))
+
+
+def _voicemail(user: UserView, *, no_messages: bool) -> Step:
+    if no_messages:
+        return Step(StepKind.GREETING_THEN_HANG_UP, mailbox=user.user_id, greeting=user.greeting)
+    return Step(StepKind.VOICEMAIL, mailbox=user.user_id, greeting=user.greeting)
+
+
+def _ring_location(user: UserView, caller: Caller, ring_seconds: int, intended: UserView, delegated: bool) -> Step:
+    assert user.location_number is not None
+    return Step(
+        StepKind.RING,
+        targets=(user.location_number,),
+        ring_seconds=ring_seconds,
+        answered_by=(user.user_id,),
+        introduction=(introduction_for(user, intended, caller, delegated_or_team=delegated),),
+    )
+
+
+def _for_user(
+    callees: Callees,
+    user: UserView,
+    caller: Caller,
+    ring_seconds: int,
+    *,
+    visited: tuple[str, ...],
+    intended: UserView,
+) -> tuple[tuple[Step, ...], tuple[str, ...], tuple[str, ...]]:
+    """Steps, reasons and the users who delegated along the way, for a call to ``user``."""
+    you = "your" if not visited else f"{user.display_name}'s"
+    delegated = bool(visited)
+    no_messages = user.availability == "no_messages"
+    where = LOCATION_WORDS.get(user.location, user.location)
+
+    if user.extended_absence:  # §3.9
+        delegate = callees.user(user.organisation_id, user.delegate_id) if user.delegate_id else None
+        if delegate is not None and delegate.smartnumber and not delegate.removed:
+            return (
+                (Step(StepKind.OFFER_TRANSFER, targets=(delegate.smartnumber,), answered_by=(delegate.user_id,),
+                      mailbox=user.user_id, greeting="extended_absence"),),
+                (f"Callers hear {you} extended absence greeting and cannot leave a message (§3.9).",
+                 f"They are then offered a transfer to {you} delegate, {delegate.display_name}."),
+                visited,
+            )
+        return (
+            (Step(StepKind.GREETING_THEN_HANG_UP, mailbox=user.user_id, greeting="extended_absence"),),
+            (f"Callers hear {you} extended absence greeting and cannot leave a message (§3.9); "
+             "no delegate is defined, so no transfer is offered.",),
+            visited,
+        )
+
+    vm_words = ("callers hear your greeting and cannot leave a message (No messages)"
+                if no_messages else "calls go to voicemail")
+    if user.location == "none" or user.location_number is None:  # §3.3
+        reasons = [f"{vm_words[0].upper()}{vm_words[1:]} because {you} location is None (§3.3)."]
+        if caller.number and caller.number in user.vip_numbers:
+            reasons.append("The caller is a VIP, but with no location there is nowhere to ring (§4.1.2).")
+        return (_voicemail(user, no_messages=no_messages),), tuple(reasons), visited
+
+    if caller.number and caller.number in user.vip_numbers and user.availability != "available":  # §4.1.2
+        return (
+            (_ring_location(user, caller, ring_seconds, intended, delegated), _voicemail(user, no_messages=no_messages)),
+            (f"The caller is one of {you} VIPs: the call rings {you} {where} ({user.location_number}) "
+             f"whatever {you} availability (§4.1.2); then {vm_words}.",),
+            visited,
+        )
+
+    match user.availability:
+        case "available" | "no_messages":
+            return (
+                (_ring_location(user, caller, ring_seconds, intended, delegated),
+                 _voicemail(user, no_messages=no_messages)),
+                (f"Calls ring {you} {where} ({user.location_number}) for {ring_seconds} s; "
+                 f"if nobody answers or it is busy, {vm_words} (§3.6).",),
+                visited,
+            )
+        case "voicemail":
+            greeting = "today's greeting" if user.greeting == "today" else f"the {user.greeting} greeting"
+            return (
+                (_voicemail(user, no_messages=False),),
+                (f"Calls go straight to voicemail, with {greeting}, because {you} availability is Voicemail (§3.6.2).",),
+                visited,
+            )
+        case "pc_ring":
+            if user.call_manager_sessions > 0:
+                return (
+                    (Step(StepKind.PC_RING, ring_seconds=ring_seconds, answered_by=(user.user_id,)),
+                     _voicemail(user, no_messages=False)),
+                    (f"Calls ring at {you} PC: Call Manager shows the call for {ring_seconds} s (§3.6.1, §7.5.2); "
+                     "without a choice, they go to voicemail.",),
+                    visited,
+                )
+            return (
+                (_voicemail(user, no_messages=False),),
+                (f"Calls go to voicemail: {you} availability is PC ring but no Call Manager is connected (§3.6.1).",),
+                visited,
+            )
+        case "delegate":
+            delegate = callees.user(user.organisation_id, user.delegate_id) if user.delegate_id else None
+            if delegate is None or delegate.removed:
+                return (
+                    (_voicemail(user, no_messages=False),),
+                    (f"Calls go to voicemail: {you} delegate no longer exists (§3.6.4).",),
+                    visited,
+                )
+            chain = (*visited, user.user_id)
+            if delegate.user_id in chain or delegate.user_id == intended.user_id:
+                return (
+                    (_voicemail(intended, no_messages=False),),
+                    (f"Calls go to {intended.display_name}'s voicemail: delegation loops back "
+                     f"({' → '.join([*chain, delegate.user_id])}), so nobody is rung twice.",),
+                    chain,
+                )
+            steps, reasons, delegated_from = _for_user(
+                callees, delegate, caller, ring_seconds, visited=chain, intended=intended
+            )
+            return (
+                steps,
+                (f"Calls are diverted to {you} delegate, {delegate.display_name} (§3.6.4).", *reasons),
+                delegated_from,
+            )
+    return (_voicemail(user, no_messages=False),), (f"Unknown availability {user.availability!r}: voicemail.",), visited
+
+
+def _for_team(callees: Callees, team: TeamView, dialled: str, caller: Caller) -> Decision:
+    members, reasons = [], []
+    for member_id in team.members:
+        member = callees.user(team.organisation_id, member_id)
+        if member is None or member.removed:
+            continue
+        why_not = _why_not_for_team(member, team)
+        if why_not:
+            reasons.append(f"{member.display_name} is not rung: {why_not}.")
+        else:
+            members.append(member)
+    mailbox = f"team:{team.team_id}"
+    if team.when_nobody_answers.startswith("transfer:"):
+        last = Step(StepKind.RING, targets=(team.when_nobody_answers.removeprefix("transfer:"),),
+                    ring_seconds=team.ring_seconds)
+        last_words = f"the call is transferred to {last.targets[0]}"
+    else:
+        last = Step(StepKind.VOICEMAIL, mailbox=mailbox, greeting="permanent")
+        last_words = "the call goes to the team's voicemail"
+    if not members:
+        return Decision(Plan(team.organisation_id, dialled, "team", team.team_id, (last,),
+                             (*reasons, f"Nobody in {team.name} is available for team calls, so {last_words} (§3.7).")))
+    rotate = 0
+    if team.strategy == "round_robin":
+        rotate = team.next_first % len(members)
+        members = members[rotate:] + members[:rotate]
+
+    def ring(group: list[UserView]) -> Step:
+        return Step(
+            StepKind.QUEUE if team.kind == "queue" else StepKind.RING,
+            targets=tuple(m.location_number or "" for m in group),
+            ring_seconds=team.ring_seconds,
+            answered_by=tuple(m.user_id for m in group),
+            introduction=tuple(introduction_for(m, None, caller, delegated_or_team=True, team=team) for m in group),
+            max_wait_seconds=team.max_wait_seconds if team.kind == "queue" else None,
+        )
+
+    names = ", ".join(m.display_name for m in members)
+    if team.kind == "queue":
+        steps = (ring(members), last)
+        reasons.append(f"Callers queue in order for {names}, waiting at most {team.max_wait_seconds or 'no limit'} s; "
+                       f"then {last_words}.")
+    elif team.strategy == "all_at_once":
+        steps = (ring(members), last)
+        reasons.append(f"{names} ring at once for {team.ring_seconds} s; then {last_words}.")
+    else:
+        steps = (*(ring([m]) for m in members), last)
+        order = "in order" if team.strategy == "in_order" else "in turn, starting with the next in the rota"
+        reasons.append(f"{names} ring one after another ({order}), {team.ring_seconds} s each; then {last_words}.")
+    advance = (team.organisation_id, team.team_id) if team.strategy == "round_robin" else None
+    return Decision(Plan(team.organisation_id, dialled, "team", team.team_id, steps, tuple(reasons)), advance)
+
+
+def _why_not_for_team(member: UserView, team: TeamView) -> str | None:
+    if team.team_id not in member.active_in:
+        return "not made active in this team by an administrator"
+    if not member.available_for_team_calls:
+        return "unavailable for team calls (§3.7)"
+    if not member.reachable:
+        return "location is None"
+    if member.availability != "available":
+        return f"availability is {member.availability.replace('_', ' ')}"
+    return None
