@@ -13,15 +13,16 @@ from typing import Any
 import yaml
 from pydantic.json_schema import models_json_schema
 
-from smartnumbers_contracts.catalogue import CATALOGUE
+from smartnumbers_contracts.catalogue import CATALOGUE, REQUESTS
 
 REF = "#/components/schemas/{model}"
 
 
 def document() -> dict[str, Any]:
     contracts = sorted(CATALOGUE.values(), key=lambda c: c.subject)
+    rpc_models = [m for request, reply, _ in REQUESTS.values() for m in (request, reply)]
     _, schema = models_json_schema(
-        [(c, "serialization") for c in contracts], ref_template=REF
+        [(c, "serialization") for c in [*contracts, *rpc_models]], ref_template=REF
     )
     channels: dict[str, Any] = {}
     operations: dict[str, Any] = {}
@@ -53,6 +54,33 @@ def document() -> dict[str, Any]:
             "action": "send",
             "channel": {"$ref": f"#/channels/{channel_id}"},
             "messages": [{"$ref": f"#/channels/{channel_id}/messages/{name}"}],
+        }
+    for subject, (request, reply, summary) in sorted(REQUESTS.items()):
+        channel_id = subject.replace(".", "_")
+        reply_channel = f"{channel_id}_reply"
+        for model in (request, reply):
+            messages[model.__name__] = {
+                "name": model.__name__, "title": model.__name__, "contentType": "application/json",
+                "payload": {"$ref": REF.format(model=model.__name__)},
+            }
+        messages[request.__name__]["summary"] = summary
+        channels[channel_id] = {
+            "address": subject,
+            "messages": {request.__name__: {"$ref": f"#/components/messages/{request.__name__}"}},
+        }
+        channels[reply_channel] = {
+            "address": None,
+            "description": "The requester's inbox (NATS reply subject)",
+            "messages": {reply.__name__: {"$ref": f"#/components/messages/{reply.__name__}"}},
+        }
+        operations[f"answer_{channel_id}"] = {
+            "action": "receive",
+            "channel": {"$ref": f"#/channels/{channel_id}"},
+            "messages": [{"$ref": f"#/channels/{channel_id}/messages/{request.__name__}"}],
+            "reply": {
+                "channel": {"$ref": f"#/channels/{reply_channel}"},
+                "messages": [{"$ref": f"#/channels/{reply_channel}/messages/{reply.__name__}"}],
+            },
         }
     return {
         "asyncapi": "3.0.0",

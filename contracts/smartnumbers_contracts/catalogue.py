@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from smartnumbers_contracts import directory, presence
+from pydantic import BaseModel
+
+from smartnumbers_contracts import calls, directory, presence, routing
 from smartnumbers_contracts.base import Contract
 
 CATALOGUE: dict[str, type[Contract]] = {
@@ -27,8 +29,23 @@ CATALOGUE: dict[str, type[Contract]] = {
         directory.VipsChanged,
         directory.ContactChanged,
         directory.ContactRemoved,
+        routing.CallDelegated,
+        routing.CallLost,
+        calls.CallStarted,
+        calls.CallRinging,
+        calls.CallAnswered,
+        calls.CallTransferred,
+        calls.VoicemailLeft,
+        calls.CallEnded,
     )
 }
+
+REQUESTS: dict[str, tuple[type[BaseModel], type[BaseModel], str]] = {
+    routing.PLAN_REQUEST_SUBJECT: (
+        routing.PlanRequest, routing.RoutingPlan, "The gateway asks routing where a call goes (request/reply)"
+    ),
+}
+"""Request/reply subjects (outside every stream): request model, reply model, summary."""
 
 
 def contract_for_subject(subject: str) -> type[Contract]:

@@ -18,6 +18,7 @@ import asyncio
 import logging
 import os
 import signal
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -60,6 +61,8 @@ class Relay:
         self._wake = asyncio.Event()
         self._loop = asyncio.get_running_loop()
         self._stopping = False
+        self._published_through = 0
+        self._published = threading.Condition()
         self._fault = _parse_fault(os.environ.get(FAULT_ENV, ""))
         self._seen = 0
         app.on_commit(self.wake)
@@ -94,6 +97,9 @@ class Relay:
                 continue
             backoff = 0.1
             position = notifications[-1].id
+            with self._published:
+                self._published_through = position
+                self._published.notify_all()
             self._crash_if("after_publish", notifications[-1].id)
             try:
                 await asyncio.to_thread(
@@ -103,6 +109,11 @@ class Relay:
                 position = await asyncio.to_thread(self.position)
             self._crash_if("after_record", notifications[-1].id)
             POSITION.labels(self.name).set(position)
+
+    def wait_published(self, notification_id: int, timeout: float) -> bool:
+        """Block (a worker thread) until ``notification_id`` is on the bus; False on timeout."""
+        with self._published:
+            return self._published.wait_for(lambda: self._published_through >= notification_id, timeout)
 
     async def drain(self, timeout: float = 5.0) -> None:
         """Publish what is committed, then stop (graceful shutdown)."""

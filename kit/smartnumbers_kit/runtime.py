@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 
 from nats.aio.client import Client
@@ -55,6 +55,17 @@ class Runtime:
         self.consumers: list[Consumer] = []
         self._tasks: list[asyncio.Task[None]] = []
         self.connected = asyncio.Event()
+        self._on_connect: list[Callable[[Client, JetStreamContext], Awaitable[None]]] = []
+        self._on_stop: list[Callable[[], Awaitable[None]]] = []
+
+    def when_connected(
+        self, start: Callable[[Client, JetStreamContext], Awaitable[None]],
+        stop: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
+        """Start something of the service's own once the bus is up (a follower, a responder)."""
+        self._on_connect.append(start)
+        if stop is not None:
+            self._on_stop.append(stop)
 
     async def start(self) -> None:
         self._tasks.append(asyncio.create_task(self._connect_then_run(), name="bus"))
@@ -95,10 +106,14 @@ class Runtime:
             )
             self.consumers.append(consumer)
             self._tasks.append(asyncio.create_task(consumer.run(), name=subscription.durable))
+        for start in self._on_connect:
+            await start(self.nc, self.js)
         self.connected.set()
 
     async def stop(self) -> None:
         """Finish in-flight work: the message in hand, and publishing what is committed."""
+        for stop in self._on_stop:
+            await stop()
         for consumer in self.consumers:
             await consumer.stop()
         if self.relay is not None:
@@ -112,6 +127,18 @@ class Runtime:
             except Exception:
                 await self.nc.close()
         self.app.close()
+
+    def wait_published(self, timeout: float = 1.0) -> bool:
+        """From a worker thread, after a command: wait until what is committed is on the bus.
+
+        So that when a REST call returns, its events are published and any read model
+        that catches up with the stream sees them (read-your-writes across services).
+        Returns at once (False) while NATS is away: writes never wait for the bus to come back.
+        """
+        if self.relay is None or self.nc is None or not self.nc.is_connected:
+            return False
+        latest = self.app.recorder.max_notification_id() or 0
+        return self.relay.wait_published(latest, timeout)
 
     async def readiness(self) -> dict[str, bool]:
         nats_ok = self.nc is not None and self.nc.is_connected and self.connected.is_set()

@@ -19,10 +19,3 @@ def presence(persistence: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> It
         yield app
     finally:
         app.close()
-
-
-def enrol(app: PresenceApplication, org: str, *users: str, country: str = "GB") -> None:
-    """What the directory's events do: the organisation and its users exist."""
-    app.save(*app.organisation_configured(org, org.title(), country))
-    for user in users:
-        app.save(*app.user_created(org, user, user.title()))

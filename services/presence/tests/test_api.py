@@ -7,7 +7,7 @@ import uuid
 import httpx
 import pytest
 
-from .e2e import BusWatcher, create_users, presence_process
+from services.presence.tests.e2e import BusWatcher, create_users, presence_process
 
 
 @pytest.fixture(scope="module")
@@ -152,7 +152,7 @@ async def test_presence_follows_the_directory_renaming_removing_and_assigning_te
     from smartnumbers_contracts import directory as wire
     from smartnumbers_kit.devdirectory import publish
 
-    from .e2e import envelope, eventually
+    from services.presence.tests.e2e import envelope, eventually
 
     await create_users(nats_server.url, service.url, mint("admin", org, "admin"), org, "alice")
     profile = wire.UserProfile(display_name="Alice Archer-Smith")

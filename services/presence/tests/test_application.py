@@ -6,7 +6,7 @@ from smartnumbers_kit.errors import Invalid, NotFound
 from smartnumbers_presence.domain.availability import Availability
 from smartnumbers_presence.domain.location import Location
 
-from .conftest import enrol
+from services.presence.tests.enrolment import enrol
 
 
 def test_numbers_in_national_format_are_stored_in_e164_with_the_organisation_country(presence):

@@ -8,7 +8,7 @@ import uuid
 import httpx
 import pytest
 
-from .e2e import create_users, presence_process
+from services.presence.tests.e2e import create_users, presence_process
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import pytest
 from smartnumbers_routing.domain.callees import Caller
 from smartnumbers_routing.domain.decide import decide
 
-from .world import LUCY, MOBILES, NUMBERS, World
+from services.routing.tests.world import LUCY, MOBILES, NUMBERS, World
 
 LUCY_CALLS = Caller(LUCY, "Lucy")
 

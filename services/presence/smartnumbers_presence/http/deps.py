@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -15,12 +16,18 @@ def _app(request: Request) -> PresenceApplication:
     return request.app.state.presence
 
 
+def _published(request: Request) -> Callable[[], bool]:
+    return request.app.state.runtime.wait_published
+
+
 def _watch(request: Request) -> CallManagerWatch:
     return request.app.state.call_manager_watch
 
 
 App = Annotated[PresenceApplication, Depends(_app)]
 Watch = Annotated[CallManagerWatch, Depends(_watch)]
+Published = Annotated[Callable[[], bool], Depends(_published)]
+"""Call after a change: returns once its events are on the bus (read-your-writes)."""
 
 
 def subject_user(principal: Principal, user_id: str) -> str:
@@ -28,4 +35,4 @@ def subject_user(principal: Principal, user_id: str) -> str:
     return principal.user_id if user_id == "me" else user_id
 
 
-__all__ = ["App", "CurrentPrincipal", "Watch", "subject_user"]
+__all__ = ["App", "CurrentPrincipal", "Published", "Watch", "subject_user"]

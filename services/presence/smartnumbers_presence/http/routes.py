@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Path, status
 
-from smartnumbers_presence.http.deps import App, CurrentPrincipal, Watch, subject_user
+from smartnumbers_presence.http.deps import App, CurrentPrincipal, Published, Watch, subject_user
 from smartnumbers_presence.http.schemas import (
     AvailabilityChoice,
     BatchRead,
@@ -35,6 +35,12 @@ def read_many(body: BatchRead, principal: CurrentPrincipal, app: App) -> list[Pr
     return [Presence.of(u) for u in app.presence_of_many(principal.organisation_id, body.user_ids)]
 
 
+def _after_change(principal: CurrentPrincipal, app: App, target: str, published: Published) -> Presence:
+    """The presence after a change, answered once the change is on the bus (read-your-writes)."""
+    published()
+    return Presence.of(app.presence_of(principal.organisation_id, target))
+
+
 def _write(principal: CurrentPrincipal, user_id: str) -> str:
     target = subject_user(principal, user_id)
     principal.require_acting_for(target)
@@ -42,51 +48,51 @@ def _write(principal: CurrentPrincipal, user_id: str) -> str:
 
 
 @router.patch("/users/{user_id}/numbers", response_model=Presence, summary="Set phone and fax numbers")
-def change_numbers(body: NumbersChange, principal: CurrentPrincipal, app: App, user_id: str = UserId) -> Presence:
+def change_numbers(body: NumbersChange, principal: CurrentPrincipal, app: App, published: Published, user_id: str = UserId) -> Presence:
     target = _write(principal, user_id)
     app.change_numbers(principal.organisation_id, target, body.model_dump(exclude_unset=True))
-    return Presence.of(app.presence_of(principal.organisation_id, target))
+    return _after_change(principal, app, target, published)
 
 
 @router.put("/users/{user_id}/location", response_model=Presence, summary="Select a location (§3.3)")
-def select_location(body: LocationSelection, principal: CurrentPrincipal, app: App, user_id: str = UserId) -> Presence:
+def select_location(body: LocationSelection, principal: CurrentPrincipal, app: App, published: Published, user_id: str = UserId) -> Presence:
     target = _write(principal, user_id)
     app.select_location(principal.organisation_id, target, body.location, body.number)
-    return Presence.of(app.presence_of(principal.organisation_id, target))
+    return _after_change(principal, app, target, published)
 
 
 @router.put("/users/{user_id}/availability", response_model=Presence, summary="Set availability (§3.6)")
-def set_availability(body: AvailabilityChoice, principal: CurrentPrincipal, app: App, user_id: str = UserId) -> Presence:
+def set_availability(body: AvailabilityChoice, principal: CurrentPrincipal, app: App, published: Published, user_id: str = UserId) -> Presence:
     target = _write(principal, user_id)
     app.set_availability(principal.organisation_id, target, body.availability, body.delegate_id)
-    return Presence.of(app.presence_of(principal.organisation_id, target))
+    return _after_change(principal, app, target, published)
 
 
 @router.put("/users/{user_id}/delegate", response_model=Presence, summary="Choose or clear the delegate (§3.6.4)")
-def set_delegate(body: DelegateChoice, principal: CurrentPrincipal, app: App, user_id: str = UserId) -> Presence:
+def set_delegate(body: DelegateChoice, principal: CurrentPrincipal, app: App, published: Published, user_id: str = UserId) -> Presence:
     target = _write(principal, user_id)
     app.set_delegate(principal.organisation_id, target, body.delegate_id)
-    return Presence.of(app.presence_of(principal.organisation_id, target))
+    return _after_change(principal, app, target, published)
 
 
 @router.put("/users/{user_id}/team-availability", response_model=Presence, summary="Team calls on or off (§3.7)")
 def set_team_availability(
-    body: TeamAvailabilityChoice, principal: CurrentPrincipal, app: App, user_id: str = UserId
+    body: TeamAvailabilityChoice, principal: CurrentPrincipal, app: App, published: Published, user_id: str = UserId
 ) -> Presence:
     target = _write(principal, user_id)
     app.set_team_availability(principal.organisation_id, target, body.available_for_team_calls)
-    return Presence.of(app.presence_of(principal.organisation_id, target))
+    return _after_change(principal, app, target, published)
 
 
 @router.put(
     "/users/{user_id}/call-introduction", response_model=Presence, summary="Call introduction setting (§3.8)"
 )
 def set_call_introduction(
-    body: CallIntroductionChoice, principal: CurrentPrincipal, app: App, user_id: str = UserId
+    body: CallIntroductionChoice, principal: CurrentPrincipal, app: App, published: Published, user_id: str = UserId
 ) -> Presence:
     target = _write(principal, user_id)
     app.set_call_introduction(principal.organisation_id, target, body.call_introduction)
-    return Presence.of(app.presence_of(principal.organisation_id, target))
+    return _after_change(principal, app, target, published)
 
 
 @router.post(
@@ -95,10 +101,11 @@ def set_call_introduction(
     status_code=status.HTTP_201_CREATED,
     summary="A Call Manager window connected",
 )
-def connect_call_manager(principal: CurrentPrincipal, app: App, watch: Watch, user_id: str = UserId) -> CallManagerSession:
+def connect_call_manager(principal: CurrentPrincipal, app: App, published: Published, watch: Watch, user_id: str = UserId) -> CallManagerSession:
     target = _write(principal, user_id)
     session_id = app.connect_call_manager(principal.organisation_id, target)
     watch.connected(principal.organisation_id, target, session_id)
+    published()
     return CallManagerSession(session_id=session_id, heartbeat_every_seconds=watch.ttl.total_seconds() / 3)
 
 
@@ -118,8 +125,9 @@ def heartbeat(session_id: str, principal: CurrentPrincipal, watch: Watch, user_i
     summary="The Call Manager window closed",
 )
 def disconnect_call_manager(
-    session_id: str, principal: CurrentPrincipal, app: App, watch: Watch, user_id: str = UserId
+    session_id: str, principal: CurrentPrincipal, app: App, published: Published, watch: Watch, user_id: str = UserId
 ) -> None:
     target = _write(principal, user_id)
     app.disconnect_call_manager(principal.organisation_id, target, session_id)
     watch.forget(principal.organisation_id, target, session_id)
+    published()

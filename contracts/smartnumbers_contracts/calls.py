@@ -1,0 +1,81 @@
+"""Call events the gateway publishes from Asterisk's AMI events (domain ``gateway``).
+
+One call, all its legs, share ``call_id`` (Asterisk's Linkedid). Routing keeps the
+call records of §8.2 from these.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import Field
+
+from smartnumbers_contracts.base import Contract, Identifier
+
+
+class Direction(StrEnum):
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"
+
+
+class CallStarted(Contract):
+    subject = "gateway.call.started.v1"
+    summary = "A call reached the platform (inbound to a smartnumber) or was placed through it"
+
+    call_id: str
+    direction: Direction
+    caller_number: str | None = None
+    caller_user_id: Identifier | None = Field(default=None, description="When the caller is a user")
+    dialled: str
+    intended_user_id: Identifier | None = None
+    intended_team_id: Identifier | None = None
+
+
+class CallRinging(Contract):
+    subject = "gateway.call.ringing.v1"
+    summary = "A target started ringing (or a Call Manager was offered the call)"
+
+    call_id: str
+    target_number: str | None = None
+    user_id: Identifier | None = None
+
+
+class CallAnswered(Contract):
+    subject = "gateway.call.answered.v1"
+    summary = "Someone answered (after any call introduction was accepted)"
+
+    call_id: str
+    answered_number: str | None = None
+    answered_by_user_id: Identifier | None = None
+
+
+class CallTransferred(Contract):
+    subject = "gateway.call.transferred.v1"
+    summary = "The call was transferred or redirected (Call Manager, delegate offer)"
+
+    call_id: str
+    to_number: str | None = None
+    to_user_id: Identifier | None = None
+
+
+class VoicemailLeft(Contract):
+    subject = "gateway.call.voicemail_left.v1"
+    summary = "The caller left a voicemail message"
+
+    call_id: str
+    mailbox: str
+
+
+class HungUpBy(StrEnum):
+    CALLER = "caller"
+    CALLEE = "callee"
+    SYSTEM = "system"
+
+
+class CallEnded(Contract):
+    subject = "gateway.call.ended.v1"
+    summary = "The call ended"
+
+    call_id: str
+    hung_up_by: HungUpBy
+    cause: str = Field(description="Asterisk hangup cause text, e.g. Normal Clearing")

@@ -1,0 +1,7 @@
+"""``uvicorn smartnumbers_routing.main:create --factory``"""
+
+from smartnumbers_routing.bootstrap import bootstrap
+
+
+def create():  # noqa: ANN201 - uvicorn factory
+    return bootstrap()

@@ -1,0 +1,66 @@
+"""Taking a decision for a call: read model in, wire plan out (for the RPC, the REST API and the CLI)."""
+
+from __future__ import annotations
+
+from smartnumbers_contracts import routing as wire
+from smartnumbers_routing.domain.callees import Caller
+from smartnumbers_routing.domain.decide import decide
+from smartnumbers_routing.domain.plan import Plan
+from smartnumbers_routing.read_model import RoutingView
+
+
+class Planner:
+    def __init__(self, view: RoutingView, ring_seconds: int = 20) -> None:
+        self.view = view
+        self.ring_seconds = ring_seconds
+
+    def plan(self, request: wire.PlanRequest) -> wire.RoutingPlan:
+        owner = self.view.owner_of(None, request.dialled)
+        caller = (
+            self.view.caller(owner[0], owner[2], request.caller_number, request.caller_name)
+            if owner else Caller(request.caller_number, request.caller_name)
+        )
+        decision = decide(self.view, request.dialled, caller, self.ring_seconds)
+        if decision.round_robin_advance:
+            self.view.advance_round_robin(*decision.round_robin_advance)
+        return to_wire(decision.plan, request.call_id)
+
+
+def to_wire(plan: Plan, call_id: str | None) -> wire.RoutingPlan:
+    return wire.RoutingPlan(
+        call_id=call_id,
+        organisation_id=plan.organisation_id or None,
+        dialled=plan.dialled,
+        call_for_kind=plan.call_for_kind,
+        call_for=plan.call_for,
+        steps=[
+            wire.Step(
+                kind=step.kind.value,
+                targets=list(step.targets),
+                answered_by=list(step.answered_by),
+                introductions=[
+                    None if i is None else wire.Introduction(
+                        text=i.text, for_name_recording=i.for_name_recording,
+                        from_name_recording=i.from_name_recording, requires_password_of=i.requires_password_of,
+                    )
+                    for i in step.introduction
+                ],
+                ring_seconds=step.ring_seconds,
+                mailbox=step.mailbox,
+                greeting=step.greeting,
+                max_wait_seconds=step.max_wait_seconds,
+            )
+            for step in plan.steps
+        ],
+        reasons=list(plan.reasons),
+        delegated_from=list(plan.delegated_from),
+    )
+
+
+def fallback_plan(request: wire.PlanRequest, mailbox: str | None = None) -> wire.RoutingPlan:
+    """What the gateway does when routing does not answer in time: voicemail of the number dialled."""
+    return wire.RoutingPlan(
+        call_id=request.call_id, dialled=request.dialled, call_for_kind="unknown", call_for=None,
+        steps=[wire.Step(kind=wire.StepKind.VOICEMAIL, mailbox=mailbox, greeting="permanent")],
+        reasons=["Routing did not answer in time: the call goes to voicemail."], fallback=True,
+    )

@@ -1,0 +1,36 @@
+"""Call records' stored events → contracts: delegated calls and lost calls (§3.6.6–§3.6.9)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from smartnumbers_contracts import Contract
+from smartnumbers_contracts import routing as wire
+from smartnumbers_kit.publishing import envelope
+from smartnumbers_routing.application import RoutingApplication
+from smartnumbers_routing.domain.call_record import CallRecord
+
+
+class RoutingContracts:
+    def __init__(self, app: RoutingApplication) -> None:
+        self.app = app
+
+    def __call__(self, event: Any) -> Sequence[Contract]:
+        if not isinstance(event, (CallRecord.Answered, CallRecord.Ended)):
+            return []
+        # The record as it stood right after this event.
+        record: CallRecord = self.app.repository.get(event.originator_id, version=event.originator_version)
+        common = envelope(event, record.organisation_id) | {"call_id": record.call_id}
+        if isinstance(event, CallRecord.Answered) and record.delegated_answer:
+            assert record.intended_user_id is not None and record.answered_by is not None
+            return [wire.CallDelegated(
+                **common, intended_user_id=record.intended_user_id, delegate_id=record.answered_by,
+                caller_number=record.caller_number, answered=True,
+            )]
+        if isinstance(event, CallRecord.Ended) and record.outcome == "lost":
+            return [wire.CallLost(
+                **common, intended_user_id=record.intended_user_id, intended_team_id=record.intended_team_id,
+                caller_number=record.caller_number, ring_seconds=record.ring_seconds,
+            )]
+        return []

@@ -1,0 +1,29 @@
+"""Routing and presence as real processes on a real nats-server, the directory stood in for."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from smartnumbers_contracts import directory as wire
+from smartnumbers_kit.devdirectory import publish
+from smartnumbers_kit.serviceprocess import ServiceProcess
+
+from services.presence.tests.e2e import envelope
+
+
+def routing_process(tmp: Path, nats_url: str, public_key: Path, **env: str) -> ServiceProcess:
+    return ServiceProcess(
+        "smartnumbers_routing.main:create",
+        {"NATS_URL": nats_url, "PERSISTENCE": "sqlite", "VAR_DIR": str(tmp / "var-routing"),
+         "JWT_PUBLIC_KEY_FILE": str(public_key), **env},
+        log_file=tmp / "routing.log",
+    )
+
+
+async def create_people(nats_url: str, org: str, people: dict[str, str]) -> None:
+    """people: user id → smartnumber."""
+    await publish(nats_url, wire.OrganisationConfigured(**envelope(org), name=org, default_country="GB"), *(
+        wire.UserCreated(**envelope(org), user_id=user, display_name=user.title(),
+                         profile=wire.UserProfile(display_name=user.title(), smartnumber=number))
+        for user, number in people.items()
+    ))

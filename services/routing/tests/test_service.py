@@ -1,0 +1,160 @@
+"""Routing as the gateway and users meet it: the plan on the bus, explain mode, call records."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import nats
+import pytest
+
+from smartnumbers_contracts import calls as call_wire
+from smartnumbers_contracts import routing as wire
+from smartnumbers_kit.devdirectory import publish
+
+from services.presence.tests.e2e import BusWatcher, envelope, eventually, presence_process
+
+from services.routing.tests.e2e import create_people, routing_process
+
+
+@pytest.fixture(scope="module")
+def services(tmp_path_factory, nats_server, dev_keys):
+    tmp = tmp_path_factory.mktemp("routing")
+    presence = presence_process(tmp, nats_server.url, dev_keys[1])
+    routing = routing_process(tmp, nats_server.url, dev_keys[1])
+    presence.start()
+    routing.start()
+    yield presence, routing
+    routing.stop()
+    presence.stop()
+
+
+@pytest.fixture
+def org():
+    return f"org-{uuid.uuid4().hex[:8]}"
+
+
+def numbers():
+    n = uuid.uuid4().int % 900000 + 100000
+    return f"+44163296{n % 10000:04d}", f"+44163296{(n + 1) % 10000:04d}"
+
+
+async def people(nats_url, presence_url, mint, org, **smartnumbers):
+    await create_people(nats_url, org, smartnumbers)
+    async with httpx.AsyncClient(base_url=presence_url, headers={"Authorization": f"Bearer {mint('a', org, 'admin')}"}) as c:
+        for user in smartnumbers:
+            await eventually(lambda u=user: c.get(f"/v1/users/{u}/presence"), lambda r: r.status_code == 200)
+
+
+def as_user(url, token):
+    return httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {token}"})
+
+
+async def test_story_a_change_in_presence_is_reflected_by_the_next_decision(services, nats_server, mint, org):
+    presence, routing = services
+    adam_number, bob_number = numbers()
+    await people(nats_server.url, presence.url, mint, org, adam=adam_number, bob=bob_number)
+    async with as_user(presence.url, mint("adam", org)) as adam_p, as_user(routing.url, mint("adam", org)) as adam_r:
+        # 1. Adam's location is None: calls go to voicemail, and explain mode says why.
+        plan = (await adam_r.get("/v1/route", params={"to": adam_number})).json()
+        assert [s["kind"] for s in plan["steps"]] == ["voicemail"]
+        assert "location is None" in plan["reasons"][0]
+        # 2. He selects Mobile; the very next decision rings it.
+        await adam_p.patch("/v1/users/me/numbers", json={"mobile": "07700 900100"})
+        await adam_p.put("/v1/users/me/location", json={"location": "mobile"})
+        plan = (await adam_r.get("/v1/route", params={"to": adam_number, "from": "+447700900555"})).json()
+        assert [(s["kind"], s["targets"]) for s in plan["steps"]] == [("ring", ["+447700900100"]), ("voicemail", [])]
+        # 3. He delegates to Bob (location None): the call goes to Bob's voicemail.
+        await adam_p.put("/v1/users/me/availability", json={"availability": "delegate", "delegate_id": "bob"})
+        plan = (await adam_r.get("/v1/route", params={"to": adam_number})).json()
+        assert [(s["kind"], s["mailbox"]) for s in plan["steps"]] == [("voicemail", "bob")]
+        assert plan["delegated_from"] == ["adam"]
+
+    # 4. The gateway asks on the bus and gets the same plan.
+    nc = await nats.connect(nats_server.url)
+    try:
+        request = wire.PlanRequest(call_id="c1", dialled=adam_number, caller_number="+447700900555",
+                                   at=datetime.now(UTC))
+        reply = await nc.request(wire.PLAN_REQUEST_SUBJECT, request.model_dump_json().encode(), timeout=2)
+        plan = wire.RoutingPlan.model_validate_json(reply.data)
+        assert (plan.call_id, plan.organisation_id, plan.call_for) == ("c1", org, "adam")
+        assert [(s.kind.value, s.mailbox) for s in plan.steps] == [("voicemail", "bob")]
+    finally:
+        await nc.close()
+
+
+async def test_explain_mode_is_for_the_callee_or_an_admin(services, nats_server, mint, org):
+    presence, routing = services
+    adam_number, bob_number = numbers()
+    await people(nats_server.url, presence.url, mint, org, adam=adam_number, bob=bob_number)
+    async with as_user(routing.url, mint("bob", org)) as bob:
+        r = await bob.get("/v1/route", params={"to": adam_number})
+        assert r.status_code == 403
+        assert (await bob.get("/v1/route", params={"to": "07700 900100"})).status_code == 422
+    async with as_user(routing.url, mint("boss", org, "admin")) as admin:
+        assert (await admin.get("/v1/route", params={"to": adam_number})).status_code == 200
+    async with as_user(routing.url, mint("eve", f"{org}-x", "admin")) as other:
+        assert (await other.get("/v1/route", params={"to": adam_number})).status_code == 404
+    async with httpx.AsyncClient(base_url=routing.url) as anonymous:
+        assert (await anonymous.get("/v1/route", params={"to": adam_number})).status_code == 401
+
+
+async def test_call_records_from_the_gateways_events(services, nats_server, mint, org):
+    _, routing = services
+    adam_number, bob_number = numbers()
+    await create_people(nats_server.url, org, {"adam": adam_number, "bob": bob_number})
+    t0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+    def at(seconds, e):
+        return {**envelope(org), "occurred_at": t0 + timedelta(seconds=seconds), **e}
+
+    delegated, lost, voicemail = "call-d", "call-l", "call-v"
+    events = [
+        # A call to Adam, delegated to Bob, answered by Bob after 6 s, 60 s of talk.
+        call_wire.CallStarted(**at(0, {}), call_id=delegated, direction="inbound", caller_number="+447700900555",
+                              dialled=adam_number, intended_user_id="adam"),
+        call_wire.CallRinging(**at(1, {}), call_id=delegated, user_id="bob", target_number="+447700900200"),
+        call_wire.CallAnswered(**at(6, {}), call_id=delegated, answered_by_user_id="bob"),
+        call_wire.CallEnded(**at(66, {}), call_id=delegated, hung_up_by="caller", cause="Normal Clearing"),
+        # A call to Adam: the caller hangs up after 10 s of ringing: lost.
+        call_wire.CallStarted(**at(100, {}), call_id=lost, direction="inbound", caller_number="+447700900666",
+                              dialled=adam_number, intended_user_id="adam"),
+        call_wire.CallEnded(**at(110, {}), call_id=lost, hung_up_by="caller", cause="Normal Clearing"),
+        # A call to Adam that ends in his voicemail.
+        call_wire.CallStarted(**at(200, {}), call_id=voicemail, direction="inbound", caller_number="+447700900777",
+                              dialled=adam_number, intended_user_id="adam"),
+        call_wire.VoicemailLeft(**at(220, {}), call_id=voicemail, mailbox="adam"),
+        call_wire.CallEnded(**at(240, {}), call_id=voicemail, hung_up_by="caller", cause="Normal Clearing"),
+    ]
+    async with BusWatcher(nats_server.url, "routing.>") as bus:
+        nc = await nats.connect(nats_server.url)
+        js = nc.jetstream()
+        for e in events:
+            await js.publish(e.subject, e.to_bytes(), headers={"Nats-Msg-Id": str(e.event_id)})
+        await nc.close()
+        delegated_event = await bus.next_matching("routing.call.delegated.v1", organisation_id=org)
+        lost_event = await bus.next_matching("routing.call.lost.v1", organisation_id=org)
+    assert (delegated_event["intended_user_id"], delegated_event["delegate_id"]) == ("adam", "bob")
+    assert (lost_event["intended_user_id"], lost_event["ring_seconds"]) == ("adam", 10.0)
+
+    async with as_user(routing.url, mint("adam", org)) as adam, as_user(routing.url, mint("bob", org)) as bob:
+        mine = (await adam.get("/v1/calls")).json()
+        assert {c["call_id"]: c["outcome"] for c in mine} == {delegated: "answered", lost: "lost", voicemail: "voicemail"}
+        by_id = {c["call_id"]: c for c in mine}
+        assert by_id[delegated]["actual_recipient"] == "bob"
+        assert (by_id[delegated]["ring_seconds"], by_id[delegated]["talk_seconds"]) == (6.0, 60.0)
+        assert by_id[voicemail]["actual_recipient"] == "voicemail:adam"
+        missed = (await adam.get("/v1/calls", params={"missed_only": "true"})).json()
+        assert {c["call_id"] for c in missed} == {lost, voicemail}
+        # Bob sees only the call he took; he cannot read Adam's.
+        assert [c["call_id"] for c in (await bob.get("/v1/calls")).json()] == [delegated]
+        assert (await bob.get("/v1/calls", params={"user_id": "adam"})).status_code == 403
+        (day,) = (await adam.get("/v1/calls/summary", params={"period": "day"})).json()
+        assert (day["period_start"], day["calls_in"], day["answered"], day["missed"], day["voicemail"], day["lost"]) == \
+            ("2026-11-23", 3, 1, 2, 1, 1)
+        assert day["average_ring_seconds"] == round((6 + 10 + 20) / 3, 1)
+    async with as_user(routing.url, mint("boss", org, "admin")) as admin:
+        (week,) = (await admin.get("/v1/calls/summary", params={"period": "week", "user_id": "*"})).json()
+        assert week["period_start"] == "2026-11-23" and week["calls_in"] == 3
