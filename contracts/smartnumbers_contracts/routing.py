@@ -99,3 +99,12 @@ class CallLost(Contract):
     intended_team_id: Identifier | None = None
     caller_number: str | None = None
     ring_seconds: float
+
+
+def fallback_plan(request: PlanRequest, reason: str) -> RoutingPlan:
+    """The safe answer when routing cannot be asked: the caller reaches voicemail of the number dialled."""
+    return RoutingPlan(
+        call_id=request.call_id, dialled=request.dialled, call_for_kind="unknown", call_for=None,
+        steps=[Step(kind=StepKind.VOICEMAIL, mailbox=None, greeting="system")],
+        reasons=[f"Routing did not answer ({reason}): the call goes to voicemail."], fallback=True,
+    )

@@ -17,13 +17,22 @@ import os
 import uuid
 from datetime import UTC, datetime
 
+import nats
+
 from smartnumbers_contracts import Contract
 from smartnumbers_contracts import directory as wire
 from smartnumbers_kit import bus
 
 
 async def publish(url: str, *contracts: Contract) -> None:
-    nc = await bus.connect(url, "smartnumbers-dev")
+    async def quiet(_: Exception) -> None:
+        pass
+
+    try:
+        nc = await nats.connect(url, name="smartnumbers-dev", connect_timeout=2, max_reconnect_attempts=3,
+                                allow_reconnect=False, error_cb=quiet)
+    except Exception as e:
+        raise SystemExit(f"cannot reach NATS at {url} ({e}): is `make run` running? (or set NATS_URL)") from None
     try:
         js = nc.jetstream()
         await bus.ensure_stream(js, "directory")

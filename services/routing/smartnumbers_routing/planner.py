@@ -55,12 +55,3 @@ def to_wire(plan: Plan, call_id: str | None) -> wire.RoutingPlan:
         reasons=list(plan.reasons),
         delegated_from=list(plan.delegated_from),
     )
-
-
-def fallback_plan(request: wire.PlanRequest, mailbox: str | None = None) -> wire.RoutingPlan:
-    """What the gateway does when routing does not answer in time: voicemail of the number dialled."""
-    return wire.RoutingPlan(
-        call_id=request.call_id, dialled=request.dialled, call_for_kind="unknown", call_for=None,
-        steps=[wire.Step(kind=wire.StepKind.VOICEMAIL, mailbox=mailbox, greeting="permanent")],
-        reasons=["Routing did not answer in time: the call goes to voicemail."], fallback=True,
-    )

@@ -11,7 +11,7 @@ from prometheus_client import Histogram
 from pydantic import ValidationError
 
 from smartnumbers_contracts import routing as wire
-from smartnumbers_routing.planner import Planner, fallback_plan
+from smartnumbers_routing.planner import Planner
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +43,6 @@ class PlanResponder:
             plan = self.planner.plan(request)
         except Exception:
             log.exception("deciding call %s failed; answering voicemail", request.call_id)
-            plan = fallback_plan(request)
+            plan = wire.fallback_plan(request, "it failed to decide")
         await message.respond(plan.model_dump_json().encode())
         DECISION.observe(time.perf_counter() - started)

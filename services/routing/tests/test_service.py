@@ -158,3 +158,28 @@ async def test_call_records_from_the_gateways_events(services, nats_server, mint
     async with as_user(routing.url, mint("boss", org, "admin")) as admin:
         (week,) = (await admin.get("/v1/calls/summary", params={"period": "week", "user_id": "*"})).json()
         assert week["period_start"] == "2026-11-23" and week["calls_in"] == 3
+
+
+async def test_the_gateways_question_falls_back_to_voicemail_when_routing_is_absent_or_slow(fresh_nats_server):
+    from smartnumbers_kit.plans import ask_for_plan
+
+    request = wire.PlanRequest(call_id="c9", dialled="+441632969999", at=datetime.now(UTC))
+    nc = await nats.connect(fresh_nats_server.url)
+    try:
+        # 1. No routing service at all: voicemail at once.
+        absent = await ask_for_plan(nc, request, timeout=0.2)
+
+        # 2. A routing that takes the question and never answers: voicemail at the deadline.
+        async def never_answers(msg):
+            pass
+
+        await nc.subscribe(wire.PLAN_REQUEST_SUBJECT, queue="routing", cb=never_answers)
+        await nc.flush()
+        slow = await ask_for_plan(nc, request, timeout=0.2)
+    finally:
+        await nc.close()
+    for plan in (absent, slow):
+        assert plan.fallback is True and plan.call_id == "c9"
+        assert [s.kind.value for s in plan.steps] == ["voicemail"]
+    assert "no routing service is running" in absent.reasons[0]
+    assert "no answer within 200 ms" in slow.reasons[0]
