@@ -5,6 +5,7 @@ Defaults (each overridable by environment):
     NATS            127.0.0.1:4322 (monitoring 8322), JetStream store var/nats
     presence        127.0.0.1:8101   PRESENCE_PORT
     routing         127.0.0.1:8102   ROUTING_PORT
+    gateway         127.0.0.1:8100   GATEWAY_PORT, FastAGI on 127.0.0.1:4573 (FASTAGI_PORT)
 
 Stores are SQLite files under ``var/`` unless ``PERSISTENCE=postgres``. A development
 key pair is made under ``var/dev-keys`` for ``smartnumbers-token mint``.
@@ -27,6 +28,7 @@ SERVICES = [
     # (name, uvicorn factory, port variable, default port)
     ("presence", "smartnumbers_presence.main:create", "PRESENCE_PORT", 8101),
     ("routing", "smartnumbers_routing.main:create", "ROUTING_PORT", 8102),
+    ("gateway", "smartnumbers_gateway.main:create", "GATEWAY_PORT", 8100),
 ]
 
 

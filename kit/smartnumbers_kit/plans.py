@@ -24,5 +24,7 @@ async def ask_for_plan(nc: Client, request: wire.PlanRequest, timeout: float = 0
         reason = f"no answer within {timeout * 1000:.0f} ms"
     except ValidationError as e:
         reason = f"unreadable answer: {e.error_count()} error(s)"
+    except Exception as e:  # NATS away, connection closed…
+        reason = f"the bus is unavailable ({type(e).__name__})"
     log.warning("call %s to %s: %s; voicemail", request.call_id, request.dialled, reason)
     return wire.fallback_plan(request, reason)

@@ -1,0 +1,1 @@
+"""The gateway: the only part of smartnumbers that talks to Asterisk."""

@@ -1,0 +1,88 @@
+"""An incoming call to a smartnumber or team number: one short FastAGI conversation.
+
+Ask routing for the plan (with a deadline: voicemail if it does not answer), set the plan
+as channel variables, return. The dialplan then rings with Dial() and walks the steps.
+The plan is kept (by call id) for the introduction asked for on the answering leg.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import OrderedDict
+from datetime import UTC, datetime
+
+import phonenumbers
+from nats.aio.client import Client
+from prometheus_client import Histogram
+
+from smartnumbers_contracts import routing as wire
+from smartnumbers_gateway.fastagi import AgiRequest
+from smartnumbers_gateway.plan_variables import plan_variables
+from smartnumbers_kit.plans import ask_for_plan
+
+log = logging.getLogger(__name__)
+DECIDED = Histogram("gateway_incoming_seconds", "FastAGI incoming call: connection to last variable set",
+                    buckets=(0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.1, 0.5, 1))
+UNKNOWN = {"", "unknown", "anonymous", "<unknown>"}
+
+
+def e164(raw: str | None) -> str | None:
+    """Asterisk gives numbers as digits (441632960001) or with +; routing speaks E.164."""
+    if raw is None or raw.strip().lower() in UNKNOWN:
+        return None
+    digits = raw.strip()
+    candidate = digits if digits.startswith("+") else f"+{digits}"
+    try:
+        parsed = phonenumbers.parse(candidate, None)
+    except phonenumbers.NumberParseException:
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+class PlansInFlight:
+    """The plan of each call in progress, for its later conversations (introductions)."""
+
+    def __init__(self, keep: int = 10000) -> None:
+        self._plans: OrderedDict[str, wire.RoutingPlan] = OrderedDict()
+        self._keep = keep
+
+    def remember(self, plan: wire.RoutingPlan) -> None:
+        if plan.call_id:
+            self._plans[plan.call_id] = plan
+            while len(self._plans) > self._keep:
+                self._plans.popitem(last=False)
+
+    def get(self, call_id: str) -> wire.RoutingPlan | None:
+        return self._plans.get(call_id)
+
+
+class IncomingCalls:
+    def __init__(self, nc: Client, dial_template: str, routing_timeout: float, plans: PlansInFlight) -> None:
+        self.nc = nc
+        self.dial_template = dial_template
+        self.routing_timeout = routing_timeout
+        self.plans = plans
+
+    async def __call__(self, request: AgiRequest) -> None:
+        """``AGI(agi://gateway/incoming,${EXTEN},${CHANNEL(linkedid)})``"""
+        started = time.perf_counter()
+        args = request.args
+        dialled = e164(args[0] if args else request.headers.get("agi_extension"))
+        call_id = args[1] if len(args) > 1 and args[1] else request.headers.get("agi_uniqueid", "")
+        caller = e164(request.headers.get("agi_callerid"))
+        name = request.headers.get("agi_calleridname", "")
+        if dialled is None:
+            await request.set_variable("SN_PLAN_STEPS", "0")
+            log.warning("call %s: no dialled number in %r", call_id, args)
+            return
+        plan = await ask_for_plan(
+            self.nc,
+            wire.PlanRequest(call_id=call_id, dialled=dialled, caller_number=caller,
+                             caller_name=None if name.lower() in UNKNOWN else name, at=datetime.now(UTC)),
+            timeout=self.routing_timeout,
+        )
+        self.plans.remember(plan)
+        for variable, value in plan_variables(plan, self.dial_template).items():
+            await request.set_variable(variable, value)
+        DECIDED.observe(time.perf_counter() - started)

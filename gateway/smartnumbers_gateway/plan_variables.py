@@ -1,0 +1,46 @@
+"""A routing plan as the channel variables the shipped dialplan reads (deploy/asterisk/extensions.conf).
+
+    SN_PLAN_STEPS          number of steps
+    SN_ORG, SN_CALL_FOR    the organisation and who the call is for (user or team:<id>)
+    SN_FALLBACK            1 when routing did not answer
+    SN_S<i>_KIND           ring, pc_ring, queue, voicemail, greeting_then_hang_up, offer_transfer
+    SN_S<i>_DIAL           ring/queue/offer_transfer: the Dial() string (targets joined with &)
+    SN_S<i>_TIMEOUT        ring seconds
+    SN_S<i>_SCREEN         1 when the answering party hears a call introduction first
+    SN_S<i>_MAILBOX        voicemail/greeting: whose mailbox
+    SN_S<i>_GREETING       today, permanent, system or extended_absence
+    SN_S<i>_MAXWAIT        queue: longest wait in seconds
+"""
+
+from __future__ import annotations
+
+from smartnumbers_contracts import routing as wire
+
+
+def dial_string(template: str, numbers: list[str]) -> str:
+    return "&".join(template.format(e164=n, digits=n.lstrip("+")) for n in numbers if n)
+
+
+def plan_variables(plan: wire.RoutingPlan, template: str) -> dict[str, str]:
+    variables = {
+        "SN_PLAN_STEPS": str(len(plan.steps)),
+        "SN_ORG": plan.organisation_id or "",
+        "SN_CALL_FOR": (f"team:{plan.call_for}" if plan.call_for_kind == "team" else plan.call_for) or "",
+        "SN_FALLBACK": "1" if plan.fallback else "0",
+    }
+    for i, step in enumerate(plan.steps, 1):
+        prefix = f"SN_S{i}_"
+        variables[prefix + "KIND"] = step.kind.value
+        if step.targets:
+            variables[prefix + "DIAL"] = dial_string(template, step.targets)
+        if step.ring_seconds:
+            variables[prefix + "TIMEOUT"] = str(step.ring_seconds)
+        if any(step.introductions):
+            variables[prefix + "SCREEN"] = "1"
+        if step.mailbox:
+            variables[prefix + "MAILBOX"] = step.mailbox
+        if step.greeting:
+            variables[prefix + "GREETING"] = step.greeting
+        if step.max_wait_seconds:
+            variables[prefix + "MAXWAIT"] = str(step.max_wait_seconds)
+    return variables

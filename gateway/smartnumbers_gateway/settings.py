@@ -1,0 +1,25 @@
+"""The gateway's settings: its ports, how numbers become dial strings, how long to wait for routing."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+
+from smartnumbers_kit.settings import ServiceSettings
+
+
+class GatewaySettings(ServiceSettings):
+    model_config = SettingsConfigDict(extra="ignore")
+
+    service_name: str = "gateway"
+    port: int = Field(default=8100, validation_alias="GATEWAY_PORT")
+    agi_host: str = Field(default="127.0.0.1", validation_alias="FASTAGI_HOST")
+    agi_port: int = Field(default=4573, validation_alias="FASTAGI_PORT")
+    agi_backlog: int = Field(default=1024, validation_alias="FASTAGI_BACKLOG")
+    agi_header_timeout: float = Field(default=2.0, validation_alias="FASTAGI_HEADER_TIMEOUT")
+    dial_template: str = Field(
+        default="PJSIP/{e164}@trunk",
+        validation_alias="GATEWAY_DIAL_TEMPLATE",
+        description="How a number becomes a Dial() string: {e164} (+441632960001) or {digits} (441632960001)",
+    )
+    routing_timeout: float = Field(default=0.5, validation_alias="GATEWAY_ROUTING_TIMEOUT")

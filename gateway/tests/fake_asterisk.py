@@ -1,0 +1,92 @@
+"""FAKE Asterisk, FastAGI side: a client that speaks to the gateway exactly as Asterisk does.
+
+Built from the traffic recorded from a real Asterisk (tests/transcripts/, copied from
+shared/asterisk-transcripts/): the header block is the recorded one, with this call's
+channel, numbers and arguments put in; replies are the recorded replies' forms.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+TRANSCRIPTS = Path(__file__).parent / "transcripts"
+
+
+def recorded_header_block() -> list[tuple[str, str]]:
+    """The header block of the first recorded FastAGI conversation, in Asterisk's order."""
+    text = (TRANSCRIPTS / "fastagi-conversations.txt").read_text()
+    block = text.split("--- asterisk\n", 1)[1].split("\n\n", 1)[0]
+    return [tuple(line.split(": ", 1)) if ": " in line else (line.rstrip(":"), "") for line in block.splitlines()]
+
+
+@dataclass
+class FakeAgiChannel:
+    """One channel running ``AGI(agi://host:port/<script>,<args>)``."""
+
+    port: int
+    script: str = "incoming"
+    args: list[str] = field(default_factory=list)
+    extension: str = "441632960001"
+    callerid: str = "447700900555"
+    calleridname: str = "Lucy Caller"
+    uniqueid: str = "1795769518.1"
+    variables: dict[str, str] = field(default_factory=dict)
+    sent: list[str] = field(default_factory=list)
+    """Every command the gateway sent, in order."""
+    hang_up_after: int | None = None
+    """Reply HANGUP instead of the n-th command's result (the caller hung up)."""
+
+    def header_block(self) -> bytes:
+        values = {
+            "agi_network_script": self.script,
+            "agi_request": f"agi://127.0.0.1:{self.port}/{self.script}",
+            "agi_channel": f"Local/{self.extension}@from-trunk-00000000;2",
+            "agi_uniqueid": self.uniqueid,
+            "agi_callerid": self.callerid,
+            "agi_calleridname": self.calleridname,
+            "agi_extension": self.extension,
+        }
+        lines = []
+        for key, value in recorded_header_block():
+            if key.startswith("agi_arg_"):
+                continue
+            lines.append(f"{key}: {values.get(key, value)}")
+        lines += [f"agi_arg_{i}: {arg}" for i, arg in enumerate(self.args, 1)]
+        return ("\n".join(lines) + "\n\n").encode()
+
+    def reply(self, command: str) -> str:
+        if m := re.fullmatch(r"GET VARIABLE (\S+)", command):
+            value = self.variables.get(m.group(1))
+            return "200 result=0" if value is None else f"200 result=1 ({value})"
+        if m := re.fullmatch(r'SET VARIABLE (\S+) "?(.*?)"?', command):
+            self.variables[m.group(1)] = m.group(2).replace('\\"', '"').replace("\\\\", "\\")
+            return "200 result=1"
+        if command.startswith("STREAM FILE"):
+            return "200 result=-1 endpos=0"  # as recorded for a missing file
+        if command in ("ANSWER", "HANGUP") or command.startswith("EXEC "):
+            return "200 result=0"
+        return "510 Invalid or unknown command"
+
+    async def run(self, timeout: float = 5.0) -> FakeAgiChannel:
+        reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
+        writer.write(self.header_block())
+        await writer.drain()
+        try:
+            while True:
+                line = await asyncio.wait_for(reader.readline(), timeout)
+                if not line:
+                    break  # the gateway is done with this call
+                command = line.decode().rstrip("\n")
+                self.sent.append(command)
+                if self.hang_up_after is not None and len(self.sent) >= self.hang_up_after:
+                    writer.write(b"HANGUP\n")
+                    await writer.drain()
+                    continue
+                writer.write((self.reply(command) + "\n").encode())
+                await writer.drain()
+        finally:
+            writer.close()
+        return self

@@ -1,0 +1,53 @@
+"""The shipped dialplan and the gateway agree: every step kind has its context, every
+variable the dialplan reads is one the gateway sets."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from smartnumbers_contracts import routing as wire
+from smartnumbers_gateway.plan_variables import plan_variables
+
+DIALPLAN = Path(__file__).resolve().parents[2] / "deploy" / "asterisk" / "extensions.conf"
+
+
+def contexts() -> dict[str, str]:
+    found, current = {}, None
+    for line in DIALPLAN.read_text().splitlines():
+        if m := re.match(r"^\[([^\]]+)\]", line):
+            current = m.group(1)
+            found[current] = ""
+        elif current and not line.lstrip().startswith(";"):
+            found[current] += line + "\n"
+    return found
+
+
+def test_every_step_kind_has_a_context_that_returns():
+    ctx = contexts()
+    for kind in wire.StepKind:
+        body = ctx.get(f"sn-step-{kind.value}")
+        assert body is not None, f"no [sn-step-{kind.value}] for step kind {kind.value}"
+        assert "Return()" in body and "SN_DONE" in body
+
+
+def test_the_variables_the_dialplan_reads_are_the_ones_the_gateway_sets():
+    read = set(re.findall(r"SN_S\$\{SN_I\}_([A-Z]+)", DIALPLAN.read_text()))
+    plan = wire.RoutingPlan(dialled="+441632960100", call_for_kind="user", call_for="adam", reasons=[], steps=[
+        wire.Step(kind="ring", targets=["+447700900100"], ring_seconds=20,
+                  introductions=[wire.Introduction(text="x")]),
+        wire.Step(kind="queue", targets=["+447700900100"], ring_seconds=20, max_wait_seconds=60),
+        wire.Step(kind="voicemail", mailbox="adam", greeting="permanent"),
+    ])
+    written = {name.split("_", 2)[2] for name in plan_variables(plan, "PJSIP/{e164}@trunk") if name.startswith("SN_S")}
+    assert read <= written, f"the dialplan reads {sorted(read - written)} that the gateway never sets"
+    for name in ("SN_PLAN_STEPS", "SN_CALL_ID", "SN_DIALLED", "SN_AGI"):
+        assert name in DIALPLAN.read_text()
+
+
+def test_dial_strings_come_from_the_template():
+    plan = wire.RoutingPlan(dialled="+441632960100", call_for_kind="team", call_for="sales", reasons=[], steps=[
+        wire.Step(kind="ring", targets=["+447700900100", "+447700900200"], ring_seconds=15)])
+    variables = plan_variables(plan, "PJSIP/{digits}@trunk")
+    assert variables["SN_S1_DIAL"] == "PJSIP/447700900100@trunk&PJSIP/447700900200@trunk"
+    assert variables["SN_CALL_FOR"] == "team:sales"
