@@ -1,0 +1,35 @@
+"""The system prompts: listed once, spoken by a real synthesiser, none silent."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ASTERISK = Path(__file__).resolve().parents[2] / "deploy" / "asterisk"
+
+
+def prompt_names() -> list[str]:
+    lines = (ASTERISK / "prompts.txt").read_text().splitlines()
+    return [line.split("|")[0].strip() for line in lines if "|" in line and not line.startswith("#")]
+
+
+def test_the_prompts_used_by_the_dialplan_are_listed():
+    used = {"please-hold"}  # Playback(sn/please-hold) in [sn-hold]
+    assert used <= set(prompt_names())
+    assert len(prompt_names()) == len(set(prompt_names())), "a prompt is listed twice"
+
+
+@pytest.mark.skipif(not (shutil.which("espeak-ng") and shutil.which("sox")),
+                    reason="espeak-ng and sox (Debian packages) are needed to speak the prompts")
+def test_every_prompt_is_spoken_into_8khz_mono_audio_that_is_not_silence(tmp_path):
+    subprocess.run([str(ASTERISK / "build-prompts.sh"), str(tmp_path)], check=True, capture_output=True)
+    for name in prompt_names():
+        wav = tmp_path / f"{name}.wav"
+        info = subprocess.run(["soxi", str(wav)], capture_output=True, text=True, check=True).stdout
+        assert "Sample Rate    : 8000" in info and "Channels       : 1" in info, name
+        stat = subprocess.run(["sox", str(wav), "-n", "stat"], capture_output=True, text=True).stderr
+        rms = float(next(line for line in stat.splitlines() if line.startswith("RMS     amplitude")).split(":")[1])
+        assert rms > 0.01, f"{name} is silent"
