@@ -1,0 +1,97 @@
+"""Asterisk's AMI events → the call events routing keeps records from (gateway.call.*.v1).
+
+Pure: ``CallTracker.on_event`` takes one AMI event (a dict of its fields) and returns
+the contracts to publish. A call is ours when the incoming-call FastAGI conversation
+planned it (``PlansInFlight``): that gives its organisation and who each target is.
+Ringing and answering are counted only for the plan's own targets, so dials Asterisk
+makes for other reasons (Local channel halves, originate legs) are not mistaken for them.
+Event ids are derived from the AMI event, so publishing the same event twice (after an
+AMI reconnect) is deduplicated by JetStream.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from uuid import NAMESPACE_URL, uuid5
+
+from smartnumbers_contracts import Contract
+from smartnumbers_contracts import calls as wire
+from smartnumbers_gateway.incoming import PlansInFlight, e164
+
+HANGUP_REQUESTS = {"HangupRequest", "SoftHangupRequest"}
+
+
+@dataclass
+class _Call:
+    call_id: str
+    first_hangup_by: str | None = None
+    answered: bool = False
+    ended: bool = False
+    rang: set[str] = field(default_factory=set)
+    dialling: dict[str, str] = field(default_factory=dict)
+    """Callee channel → the target number it rings."""
+
+
+def dial_target(dial_string: str | None) -> str | None:
+    """``447700900001@phones`` or ``+447700900001@trunk`` → ``+447700900001``."""
+    if not dial_string:
+        return None
+    number = dial_string.split("@", 1)[0].split("/", 1)[-1]
+    return e164(number)
+
+
+def _pair(channel: str) -> str:
+    """Both halves of a Local channel (``…;1`` and ``…;2``) are one party."""
+    return channel.rsplit(";", 1)[0]
+
+
+class CallTracker:
+    def __init__(self, plans: PlansInFlight, clock=lambda: datetime.now(UTC)) -> None:  # noqa: ANN001
+        self.plans = plans
+        self.clock = clock
+        self._calls: dict[str, _Call] = {}
+
+    def on_event(self, event: dict[str, str]) -> list[Contract]:
+        call_id = event.get("Linkedid")
+        plan = self.plans.get(call_id) if call_id else None
+        if plan is None or not plan.organisation_id:
+            return []
+        call = self._calls.setdefault(call_id, _Call(call_id))
+        name = event.get("Event", "")
+        targets = {t: (s.answered_by[i] if i < len(s.answered_by) else None)
+                   for s in plan.steps for i, t in enumerate(s.targets)}
+
+        def contract(cls: type[Contract], key: str, **fields: object) -> Contract:
+            return cls(event_id=uuid5(NAMESPACE_URL, f"smartnumbers:gateway:{call_id}:{cls.subject}:{key}"),
+                       organisation_id=plan.organisation_id, occurred_at=self.clock(), call_id=call_id, **fields)
+
+        if name == "DialBegin":
+            number = dial_target(event.get("DialString"))
+            if number in targets and number not in call.rang:
+                call.rang.add(number)
+                call.dialling[event.get("DestChannel", "")] = number
+                return [contract(wire.CallRinging, number, target_number=number, user_id=targets[number])]
+        elif name == "DialEnd" and event.get("DialStatus") == "ANSWER" and not call.answered:
+            number = call.dialling.get(event.get("DestChannel", "")) or dial_target(event.get("DialString"))
+            if number in targets:
+                call.answered = True
+                return [contract(wire.CallAnswered, number, answered_number=number,
+                                 answered_by_user_id=targets[number])]
+        elif name in HANGUP_REQUESTS and call.first_hangup_by is None:
+            channel = _pair(event.get("Channel", ""))
+            if event.get("Uniqueid") == call_id:
+                call.first_hangup_by = "caller"
+            elif channel in {_pair(c) for c in call.dialling}:
+                # Before an answer this is Dial giving up on a ringing phone, not the callee.
+                if call.answered:
+                    call.first_hangup_by = "callee"
+            else:
+                call.first_hangup_by = "system"  # the platform's own leg: voicemail done, plan ended
+        elif name == "Hangup" and event.get("Uniqueid") == call_id and not call.ended:
+            call.ended = True
+            self._calls.pop(call_id, None)
+            hung_up_by = call.first_hangup_by or "system"
+            return [contract(wire.CallEnded, "end", hung_up_by=hung_up_by,
+                             cause=event.get("Cause-txt") or event.get("Cause") or "")]
+        return []

@@ -1,0 +1,79 @@
+"""Recorded AMI traffic of real calls → the call events routing keeps records from."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from smartnumbers_contracts import routing as wire
+from smartnumbers_gateway.call_events import CallTracker, dial_target
+from smartnumbers_gateway.incoming import PlansInFlight
+
+from gateway.tests.transcripts import events
+
+def call_id(name: str) -> str:
+    """The recorded call's Linkedid."""
+    return next(e["Linkedid"] for e in events(name) if "Linkedid" in e)
+
+
+def planned(name: str = "incoming-answered") -> PlansInFlight:
+    plans = PlansInFlight()
+    plans.remember(wire.RoutingPlan(
+        call_id=call_id(name), organisation_id="acme", dialled="+441632960001", call_for_kind="user", call_for="adam",
+        reasons=[], steps=[
+            wire.Step(kind="ring", targets=["+447700900001", "+447700900002", "+447700900003"],
+                      answered_by=["adam", "bob", "cleo"], ring_seconds=5),
+            wire.Step(kind="voicemail", mailbox="adam"),
+        ]))
+    return plans
+
+
+def replay(name: str, plans: PlansInFlight) -> list[tuple[str, dict]]:
+    tracker = CallTracker(plans, clock=lambda: datetime(2026, 11, 27, tzinfo=UTC))
+    out = []
+    for event in events(name):
+        for contract in tracker.on_event(event):
+            out.append((contract.subject, contract.model_dump(exclude={"event_id", "occurred_at", "organisation_id",
+                                                                        "call_id"})))
+    return out
+
+
+def test_an_answered_call_rings_is_answered_and_ends_with_the_callee_hanging_up():
+    assert replay("incoming-answered", planned()) == [
+        ("gateway.call.ringing.v1", {"target_number": "+447700900001", "user_id": "adam"}),
+        ("gateway.call.answered.v1", {"answered_number": "+447700900001", "answered_by_user_id": "adam"}),
+        ("gateway.call.ended.v1", {"hung_up_by": "callee", "cause": "Normal Clearing"}),
+    ]
+
+
+def test_an_unanswered_call_rings_and_ends_without_an_answer():
+    result = replay("incoming-noanswer-voicemail", planned("incoming-noanswer-voicemail"))
+    assert [s for s, _ in result] == ["gateway.call.ringing.v1", "gateway.call.ended.v1"]
+    assert result[1][1]["hung_up_by"] == "system", "the platform hung up after recording"
+
+
+def test_a_busy_target_rings_no_one_and_the_call_ends():
+    result = replay("incoming-busy", planned("incoming-busy"))
+    assert [s for s, _ in result] == ["gateway.call.ringing.v1", "gateway.call.ended.v1"]
+    assert result[0][1]["target_number"] == "+447700900003"
+
+
+def test_calls_the_gateway_did_not_plan_are_not_reported():
+    assert replay("incoming-answered", PlansInFlight()) == []
+
+
+def test_event_ids_are_stable_so_a_replay_after_reconnect_is_deduplicated():
+    first = CallTracker(planned()).on_event(next(e for e in events("incoming-answered") if e.get("Event") == "DialBegin"
+                                                 and e.get("DialString", "").endswith("@phones")))
+    again = CallTracker(planned()).on_event(next(e for e in events("incoming-answered") if e.get("Event") == "DialBegin"
+                                                 and e.get("DialString", "").endswith("@phones")))
+    assert first[0].event_id == again[0].event_id
+
+
+@pytest.mark.parametrize(("dial", "number"), [
+    ("447700900001@phones", "+447700900001"), ("+447700900001@trunk", "+447700900001"),
+    ("PJSIP/+447700900001@trunk", "+447700900001"), ("", None), (None, None),
+])
+def test_dial_strings_give_the_target_number(dial, number):
+    assert dial_target(dial) == number
