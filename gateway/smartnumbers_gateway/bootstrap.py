@@ -10,7 +10,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from nats.aio.client import Client
 
+from smartnumbers_gateway.ami import AmiLink
+from smartnumbers_gateway.call_events import CallTracker
 from smartnumbers_gateway.fastagi import FastAgiServer
+from smartnumbers_gateway.publisher import CallEventPublisher
 from smartnumbers_gateway.incoming import IncomingCalls, PlansInFlight
 from smartnumbers_gateway.settings import GatewaySettings
 from smartnumbers_kit import bus
@@ -26,11 +29,25 @@ DESCRIPTION = (
 
 
 class GatewayRuntime:
-    def __init__(self, nc: Client, agi: FastAgiServer, server: asyncio.Server) -> None:
-        self.nc, self.agi, self.server = nc, agi, server
+    def __init__(self, nc: Client, agi: FastAgiServer, server: asyncio.Server, ami: AmiLink | None) -> None:
+        self.nc, self.agi, self.server, self.ami = nc, agi, server, ami
 
     async def readiness(self) -> dict[str, bool]:
-        return {"nats": self.nc.is_connected, "fastagi": self.server.is_serving()}
+        checks = {"nats": self.nc.is_connected, "fastagi": self.server.is_serving()}
+        if self.ami is not None:
+            checks["ami"] = self.ami.logged_in.is_set()
+        return checks
+
+
+async def _connect(settings: GatewaySettings) -> Client:
+    delay = 0.2
+    while True:
+        try:
+            return await bus.connect(settings.nats_url, settings.service_name)
+        except Exception as e:
+            log.warning("cannot reach NATS at %s (%s); retrying", settings.nats_url, e)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5.0)
 
 
 def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
@@ -39,19 +56,32 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(http: FastAPI) -> AsyncIterator[None]:
-        nc = await bus.connect(settings.nats_url, settings.service_name)
+        nc = await _connect(settings)
+        js = nc.jetstream()
+        await bus.ensure_stream(js, "gateway", settings.stream_replicas)
+        publisher = CallEventPublisher(js)
+        publisher.start()
         plans = PlansInFlight()
         agi = FastAgiServer(header_timeout=settings.agi_header_timeout)
-        agi.add_route("incoming", IncomingCalls(nc, settings.dial_template, settings.routing_timeout, plans))
+        agi.add_route("incoming", IncomingCalls(nc, settings.dial_template, settings.routing_timeout, plans,
+                                                announce=publisher.put))
         server = await agi.serve(settings.agi_host, settings.agi_port, settings.agi_backlog)
         log.info("FastAGI listening on %s:%s", settings.agi_host, settings.agi_port)
-        http.state.runtime = GatewayRuntime(nc, agi, server)
+        ami = None
+        if settings.ami_host:
+            ami = AmiLink(settings.ami_host, settings.ami_port, settings.ami_username, settings.ami_secret,
+                          CallTracker(plans), publisher)
+            ami.start()
+        http.state.runtime = GatewayRuntime(nc, agi, server, ami)
         http.state.plans = plans
         try:
             yield
         finally:
             server.close()
             await server.wait_closed()
+            if ami is not None:
+                ami.close()
+            await publisher.drain()
             await nc.drain()
 
     return create_http_app(title="smartnumbers gateway", description=DESCRIPTION, lifespan=lifespan)

@@ -10,12 +10,15 @@ from __future__ import annotations
 import logging
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from datetime import UTC, datetime
+from uuid import NAMESPACE_URL, uuid5
 
 import phonenumbers
 from nats.aio.client import Client
 from prometheus_client import Histogram
 
+from smartnumbers_contracts import calls
 from smartnumbers_contracts import routing as wire
 from smartnumbers_gateway.fastagi import AgiRequest
 from smartnumbers_gateway.plan_variables import plan_variables
@@ -57,12 +60,29 @@ class PlansInFlight:
         return self._plans.get(call_id)
 
 
+def call_started(plan: wire.RoutingPlan, caller: str | None) -> calls.CallStarted | None:
+    """The call event for a planned call (routing keeps its record from it)."""
+    if not plan.organisation_id or not plan.call_id:
+        return None
+    return calls.CallStarted(
+        event_id=uuid5(NAMESPACE_URL, f"smartnumbers:gateway:{plan.call_id}:started"),
+        organisation_id=plan.organisation_id, occurred_at=datetime.now(UTC), call_id=plan.call_id,
+        direction=calls.Direction.INBOUND, caller_number=caller, dialled=plan.dialled,
+        intended_user_id=plan.call_for if plan.call_for_kind == "user" else None,
+        intended_team_id=plan.call_for if plan.call_for_kind == "team" else None,
+    )
+
+
 class IncomingCalls:
-    def __init__(self, nc: Client, dial_template: str, routing_timeout: float, plans: PlansInFlight) -> None:
+    def __init__(
+        self, nc: Client, dial_template: str, routing_timeout: float, plans: PlansInFlight,
+        announce: Callable[[calls.CallStarted], None] | None = None,
+    ) -> None:
         self.nc = nc
         self.dial_template = dial_template
         self.routing_timeout = routing_timeout
         self.plans = plans
+        self.announce = announce
 
     async def __call__(self, request: AgiRequest) -> None:
         """``AGI(agi://gateway/incoming,${EXTEN},${CHANNEL(linkedid)})``"""
@@ -83,6 +103,9 @@ class IncomingCalls:
             timeout=self.routing_timeout,
         )
         self.plans.remember(plan)
+        started_event = call_started(plan, caller)
+        if self.announce is not None and started_event is not None:
+            self.announce(started_event)
         for variable, value in plan_variables(plan, self.dial_template).items():
             await request.set_variable(variable, value)
         DECIDED.observe(time.perf_counter() - started)

@@ -23,3 +23,7 @@ class GatewaySettings(ServiceSettings):
         description="How a number becomes a Dial() string: {e164} (+441632960001) or {digits} (441632960001)",
     )
     routing_timeout: float = Field(default=0.5, validation_alias="GATEWAY_ROUTING_TIMEOUT")
+    ami_host: str = Field(default="", validation_alias="AMI_HOST", description="Empty: AMI not used")
+    ami_port: int = Field(default=5038, validation_alias="AMI_PORT")
+    ami_username: str = Field(default="gateway", validation_alias="AMI_USERNAME")
+    ami_secret: str = Field(default="", validation_alias="AMI_SECRET")

@@ -16,7 +16,7 @@ from smartnumbers_gateway.incoming import IncomingCalls, PlansInFlight
 from smartnumbers_kit import bus
 from smartnumbers_kit.natsserver import free_port
 
-from gateway.tests.fake_asterisk import FakeAgiChannel
+from gateway.tests.fake_agi import FakeAgiChannel
 
 TEMPLATE = "Local/{digits}@phones"
 

@@ -1,0 +1,54 @@
+"""AMI through panoramisk's Manager: Asterisk's events in, (next) actions out.
+
+Created inside the running loop (TELEPHONY.md). When AMI drops, panoramisk reconnects
+after ``reconnect_timeout``; here that delay doubles on every failure (up to 30 s) and
+resets once logged in again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from panoramisk import Manager
+
+from smartnumbers_gateway.call_events import CallTracker
+from smartnumbers_gateway.publisher import CallEventPublisher
+
+log = logging.getLogger(__name__)
+FIRST_RETRY, LAST_RETRY = 1, 30
+
+
+class AmiLink:
+    def __init__(self, host: str, port: int, username: str, secret: str,
+                 tracker: CallTracker, publisher: CallEventPublisher) -> None:
+        self.tracker = tracker
+        self.publisher = publisher
+        self.logged_in = asyncio.Event()
+        self.manager = Manager(
+            loop=asyncio.get_running_loop(), host=host, port=port, username=username, secret=secret,
+            ping_delay=10, ping_interval=10, reconnect_timeout=FIRST_RETRY,
+            on_login=self._on_login, on_disconnect=self._on_disconnect,
+        )
+        self.manager.register_event("*", self._on_event)
+
+    def start(self) -> None:
+        self.manager.connect()
+
+    def close(self) -> None:
+        self.manager.close()
+
+    def _on_login(self, manager: Manager) -> None:
+        log.info("AMI logged in")
+        manager.reconnect_timeout = FIRST_RETRY
+        self.logged_in.set()
+
+    def _on_disconnect(self, manager: Manager, exc: Exception | None) -> None:
+        log.warning("AMI connection lost (%s); reconnecting in %s s", exc, manager.reconnect_timeout)
+        self.logged_in.clear()
+        manager.reconnect_timeout = min(manager.reconnect_timeout * 2, LAST_RETRY)
+
+    def _on_event(self, manager: Manager, message: Any) -> None:
+        for contract in self.tracker.on_event(dict(message.items())):
+            self.publisher.put(contract)

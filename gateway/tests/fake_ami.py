@@ -1,0 +1,99 @@
+"""FAKE Asterisk, AMI side: a TCP server that speaks Asterisk's AMI framing.
+
+Its banner, login exchange and the calls it can replay are the traffic recorded from a
+real Asterisk (tests/transcripts/ami-*.txt): ``play("incoming-answered")`` sends that
+call's events, in order, to every logged-in client. Actions are answered ``Success``
+(Originate as recorded), and kept in ``actions`` for tests to assert on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+from gateway.tests.transcripts import read
+
+
+def frame(fields: list[tuple[str, str]] | tuple[tuple[str, str], ...]) -> bytes:
+    return ("".join(f"{k}: {v}\r\n" for k, v in fields) + "\r\n").encode()
+
+
+@dataclass
+class FakeAmi:
+    username: str = "gateway"
+    secret: str = "s3cret"
+    actions: list[dict[str, str]] = field(default_factory=list)
+    _writers: list[asyncio.StreamWriter] = field(default_factory=list)
+    _server: asyncio.Server | None = None
+    logins: int = 0
+    _login_seen: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def start(self, port: int = 0) -> int:
+        self._server = await asyncio.start_server(self._client, "127.0.0.1", port)
+        return self._server.sockets[0].getsockname()[1]
+
+    async def stop(self) -> None:
+        self.drop()
+        if self._server:
+            self._server.close()
+            await self._server.wait_closed()
+
+    def drop(self) -> None:
+        """Asterisk restarts: every AMI connection is cut."""
+        for writer in self._writers:
+            writer.close()
+        self._writers.clear()
+        self._login_seen.clear()
+
+    async def logged_in(self, timeout: float = 10.0) -> None:
+        await asyncio.wait_for(self._login_seen.wait(), timeout)
+
+    async def play(self, scenario: str) -> None:
+        """Send a recorded call's events (Asterisk's side only) to the logged-in clients."""
+        _, messages = read(scenario)
+        for message in messages:
+            if not message.sent_by_client and message.get("Event") and message.get("Event") != "OriginateResponse":
+                for writer in self._writers:
+                    writer.write(frame(message.fields))
+        for writer in self._writers:
+            await writer.drain()
+
+    async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        banner, recorded = read("login")
+        writer.write((banner + "\r\n").encode())
+        try:
+            while True:
+                block = await reader.readuntil(b"\r\n\r\n")
+                action = dict(
+                    line.split(": ", 1) for line in block.decode().split("\r\n") if ": " in line
+                )
+                await self._answer(action, writer, recorded)
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            if writer in self._writers:
+                self._writers.remove(writer)
+            writer.close()
+
+    async def _answer(self, action: dict[str, str], writer: asyncio.StreamWriter, login: list) -> None:
+        action_id = action.get("ActionID", "")
+        name = action.get("Action", "").lower()
+        self.actions.append(action)
+        if name == "login":
+            if action.get("Username") == self.username and action.get("Secret") == self.secret:
+                response = [m for m in login if not m.sent_by_client]
+                writer.write(frame([(k, action_id if k == "ActionID" else v) for k, v in response[0].fields]))
+                for event in response[1:]:
+                    writer.write(frame(event.fields))
+                self._writers.append(writer)
+                self.logins += 1
+                self._login_seen.set()
+            else:
+                writer.write(frame([("Response", "Error"), ("ActionID", action_id),
+                                    ("Message", "Authentication failed")]))
+        elif name == "ping":
+            writer.write(frame([("Response", "Success"), ("ActionID", action_id), ("Ping", "Pong"),
+                                ("Timestamp", "1795769518.000000")]))
+        else:
+            writer.write(frame([("Response", "Success"), ("ActionID", action_id)]))
+        await writer.drain()
