@@ -62,6 +62,20 @@ class AgiRequest(fast_agi.Request):
         text = str(value).replace("\\", "\\\\").replace('"', '\\"')
         await self.command(f'SET VARIABLE {name} "{text}"')
 
+    async def set_variables(self, variables: dict[str, str]) -> None:
+        """All at once, in one round trip: ``EXEC MSet "A=1,B=2"`` (MSet is in Asterisk's core).
+
+        Values must not contain commas, quotes or spaces (MSet's separators); a value that
+        does is set on its own with SET VARIABLE.
+        """
+        simple = {k: v for k, v in variables.items() if not any(c in str(v) for c in ',"\\ ')}
+        if simple:
+            data = ",".join(f"{k}={v}" for k, v in simple.items())
+            await self.command(f'EXEC MSet "{data}"')
+        for name, value in variables.items():
+            if name not in simple:
+                await self.set_variable(name, value)
+
     @property
     def args(self) -> list[str]:
         found = []

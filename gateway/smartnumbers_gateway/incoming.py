@@ -93,7 +93,7 @@ class IncomingCalls:
         caller = e164(request.headers.get("agi_callerid"))
         name = request.headers.get("agi_calleridname", "")
         if dialled is None:
-            await request.set_variable("SN_PLAN_STEPS", "0")
+            await request.set_variables({"SN_PLAN_STEPS": "0"})
             log.warning("call %s: no dialled number in %r", call_id, args)
             return
         plan = await ask_for_plan(
@@ -106,6 +106,5 @@ class IncomingCalls:
         started_event = call_started(plan, caller)
         if self.announce is not None and started_event is not None:
             self.announce(started_event)
-        for variable, value in plan_variables(plan, self.dial_template).items():
-            await request.set_variable(variable, value)
+        await request.set_variables(plan_variables(plan, self.dial_template))
         DECIDED.observe(time.perf_counter() - started)

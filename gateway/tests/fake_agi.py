@@ -8,6 +8,7 @@ channel, numbers and arguments put in; replies are the recorded replies' forms.
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,11 +16,12 @@ from pathlib import Path
 TRANSCRIPTS = Path(__file__).parent / "transcripts"
 
 
-def recorded_header_block() -> list[tuple[str, str]]:
+@functools.cache
+def recorded_header_block() -> tuple[tuple[str, str], ...]:
     """The header block of the first recorded FastAGI conversation, in Asterisk's order."""
     text = (TRANSCRIPTS / "fastagi-conversations.txt").read_text()
     block = text.split("--- asterisk\n", 1)[1].split("\n\n", 1)[0]
-    return [tuple(line.split(": ", 1)) if ": " in line else (line.rstrip(":"), "") for line in block.splitlines()]
+    return tuple(tuple(line.split(": ", 1)) if ": " in line else (line.rstrip(":"), "") for line in block.splitlines())
 
 
 @dataclass
@@ -64,6 +66,11 @@ class FakeAgiChannel:
         if m := re.fullmatch(r'SET VARIABLE (\S+) "?(.*?)"?', command):
             self.variables[m.group(1)] = m.group(2).replace('\\"', '"').replace("\\\\", "\\")
             return "200 result=1"
+        if m := re.fullmatch(r'EXEC MSet "?(.*?)"?', command):
+            for pair in m.group(1).split(","):  # MSet(name1=value1,name2=value2,...)
+                name, _, value = pair.partition("=")
+                self.variables[name] = value
+            return "200 result=0"
         if command.startswith("STREAM FILE"):
             return "200 result=-1 endpos=0"  # as recorded for a missing file
         if command in ("ANSWER", "HANGUP") or command.startswith("EXEC "):

@@ -1,0 +1,116 @@
+"""`make bench`, gateway part: FastAGI incoming-call decisions, against a FAKE Asterisk client.
+
+1. Bare NATS request/reply (Python client at both ends) — the baseline, same run.
+2. One incoming call = one FastAGI connection: header block, the gateway asks routing,
+   sets the plan's variables, closes. Timed from connect to the connection's close
+   (after the last variable set): sequential p50/p99.
+3. Offered load: 500 new connections per second for 4 s (2,000 calls), each answered
+   like Asterisk answers; counts calls that failed (refused, reset, timed out).
+4. Decisions per second with 50 calls in flight.
+Routing and the gateway run as their own processes on a nats-server started here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench_presence import bare_request_reply, ms, pct  # noqa: E402
+from bench_routing import USERS, seed, smartnumber  # noqa: E402
+from gateway.tests.fake_agi import FakeAgiChannel  # noqa: E402
+from services.routing.tests.e2e import routing_process  # noqa: E402
+from smartnumbers_kit.natsserver import NatsServer, find_binary, free_port  # noqa: E402
+from smartnumbers_kit.serviceprocess import ServiceProcess  # noqa: E402
+from smartnumbers_kit.tokens import generate_keypair  # noqa: E402
+
+
+async def one_call(port: int, i: int) -> float:
+    started = time.perf_counter()
+    call = await FakeAgiChannel(port, args=[smartnumber(i % USERS).lstrip("+"), f"bench-{i}"]).run(timeout=5)
+    if call.variables.get("SN_PLAN_STEPS") in (None, "0") or call.variables.get("SN_FALLBACK") == "1":
+        raise RuntimeError(f"call {i}: no plan ({call.variables})")
+    return time.perf_counter() - started
+
+
+async def sequential(port: int, n: int = 1000) -> list[float]:
+    for i in range(100):
+        await one_call(port, i)
+    return [await one_call(port, i) for i in range(n)]
+
+
+async def offered(port: int, per_second: int = 500, seconds: int = 4) -> tuple[int, int, list[float]]:
+    tasks, failures = [], 0
+    started = time.perf_counter()
+    for i in range(per_second * seconds):
+        delay = started + i / per_second - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)  # the offered load's clock, not a wait for an event
+        tasks.append(asyncio.create_task(one_call(port, i)))
+    results = await asyncio.gather(*tasks, return_exceptions=True)
+    failures = sum(isinstance(r, BaseException) for r in results)
+    return len(results), failures, [r for r in results if isinstance(r, float)]
+
+
+async def concurrent(port: int, in_flight: int = 50, per_worker: int = 40) -> float:
+    async def worker(k: int) -> None:
+        for i in range(per_worker):
+            await one_call(port, k * per_worker + i)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker(k) for k in range(in_flight)))
+    return in_flight * per_worker / (time.perf_counter() - started)
+
+
+async def main() -> None:
+    binary = find_binary()
+    if binary is None:
+        sys.exit("no nats-server binary: run `make install`")
+    with tempfile.TemporaryDirectory(prefix="sn-bench-gateway-") as directory:
+        tmp = Path(directory)
+        server = NatsServer(binary, tmp / "nats")
+        server.start()
+        _, public_key = generate_keypair(tmp / "keys")
+        agi_port = free_port()
+        routing = routing_process(tmp, server.url, public_key, LOG_LEVEL="WARNING")
+        gateway = ServiceProcess("smartnumbers_gateway.main:create", {
+            "NATS_URL": server.url, "FASTAGI_PORT": str(agi_port), "LOG_LEVEL": "WARNING",
+            "JWT_PUBLIC_KEY_FILE": str(public_key), "GATEWAY_DIAL_TEMPLATE": "PJSIP/{e164}@trunk",
+        }, log_file=tmp / "gateway.log")
+        try:
+            await seed(server.url)
+            routing.start()
+            gateway.start()
+            bare = await bare_request_reply(server.url)
+            calls = await sequential(agi_port)
+            offered_total, failed, offered_times = await offered(agi_port)
+            rate = await concurrent(agi_port)
+        finally:
+            gateway.stop()
+            routing.stop()
+            server.stop()
+    base50, base99 = statistics.median(bare), pct(bare, 99)
+    c50, c99 = statistics.median(calls), pct(calls, 99)
+    print(f"\nsmartnumbers bench — gateway FastAGI ({USERS} users; figures of this run, on this machine)\n")
+    print(f"{'measure':<58}{'p50':>11}{'p99':>11}   ratio to bare NATS p50/p99")
+    print(f"{'bare NATS request/reply round trip (baseline)':<58}{ms(base50):>11}{ms(base99):>11}   1.0 / 1.0")
+    print(f"{'incoming call: connect -> last variable set (sequential)':<58}{ms(c50):>11}{ms(c99):>11}"
+          f"   {c50 / base50:.1f} / {c99 / base99:.1f}")
+    if offered_times:
+        o50, o99 = statistics.median(offered_times), pct(offered_times, 99)
+        print(f"{'same, under 500 connections/s offered for 4 s':<58}{ms(o50):>11}{ms(o99):>11}"
+              f"   {o50 / base50:.1f} / {o99 / base99:.1f}")
+    print(f"\n500 connections/s for 4 s: {offered_total} calls, {failed} failed or dropped")
+    print(f"{'incoming-call decisions/s, 50 calls in flight':<58}{rate:>11.0f}")
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    asyncio.run(main())
