@@ -13,6 +13,8 @@ from nats.aio.client import Client
 from smartnumbers_gateway.ami import AmiLink
 from smartnumbers_gateway.call_events import CallTracker
 from smartnumbers_gateway.fastagi import FastAgiServer
+from smartnumbers_gateway.introduction import Introductions
+from smartnumbers_gateway.speech import Speech
 from smartnumbers_gateway.publisher import CallEventPublisher
 from smartnumbers_gateway.incoming import IncomingCalls, PlansInFlight
 from smartnumbers_gateway.settings import GatewaySettings
@@ -65,6 +67,7 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
         agi = FastAgiServer(header_timeout=settings.agi_header_timeout)
         agi.add_route("incoming", IncomingCalls(nc, settings.dial_template, settings.routing_timeout, plans,
                                                 announce=publisher.put))
+        agi.add_route("introduce", Introductions(plans, Speech(settings.spool_dir)))
         server = await agi.serve(settings.agi_host, settings.agi_port, settings.agi_backlog)
         log.info("FastAGI listening on %s:%s", settings.agi_host, settings.agi_port)
         ami = None

@@ -4,7 +4,10 @@
     SN_ORG, SN_CALL_FOR    the organisation and who the call is for (user or team:<id>)
     SN_FALLBACK            1 when routing did not answer
     SN_S<i>_KIND           ring, pc_ring, queue, voicemail, greeting_then_hang_up, offer_transfer
-    SN_S<i>_DIAL           ring/queue/offer_transfer: the Dial() string (targets joined with &)
+    SN_S<i>_DIAL           ring/queue/offer_transfer: the Dial() string (targets joined with &);
+                           a screened step dials each target through Local/<number>@sn-target,
+                           so the introduction knows who answers
+    __SN_DIAL_<digits>     the real dial string of each screened target (inherited by Local channels)
     SN_S<i>_TIMEOUT        ring seconds
     SN_S<i>_SCREEN         1 when the answering party hears a call introduction first
     SN_S<i>_MAILBOX        voicemail/greeting: whose mailbox
@@ -31,11 +34,16 @@ def plan_variables(plan: wire.RoutingPlan, template: str) -> dict[str, str]:
     for i, step in enumerate(plan.steps, 1):
         prefix = f"SN_S{i}_"
         variables[prefix + "KIND"] = step.kind.value
-        if step.targets:
+        screened = any(step.introductions)
+        if step.targets and screened:
+            variables[prefix + "DIAL"] = "&".join(f"Local/{t}@sn-target" for t in step.targets if t)
+            for target in step.targets:
+                variables[f"__SN_DIAL_{target.lstrip('+')}"] = dial_string(template, [target])
+        elif step.targets:
             variables[prefix + "DIAL"] = dial_string(template, step.targets)
         if step.ring_seconds:
             variables[prefix + "TIMEOUT"] = str(step.ring_seconds)
-        if any(step.introductions):
+        if screened:
             variables[prefix + "SCREEN"] = "1"
         if step.mailbox:
             variables[prefix + "MAILBOX"] = step.mailbox

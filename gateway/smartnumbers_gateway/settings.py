@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
@@ -23,6 +25,8 @@ class GatewaySettings(ServiceSettings):
         description="How a number becomes a Dial() string: {e164} (+441632960001) or {digits} (441632960001)",
     )
     routing_timeout: float = Field(default=0.5, validation_alias="GATEWAY_ROUTING_TIMEOUT")
+    spool_dir: Path = Field(default=Path("var/spool"), validation_alias="SPOOL_DIR",
+                            description="Shared with Asterisk: recordings and spoken prompts")
     ami_host: str = Field(default="", validation_alias="AMI_HOST", description="Empty: AMI not used")
     ami_port: int = Field(default=5038, validation_alias="AMI_PORT")
     ami_username: str = Field(default="gateway", validation_alias="AMI_USERNAME")

@@ -40,6 +40,11 @@ class FakeAgiChannel:
     """Every command the gateway sent, in order."""
     hang_up_after: int | None = None
     """Reply HANGUP instead of the n-th command's result (the caller hung up)."""
+    presses: str = ""
+    """Keys the person presses, one per prompt or wait, in order ('-' for none)."""
+    missing_files: set[str] = field(default_factory=set)
+    """Sound files Asterisk would not find (STREAM FILE answers result=-1, as recorded)."""
+    played: list[str] = field(default_factory=list)
 
     def header_block(self) -> bytes:
         values = {
@@ -71,11 +76,24 @@ class FakeAgiChannel:
                 name, _, value = pair.partition("=")
                 self.variables[name] = value
             return "200 result=0"
-        if command.startswith("STREAM FILE"):
-            return "200 result=-1 endpos=0"  # as recorded for a missing file
+        if m := re.fullmatch(r'STREAM FILE (\S+) .*', command):
+            if m.group(1) in self.missing_files or m.group(1).startswith("does-not-exist"):
+                return "200 result=-1 endpos=0"  # as recorded for a missing file
+            self.played.append(m.group(1))
+            key = self._next_key()
+            return f"200 result={ord(key) if key else 0} endpos=8000"
+        if command.startswith("WAIT FOR DIGIT"):
+            key = self._next_key()
+            return f"200 result={ord(key) if key else 0}"
         if command in ("ANSWER", "HANGUP") or command.startswith("EXEC "):
             return "200 result=0"
         return "510 Invalid or unknown command"
+
+    def _next_key(self) -> str | None:
+        if not self.presses:
+            return None
+        key, self.presses = self.presses[0], self.presses[1:]
+        return None if key == "-" else key
 
     async def run(self, timeout: float = 5.0) -> FakeAgiChannel:
         reader, writer = await asyncio.open_connection("127.0.0.1", self.port)

@@ -43,6 +43,17 @@ def test_the_variables_the_dialplan_reads_are_the_ones_the_gateway_sets():
     assert read <= written, f"the dialplan reads {sorted(read - written)} that the gateway never sets"
     for name in ("SN_PLAN_STEPS", "SN_CALL_ID", "SN_DIALLED", "SN_AGI"):
         assert name in DIALPLAN.read_text()
+    assert "SN_DIAL_${FILTER(0-9,${EXTEN})}" in contexts()["sn-target"]
+
+
+def test_a_screened_step_dials_each_target_through_sn_target_with_its_real_dial_string():
+    plan = wire.RoutingPlan(dialled="+441632960100", call_for_kind="user", call_for="adam", reasons=[], steps=[
+        wire.Step(kind="ring", targets=["+447700900100"], ring_seconds=20, introductions=[wire.Introduction(text="x")])])
+    variables = plan_variables(plan, "PJSIP/{e164}@trunk")
+    assert variables["SN_S1_DIAL"] == "Local/+447700900100@sn-target"
+    assert variables["__SN_DIAL_447700900100"] == "PJSIP/+447700900100@trunk"
+    for name in ("__SN_CALL_ID", "__SN_I"):  # inherited by the Local channels
+        assert f"Set({name}=" in DIALPLAN.read_text()
 
 
 def test_dial_strings_come_from_the_template():
