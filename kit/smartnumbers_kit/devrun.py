@@ -4,6 +4,7 @@ Defaults (each overridable by environment):
 
     NATS            127.0.0.1:4322 (monitoring 8322), JetStream store var/nats
     presence        127.0.0.1:8101   PRESENCE_PORT
+    mailbox         127.0.0.1:8103   MAILBOX_PORT
 
 Stores are SQLite files under ``var/`` unless ``PERSISTENCE=postgres``. A development
 key pair is made under ``var/dev-keys`` for ``smartnumbers-token mint``.
@@ -25,6 +26,7 @@ from smartnumbers_kit.tokens import generate_keypair
 SERVICES = [
     # (name, uvicorn factory, port variable, default port)
     ("presence", "smartnumbers_presence.main:create", "PRESENCE_PORT", 8101),
+    ("mailbox", "smartnumbers_mailbox.main:create", "MAILBOX_PORT", 8103),
 ]
 
 
