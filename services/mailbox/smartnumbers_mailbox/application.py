@@ -17,26 +17,18 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.utils import get_topic
 
 from smartnumbers_kit.errors import Invalid, NotFound
-from smartnumbers_kit.store import ServiceApplication
 from smartnumbers_mailbox.audio import Recording, joined, recording_from_stored
-from smartnumbers_mailbox.blobs import BlobStore
-from smartnumbers_mailbox.domain.blob import Blob
 from smartnumbers_mailbox.domain.greetings import GreetingKind
 from smartnumbers_mailbox.domain.mailbox import Mailbox
 from smartnumbers_mailbox.domain.message import Folder
+from smartnumbers_mailbox.holding import BlobHoldingApplication, Release
 
 Address = tuple[str, str]
 """A mailbox within an organisation: (``user`` or ``team``, id)."""
-Release = tuple[str, str]
-"""A blob no longer held: (sha256, holder)."""
 
 
-class MailboxApplication(ServiceApplication):
+class MailboxApplication(BlobHoldingApplication):
     name = "mailbox"
-
-    def __init__(self, env: dict[str, str] | None = None, *, blobs: BlobStore) -> None:
-        super().__init__(env)
-        self.blobs = blobs
 
     # -- reading --------------------------------------------------------------------
     def mailbox(self, organisation_id: str, address: Address) -> Mailbox:
@@ -65,9 +57,9 @@ class MailboxApplication(ServiceApplication):
 
     # -- depositing, sending, forwarding (§5.3, §5.4) ----------------------------------------
     def deposit(self, organisation_id: str, address: Address, recording: Recording, now: datetime,
-                **envelope: Any) -> str:
+                *, from_caller: bool = False, **envelope: Any) -> str:
         """A caller left a message (the gateway), or a user sent one; returns its id."""
-        return self._deliver(organisation_id, [address], recording, now, envelope)[0][2]
+        return self._deliver(organisation_id, [address], recording, now, envelope, from_caller=from_caller)[0][2]
 
     def send(self, organisation_id: str, sender: str, recipients: list[Address], recording: Recording,
              now: datetime, urgent: bool = False) -> list[tuple[str, str, str]]:
@@ -113,7 +105,8 @@ class MailboxApplication(ServiceApplication):
 
     def _deliver(self, organisation_id: str, targets: list[Address], recording: Recording, now: datetime,
                  envelope: dict[str, Any],
-                 also: Callable[[], tuple[list[Any], list[Release]]] | None = None) -> list[tuple[str, str, str]]:
+                 also: Callable[[], tuple[list[Any], list[Release]]] | None = None,
+                 from_caller: bool = False) -> list[tuple[str, str, str]]:
         if not targets:
             raise Invalid("choose at least one recipient")
         ids = {target: uuid.uuid4().hex for target in targets}
@@ -128,7 +121,7 @@ class MailboxApplication(ServiceApplication):
             changed, holders = [], []
             for target, message_id in ids.items():
                 mailbox = self.mailbox(organisation_id, target)
-                mailbox.deposit({**message, "id": message_id})
+                mailbox.deposit({**message, "id": message_id}, from_caller=from_caller)
                 changed.append(mailbox)
                 holders.append(f"{mailbox.holder}/m/{message_id}")
             blob = self._blob(sha, len(recording.wav))
@@ -278,42 +271,3 @@ class MailboxApplication(ServiceApplication):
             return [mailbox, *self._released(releases if isinstance(releases, list) else [])]
 
         self._save(command, key=f"{organisation_id}/{address[0]}/{address[1]}")
-
-    def _save(self, command: Callable[[], list[Any]], key: str | None = None) -> None:
-        """``run_command``, then delete the file of every blob the command left unreferenced."""
-        saved: list[Any] = []
-
-        def remembering() -> list[Any]:
-            saved[:] = command()
-            return saved
-
-        self.run_command(remembering, key=key)
-        for blob in saved:
-            if isinstance(blob, Blob) and blob.unreferenced:
-                self.blobs.delete(blob.sha256)
-
-    def _released(self, releases: list[Release], known: dict[str, Blob] | None = None) -> list[Blob]:
-        """The blobs let go of, each released by its holder (and ``known`` ones, changed or not)."""
-        blobs: dict[str, Blob] = dict(known or {})
-        for sha, holder in releases:
-            blob = blobs.get(sha) or self.repository.get(Blob.create_id(sha))
-            blob.release([holder])
-            blobs[sha] = blob
-        return list(blobs.values())
-
-    def _blob(self, sha256: str, size: int) -> Blob:
-        try:
-            return self.repository.get(Blob.create_id(sha256))
-        except AggregateNotFoundError:
-            return Blob(sha256=sha256, size=size)
-
-    def _run_holding(self, sha: str, data: bytes, command: Callable[[], list[Any]]) -> None:
-        """Run a command that holds blob ``sha``; if it is refused, leave no file behind."""
-        try:
-            self._save(command)
-        except BaseException:
-            if self._blob(sha, 0).unreferenced:
-                self.blobs.delete(sha)
-            raise
-        if not self.blobs.exists(sha):  # released and deleted by someone else meanwhile
-            self.blobs.put(data)

@@ -55,8 +55,10 @@ async def publish_on_bus(url: str, *contracts: Contract) -> None:
 class Directory:
     """Stands in for the directory: publishes users and teams, waits until the mailbox knows them."""
 
-    def __init__(self, nats_url: str, base_url: str, service_token: str, org: str) -> None:
+    def __init__(self, nats_url: str, base_url: str, service_token: str, org: str,
+                 transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.nats_url, self.base_url, self.token, self.org = nats_url, base_url, service_token, org
+        self.transport = transport
 
     async def users(self, *users: str, email: str | None = None, time_zone: str = "Europe/London") -> None:
         await publish(self.nats_url, *(
@@ -73,6 +75,7 @@ class Directory:
         await self._known("teams", [team_id])
 
     async def _known(self, kind: str, owners: list[str] | tuple[str, ...]) -> None:
-        async with httpx.AsyncClient(base_url=self.base_url, headers={"Authorization": f"Bearer {self.token}"}) as c:
+        async with httpx.AsyncClient(base_url=self.base_url, headers={"Authorization": f"Bearer {self.token}"},
+                                     transport=self.transport) as c:
             for owner in owners:
                 await eventually(lambda o=owner: c.get(f"/v1/mailboxes/{kind}/{o}"), lambda r: r.status_code == 200)

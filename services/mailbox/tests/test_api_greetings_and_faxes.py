@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from services.mailbox.tests.e2e import BusWatcher, blob_files, client, envelope, eventually, publish_on_bus
 from services.mailbox.tests.samples import tiff, tone_wav
 from smartnumbers_contracts import presence
@@ -40,11 +38,14 @@ async def test_story_greetings_decide_what_callers_hear_and_extended_absence_end
         assert r.json()["extended_absence"] is True
         assert (await heard()).json()["takes_messages"] is False
         await bus.next_matching("mailbox.extended_absence.enabled.v1", owner_id="alice")
+        r = await gw.post("/v1/mailboxes/users/alice/messages", content=tone_wav(0.2))
+        assert r.status_code == 409 and "callers cannot leave a message" in r.json()["detail"]
         # 4. A hot-desk logout is not her choice; selecting a location (even the same one) turns it off.
         await publish_on_bus(nats_server.url, location_changed(org, "alice", cause="hot_desk"))
         await publish_on_bus(nats_server.url, location_changed(org, "alice"))
         await bus.next_matching("mailbox.extended_absence.disabled.v1", owner_id="alice", cause="location_selected")
         assert (await heard()).json()["heard"] == "today"
+        assert (await gw.post("/v1/mailboxes/users/alice/messages", content=tone_wav(0.2))).status_code == 201
         # 5. Removing today's greeting falls back to the permanent one.
         assert (await alice.delete("/v1/mailboxes/users/me/greetings/today")).status_code == 204
         assert (await heard()).json()["heard"] == "permanent"

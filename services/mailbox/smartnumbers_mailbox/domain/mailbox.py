@@ -15,7 +15,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from smartnumbers_kit.errors import Invalid, NotFound
+from smartnumbers_kit.errors import Conflict, Invalid, NotFound
 from smartnumbers_mailbox.domain.fax_delivery import FaxDelivery, delivery_target
 from smartnumbers_mailbox.domain.greetings import GreetingKind, heard, todays_greeting_ends
 from smartnumbers_mailbox.domain.message import Folder, expired, phone_order
@@ -81,11 +81,14 @@ class Mailbox(Aggregate):
         pass
 
     # -- messages (§5.3) ---------------------------------------------------------
-    def deposit(self, message: dict[str, Any]) -> None:
+    def deposit(self, message: dict[str, Any], *, from_caller: bool = False) -> None:
         """``message``: id, sha256, size, duration, caller_number, caller_name, sender_user_id,
-        urgent, arrived_at, forwarded_by. With voice-to-email on, it is emailed and becomes Old."""
+        urgent, arrived_at, forwarded_by. With voice-to-email on, it is emailed and becomes Old.
+        During extended absence no caller can leave a message (§3.9)."""
         if self.closed:
             raise NotFound(f"the mailbox of {self.owner_id!r} is closed")
+        if from_caller and self.extended_absence:
+            raise Conflict(f"{self.owner_id!r} is on extended absence: callers cannot leave a message")
         with self._counting():
             self._deposited(message={**message, "folder": Folder.NEW.value})
             if self.voice_to_email and self.profile.get("email"):

@@ -25,7 +25,8 @@ def _base(address: tuple[str, str]) -> str:
              summary="The gateway delivers a received fax (body: TIFF)",
              openapi_extra={"requestBody": {"content": {"image/tiff": {}}}})
 async def receive(request: Request, principal: CurrentPrincipal, app: App, settings: Settings, now: Now,
-                  kind: str = KIND, owner: str = OWNER, caller_number: str | None = None) -> Fax:
+                  kind: str = KIND, owner: str = OWNER,
+                  caller_number: str | None = Query(default=None, pattern=r"^\+?[0-9]{2,20}$")) -> Fax:
     require_service(principal)
     address = reach(principal, app, kind, owner, Purpose.LISTEN)
     app.mailbox(principal.organisation_id, address)

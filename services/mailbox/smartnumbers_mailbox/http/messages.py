@@ -46,13 +46,15 @@ def list_messages(principal: CurrentPrincipal, app: App, kind: str = KIND, owner
 @router.post(BASE + "/messages", response_model=Message, status_code=status.HTTP_201_CREATED,
              summary="The gateway deposits what a caller left (body: the recording)", openapi_extra={"requestBody": AUDIO})
 async def deposit(request: Request, principal: CurrentPrincipal, app: App, settings: Settings, now: Now,
-                  kind: str = KIND, owner: str = OWNER, caller_number: str | None = None,
-                  caller_name: str | None = None, urgent: bool = False) -> Message:
+                  kind: str = KIND, owner: str = OWNER,
+                  caller_number: str | None = Query(default=None, pattern=r"^\+?[0-9]{2,20}$"),
+                  caller_name: str | None = Query(default=None, max_length=100),
+                  urgent: bool = False) -> Message:
     require_service(principal)
     address = reach(principal, app, kind, owner, Purpose.LISTEN)
     app.mailbox(principal.organisation_id, address)  # refuse before reading a long upload
     recording = await in_thread(recording_from_upload, await read_upload(request, settings.max_upload_bytes))
-    message_id = await in_thread(app.deposit, principal.organisation_id, address, recording, now,
+    message_id = await in_thread(app.deposit, principal.organisation_id, address, recording, now, from_caller=True,
                                  caller_number=caller_number, caller_name=caller_name, urgent=urgent)
     mailbox = app.mailbox(principal.organisation_id, address)
     return Message.of(mailbox, mailbox.message(message_id), _base(*address))
