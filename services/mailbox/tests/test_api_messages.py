@@ -5,8 +5,10 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from services.mailbox.tests.e2e import BusWatcher, Directory, blob_files, client
+from services.mailbox.tests.e2e import BusWatcher, Directory, blob_files, client, envelope, eventually
 from services.mailbox.tests.samples import duration_of, encoded, tone_wav
+from smartnumbers_contracts import directory as wire
+from smartnumbers_kit.devdirectory import publish
 
 
 def deposit(gateway: httpx.AsyncClient, user: str, audio: bytes, **params: object):
@@ -40,7 +42,10 @@ async def test_story_a_caller_leaves_messages_and_alice_plays_saves_and_deletes_
         whole = await alice.get(first["audio_path"])
         assert whole.content == tone_wav(1.0) and whole.headers["accept-ranges"] == "bytes"
         assert whole.content[100:200] == part.content
-        assert (await alice.get(first["audio_path"], headers={"Range": "bytes=99999-"})).status_code == 416
+        beyond = await alice.get(first["audio_path"], headers={"Range": "bytes=99999-"})
+        assert beyond.status_code == 416 and beyond.headers["content-range"] == f"bytes */{size}"
+        suffix = await alice.get(first["audio_path"], headers={"Range": "bytes=-50"})
+        assert suffix.status_code == 206 and suffix.content == whole.content[-50:]
         await bus.next_matching("mailbox.message.moved.v1", message_id=first["id"], folder="old", previous_folder="new")
         # 4. She saves it, marks the urgent one old then new again, and unmarks it urgent.
         url = f"/v1/mailboxes/users/me/messages/{first['id']}"
@@ -180,3 +185,37 @@ async def test_who_may_reach_which_mailbox(service, mint, org, directory):
         assert r.status_code == 404 and "'alice'" in r.json()["detail"]
     async with client(service, mint("root", f"{org}-x", "admin")) as other_admin:
         assert (await other_admin.get("/v1/mailboxes/users/alice")).status_code == 404
+
+
+async def test_the_directory_shapes_mailboxes_and_copies_reach_teams(service, nats_server, mint, org, directory):
+    await directory.users("alice", "bob", "carol")
+    await directory.team("sales", ["bob"])
+    async with client(service, mint("gw", org, "service")) as gateway, client(service, mint("alice", org)) as alice, \
+            client(service, mint("carol", org)) as carol:
+        # 1. Alice has no email address yet: voice-to-email is refused, saying why.
+        r = await alice.patch("/v1/mailboxes/users/me/settings", json={"voice_to_email": True})
+        assert r.status_code == 422 and "no email address" in r.json()["detail"]
+        # 2. The directory gives her one, and moves Carol into sales.
+        await publish(nats_server.url,
+                      wire.UserUpdated(**envelope(org), user_id="alice", profile=wire.UserProfile(
+                          display_name="Alice", email="alice@example.com")),
+                      wire.TeamUpdated(**envelope(org), team_id="sales", team=wire.TeamDefinition(
+                          kind=wire.TeamKind.TEAM, name="Sales", members=["bob", "carol"])))
+        await eventually(lambda: alice.patch("/v1/mailboxes/users/me/settings", json={"voice_to_email": True}),
+                         lambda r: r.status_code == 200)
+        await eventually(lambda: carol.get("/v1/mailboxes/teams/sales/messages"), lambda r: r.status_code == 200)
+        # 3. The gateway sends for Bob (signed in with his PIN); Alice copies it to the sales team.
+        r = await gateway.post("/v1/voicemails", params={"to": "user:alice", "sender": "bob"}, content=tone_wav(0.3))
+        assert r.status_code == 201, r.text
+        [message] = (await alice.get("/v1/mailboxes/users/me/messages")).json()
+        assert message["sender_user_id"] == "bob"
+        r = await alice.post(f"/v1/mailboxes/users/me/messages/{message['id']}/forward", params={"to": "team:sales"})
+        assert sorted(d["mailbox"] for d in r.json()) == ["user:bob", "user:carol"]
+        assert len((await carol.get("/v1/mailboxes/users/me/messages")).json()) == 1
+        # 4. Removing Carol closes her mailbox; nobody can leave her a message.
+        await publish(nats_server.url, wire.UserRemoved(**envelope(org), user_id="carol"))
+        await eventually(lambda: gateway.get("/v1/mailboxes/users/carol"), lambda r: r.status_code == 404)
+        r = await gateway.post("/v1/mailboxes/users/carol/messages", content=tone_wav(0.2))
+        assert r.status_code == 404
+        r = await alice.post("/v1/voicemails", params={"to": "user:alice", "sender": "bob"}, content=tone_wav(0.2))
+        assert r.status_code == 403 and "only as yourself" in r.json()["detail"]

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 from starlette.concurrency import run_in_threadpool as in_thread
 
 from smartnumbers_kit.auth import Role
+from smartnumbers_kit.errors import Forbidden, Invalid
 from smartnumbers_mailbox.audio import recording_from_upload
 from smartnumbers_mailbox.domain.message import Folder
 from smartnumbers_mailbox.http.deps import (
@@ -65,11 +66,19 @@ async def deposit(request: Request, principal: CurrentPrincipal, app: App, setti
              openapi_extra={"requestBody": AUDIO})
 async def send(request: Request, principal: CurrentPrincipal, app: App, settings: Settings, now: Now,
                to: list[str] = Query(description="user:<id> or team:<id>, repeated"),
-               urgent: bool = False) -> list[Delivered]:
+               urgent: bool = False,
+               sender: str | None = Query(default=None, description="The gateway only: the PIN-signed-in user")
+               ) -> list[Delivered]:
     targets = recipients(to)
+    if principal.role is Role.SERVICE:
+        if sender is None:
+            raise Invalid("say which signed-in user sends it: sender=<user id>")
+        app.mailbox(principal.organisation_id, ("user", sender))
+    elif sender not in (None, principal.user_id):
+        raise Forbidden("you may send voicemails only as yourself")
     recording = await in_thread(recording_from_upload, await read_upload(request, settings.max_upload_bytes))
-    return _delivered(await in_thread(app.send, principal.organisation_id, principal.user_id, targets, recording, now,
-                                      urgent))
+    return _delivered(await in_thread(app.send, principal.organisation_id, sender or principal.user_id, targets,
+                                      recording, now, urgent))
 
 
 @router.get(BASE + "/messages/{message_id}", response_model=Message, summary="One message's envelope")

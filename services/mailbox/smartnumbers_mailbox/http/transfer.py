@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 from fastapi import Request
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from smartnumbers_kit.errors import DomainError
+from smartnumbers_kit.http import error_body
 from smartnumbers_mailbox.blobs import BlobStore
 
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
@@ -16,11 +17,6 @@ RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 class TooLarge(DomainError):
     status = 413
     code = "too_large"
-
-
-class NotSatisfiable(DomainError):
-    status = 416
-    code = "range_not_satisfiable"
 
 
 async def read_upload(request: Request, limit: int, what: str = "recording") -> bytes:
@@ -46,15 +42,20 @@ def serve(request: Request, blobs: BlobStore, sha256: str, media_type: str) -> R
                                  headers=headers | {"Content-Length": str(size)})
     match = RANGE.match(asked.strip())
     if not match or match.groups() == ("", ""):
-        raise NotSatisfiable(f"the range {asked!r} is not bytes=<start>-<end>")
+        return _not_satisfiable(f"the range {asked!r} is not bytes=<start>-<end>", size)
     first, last = match.groups()
     if first == "":
         start, end = max(size - int(last), 0), size - 1
     else:
         start, end = int(first), min(int(last), size - 1) if last else size - 1
     if start >= size or start > end:
-        raise NotSatisfiable(f"the range {asked!r} is outside the {size} bytes")
+        return _not_satisfiable(f"the range {asked!r} is outside the {size} bytes", size)
     return StreamingResponse(
         blobs.open_range(sha256, start, end), status_code=206, media_type=media_type,
         headers=headers | {"Content-Range": f"bytes {start}-{end}/{size}", "Content-Length": str(end - start + 1)},
     )
+
+
+def _not_satisfiable(message: str, size: int) -> Response:
+    return JSONResponse(error_body("range_not_satisfiable", message), status_code=416,
+                        headers={"Content-Range": f"bytes */{size}"})
