@@ -90,7 +90,7 @@ class MailboxApplication(BlobHoldingApplication):
             sha = mailbox.delete(message_id, reason="diverted")
             return [mailbox], [(sha, f"{mailbox.holder}/m/{message_id}")]
 
-        targets = self._members_of(organisation_id, recipients)
+        targets = self._members_of(organisation_id, recipients, leave_out=address)
         if address in targets:
             raise Invalid("a message cannot be forwarded to the mailbox it is in")
         return self._deliver(organisation_id, targets, recording, now, envelope, also=divert)
@@ -132,15 +132,25 @@ class MailboxApplication(BlobHoldingApplication):
         self._run_holding(sha, recording.wav, command)
         return [(kind, owner, message_id) for (kind, owner), message_id in ids.items()]
 
-    def _members_of(self, organisation_id: str, recipients: list[Address]) -> list[Address]:
+    def _members_of(self, organisation_id: str, recipients: list[Address],
+                    leave_out: Address | None = None) -> list[Address]:
+        """Users named, and the members of teams named (those with an open mailbox, ``leave_out`` aside)."""
         targets: list[Address] = []
         for kind, owner in recipients:
             if kind == "team":
                 team = self.mailbox(organisation_id, ("team", owner))
-                targets.extend(("user", member) for member in team.members)
+                targets.extend(m for m in (("user", member) for member in team.members)
+                               if m != leave_out and self._is_open(organisation_id, m))
             else:
                 targets.append((kind, owner))
         return list(dict.fromkeys(targets))
+
+    def _is_open(self, organisation_id: str, address: Address) -> bool:
+        try:
+            self.mailbox(organisation_id, address)
+        except NotFound:
+            return False
+        return True
 
     # -- acting on messages -----------------------------------------------------------------
     def listened(self, organisation_id: str, address: Address, message_id: str) -> dict[str, Any]:

@@ -50,6 +50,17 @@ def test_divert_with_annotation_moves_one_playable_recording_as_long_as_both(mai
     assert mailbox.blobs.count() == 1  # the original's audio went with the divert
 
 
+def test_a_team_copy_skips_removed_members_and_the_forwarder(mailbox):
+    enrol(mailbox, "acme", "alice", "bob", "gone")
+    team(mailbox, "acme", "sales", ["alice", "bob", "gone"])
+    mailbox.save(*mailbox.owner_changed("acme", ("user", "gone"), lambda m: m.close()))
+    message_id = mailbox.deposit("acme", ("user", "alice"), recording_from_upload(tone_wav(0.3)), NOW)
+    copies = mailbox.forward("acme", "alice", ("user", "alice"), message_id, [("team", "sales")], NOW)
+    assert [(kind, owner) for kind, owner, _ in copies] == [("user", "bob")]
+    with pytest.raises(Invalid, match="the mailbox it is in"):
+        mailbox.forward("acme", "alice", ("user", "alice"), message_id, [("user", "alice")], NOW)
+
+
 def test_a_refused_deposit_leaves_no_file_and_no_event(mailbox):
     enrol(mailbox, "acme", "alice")
     before = mailbox.recorder.max_notification_id()
