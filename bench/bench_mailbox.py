@@ -6,8 +6,9 @@
    subscriber, and the bytes stored (the audio once) against 1,000 copies.
 3. Deposit throughput: recordings left by callers through the API (8 concurrent clients).
 
-Everything runs on loopback: a nats-server and a mailbox process (SQLite, blobs on disk)
-started here on free ports.
+2 and 3 run on SQLite, then on PostgreSQL at 127.0.0.1:5432 when it answers (a throwaway
+database). Everything runs on loopback: a nats-server and mailbox processes (blobs on
+disk) started here on free ports.
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ from __future__ import annotations
 import asyncio
 import os
 import statistics
+import struct
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import nats
@@ -26,7 +29,7 @@ import nats
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_presence import bare_request_reply, ms, pct  # noqa: E402
+from bench.bench_presence import bare_request_reply, drop_database, ms, pct, postgres_env  # noqa: E402
 from services.mailbox.tests.e2e import Directory, mailbox_process  # noqa: E402
 from services.mailbox.tests.samples import tone_wav  # noqa: E402
 from smartnumbers_kit.natsserver import NatsServer, find_binary  # noqa: E402
@@ -71,8 +74,9 @@ async def deposits_per_second(base: str, token: str, users: list[str], audio: by
     async def caller(k: int) -> None:
         async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30) as h:
             for i in range(k, DEPOSITS, 8):
+                unique = audio[:-2] + struct.pack("<h", i)  # every caller's recording differs
                 started = time.perf_counter()
-                r = await h.post(f"/v1/mailboxes/users/{users[i % len(users)]}/messages", content=audio,
+                r = await h.post(f"/v1/mailboxes/users/{users[i % len(users)]}/messages", content=unique,
                                  params={"caller_number": "+441632960001"})
                 samples.append(time.perf_counter() - started)
                 assert r.status_code == 201, r.text
@@ -80,6 +84,44 @@ async def deposits_per_second(base: str, token: str, users: list[str], audio: by
     started = time.perf_counter()
     await asyncio.gather(*(caller(k) for k in range(8)))
     return [DEPOSITS / (time.perf_counter() - started), *samples]
+
+
+async def mailbox_figures(tmp: Path, nats_url: str, public_key: Path, pem: bytes, env: dict[str, str],
+                          label: str) -> dict[str, object]:
+    (tmp / label).mkdir()
+    process = mailbox_process(tmp / label, nats_url, public_key, MAILBOX_SWEEP_SECONDS="3600", **env)
+    process.start()
+    try:
+        org = f"bench-{label}"
+        gateway = mint(pem, user="gw", org=org, role="service")
+        members = [f"m{i:04d}" for i in range(MEMBERS)]
+        directory = Directory(nats_url, process.url, gateway, org)
+        await directory.users(*members, "sender")
+        await directory.team("everyone", members)
+        audio = tone_wav(10.0)  # ten seconds, 8 kHz mono: what Asterisk records
+        blobs = tmp / label / "var" / "blobs"
+        before = stored_bytes(blobs)
+        answered, on_bus = await broadcast(nats_url, process.url, mint(pem, user="sender", org=org), org, audio)
+        stored = stored_bytes(blobs) - before
+        [throughput, *latencies] = await deposits_per_second(process.url, gateway, members[:50], tone_wav(5.0, hz=300))
+        return {"answered": answered, "on_bus": on_bus, "stored": stored, "copies": MEMBERS * len(audio),
+                "throughput": throughput, "latencies": latencies}
+    finally:
+        process.stop()
+
+
+def report(label: str, f: dict[str, Any], base_p50: float, base_p99: float) -> None:
+    answered, on_bus, throughput = f["answered"], f["on_bus"], f["throughput"]
+    latencies = f["latencies"]
+    print(f"{label}")
+    print(f"{f'  voicemail to a {MEMBERS}-member team: API answered':<62}{ms(answered):>12}   {answered / base_p50:,.0f}")
+    print(f"{f'    ... {MEMBERS}th new-count event at a NATS subscriber':<62}{ms(on_bus):>12}   {on_bus / base_p50:,.0f}")
+    print(f"{'    ... bytes of audio stored':<62}{f['stored']:>12,}   ({MEMBERS} copies would be {f['copies']:,})")
+    print(f"{'  deposits/s through the API (5 s WAV, 8 clients)':<62}{throughput:>12.1f}   "
+          f"({1 / throughput / base_p50:.0f}x a bare round trip per deposit)")
+    p50, p99 = statistics.median(latencies), pct(latencies, 99)
+    print(f"{'    ... one deposit, p50 / p99':<62}{ms(p50):>12}   {p50 / base_p50:.0f}  (p99 {ms(p99).strip()}, "
+          f"{p99 / base_p99:.0f})")
 
 
 async def main() -> None:
@@ -92,42 +134,31 @@ async def main() -> None:
         server.start()
         private_key, public_key = generate_keypair(tmp / "keys")
         pem = private_key.read_bytes()
-        process = mailbox_process(tmp, server.url, public_key, MAILBOX_SWEEP_SECONDS="3600")
-        process.start()
         try:
             bare = await bare_request_reply(server.url)
-            org = "bench"
-            gateway = mint(pem, user="gw", org=org, role="service")
-            members = [f"m{i:04d}" for i in range(MEMBERS)]
-            directory_ = Directory(server.url, process.url, gateway, org)
-            await directory_.users(*members, "sender")
-            await directory_.team("everyone", members)
-            audio = tone_wav(10.0)  # ten seconds, 8 kHz mono: what Asterisk records
-            before = stored_bytes(tmp / "var" / "blobs")
-            answered, on_bus = await broadcast(server.url, process.url, mint(pem, user="sender", org=org), org, audio)
-            broadcast_bytes = stored_bytes(tmp / "var" / "blobs") - before
-            deposit_audio = tone_wav(5.0, hz=300)
-            [throughput, *latencies] = await deposits_per_second(process.url, gateway, members[:50], deposit_audio)
+            sqlite = await mailbox_figures(tmp, server.url, public_key, pem, {"PERSISTENCE": "sqlite"}, "sqlite")
+            pg_env, pg_name = postgres_env()
+            postgres = None
+            if pg_env is not None:
+                try:
+                    postgres = await mailbox_figures(tmp, server.url, public_key, pem, pg_env, "postgres")
+                finally:
+                    drop_database(pg_name)
             bare_again = await bare_request_reply(server.url)
         finally:
-            process.stop()
             server.stop()
 
     base_p50 = statistics.median(bare + bare_again)
     base_p99 = pct(bare + bare_again, 99)
-    print("\nsmartnumbers bench — mailbox (figures of this run, on this machine; SQLite, blobs on disk)\n")
+    print("\nsmartnumbers bench — mailbox (figures of this run, on this machine; blobs on disk)\n")
     print(f"{'measure':<62}{'value':>12}   ratio to bare NATS p50")
     print(f"{'bare NATS request/reply round trip p50 (baseline)':<62}{ms(base_p50):>12}   1.0"
           f"   (p99 {ms(base_p99).strip()})")
-    print(f"{f'voicemail to a {MEMBERS}-member team: API answered':<62}{ms(answered):>12}   {answered / base_p50:,.0f}")
-    print(f"{f'  ... {MEMBERS}th new-count event at a NATS subscriber':<62}{ms(on_bus):>12}   {on_bus / base_p50:,.0f}")
-    print(f"{'  ... bytes of audio stored':<62}{broadcast_bytes:>12,}   "
-          f"({MEMBERS} copies would be {MEMBERS * len(audio):,})")
-    print(f"{'deposits/s through the API (5 s WAV, 8 clients)':<62}{throughput:>12.1f}   "
-          f"({1 / throughput / base_p50:.0f}x a bare round trip per deposit)")
-    p50, p99 = statistics.median(latencies), pct(latencies, 99)
-    print(f"{'  ... one deposit, p50 / p99':<62}{ms(p50):>12}   {p50 / base_p50:.0f}  (p99 {ms(p99).strip()}, "
-          f"{p99 / base_p99:.0f})")
+    report("SQLite", sqlite, base_p50, base_p99)
+    if postgres is not None:
+        report("PostgreSQL", postgres, base_p50, base_p99)
+    else:
+        print(f"PostgreSQL: skipped — {pg_name}")
     print(f"\nbaseline drift within the run: first {ms(statistics.median(bare))}, "
           f"last {ms(statistics.median(bare_again))} (p50)")
 

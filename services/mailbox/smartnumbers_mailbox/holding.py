@@ -52,7 +52,7 @@ class BlobHoldingApplication(ServiceApplication):
     def _run_holding(self, sha: str, data: bytes, command: Callable[[], list[Any]]) -> None:
         """Run a command that holds blob ``sha``; if it is refused, leave no file behind."""
         try:
-            self._save(command)
+            self._save(command, key=f"blob/{sha}")  # one at a time here: they all change the Blob
         except BaseException:
             if self._blob(sha, 0).unreferenced:
                 self.blobs.delete(sha)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
@@ -59,6 +60,16 @@ def test_a_team_copy_skips_removed_members_and_the_forwarder(mailbox):
     assert [(kind, owner) for kind, owner, _ in copies] == [("user", "bob")]
     with pytest.raises(Invalid, match="the mailbox it is in"):
         mailbox.forward("acme", "alice", ("user", "alice"), message_id, [("user", "alice")], NOW)
+
+
+def test_the_same_recording_deposited_at_once_in_many_mailboxes_is_held_by_each(mailbox):
+    users = [f"u{i}" for i in range(8)]
+    enrol(mailbox, "acme", *users)
+    recording = recording_from_upload(tone_wav(0.3))
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda u: mailbox.deposit("acme", ("user", u), recording, NOW), users * 3))
+    sha = next(iter(mailbox.mailbox("acme", ("user", "u0")).messages.values()))["sha256"]
+    assert len(mailbox.repository.get(Blob.create_id(sha)).holders) == 24
 
 
 def test_a_refused_deposit_leaves_no_file_and_no_event(mailbox):
