@@ -57,7 +57,9 @@ async def broadcast(nats_url: str, base: str, token: str, org: str, audio: bytes
 
     await nc.subscribe("mailbox.mailbox.new_count_changed.v1", cb=seen)
     await nc.flush()
-    async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=120) as http:
+    async with httpx.AsyncClient(
+        base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=120
+    ) as http:
         started = time.perf_counter()
         r = await http.post("/v1/voicemails", params={"to": "team:everyone"}, content=audio)
         answered = time.perf_counter() - started
@@ -72,12 +74,17 @@ async def deposits_per_second(base: str, token: str, users: list[str], audio: by
     samples: list[float] = []
 
     async def caller(k: int) -> None:
-        async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30) as h:
+        async with httpx.AsyncClient(
+            base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30
+        ) as h:
             for i in range(k, DEPOSITS, 8):
                 unique = audio[:-2] + struct.pack("<h", i)  # every caller's recording differs
                 started = time.perf_counter()
-                r = await h.post(f"/v1/mailboxes/users/{users[i % len(users)]}/messages", content=unique,
-                                 params={"caller_number": "+441632960001"})
+                r = await h.post(
+                    f"/v1/mailboxes/users/{users[i % len(users)]}/messages",
+                    content=unique,
+                    params={"caller_number": "+441632960001"},
+                )
                 samples.append(time.perf_counter() - started)
                 assert r.status_code == 201, r.text
 
@@ -86,8 +93,9 @@ async def deposits_per_second(base: str, token: str, users: list[str], audio: by
     return [DEPOSITS / (time.perf_counter() - started), *samples]
 
 
-async def mailbox_figures(tmp: Path, nats_url: str, public_key: Path, pem: bytes, env: dict[str, str],
-                          label: str) -> dict[str, object]:
+async def mailbox_figures(
+    tmp: Path, nats_url: str, public_key: Path, pem: bytes, env: dict[str, str], label: str
+) -> dict[str, object]:
     (tmp / label).mkdir()
     process = mailbox_process(tmp / label, nats_url, public_key, MAILBOX_SWEEP_SECONDS="3600", **env)
     process.start()
@@ -101,27 +109,40 @@ async def mailbox_figures(tmp: Path, nats_url: str, public_key: Path, pem: bytes
         audio = tone_wav(10.0)  # ten seconds, 8 kHz mono: what Asterisk records
         blobs = tmp / label / "var" / "blobs"
         before = stored_bytes(blobs)
-        answered, on_bus = await broadcast(nats_url, process.url, mint(pem, user="sender", org=org), org, audio)
+        answered, on_bus = await broadcast(
+            nats_url, process.url, mint(pem, user="sender", org=org), org, audio
+        )
         stored = stored_bytes(blobs) - before
-        [throughput, *latencies] = await deposits_per_second(process.url, gateway, members[:50], tone_wav(5.0, hz=300))
-        return {"answered": answered, "on_bus": on_bus, "stored": stored, "copies": MEMBERS * len(audio),
-                "throughput": throughput, "latencies": latencies}
+        [throughput, *latencies] = await deposits_per_second(
+            process.url, gateway, members[:50], tone_wav(5.0, hz=300)
+        )
+        return {
+            "answered": answered,
+            "on_bus": on_bus,
+            "stored": stored,
+            "copies": MEMBERS * len(audio),
+            "throughput": throughput,
+            "latencies": latencies,
+        }
     finally:
         process.stop()
 
 
+def row(measure: str, value: str, ratio: str) -> None:
+    print(f"{measure:<62}{value:>12}   {ratio}")
+
+
 def report(label: str, f: dict[str, Any], base_p50: float, base_p99: float) -> None:
     answered, on_bus, throughput = f["answered"], f["on_bus"], f["throughput"]
-    latencies = f["latencies"]
-    print(f"{label}")
-    print(f"{f'  voicemail to a {MEMBERS}-member team: API answered':<62}{ms(answered):>12}   {answered / base_p50:,.0f}")
-    print(f"{f'    ... {MEMBERS}th new-count event at a NATS subscriber':<62}{ms(on_bus):>12}   {on_bus / base_p50:,.0f}")
-    print(f"{'    ... bytes of audio stored':<62}{f['stored']:>12,}   ({MEMBERS} copies would be {f['copies']:,})")
-    print(f"{'  deposits/s through the API (5 s WAV, 8 clients)':<62}{throughput:>12.1f}   "
-          f"({1 / throughput / base_p50:.0f}x a bare round trip per deposit)")
-    p50, p99 = statistics.median(latencies), pct(latencies, 99)
-    print(f"{'    ... one deposit, p50 / p99':<62}{ms(p50):>12}   {p50 / base_p50:.0f}  (p99 {ms(p99).strip()}, "
-          f"{p99 / base_p99:.0f})")
+    print(label)
+    row(f"  voicemail to a {MEMBERS}-member team: API answered", ms(answered), f"{answered / base_p50:,.0f}")
+    row(f"    ... {MEMBERS}th new-count event at a NATS subscriber", ms(on_bus), f"{on_bus / base_p50:,.0f}")
+    row("    ... bytes of audio stored", f"{f['stored']:,}", f"({MEMBERS} copies would be {f['copies']:,})")
+    row("  deposits/s through the API (5 s WAV, 8 clients)", f"{throughput:.1f}",
+        f"({1 / throughput / base_p50:.0f}x a bare round trip per deposit)")
+    p50, p99 = statistics.median(f["latencies"]), pct(f["latencies"], 99)
+    row("    ... one deposit, p50 / p99", ms(p50),
+        f"{p50 / base_p50:.0f}  (p99 {ms(p99).strip()}, {p99 / base_p99:.0f})")
 
 
 async def main() -> None:
@@ -136,7 +157,9 @@ async def main() -> None:
         pem = private_key.read_bytes()
         try:
             bare = await bare_request_reply(server.url)
-            sqlite = await mailbox_figures(tmp, server.url, public_key, pem, {"PERSISTENCE": "sqlite"}, "sqlite")
+            sqlite = await mailbox_figures(
+                tmp, server.url, public_key, pem, {"PERSISTENCE": "sqlite"}, "sqlite"
+            )
             pg_env, pg_name = postgres_env()
             postgres = None
             if pg_env is not None:
@@ -152,15 +175,19 @@ async def main() -> None:
     base_p99 = pct(bare + bare_again, 99)
     print("\nsmartnumbers bench — mailbox (figures of this run, on this machine; blobs on disk)\n")
     print(f"{'measure':<62}{'value':>12}   ratio to bare NATS p50")
-    print(f"{'bare NATS request/reply round trip p50 (baseline)':<62}{ms(base_p50):>12}   1.0"
-          f"   (p99 {ms(base_p99).strip()})")
+    print(
+        f"{'bare NATS request/reply round trip p50 (baseline)':<62}{ms(base_p50):>12}   1.0"
+        f"   (p99 {ms(base_p99).strip()})"
+    )
     report("SQLite", sqlite, base_p50, base_p99)
     if postgres is not None:
         report("PostgreSQL", postgres, base_p50, base_p99)
     else:
         print(f"PostgreSQL: skipped — {pg_name}")
-    print(f"\nbaseline drift within the run: first {ms(statistics.median(bare))}, "
-          f"last {ms(statistics.median(bare_again))} (p50)")
+    print(
+        f"\nbaseline drift within the run: first {ms(statistics.median(bare))}, "
+        f"last {ms(statistics.median(bare_again))} (p50)"
+    )
 
 
 if __name__ == "__main__":

@@ -58,6 +58,9 @@ class MessageDeposited(MailboxEvent):
     urgent: bool
     duration_seconds: float
     forwarded_by: list[Identifier] = Field(description="Who forwarded it, oldest first")
+    left_for: str | None = Field(
+        default=None, description="The mailbox it was first left in (user:<id> or team:<id>)"
+    )
 
 
 class MessageMoved(MailboxEvent):

@@ -31,7 +31,9 @@ DESCRIPTION = (
 )
 
 
-def bootstrap(settings: MailboxSettings | None = None, clock: Callable[[], datetime] | None = None) -> FastAPI:
+def bootstrap(
+    settings: MailboxSettings | None = None, clock: Callable[[], datetime] | None = None
+) -> FastAPI:
     settings = settings or MailboxSettings()
     clock = clock or (lambda: datetime.now(UTC))
     configure_logging(settings.service_name, settings.log_level)

@@ -16,12 +16,17 @@ def presence_subscription(app: MailboxApplication) -> Subscription:
     def location_changed(e: presence.LocationChanged) -> list[Any]:
         if e.cause != presence.LocationCause.SELECTED:
             return []  # logged out by hot-desking or a number change: not the user's choice
-        return app.owner_changed(e.organisation_id, ("user", e.user_id),
-                                 lambda m: m.disable_extended_absence(cause="location_selected"))
+        return app.owner_changed(
+            e.organisation_id,
+            ("user", e.user_id),
+            lambda m: m.disable_extended_absence(cause="location_selected"),
+        )
 
     def numbers_changed(e: presence.NumbersChanged) -> list[Any]:
         numbers = {kind: getattr(e.numbers, kind) for kind in FAX_KINDS}
-        return app.owner_changed(e.organisation_id, ("user", e.user_id), lambda m: m.update(fax_numbers=numbers))
+        return app.owner_changed(
+            e.organisation_id, ("user", e.user_id), lambda m: m.update(fax_numbers=numbers)
+        )
 
     return Subscription(
         domain="presence",

@@ -17,11 +17,15 @@ MAX_UPLOAD = 400_000
 
 
 @pytest.fixture
-def mailbox(persistence: dict[str, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[MailboxApplication]:
+def mailbox(
+    persistence: dict[str, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Iterator[MailboxApplication]:
     """The mailbox application on a fresh store (SQLite and PostgreSQL in turn), blobs on disk."""
     for name, value in persistence.items():
         monkeypatch.setenv(name, value)
-    app = MailboxApplication(persistence_env(MailboxSettings(), "mailbox"), blobs=FileBlobStore(tmp_path / "blobs"))
+    app = MailboxApplication(
+        persistence_env(MailboxSettings(), "mailbox"), blobs=FileBlobStore(tmp_path / "blobs")
+    )
     try:
         yield app
     finally:
@@ -32,8 +36,13 @@ def mailbox(persistence: dict[str, str], monkeypatch: pytest.MonkeyPatch, tmp_pa
 def service(tmp_path_factory, nats_server, dev_keys):  # type: ignore[no-untyped-def]
     """A real mailbox process for the module (blobs under ``service.tmp``), small upload limit."""
     tmp = tmp_path_factory.mktemp("mailbox")
-    process = mailbox_process(tmp, nats_server.url, dev_keys[1], MAILBOX_MAX_UPLOAD_BYTES=str(MAX_UPLOAD),
-                              MAILBOX_SWEEP_SECONDS="3600")
+    process = mailbox_process(
+        tmp,
+        nats_server.url,
+        dev_keys[1],
+        MAILBOX_MAX_UPLOAD_BYTES=str(MAX_UPLOAD),
+        MAILBOX_SWEEP_SECONDS="3600",
+    )
     process.start()
     process.tmp = tmp  # type: ignore[attr-defined]
     yield process

@@ -13,7 +13,16 @@ from smartnumbers_contracts import directory as wire
 from smartnumbers_kit.devdirectory import publish
 from smartnumbers_kit.serviceprocess import ServiceProcess
 
-__all__ = ["BusWatcher", "Directory", "blob_files", "client", "envelope", "eventually", "mailbox_process", "publish_on_bus"]
+__all__ = [
+    "BusWatcher",
+    "Directory",
+    "blob_files",
+    "client",
+    "envelope",
+    "eventually",
+    "mailbox_process",
+    "publish_on_bus",
+]
 
 
 def mailbox_process(tmp: Path, nats_url: str, public_key: Path, **env: str) -> ServiceProcess:
@@ -47,7 +56,9 @@ async def publish_on_bus(url: str, *contracts: Contract) -> None:
     try:
         js = nc.jetstream()
         for contract in contracts:
-            await js.publish(contract.subject, contract.to_bytes(), headers={"Nats-Msg-Id": str(contract.event_id)})
+            await js.publish(
+                contract.subject, contract.to_bytes(), headers={"Nats-Msg-Id": str(contract.event_id)}
+            )
     finally:
         await nc.drain()
 
@@ -55,27 +66,56 @@ async def publish_on_bus(url: str, *contracts: Contract) -> None:
 class Directory:
     """Stands in for the directory: publishes users and teams, waits until the mailbox knows them."""
 
-    def __init__(self, nats_url: str, base_url: str, service_token: str, org: str,
-                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        nats_url: str,
+        base_url: str,
+        service_token: str,
+        org: str,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
         self.nats_url, self.base_url, self.token, self.org = nats_url, base_url, service_token, org
         self.transport = transport
 
     async def users(self, *users: str, email: str | None = None, time_zone: str = "Europe/London") -> None:
-        await publish(self.nats_url, *(
-            wire.UserCreated(**envelope(self.org), user_id=u, display_name=u.title(), profile=wire.UserProfile(
-                display_name=u.title(), email=email and f"{u}@{email}", time_zone=time_zone,
-                mailbox_number="+441632960100"))
-            for u in users
-        ))
+        await publish(
+            self.nats_url,
+            *(
+                wire.UserCreated(
+                    **envelope(self.org),
+                    user_id=u,
+                    display_name=u.title(),
+                    profile=wire.UserProfile(
+                        display_name=u.title(),
+                        email=email and f"{u}@{email}",
+                        time_zone=time_zone,
+                        mailbox_number="+441632960100",
+                        smartnumber=f"+44163296{sum(map(ord, u)) % 10000:04d}",
+                    ),
+                )
+                for u in users
+            ),
+        )
         await self._known("users", users)
 
     async def team(self, team_id: str, members: list[str]) -> None:
-        await publish(self.nats_url, wire.TeamCreated(**envelope(self.org), team_id=team_id, team=wire.TeamDefinition(
-            kind=wire.TeamKind.TEAM, name=team_id.title(), members=members)))
+        await publish(
+            self.nats_url,
+            wire.TeamCreated(
+                **envelope(self.org),
+                team_id=team_id,
+                team=wire.TeamDefinition(kind=wire.TeamKind.TEAM, name=team_id.title(), members=members),
+            ),
+        )
         await self._known("teams", [team_id])
 
     async def _known(self, kind: str, owners: list[str] | tuple[str, ...]) -> None:
-        async with httpx.AsyncClient(base_url=self.base_url, headers={"Authorization": f"Bearer {self.token}"},
-                                     transport=self.transport) as c:
+        async with httpx.AsyncClient(
+            base_url=self.base_url,
+            headers={"Authorization": f"Bearer {self.token}"},
+            transport=self.transport,
+        ) as c:
             for owner in owners:
-                await eventually(lambda o=owner: c.get(f"/v1/mailboxes/{kind}/{o}"), lambda r: r.status_code == 200)
+                await eventually(
+                    lambda o=owner: c.get(f"/v1/mailboxes/{kind}/{o}"), lambda r: r.status_code == 200
+                )

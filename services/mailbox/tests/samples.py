@@ -34,8 +34,10 @@ def encoded(seconds: float, container: str, codec: str, rate: int = 48000) -> by
         total = int(seconds * rate)
         for start in range(0, total, frame_size):
             n = min(frame_size, total - start)
-            pcm = b"".join(struct.pack("<h", int(8000 * math.sin(2 * math.pi * 440 * (start + i) / rate)))
-                           for i in range(n))
+            pcm = b"".join(
+                struct.pack("<h", int(8000 * math.sin(2 * math.pi * 440 * (start + i) / rate)))
+                for i in range(n)
+            )
             frame = av.AudioFrame(format="s16", layout="mono", samples=n)
             frame.planes[0].update(pcm + b"\0" * (frame.planes[0].buffer_size - len(pcm)))
             frame.sample_rate = rate

@@ -28,8 +28,13 @@ class Clock:
 
 @pytest.fixture
 async def running(tmp_path, nats_server, dev_keys, monkeypatch):
-    for name, value in {"NATS_URL": nats_server.url, "PERSISTENCE": "sqlite", "VAR_DIR": str(tmp_path / "var"),
-                        "JWT_PUBLIC_KEY_FILE": str(dev_keys[1]), "MAILBOX_SWEEP_SECONDS": "0.05"}.items():
+    for name, value in {
+        "NATS_URL": nats_server.url,
+        "PERSISTENCE": "sqlite",
+        "VAR_DIR": str(tmp_path / "var"),
+        "JWT_PUBLIC_KEY_FILE": str(dev_keys[1]),
+        "MAILBOX_SWEEP_SECONDS": "0.05",
+    }.items():
         monkeypatch.setenv(name, value)
     clock = Clock(RECORDED)
     http = bootstrap(MailboxSettings(), clock)
@@ -44,18 +49,29 @@ async def test_story_the_night_and_thirty_days_clear_the_mailbox(running, nats_s
     await directory.users("nyc", time_zone="America/New_York")
 
     def as_user(user: str) -> httpx.AsyncClient:
-        return httpx.AsyncClient(transport=transport, base_url="http://mailbox",
-                                 headers={"Authorization": f"Bearer {mint(user, org)}"})
+        return httpx.AsyncClient(
+            transport=transport,
+            base_url="http://mailbox",
+            headers={"Authorization": f"Bearer {mint(user, org)}"},
+        )
 
-    async with as_user("lon") as lon, as_user("nyc") as nyc, \
-            httpx.AsyncClient(transport=transport, base_url="http://mailbox",
-                              headers={"Authorization": f"Bearer {mint('gw', org, 'service')}"}) as gateway:
+    async with (
+        as_user("lon") as lon,
+        as_user("nyc") as nyc,
+        httpx.AsyncClient(
+            transport=transport,
+            base_url="http://mailbox",
+            headers={"Authorization": f"Bearer {mint('gw', org, 'service')}"},
+        ) as gateway,
+    ):
         # 1. At 20:00 UTC both record today's greeting; a caller leaves London two messages.
         for c, hz in ((lon, 300), (nyc, 900)):
             r = await c.put("/v1/mailboxes/users/me/greetings/today", content=tone_wav(0.3, hz=hz))
             assert r.status_code == 200
-        kept, dropped = [(await gateway.post("/v1/mailboxes/users/lon/messages", content=tone_wav(d))).json()["id"]
-                         for d in (0.4, 0.5)]
+        kept, dropped = [
+            (await gateway.post("/v1/mailboxes/users/lon/messages", content=tone_wav(d))).json()["id"]
+            for d in (0.4, 0.5)
+        ]
         await lon.put(f"/v1/mailboxes/users/me/messages/{kept}/folder", json={"folder": "saved"})
         files = len(blob_files(tmp_path))
 

@@ -39,10 +39,19 @@ def test_story_a_broadcast_to_a_team_stores_the_audio_once_and_deleting_frees_it
 
 def test_divert_with_annotation_moves_one_playable_recording_as_long_as_both(mailbox):
     enrol(mailbox, "acme", "alice", "bob")
-    message_id = mailbox.deposit("acme", ("user", "alice"), recording_from_upload(tone_wav(2.0)), NOW,
-                                 caller_number="+441632960001")
-    [(_, _, copy_id)] = mailbox.forward("acme", "alice", ("user", "alice"), message_id, [("user", "bob")], NOW,
-                                        keep=False, annotation=recording_from_upload(tone_wav(1.5, rate=16000)))
+    message_id = mailbox.deposit(
+        "acme", ("user", "alice"), recording_from_upload(tone_wav(2.0)), NOW, caller_number="+441632960001"
+    )
+    [(_, _, copy_id)] = mailbox.forward(
+        "acme",
+        "alice",
+        ("user", "alice"),
+        message_id,
+        [("user", "bob")],
+        NOW,
+        keep=False,
+        annotation=recording_from_upload(tone_wav(1.5, rate=16000)),
+    )
     copy = mailbox.mailbox("acme", ("user", "bob")).message(copy_id)
     assert duration_of(mailbox.blobs.get(copy["sha256"])) == pytest.approx(3.5, abs=0.01)
     assert copy["caller_number"] == "+441632960001" and copy["forwarded_by"][0]["user_id"] == "alice"
@@ -89,13 +98,19 @@ def test_organisations_never_reach_each_other(mailbox):
 
 def test_replacing_a_greeting_frees_the_old_recording_and_reply_needs_a_user_sender(mailbox):
     enrol(mailbox, "acme", "alice", "bob")
-    mailbox.record_greeting("acme", ("user", "alice"), GreetingKind.PERMANENT, recording_from_upload(tone_wav(1)), NOW)
-    mailbox.record_greeting("acme", ("user", "alice"), GreetingKind.PERMANENT, recording_from_upload(tone_wav(2)), NOW)
+    mailbox.record_greeting(
+        "acme", ("user", "alice"), GreetingKind.PERMANENT, recording_from_upload(tone_wav(1)), NOW
+    )
+    mailbox.record_greeting(
+        "acme", ("user", "alice"), GreetingKind.PERMANENT, recording_from_upload(tone_wav(2)), NOW
+    )
     assert mailbox.blobs.count() == 1
     from_caller = mailbox.deposit("acme", ("user", "alice"), recording_from_upload(tone_wav(0.5)), NOW)
     with pytest.raises(Invalid, match="call the caller back"):
         mailbox.reply("acme", ("user", "alice"), from_caller, recording_from_upload(tone_wav(0.5)), NOW)
-    [(_, _, from_bob)] = mailbox.send("acme", "bob", [("user", "alice")], recording_from_upload(tone_wav(0.7)), NOW)
+    [(_, _, from_bob)] = mailbox.send(
+        "acme", "bob", [("user", "alice")], recording_from_upload(tone_wav(0.7)), NOW
+    )
     reply_id = mailbox.reply("acme", ("user", "alice"), from_bob, recording_from_upload(tone_wav(0.6)), NOW)
     reply = mailbox.mailbox("acme", ("user", "bob")).message(reply_id)
     assert reply["sender_user_id"] == "alice" and reply["folder"] == Folder.NEW

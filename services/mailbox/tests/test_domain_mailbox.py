@@ -17,13 +17,27 @@ T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def mailbox(**profile: object) -> Mailbox:
-    return Mailbox(organisation_id="acme", owner_kind="user", owner_id="alice",
-                   profile={"display_name": "Alice", "time_zone": "Europe/London", **profile})
+    return Mailbox(
+        organisation_id="acme",
+        owner_kind="user",
+        owner_id="alice",
+        profile={"display_name": "Alice", "time_zone": "Europe/London", **profile},
+    )
 
 
 def message(i: str, at: datetime = T0, urgent: bool = False) -> dict[str, object]:
-    return {"id": i, "sha256": f"sha-{i}", "size": 10, "duration": 1.0, "caller_number": "+441632960001",
-            "caller_name": None, "sender_user_id": None, "urgent": urgent, "forwarded_by": [], "arrived_at": at}
+    return {
+        "id": i,
+        "sha256": f"sha-{i}",
+        "size": 10,
+        "duration": 1.0,
+        "caller_number": "+441632960001",
+        "caller_name": None,
+        "sender_user_id": None,
+        "urgent": urgent,
+        "forwarded_by": [],
+        "arrived_at": at,
+    }
 
 
 def counts(m: Mailbox) -> list[tuple[int, int]]:
@@ -96,11 +110,14 @@ def test_recording_a_greeting_again_returns_the_recording_it_replaced():
         m.remove_greeting(GreetingKind.TODAY)
 
 
-@pytest.mark.parametrize(("zone", "recorded", "ends"), [
-    ("Europe/London", datetime(2026, 7, 1, 22, 30, tzinfo=UTC), datetime(2026, 7, 1, 23, 0, tzinfo=UTC)),
-    ("America/New_York", datetime(2026, 7, 2, 3, 0, tzinfo=UTC), datetime(2026, 7, 2, 4, 0, tzinfo=UTC)),
-    ("Asia/Tokyo", datetime(2026, 7, 1, 14, 0, tzinfo=UTC), datetime(2026, 7, 1, 15, 0, tzinfo=UTC)),
-])
+@pytest.mark.parametrize(
+    ("zone", "recorded", "ends"),
+    [
+        ("Europe/London", datetime(2026, 7, 1, 22, 30, tzinfo=UTC), datetime(2026, 7, 1, 23, 0, tzinfo=UTC)),
+        ("America/New_York", datetime(2026, 7, 2, 3, 0, tzinfo=UTC), datetime(2026, 7, 2, 4, 0, tzinfo=UTC)),
+        ("Asia/Tokyo", datetime(2026, 7, 1, 14, 0, tzinfo=UTC), datetime(2026, 7, 1, 15, 0, tzinfo=UTC)),
+    ],
+)
 def test_todays_greeting_ends_at_the_next_local_midnight(zone, recorded, ends):
     assert todays_greeting_ends(recorded, zone) == ends
 
@@ -108,15 +125,26 @@ def test_todays_greeting_ends_at_the_next_local_midnight(zone, recorded, ends):
 def test_a_fax_goes_where_the_delivery_setting_says():
     m = mailbox(email="alice@example.com")
     m.update(fax_numbers={"office_fax": "+441632960999", "home_fax": None, "temporary_fax": None})
-    fax = {"id": "f1", "sha256": "s", "size": 1, "pages": 1, "caller_number": None, "arrived_at": T0,
-           "forwarded_by": []}
+    fax = {
+        "id": "f1",
+        "sha256": "s",
+        "size": 1,
+        "pages": 1,
+        "caller_number": None,
+        "arrived_at": T0,
+        "forwarded_by": [],
+    }
     m.receive_fax(fax)
     m.change_settings(voice_to_email=None, fax_delivery=FaxDelivery.OFFICE_FAX)
     m.receive_fax({**fax, "id": "f2"})
     m.change_settings(voice_to_email=None, fax_delivery=FaxDelivery.EMAIL)
     m.receive_fax({**fax, "id": "f3"})
     received = [e.delivery for e in m.collect_events() if isinstance(e, Mailbox.FaxReceived)]
-    assert received == [None, {"kind": "fax", "to": "+441632960999"}, {"kind": "email", "to": "alice@example.com"}]
+    assert received == [
+        None,
+        {"kind": "fax", "to": "+441632960999"},
+        {"kind": "email", "to": "alice@example.com"},
+    ]
 
 
 def test_a_blob_is_unreferenced_only_when_every_holder_let_go():

@@ -35,8 +35,10 @@ def restarted(app: MailboxApplication) -> MailboxApplication:
 def test_story_messages_not_saved_go_30_days_after_they_arrived(mailbox):
     # 1. Three messages arrive for Alice; she saves one and listens to another.
     enrol(mailbox, "acme", "alice")
-    ids = [mailbox.deposit("acme", ("user", "alice"), recording_from_upload(tone_wav(0.2 * (i + 1))), ARRIVED)
-           for i in range(3)]
+    ids = [
+        mailbox.deposit("acme", ("user", "alice"), recording_from_upload(tone_wav(0.2 * (i + 1))), ARRIVED)
+        for i in range(3)
+    ]
     kept, heard, untouched = ids
     mailbox.move("acme", ("user", "alice"), kept, Folder.SAVED)
     mailbox.listened("acme", ("user", "alice"), heard)
@@ -60,10 +62,20 @@ def test_todays_greeting_goes_at_midnight_where_the_user_is(mailbox):
     enrol(mailbox, "acme", "nyc", time_zone="America/New_York")
     recorded = datetime(2026, 7, 1, 20, 0, tzinfo=UTC)  # 21:00 in London, 16:00 in New York
     for user in ("lon", "nyc"):
-        mailbox.record_greeting("acme", ("user", user), GreetingKind.TODAY,
-                                recording_from_upload(tone_wav(0.3, hz=300 if user == "lon" else 500)), recorded)
-        mailbox.record_greeting("acme", ("user", user), GreetingKind.PERMANENT,
-                                recording_from_upload(tone_wav(0.4, hz=300 if user == "lon" else 500)), recorded)
+        mailbox.record_greeting(
+            "acme",
+            ("user", user),
+            GreetingKind.TODAY,
+            recording_from_upload(tone_wav(0.3, hz=300 if user == "lon" else 500)),
+            recorded,
+        )
+        mailbox.record_greeting(
+            "acme",
+            ("user", user),
+            GreetingKind.PERMANENT,
+            recording_from_upload(tone_wav(0.4, hz=300 if user == "lon" else 500)),
+            recorded,
+        )
     app = restarted(mailbox)
     clock = Clock(datetime(2026, 7, 1, 22, 59, tzinfo=UTC))
     housekeeping = Housekeeping(app, clock)

@@ -13,7 +13,9 @@ class FaxDelivery(StrEnum):
     EMAIL = "email"
 
 
-def delivery_target(setting: str, fax_numbers: dict[str, str | None], email: str | None) -> dict[str, str] | None:
+def delivery_target(
+    setting: str, fax_numbers: dict[str, str | None], email: str | None
+) -> dict[str, str] | None:
     """``{"kind": "fax"|"email", "to": …}`` for the setting, or None (kept in the mailbox only)."""
     if setting == FaxDelivery.EMAIL:
         return {"kind": "email", "to": email} if email else None

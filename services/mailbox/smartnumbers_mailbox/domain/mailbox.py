@@ -101,8 +101,11 @@ class Mailbox(Aggregate):
     def move(self, message_id: str, folder: Folder) -> None:
         if self.message(message_id)["folder"] != folder:
             with self._counting():
-                self._moved(message_id=message_id, folder=folder.value,
-                            previous_folder=self.messages[message_id]["folder"])
+                self._moved(
+                    message_id=message_id,
+                    folder=folder.value,
+                    previous_folder=self.messages[message_id]["folder"],
+                )
 
     def listened(self, message_id: str) -> None:
         """Listening classes a New message as Old; Saved stays Saved."""
@@ -144,19 +147,31 @@ class Mailbox(Aggregate):
 
     def _email(self, message_id: str, reason: str) -> None:
         m = self.messages[message_id]
-        self._emailed(message_id=message_id, to=self.profile["email"], reason=reason, previous_folder=m["folder"],
-                      attachment={k: m[k] for k in ("sha256", "size", "duration", "caller_number", "caller_name",
-                                                    "arrived_at")})
+        self._emailed(
+            message_id=message_id,
+            to=self.profile["email"],
+            reason=reason,
+            previous_folder=m["folder"],
+            attachment={
+                k: m[k] for k in ("sha256", "size", "duration", "caller_number", "caller_name", "arrived_at")
+            },
+        )
 
     @event("Emailed")
-    def _emailed(self, message_id: str, to: str, reason: str, previous_folder: str, attachment: dict[str, Any]) -> None:
+    def _emailed(
+        self, message_id: str, to: str, reason: str, previous_folder: str, attachment: dict[str, Any]
+    ) -> None:
         if previous_folder == Folder.NEW:
             self.messages[message_id]["folder"] = Folder.OLD.value
 
     def expire(self, now: datetime) -> list[tuple[str, str]]:
         """Delete messages and faxes not saved 30 days after arrival; returns (sha256, holder)s."""
-        released = [(self.delete(i, reason="retention"), f"{self.holder}/m/{i}") for i in expired(self.messages, now)]
-        released += [(self.delete_fax(i, reason="retention"), f"{self.holder}/f/{i}") for i in expired(self.faxes, now)]
+        released = [
+            (self.delete(i, reason="retention"), f"{self.holder}/m/{i}") for i in expired(self.messages, now)
+        ]
+        released += [
+            (self.delete_fax(i, reason="retention"), f"{self.holder}/f/{i}") for i in expired(self.faxes, now)
+        ]
         return released
 
     def has_expired(self, now: datetime) -> bool:
@@ -198,8 +213,11 @@ class Mailbox(Aggregate):
             raise Invalid("a team has a name recording only, not greetings")
         replaced = self.greetings.get(kind, {}).get("sha256")
         greetings = {**self.greetings, kind.value: dict(recording)}
-        self._greeting_changed(greeting=kind.value, recording=dict(recording),
-                               heard=heard(set(greetings), self.extended_absence).value)
+        self._greeting_changed(
+            greeting=kind.value,
+            recording=dict(recording),
+            heard=heard(set(greetings), self.extended_absence).value,
+        )
         return replaced if replaced != recording["sha256"] else None
 
     def remove_greeting(self, kind: GreetingKind) -> str:
@@ -209,8 +227,9 @@ class Mailbox(Aggregate):
             raise Invalid("your extended absence greeting is on: turn it off before removing it")
         sha = self.greetings[kind]["sha256"]
         remaining = set(self.greetings) - {kind.value}
-        self._greeting_changed(greeting=kind.value, recording=None,
-                               heard=heard(remaining, self.extended_absence).value)
+        self._greeting_changed(
+            greeting=kind.value, recording=None, heard=heard(remaining, self.extended_absence).value
+        )
         return sha
 
     @event("GreetingChanged")
@@ -254,16 +273,27 @@ class Mailbox(Aggregate):
         self.voice_to_email = voice_to_email
         self.fax_delivery = fax_delivery
 
-    def update(self, profile: dict[str, Any] | None = None, members: list[str] | None = None,
-               fax_numbers: dict[str, str | None] | None = None) -> None:
+    def update(
+        self,
+        profile: dict[str, Any] | None = None,
+        members: list[str] | None = None,
+        fax_numbers: dict[str, str | None] | None = None,
+    ) -> None:
         profile = self.profile if profile is None else {**self.profile, **profile}
         members = self.members if members is None else members
         fax_numbers = self.fax_numbers if fax_numbers is None else fax_numbers
-        if (profile, members, fax_numbers, self.closed) != (self.profile, self.members, self.fax_numbers, False):
+        if (profile, members, fax_numbers, self.closed) != (
+            self.profile,
+            self.members,
+            self.fax_numbers,
+            False,
+        ):
             self._updated(profile=profile, members=list(members), fax_numbers=dict(fax_numbers))
 
     @event("Updated")
-    def _updated(self, profile: dict[str, Any], members: list[str], fax_numbers: dict[str, str | None]) -> None:
+    def _updated(
+        self, profile: dict[str, Any], members: list[str], fax_numbers: dict[str, str | None]
+    ) -> None:
         self.profile = dict(profile)
         self.members = list(members)
         self.fax_numbers = dict(fax_numbers)

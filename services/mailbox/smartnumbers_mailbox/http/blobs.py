@@ -12,9 +12,12 @@ from smartnumbers_mailbox.http.transfer import serve
 router = APIRouter(prefix="/v1", tags=["operations"])
 
 
-@router.get("/blobs/{sha256}", response_class=Response, summary="A stored recording or fax image (services only)")
-def read_blob(request: Request, principal: CurrentPrincipal, blobs: Blobs,
-              sha256: str = Path(pattern="^[0-9a-f]{64}$")) -> Response:
+@router.get(
+    "/blobs/{sha256}", response_class=Response, summary="A stored recording or fax image (services only)"
+)
+def read_blob(
+    request: Request, principal: CurrentPrincipal, blobs: Blobs, sha256: str = Path(pattern="^[0-9a-f]{64}$")
+) -> Response:
     if principal.role is not Role.SERVICE:
         raise Forbidden("only smartnumbers services fetch blobs by hash")
     if not blobs.exists(sha256):

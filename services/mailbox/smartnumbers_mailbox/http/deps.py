@@ -86,5 +86,16 @@ def recipients(to: list[str]) -> list[Address]:
     return found
 
 
-__all__ = ["App", "Blobs", "CurrentPrincipal", "KIND", "Now", "OWNER", "Purpose", "Settings", "reach",
-           "recipients", "require_service"]
+__all__ = [
+    "App",
+    "Blobs",
+    "CurrentPrincipal",
+    "KIND",
+    "Now",
+    "OWNER",
+    "Purpose",
+    "Settings",
+    "reach",
+    "recipients",
+    "require_service",
+]

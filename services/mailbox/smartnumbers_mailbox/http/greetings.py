@@ -10,9 +10,23 @@ from smartnumbers_kit.errors import Invalid, NotFound
 from smartnumbers_mailbox.audio import recording_from_upload
 from smartnumbers_mailbox.domain.greetings import GreetingKind, Heard
 from smartnumbers_mailbox.http.deps import (
-    KIND, OWNER, App, Blobs, CurrentPrincipal, Now, Purpose, Settings, reach, require_service,
+    KIND,
+    OWNER,
+    App,
+    Blobs,
+    CurrentPrincipal,
+    Now,
+    Purpose,
+    Settings,
+    reach,
+    require_service,
 )
-from smartnumbers_mailbox.http.schemas import ExtendedAbsenceChoice, HeardGreeting, MailboxView, SettingsChange
+from smartnumbers_mailbox.http.schemas import (
+    ExtendedAbsenceChoice,
+    HeardGreeting,
+    MailboxView,
+    SettingsChange,
+)
 from smartnumbers_mailbox.http.transfer import read_upload, serve
 
 router = APIRouter(prefix="/v1", tags=["greetings"])
@@ -24,10 +38,22 @@ def _base(address: tuple[str, str]) -> str:
     return f"/v1/mailboxes/{address[0]}s/{address[1]}"
 
 
-@router.put(BASE + "/greetings/{greeting}", response_model=MailboxView, summary="Record a greeting or the name",
-            openapi_extra={"requestBody": {"content": {"audio/wav": {}, "audio/webm": {}, "audio/mpeg": {}}}})
-async def record(request: Request, principal: CurrentPrincipal, app: App, settings: Settings, now: Now,
-                 greeting: GreetingKind = GREETING, kind: str = KIND, owner: str = OWNER) -> MailboxView:
+@router.put(
+    BASE + "/greetings/{greeting}",
+    response_model=MailboxView,
+    summary="Record a greeting or the name",
+    openapi_extra={"requestBody": {"content": {"audio/wav": {}, "audio/webm": {}, "audio/mpeg": {}}}},
+)
+async def record(
+    request: Request,
+    principal: CurrentPrincipal,
+    app: App,
+    settings: Settings,
+    now: Now,
+    greeting: GreetingKind = GREETING,
+    kind: str = KIND,
+    owner: str = OWNER,
+) -> MailboxView:
     address = reach(principal, app, kind, owner, Purpose.MANAGE)
     app.mailbox(principal.organisation_id, address)
     recording = await in_thread(recording_from_upload, await read_upload(request, settings.max_upload_bytes))
@@ -35,10 +61,21 @@ async def record(request: Request, principal: CurrentPrincipal, app: App, settin
     return MailboxView.of(app.mailbox(principal.organisation_id, address), _base(address))
 
 
-@router.get(BASE + "/greetings/{greeting}/audio", response_class=Response, summary="Play a greeting (range requests)",
-            responses={200: {"content": {"audio/wav": {}}}, 206: {}})
-def play(request: Request, principal: CurrentPrincipal, app: App, blobs: Blobs, greeting: GreetingKind = GREETING,
-         kind: str = KIND, owner: str = OWNER) -> Response:
+@router.get(
+    BASE + "/greetings/{greeting}/audio",
+    response_class=Response,
+    summary="Play a greeting (range requests)",
+    responses={200: {"content": {"audio/wav": {}}}, 206: {}},
+)
+def play(
+    request: Request,
+    principal: CurrentPrincipal,
+    app: App,
+    blobs: Blobs,
+    greeting: GreetingKind = GREETING,
+    kind: str = KIND,
+    owner: str = OWNER,
+) -> Response:
     address = reach(principal, app, kind, owner, Purpose.MANAGE)
     recorded = app.mailbox(principal.organisation_id, address).greetings.get(greeting)
     if recorded is None:
@@ -46,15 +83,25 @@ def play(request: Request, principal: CurrentPrincipal, app: App, blobs: Blobs, 
     return serve(request, blobs, recorded["sha256"], "audio/wav")
 
 
-@router.delete(BASE + "/greetings/{greeting}", status_code=status.HTTP_204_NO_CONTENT, summary="Remove a greeting")
-def remove(principal: CurrentPrincipal, app: App, greeting: GreetingKind = GREETING, kind: str = KIND,
-           owner: str = OWNER) -> None:
+@router.delete(
+    BASE + "/greetings/{greeting}", status_code=status.HTTP_204_NO_CONTENT, summary="Remove a greeting"
+)
+def remove(
+    principal: CurrentPrincipal,
+    app: App,
+    greeting: GreetingKind = GREETING,
+    kind: str = KIND,
+    owner: str = OWNER,
+) -> None:
     address = reach(principal, app, kind, owner, Purpose.MANAGE)
     app.remove_greeting(principal.organisation_id, address, greeting)
 
 
-@router.get(BASE + "/greeting", response_model=HeardGreeting,
-            summary="What a caller hears: extended absence, today's, permanent, or the system default")
+@router.get(
+    BASE + "/greeting",
+    response_model=HeardGreeting,
+    summary="What a caller hears: extended absence, today's, permanent, or the system default",
+)
 def heard(principal: CurrentPrincipal, app: App, kind: str = KIND, owner: str = OWNER) -> HeardGreeting:
     require_service(principal)
     address = reach(principal, app, kind, owner, Purpose.MANAGE)
@@ -71,9 +118,12 @@ def heard(principal: CurrentPrincipal, app: App, kind: str = KIND, owner: str = 
     )
 
 
-@router.put(BASE + "/extended-absence", response_model=MailboxView, summary="Extended absence on or off (§3.9)")
-def extended_absence(body: ExtendedAbsenceChoice, principal: CurrentPrincipal, app: App, kind: str = KIND,
-                     owner: str = OWNER) -> MailboxView:
+@router.put(
+    BASE + "/extended-absence", response_model=MailboxView, summary="Extended absence on or off (§3.9)"
+)
+def extended_absence(
+    body: ExtendedAbsenceChoice, principal: CurrentPrincipal, app: App, kind: str = KIND, owner: str = OWNER
+) -> MailboxView:
     address = reach(principal, app, kind, owner, Purpose.MANAGE)
     if address[0] != "user":
         raise Invalid("extended absence is a user's, not a team's")
@@ -81,10 +131,12 @@ def extended_absence(body: ExtendedAbsenceChoice, principal: CurrentPrincipal, a
     return MailboxView.of(app.mailbox(principal.organisation_id, address), _base(address))
 
 
-@router.patch(BASE + "/settings", response_model=MailboxView,
-              summary="Voice-to-email (§5.1.7) and fax delivery (§5.5)")
-def change_settings(body: SettingsChange, principal: CurrentPrincipal, app: App, kind: str = KIND,
-                    owner: str = OWNER) -> MailboxView:
+@router.patch(
+    BASE + "/settings", response_model=MailboxView, summary="Voice-to-email (§5.1.7) and fax delivery (§5.5)"
+)
+def change_settings(
+    body: SettingsChange, principal: CurrentPrincipal, app: App, kind: str = KIND, owner: str = OWNER
+) -> MailboxView:
     address = reach(principal, app, kind, owner, Purpose.MANAGE)
     app.change_settings(principal.organisation_id, address, **body.model_dump())
     return MailboxView.of(app.mailbox(principal.organisation_id, address), _base(address))

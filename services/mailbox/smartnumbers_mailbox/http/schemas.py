@@ -31,7 +31,9 @@ class ExtendedAbsenceChoice(Strict):
 
 
 class SettingsChange(Strict):
-    voice_to_email: bool | None = Field(default=None, description="Email each new voicemail, as read (§5.1.7)")
+    voice_to_email: bool | None = Field(
+        default=None, description="Email each new voicemail, as read (§5.1.7)"
+    )
     fax_delivery: FaxDelivery | None = Field(default=None, description="Where arriving faxes go (§5.5)")
 
 
@@ -51,19 +53,29 @@ class Message(BaseModel):
     caller_name: str | None
     callback_number: str | None = Field(description="Where to call the sender back, when known")
     sender_user_id: str | None
+    left_for: str = Field(description="The mailbox it was first left in (user:<id> or team:<id>)")
     duration_seconds: float
     forwarded_by: list[Forwarding]
     audio_path: str
 
     @classmethod
-    def of(cls, mailbox: Mailbox, m: dict[str, Any], base: str) -> Message:
+    def of(cls, mailbox: Mailbox, m: dict[str, Any], base: str, callback_number: str | None) -> Message:
         zone = ZoneInfo(mailbox.profile.get("time_zone") or "Europe/London")
         return cls(
-            id=m["id"], folder=m["folder"], urgent=m["urgent"], arrived_at=m["arrived_at"],
+            id=m["id"],
+            folder=m["folder"],
+            urgent=m["urgent"],
+            arrived_at=m["arrived_at"],
             arrived_local=m["arrived_at"].astimezone(zone).strftime("%A %d %B %Y %H:%M %Z"),
-            caller_number=m["caller_number"], caller_name=m["caller_name"], callback_number=m["caller_number"],
-            sender_user_id=m["sender_user_id"], duration_seconds=m["duration"],
-            forwarded_by=[Forwarding(by=f["user_id"], annotated=f["annotated"], at=f["at"]) for f in m["forwarded_by"]],
+            caller_number=m["caller_number"],
+            caller_name=m["caller_name"],
+            callback_number=callback_number,
+            sender_user_id=m["sender_user_id"],
+            left_for=m.get("left_for") or f"{mailbox.owner_kind}:{mailbox.owner_id}",
+            duration_seconds=m["duration"],
+            forwarded_by=[
+                Forwarding(by=f["user_id"], annotated=f["annotated"], at=f["at"]) for f in m["forwarded_by"]
+            ],
             audio_path=f"{base}/messages/{m['id']}/audio",
         )
 
@@ -84,8 +96,15 @@ class Fax(BaseModel):
 
     @classmethod
     def of(cls, f: dict[str, Any], base: str) -> Fax:
-        return cls(id=f["id"], folder=f["folder"], arrived_at=f["arrived_at"], caller_number=f["caller_number"],
-                   pages=f["pages"], forwarded_by=f["forwarded_by"], image_path=f"{base}/faxes/{f['id']}/image")
+        return cls(
+            id=f["id"],
+            folder=f["folder"],
+            arrived_at=f["arrived_at"],
+            caller_number=f["caller_number"],
+            pages=f["pages"],
+            forwarded_by=f["forwarded_by"],
+            image_path=f"{base}/faxes/{f['id']}/image",
+        )
 
 
 class Greeting(BaseModel):
@@ -123,10 +142,24 @@ class MailboxView(BaseModel):
     def of(cls, mailbox: Mailbox, base: str) -> MailboxView:
         counts = {f: sum(1 for m in mailbox.messages.values() if m["folder"] == f) for f in Folder}
         return cls(
-            owner_kind=mailbox.owner_kind, owner_id=mailbox.owner_id,
-            new=counts[Folder.NEW], saved=counts[Folder.SAVED], old=counts[Folder.OLD], faxes=len(mailbox.faxes),
-            extended_absence=mailbox.extended_absence, voice_to_email=mailbox.voice_to_email,
-            fax_delivery=mailbox.fax_delivery, fax_numbers=mailbox.fax_numbers, heard=mailbox.heard(),
-            greetings=[Greeting(kind=k, duration_seconds=g["duration"], recorded_at=g["recorded_at"],
-                                audio_path=f"{base}/greetings/{k}/audio") for k, g in mailbox.greetings.items()],
+            owner_kind=mailbox.owner_kind,
+            owner_id=mailbox.owner_id,
+            new=counts[Folder.NEW],
+            saved=counts[Folder.SAVED],
+            old=counts[Folder.OLD],
+            faxes=len(mailbox.faxes),
+            extended_absence=mailbox.extended_absence,
+            voice_to_email=mailbox.voice_to_email,
+            fax_delivery=mailbox.fax_delivery,
+            fax_numbers=mailbox.fax_numbers,
+            heard=mailbox.heard(),
+            greetings=[
+                Greeting(
+                    kind=k,
+                    duration_seconds=g["duration"],
+                    recorded_at=g["recorded_at"],
+                    audio_path=f"{base}/greetings/{k}/audio",
+                )
+                for k, g in mailbox.greetings.items()
+            ],
         )

@@ -38,8 +38,11 @@ def serve(request: Request, blobs: BlobStore, sha256: str, media_type: str) -> R
     headers = {"Accept-Ranges": "bytes", "ETag": f'"{sha256}"', "Cache-Control": "private, max-age=3600"}
     asked = request.headers.get("range")
     if not asked:
-        return StreamingResponse(blobs.open_range(sha256, 0, size - 1), media_type=media_type,
-                                 headers=headers | {"Content-Length": str(size)})
+        return StreamingResponse(
+            blobs.open_range(sha256, 0, size - 1),
+            media_type=media_type,
+            headers=headers | {"Content-Length": str(size)},
+        )
     match = RANGE.match(asked.strip())
     if not match or match.groups() == ("", ""):
         return _not_satisfiable(f"the range {asked!r} is not bytes=<start>-<end>", size)
@@ -51,11 +54,17 @@ def serve(request: Request, blobs: BlobStore, sha256: str, media_type: str) -> R
     if start >= size or start > end:
         return _not_satisfiable(f"the range {asked!r} is outside the {size} bytes", size)
     return StreamingResponse(
-        blobs.open_range(sha256, start, end), status_code=206, media_type=media_type,
-        headers=headers | {"Content-Range": f"bytes {start}-{end}/{size}", "Content-Length": str(end - start + 1)},
+        blobs.open_range(sha256, start, end),
+        status_code=206,
+        media_type=media_type,
+        headers=headers
+        | {"Content-Range": f"bytes {start}-{end}/{size}", "Content-Length": str(end - start + 1)},
     )
 
 
 def _not_satisfiable(message: str, size: int) -> Response:
-    return JSONResponse(error_body("range_not_satisfiable", message), status_code=416,
-                        headers={"Content-Range": f"bytes */{size}"})
+    return JSONResponse(
+        error_body("range_not_satisfiable", message),
+        status_code=416,
+        headers={"Content-Range": f"bytes */{size}"},
+    )
