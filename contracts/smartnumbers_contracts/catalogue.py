@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from smartnumbers_contracts import calls, directory, presence, routing
+from smartnumbers_contracts import calls, directory, gateway, mailbox, notify, presence, routing
 from smartnumbers_contracts.base import Contract
 
 CATALOGUE: dict[str, type[Contract]] = {
@@ -37,6 +37,16 @@ CATALOGUE: dict[str, type[Contract]] = {
         calls.CallTransferred,
         calls.VoicemailLeft,
         calls.CallEnded,
+        mailbox.MessageDeposited,
+        mailbox.MessageMoved,
+        mailbox.MessageDeleted,
+        mailbox.NewMessageCountChanged,
+        mailbox.GreetingChanged,
+        mailbox.ExtendedAbsenceEnabled,
+        mailbox.ExtendedAbsenceDisabled,
+        mailbox.FaxReceived,
+        notify.SendEmail,
+        gateway.DeliverFax,
     )
 }
 

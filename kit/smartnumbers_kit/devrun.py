@@ -6,6 +6,7 @@ Defaults (each overridable by environment):
     presence        127.0.0.1:8101   PRESENCE_PORT
     routing         127.0.0.1:8102   ROUTING_PORT
     gateway         127.0.0.1:8100   GATEWAY_PORT, FastAGI on 127.0.0.1:4573 (FASTAGI_PORT)
+    mailbox         127.0.0.1:8103   MAILBOX_PORT
 
 Stores are SQLite files under ``var/`` unless ``PERSISTENCE=postgres``. A development
 key pair is made under ``var/dev-keys`` for ``smartnumbers-token mint``.
@@ -29,6 +30,7 @@ SERVICES = [
     ("presence", "smartnumbers_presence.main:create", "PRESENCE_PORT", 8101),
     ("routing", "smartnumbers_routing.main:create", "ROUTING_PORT", 8102),
     ("gateway", "smartnumbers_gateway.main:create", "GATEWAY_PORT", 8100),
+    ("mailbox", "smartnumbers_mailbox.main:create", "MAILBOX_PORT", 8103),
 ]
 
 

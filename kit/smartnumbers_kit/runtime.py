@@ -43,12 +43,15 @@ class Runtime:
         publishes: str,
         to_contracts: ToContracts,
         subscriptions: list[Subscription] | None = None,
+        commands_for: list[str] | None = None,
     ) -> None:
+        """``commands_for``: other domains this service sends commands to (their streams must exist)."""
         self.settings = settings
         self.app = app
         self.publishes = publishes
         self.to_contracts = to_contracts
         self.subscriptions = subscriptions or []
+        self.commands_for = commands_for or []
         self.nc: Client | None = None
         self.js: JetStreamContext | None = None
         self.relay: Relay | None = None
@@ -86,8 +89,8 @@ class Runtime:
             try:
                 await bus.ensure_stream(self.js, self.publishes, replicas)
                 await bus.ensure_parked_stream(self.js, replicas)
-                for subscription in self.subscriptions:
-                    await bus.ensure_stream(self.js, subscription.domain, replicas)
+                for domain in [s.domain for s in self.subscriptions] + self.commands_for:
+                    await bus.ensure_stream(self.js, domain, replicas)
                 break
             except Exception as e:
                 log.warning("cannot set up JetStream streams (%s); retrying", e)

@@ -1,0 +1,1 @@
+"""smartnumbers mailbox: voicemail, faxes, greetings, message waiting (user guide §5)."""

@@ -1,0 +1,1 @@
+"""Mailbox's domain: pure Python and ``eventsourcing``, no I/O, no clock, no settings."""

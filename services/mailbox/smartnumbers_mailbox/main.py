@@ -1,0 +1,7 @@
+"""``uvicorn smartnumbers_mailbox.main:create --factory``"""
+
+from smartnumbers_mailbox.bootstrap import bootstrap
+
+
+def create():  # noqa: ANN201 - uvicorn factory
+    return bootstrap()

@@ -1,0 +1,35 @@
+"""What the mailbox learns from presence: a selected location ends extended absence
+(§3.9.3, re-selecting the same location included), and the fax numbers of §5.5."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from smartnumbers_contracts import presence
+from smartnumbers_kit.runtime import Subscription
+from smartnumbers_mailbox.application import MailboxApplication
+
+FAX_KINDS = ("office_fax", "home_fax", "temporary_fax")
+
+
+def presence_subscription(app: MailboxApplication) -> Subscription:
+    def location_changed(e: presence.LocationChanged) -> list[Any]:
+        if e.cause != presence.LocationCause.SELECTED:
+            return []  # logged out by hot-desking or a number change: not the user's choice
+        return app.owner_changed(
+            e.organisation_id,
+            ("user", e.user_id),
+            lambda m: m.disable_extended_absence(cause="location_selected"),
+        )
+
+    def numbers_changed(e: presence.NumbersChanged) -> list[Any]:
+        numbers = {kind: getattr(e.numbers, kind) for kind in FAX_KINDS}
+        return app.owner_changed(
+            e.organisation_id, ("user", e.user_id), lambda m: m.update(fax_numbers=numbers)
+        )
+
+    return Subscription(
+        domain="presence",
+        durable="mailbox-presence",
+        handlers={presence.LocationChanged: location_changed, presence.NumbersChanged: numbers_changed},
+    )

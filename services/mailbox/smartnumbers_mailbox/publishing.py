@@ -1,0 +1,173 @@
+"""Stored domain events → wire contracts (what the relay publishes).
+
+Besides its own events, the mailbox puts commands on the bus for notify (emails with
+a recording or fax attached) and for the gateway (deliver a fax to a fax machine).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from smartnumbers_contracts import Contract
+from smartnumbers_contracts import gateway, notify
+from smartnumbers_contracts import mailbox as wire
+from smartnumbers_kit.publishing import envelope
+from smartnumbers_mailbox.application import MailboxApplication
+from smartnumbers_mailbox.domain.mailbox import Mailbox
+from smartnumbers_mailbox.domain.message import Folder
+
+
+def blob_path(sha256: str) -> str:
+    return f"/v1/blobs/{sha256}"
+
+
+class MailboxContracts:
+    """Callable for the relay: one domain event in, the contracts to publish out."""
+
+    def __init__(self, app: MailboxApplication) -> None:
+        self.app = app
+        self._owners: dict[UUID, tuple[str, str, str]] = {}
+
+    def __call__(self, event: Any) -> Sequence[Contract]:
+        if not isinstance(event, Mailbox.Event):
+            return []  # blob references are the mailbox's own business
+        if isinstance(event, Mailbox.Opened):
+            self._owners[event.originator_id] = (event.organisation_id, event.owner_kind, event.owner_id)
+            return []
+        org, kind, owner = self._owner(event.originator_id)
+        common = envelope(event, org) | {"owner_kind": kind, "owner_id": owner}
+        match type(event).__name__:
+            case "Deposited":
+                m = event.message
+                return [
+                    wire.MessageDeposited(
+                        **common,
+                        message_id=m["id"],
+                        caller_number=m["caller_number"],
+                        caller_name=m["caller_name"],
+                        sender_user_id=m["sender_user_id"],
+                        urgent=m["urgent"],
+                        duration_seconds=m["duration"],
+                        forwarded_by=[f["user_id"] for f in m["forwarded_by"]],
+                        left_for=m.get("left_for"),
+                    )
+                ]
+            case "Moved":
+                return [
+                    wire.MessageMoved(
+                        **common,
+                        message_id=event.message_id,
+                        folder=event.folder,
+                        previous_folder=event.previous_folder,
+                    )
+                ]
+            case "Deleted":
+                return [wire.MessageDeleted(**common, message_id=event.message_id, reason=event.reason)]
+            case "NewCountChanged":
+                return [
+                    wire.NewMessageCountChanged(
+                        **common, new_count=event.new_count, old_count=event.old_count
+                    )
+                ]
+            case "Emailed":
+                return self._emailed(event, common, owner)
+            case "GreetingChanged":
+                return [
+                    wire.GreetingChanged(
+                        **common,
+                        greeting=event.greeting,
+                        recorded=event.recording is not None,
+                        heard=event.heard,
+                    )
+                ]
+            case "ExtendedAbsenceChanged":
+                if event.enabled:
+                    return [wire.ExtendedAbsenceEnabled(**common)]
+                return [wire.ExtendedAbsenceDisabled(**common, cause=event.cause)]
+            case "FaxReceived":
+                return self._fax_received(event, common, owner)
+        return []
+
+    def _emailed(self, event: Any, common: dict[str, Any], owner: str) -> list[Contract]:
+        a = event.attachment
+        caller = a["caller_name"] or a["caller_number"] or "an unknown caller"
+        email = notify.SendEmail(
+            **{k: v for k, v in common.items() if k not in ("owner_kind", "owner_id")},
+            user_id=owner,
+            to=event.to,
+            reason=event.reason,
+            title=f"Voicemail from {caller}",
+            body=f"A voicemail from {caller}, left {a['arrived_at']:%d %B %Y at %H:%M} UTC, "
+            f"{a['duration']:.0f} seconds long, is attached.",
+            attachments=[
+                notify.Attachment(
+                    filename=f"voicemail-{event.message_id}.wav",
+                    content_type="audio/wav",
+                    size=a["size"],
+                    sha256=a["sha256"],
+                    fetch_path=blob_path(a["sha256"]),
+                )
+            ],
+        )
+        moved = []
+        if event.previous_folder == Folder.NEW:
+            moved = [
+                wire.MessageMoved(
+                    **common,
+                    message_id=event.message_id,
+                    folder=Folder.OLD.value,
+                    previous_folder=event.previous_folder,
+                )
+            ]
+        return [email, *moved]
+
+    def _fax_received(self, event: Any, common: dict[str, Any], owner: str) -> list[Contract]:
+        f = event.fax
+        received = wire.FaxReceived(
+            **common, fax_id=f["id"], caller_number=f["caller_number"], pages=f["pages"], sha256=f["sha256"]
+        )
+        target = event.delivery
+        plain = {k: v for k, v in common.items() if k not in ("owner_kind", "owner_id")}
+        if target is None:
+            return [received]
+        if target["kind"] == "fax":
+            return [
+                received,
+                gateway.DeliverFax(
+                    **plain,
+                    user_id=owner,
+                    fax_id=f["id"],
+                    to_number=target["to"],
+                    sha256=f["sha256"],
+                    pages=f["pages"],
+                    fetch_path=blob_path(f["sha256"]),
+                ),
+            ]
+        return [
+            received,
+            notify.SendEmail(
+                **plain,
+                user_id=owner,
+                to=target["to"],
+                reason="fax_to_email",
+                title=f"Fax from {f['caller_number'] or 'an unknown number'}",
+                body=f"A fax of {f['pages']} page(s) is attached.",
+                attachments=[
+                    notify.Attachment(
+                        filename=f"fax-{f['id']}.tif",
+                        content_type="image/tiff",
+                        size=f["size"],
+                        sha256=f["sha256"],
+                        fetch_path=blob_path(f["sha256"]),
+                    )
+                ],
+            ),
+        ]
+
+    def _owner(self, originator_id: UUID) -> tuple[str, str, str]:
+        if originator_id not in self._owners:
+            m = self.app.repository.get(originator_id)
+            self._owners[originator_id] = (m.organisation_id, m.owner_kind, m.owner_id)
+        return self._owners[originator_id]

@@ -1,0 +1,116 @@
+"""The mailbox's use cases against real stores (SQLite and PostgreSQL) and real blobs on disk."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+
+import pytest
+
+from smartnumbers_kit.errors import Invalid, NotFound
+from smartnumbers_mailbox.audio import recording_from_upload
+from smartnumbers_mailbox.domain.blob import Blob
+from smartnumbers_mailbox.domain.greetings import GreetingKind
+from smartnumbers_mailbox.domain.message import Folder
+
+from services.mailbox.tests.stories import enrol, team
+from services.mailbox.tests.samples import duration_of, tone_wav
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def test_story_a_broadcast_to_a_team_stores_the_audio_once_and_deleting_frees_it_last(mailbox):
+    # 1. Sales has three members; Alice sends them a voicemail.
+    enrol(mailbox, "acme", "alice", "bob", "carol", "dave")
+    team(mailbox, "acme", "sales", ["bob", "carol", "dave"])
+    sent = mailbox.send("acme", "alice", [("team", "sales")], recording_from_upload(tone_wav(1.0)), NOW)
+    # 2. Each member has it as a new message; one file is on disk.
+    assert sorted(owner for _, owner, _ in sent) == ["bob", "carol", "dave"]
+    assert mailbox.blobs.count() == 1
+    sha = mailbox.mailbox("acme", ("user", "bob")).message(sent[0][2])["sha256"]
+    assert mailbox.repository.get(Blob.create_id(sha)).holders.__len__() == 3
+    # 3. The file stays until the last member deletes it.
+    for _, owner, message_id in sent[:-1]:
+        mailbox.delete("acme", ("user", owner), message_id)
+        assert mailbox.blobs.exists(sha)
+    mailbox.delete("acme", ("user", sent[-1][1]), sent[-1][2])
+    assert not mailbox.blobs.exists(sha) and mailbox.blobs.count() == 0
+
+
+def test_divert_with_annotation_moves_one_playable_recording_as_long_as_both(mailbox):
+    enrol(mailbox, "acme", "alice", "bob")
+    message_id = mailbox.deposit(
+        "acme", ("user", "alice"), recording_from_upload(tone_wav(2.0)), NOW, caller_number="+441632960001"
+    )
+    [(_, _, copy_id)] = mailbox.forward(
+        "acme",
+        "alice",
+        ("user", "alice"),
+        message_id,
+        [("user", "bob")],
+        NOW,
+        keep=False,
+        annotation=recording_from_upload(tone_wav(1.5, rate=16000)),
+    )
+    copy = mailbox.mailbox("acme", ("user", "bob")).message(copy_id)
+    assert duration_of(mailbox.blobs.get(copy["sha256"])) == pytest.approx(3.5, abs=0.01)
+    assert copy["caller_number"] == "+441632960001" and copy["forwarded_by"][0]["user_id"] == "alice"
+    with pytest.raises(NotFound):
+        mailbox.mailbox("acme", ("user", "alice")).message(message_id)
+    assert mailbox.blobs.count() == 1  # the original's audio went with the divert
+
+
+def test_a_team_copy_skips_removed_members_and_the_forwarder(mailbox):
+    enrol(mailbox, "acme", "alice", "bob", "gone")
+    team(mailbox, "acme", "sales", ["alice", "bob", "gone"])
+    mailbox.save(*mailbox.owner_changed("acme", ("user", "gone"), lambda m: m.close()))
+    message_id = mailbox.deposit("acme", ("user", "alice"), recording_from_upload(tone_wav(0.3)), NOW)
+    copies = mailbox.forward("acme", "alice", ("user", "alice"), message_id, [("team", "sales")], NOW)
+    assert [(kind, owner) for kind, owner, _ in copies] == [("user", "bob")]
+    with pytest.raises(Invalid, match="the mailbox it is in"):
+        mailbox.forward("acme", "alice", ("user", "alice"), message_id, [("user", "alice")], NOW)
+
+
+def test_the_same_recording_deposited_at_once_in_many_mailboxes_is_held_by_each(mailbox):
+    users = [f"u{i}" for i in range(8)]
+    enrol(mailbox, "acme", *users)
+    recording = recording_from_upload(tone_wav(0.3))
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda u: mailbox.deposit("acme", ("user", u), recording, NOW), users * 3))
+    sha = next(iter(mailbox.mailbox("acme", ("user", "u0")).messages.values()))["sha256"]
+    assert len(mailbox.repository.get(Blob.create_id(sha)).holders) == 24
+
+
+def test_a_refused_deposit_leaves_no_file_and_no_event(mailbox):
+    enrol(mailbox, "acme", "alice")
+    before = mailbox.recorder.max_notification_id()
+    with pytest.raises(NotFound, match="'ghost'"):
+        mailbox.deposit("acme", ("user", "ghost"), recording_from_upload(tone_wav(0.5)), NOW)
+    assert mailbox.blobs.count() == 0 and mailbox.recorder.max_notification_id() == before
+
+
+def test_organisations_never_reach_each_other(mailbox):
+    enrol(mailbox, "acme", "alice")
+    enrol(mailbox, "bolt", "bob")
+    with pytest.raises(NotFound):
+        mailbox.send("bolt", "bob", [("user", "alice")], recording_from_upload(tone_wav(0.5)), NOW)
+
+
+def test_replacing_a_greeting_frees_the_old_recording_and_reply_needs_a_user_sender(mailbox):
+    enrol(mailbox, "acme", "alice", "bob")
+    mailbox.record_greeting(
+        "acme", ("user", "alice"), GreetingKind.PERMANENT, recording_from_upload(tone_wav(1)), NOW
+    )
+    mailbox.record_greeting(
+        "acme", ("user", "alice"), GreetingKind.PERMANENT, recording_from_upload(tone_wav(2)), NOW
+    )
+    assert mailbox.blobs.count() == 1
+    from_caller = mailbox.deposit("acme", ("user", "alice"), recording_from_upload(tone_wav(0.5)), NOW)
+    with pytest.raises(Invalid, match="call the caller back"):
+        mailbox.reply("acme", ("user", "alice"), from_caller, recording_from_upload(tone_wav(0.5)), NOW)
+    [(_, _, from_bob)] = mailbox.send(
+        "acme", "bob", [("user", "alice")], recording_from_upload(tone_wav(0.7)), NOW
+    )
+    reply_id = mailbox.reply("acme", ("user", "alice"), from_bob, recording_from_upload(tone_wav(0.6)), NOW)
+    reply = mailbox.mailbox("acme", ("user", "bob")).message(reply_id)
+    assert reply["sender_user_id"] == "alice" and reply["folder"] == Folder.NEW
