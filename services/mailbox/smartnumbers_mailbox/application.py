@@ -167,11 +167,9 @@ class MailboxApplication(BlobHoldingApplication):
         if not targets:
             raise Invalid("choose at least one recipient")
         ids = {target: uuid.uuid4().hex for target in targets}
-        sha = self.blobs.put(recording.wav)
-        message = {
-            "sha256": sha,
-            "size": len(recording.wav),
-            "duration": round(recording.duration, 3),
+        stored = self._stored(recording)
+        sha = stored["sha256"]
+        message = stored | {
             "caller_number": None,
             "caller_name": None,
             "sender_user_id": None,
@@ -297,13 +295,8 @@ class MailboxApplication(BlobHoldingApplication):
     def record_greeting(
         self, organisation_id: str, address: Address, kind: GreetingKind, recording: Recording, now: datetime
     ) -> None:
-        sha = self.blobs.put(recording.wav)
-        details = {
-            "sha256": sha,
-            "size": len(recording.wav),
-            "duration": round(recording.duration, 3),
-            "recorded_at": now,
-        }
+        details = self._stored(recording) | {"recorded_at": now}
+        sha = details["sha256"]
 
         def command() -> list[Any]:
             mailbox = self.mailbox(organisation_id, address)
@@ -350,6 +343,11 @@ class MailboxApplication(BlobHoldingApplication):
             mailbox.organisation_id, (mailbox.owner_kind, mailbox.owner_id), change, allow_closed=True
         )
         return len(removed)
+
+    def _stored(self, recording: Recording) -> dict[str, Any]:
+        """Put the WAV in the blob store; what a message or greeting keeps of it."""
+        sha = self.blobs.put(recording.wav)
+        return {"sha256": sha, "size": len(recording.wav), "duration": round(recording.duration, 3)}
 
     # -- what the directory and presence tell us (bus handlers return what they changed) ---------
     def owner_known(self, organisation_id: str, address: Address, **changes: Any) -> list[Any]:
