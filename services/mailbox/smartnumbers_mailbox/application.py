@@ -169,14 +169,18 @@ class MailboxApplication(BlobHoldingApplication):
         ids = {target: uuid.uuid4().hex for target in targets}
         stored = self._stored(recording)
         sha = stored["sha256"]
-        message = stored | {
-            "caller_number": None,
-            "caller_name": None,
-            "sender_user_id": None,
-            "urgent": False,
-            "forwarded_by": [],
-            "arrived_at": now,
-        } | envelope
+        message = (
+            stored
+            | {
+                "caller_number": None,
+                "caller_name": None,
+                "sender_user_id": None,
+                "urgent": False,
+                "forwarded_by": [],
+                "arrived_at": now,
+            }
+            | envelope
+        )
 
         def command() -> list[Any]:
             changed, holders = [], []
@@ -362,6 +366,24 @@ class MailboxApplication(BlobHoldingApplication):
                 profile=changes.pop("profile", {}),
             )
         mailbox.update(**changes)
+        return [mailbox]
+
+    def fax_numbers_known(
+        self, organisation_id: str, user_id: str, numbers: dict[str, str | None]
+    ) -> list[Any]:
+        """Presence's fax numbers; they may arrive before the directory's user (another stream)."""
+        try:
+            mailbox = self.repository.get(Mailbox.create_id(organisation_id, "user", user_id))
+        except AggregateNotFoundError:
+            mailbox = Mailbox(
+                organisation_id=organisation_id,
+                owner_kind="user",
+                owner_id=user_id,
+                profile={"display_name": user_id},
+            )
+        if mailbox.closed:
+            return []
+        mailbox.update(fax_numbers=numbers)
         return [mailbox]
 
     def owner_changed(
