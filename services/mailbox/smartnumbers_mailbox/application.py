@@ -167,18 +167,20 @@ class MailboxApplication(BlobHoldingApplication):
         if not targets:
             raise Invalid("choose at least one recipient")
         ids = {target: uuid.uuid4().hex for target in targets}
-        sha = self.blobs.put(recording.wav)
-        message = {
-            "sha256": sha,
-            "size": len(recording.wav),
-            "duration": round(recording.duration, 3),
-            "caller_number": None,
-            "caller_name": None,
-            "sender_user_id": None,
-            "urgent": False,
-            "forwarded_by": [],
-            "arrived_at": now,
-        } | envelope
+        stored = self._stored(recording)
+        sha = stored["sha256"]
+        message = (
+            stored
+            | {
+                "caller_number": None,
+                "caller_name": None,
+                "sender_user_id": None,
+                "urgent": False,
+                "forwarded_by": [],
+                "arrived_at": now,
+            }
+            | envelope
+        )
 
         def command() -> list[Any]:
             changed, holders = [], []
@@ -297,13 +299,8 @@ class MailboxApplication(BlobHoldingApplication):
     def record_greeting(
         self, organisation_id: str, address: Address, kind: GreetingKind, recording: Recording, now: datetime
     ) -> None:
-        sha = self.blobs.put(recording.wav)
-        details = {
-            "sha256": sha,
-            "size": len(recording.wav),
-            "duration": round(recording.duration, 3),
-            "recorded_at": now,
-        }
+        details = self._stored(recording) | {"recorded_at": now}
+        sha = details["sha256"]
 
         def command() -> list[Any]:
             mailbox = self.mailbox(organisation_id, address)
@@ -351,6 +348,11 @@ class MailboxApplication(BlobHoldingApplication):
         )
         return len(removed)
 
+    def _stored(self, recording: Recording) -> dict[str, Any]:
+        """Put the WAV in the blob store; what a message or greeting keeps of it."""
+        sha = self.blobs.put(recording.wav)
+        return {"sha256": sha, "size": len(recording.wav), "duration": round(recording.duration, 3)}
+
     # -- what the directory and presence tell us (bus handlers return what they changed) ---------
     def owner_known(self, organisation_id: str, address: Address, **changes: Any) -> list[Any]:
         """A user or team exists (created or updated): open its mailbox or bring it up to date."""
@@ -364,6 +366,24 @@ class MailboxApplication(BlobHoldingApplication):
                 profile=changes.pop("profile", {}),
             )
         mailbox.update(**changes)
+        return [mailbox]
+
+    def fax_numbers_known(
+        self, organisation_id: str, user_id: str, numbers: dict[str, str | None]
+    ) -> list[Any]:
+        """Presence's fax numbers; they may arrive before the directory's user (another stream)."""
+        try:
+            mailbox = self.repository.get(Mailbox.create_id(organisation_id, "user", user_id))
+        except AggregateNotFoundError:
+            mailbox = Mailbox(
+                organisation_id=organisation_id,
+                owner_kind="user",
+                owner_id=user_id,
+                profile={"display_name": user_id},
+            )
+        if mailbox.closed:
+            return []
+        mailbox.update(fax_numbers=numbers)
         return [mailbox]
 
     def owner_changed(

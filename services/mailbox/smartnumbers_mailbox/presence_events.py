@@ -24,9 +24,7 @@ def presence_subscription(app: MailboxApplication) -> Subscription:
 
     def numbers_changed(e: presence.NumbersChanged) -> list[Any]:
         numbers = {kind: getattr(e.numbers, kind) for kind in FAX_KINDS}
-        return app.owner_changed(
-            e.organisation_id, ("user", e.user_id), lambda m: m.update(fax_numbers=numbers)
-        )
+        return app.fax_numbers_known(e.organisation_id, e.user_id, numbers)
 
     return Subscription(
         domain="presence",

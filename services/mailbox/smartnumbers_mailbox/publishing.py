@@ -23,6 +23,12 @@ def blob_path(sha256: str) -> str:
     return f"/v1/blobs/{sha256}"
 
 
+def attachment(filename: str, content_type: str, stored: dict[str, Any]) -> notify.Attachment:
+    """A recording or fax image for notify to fetch (``stored`` has its sha256 and size)."""
+    return notify.Attachment(filename=filename, content_type=content_type, size=stored["size"],
+                             sha256=stored["sha256"], fetch_path=blob_path(stored["sha256"]))
+
+
 class MailboxContracts:
     """Callable for the relay: one domain event in, the contracts to publish out."""
 
@@ -101,15 +107,7 @@ class MailboxContracts:
             title=f"Voicemail from {caller}",
             body=f"A voicemail from {caller}, left {a['arrived_at']:%d %B %Y at %H:%M} UTC, "
             f"{a['duration']:.0f} seconds long, is attached.",
-            attachments=[
-                notify.Attachment(
-                    filename=f"voicemail-{event.message_id}.wav",
-                    content_type="audio/wav",
-                    size=a["size"],
-                    sha256=a["sha256"],
-                    fetch_path=blob_path(a["sha256"]),
-                )
-            ],
+            attachments=[attachment(f"voicemail-{event.message_id}.wav", "audio/wav", a)],
         )
         moved = []
         if event.previous_folder == Folder.NEW:
@@ -154,15 +152,7 @@ class MailboxContracts:
                 reason="fax_to_email",
                 title=f"Fax from {f['caller_number'] or 'an unknown number'}",
                 body=f"A fax of {f['pages']} page(s) is attached.",
-                attachments=[
-                    notify.Attachment(
-                        filename=f"fax-{f['id']}.tif",
-                        content_type="image/tiff",
-                        size=f["size"],
-                        sha256=f["sha256"],
-                        fetch_path=blob_path(f["sha256"]),
-                    )
-                ],
+                attachments=[attachment(f"fax-{f['id']}.tif", "image/tiff", f)],
             ),
         ]
 

@@ -114,3 +114,14 @@ def test_replacing_a_greeting_frees_the_old_recording_and_reply_needs_a_user_sen
     reply_id = mailbox.reply("acme", ("user", "alice"), from_bob, recording_from_upload(tone_wav(0.6)), NOW)
     reply = mailbox.mailbox("acme", ("user", "bob")).message(reply_id)
     assert reply["sender_user_id"] == "alice" and reply["folder"] == Folder.NEW
+
+
+def test_fax_numbers_from_presence_may_come_before_the_user_from_the_directory(mailbox):
+    mailbox.save(*mailbox.fax_numbers_known("acme", "alice", {"office_fax": "+441632960999"}))
+    enrol(mailbox, "acme", "alice", email="alice@example.com")
+    alice = mailbox.mailbox("acme", ("user", "alice"))
+    assert (
+        alice.fax_numbers == {"office_fax": "+441632960999"} and alice.profile["email"] == "alice@example.com"
+    )
+    mailbox.save(*mailbox.owner_changed("acme", ("user", "alice"), lambda m: m.close()))
+    assert mailbox.fax_numbers_known("acme", "alice", {"office_fax": None}) == []

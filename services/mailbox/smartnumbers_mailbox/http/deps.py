@@ -9,6 +9,7 @@ everything, for callers and for users signed in with their PIN.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 from typing import Annotated
@@ -68,6 +69,49 @@ def reach(principal: Principal, app: MailboxApplication, kind: str, owner: str, 
     raise Forbidden(f"you may not {purpose.value} of {address[0]} {address[1]!r}: it is not your mailbox")
 
 
+@dataclass(frozen=True)
+class Reached:
+    """A mailbox the caller may reach for the endpoint's purpose."""
+
+    principal: Principal
+    address: Address
+
+    @property
+    def org(self) -> str:
+        return self.principal.organisation_id
+
+    @property
+    def base(self) -> str:
+        return base_path(self.address)
+
+
+def base_path(address: Address) -> str:
+    return f"/v1/mailboxes/{address[0]}s/{address[1]}"
+
+
+def _listening(principal: CurrentPrincipal, app: App, kind: str = KIND, owner: str = OWNER) -> Reached:
+    return Reached(principal, reach(principal, app, kind, owner, Purpose.LISTEN))
+
+
+def _managing(principal: CurrentPrincipal, app: App, kind: str = KIND, owner: str = OWNER) -> Reached:
+    return Reached(principal, reach(principal, app, kind, owner, Purpose.MANAGE))
+
+
+def _depositing(principal: CurrentPrincipal, app: App, kind: str = KIND, owner: str = OWNER) -> Reached:
+    require_service(principal)
+    at = Reached(principal, reach(principal, app, kind, owner, Purpose.LISTEN))
+    app.mailbox(at.org, at.address)  # refused before a long upload is read
+    return at
+
+
+Listening = Annotated[Reached, Depends(_listening)]
+"""Messages and faxes: the owner, a team's members, the gateway."""
+Managing = Annotated[Reached, Depends(_managing)]
+"""Greetings and settings: also an administrator of the organisation."""
+Depositing = Annotated[Reached, Depends(_depositing)]
+"""What callers leave: the gateway only."""
+
+
 def require_service(principal: Principal) -> None:
     if principal.role is not Role.SERVICE:
         raise Forbidden("only the telephony gateway deposits recordings and faxes left by callers")
@@ -90,12 +134,13 @@ __all__ = [
     "App",
     "Blobs",
     "CurrentPrincipal",
-    "KIND",
+    "Depositing",
+    "Listening",
+    "Managing",
     "Now",
-    "OWNER",
-    "Purpose",
+    "Reached",
     "Settings",
-    "reach",
+    "base_path",
     "recipients",
     "require_service",
 ]

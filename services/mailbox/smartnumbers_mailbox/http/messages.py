@@ -8,48 +8,50 @@ from starlette.concurrency import run_in_threadpool as in_thread
 
 from smartnumbers_kit.auth import Role
 from smartnumbers_kit.errors import Forbidden, Invalid
-from smartnumbers_mailbox.application import Address, MailboxApplication
+from smartnumbers_mailbox.application import MailboxApplication
 from smartnumbers_mailbox.audio import recording_from_upload
 from smartnumbers_mailbox.domain.message import Folder
 from smartnumbers_mailbox.http.deps import (
-    KIND,
-    OWNER,
     App,
     Blobs,
     CurrentPrincipal,
+    Depositing,
+    Listening,
+    Managing,
     Now,
-    Purpose,
+    Reached,
     Settings,
-    reach,
     recipients,
-    require_service,
 )
 from smartnumbers_mailbox.http.schemas import Delivered, FolderChoice, MailboxView, Message, UrgentChoice
 from smartnumbers_mailbox.http.transfer import read_upload, serve
 
 router = APIRouter(prefix="/v1", tags=["voicemail"])
 BASE = "/mailboxes/{kind}/{owner}"
-AUDIO = {"content": {"audio/wav": {}, "audio/webm": {}, "audio/ogg": {}, "audio/mpeg": {}}}
+MESSAGE = BASE + "/messages/{message_id}"
+AUDIO = {"requestBody": {"content": {"audio/wav": {}, "audio/webm": {}, "audio/ogg": {}, "audio/mpeg": {}}}}
+TO = Query(description="user:<id> or team:<id>, repeated")
+NUMBER = r"^\+?[0-9]{2,20}$"
 
 
-def _base(kind: str, owner: str) -> str:
-    return f"/v1/mailboxes/{kind}s/{owner}"
-
-
-def _message(app: MailboxApplication, organisation_id: str, address: Address, message_id: str) -> Message:
-    mailbox = app.mailbox(organisation_id, address)
+def _message(app: MailboxApplication, at: Reached, message_id: str) -> Message:
+    mailbox = app.mailbox(at.org, at.address)
     message = mailbox.message(message_id)
-    return Message.of(mailbox, message, _base(*address), app.callback_number(organisation_id, message))
+    return Message.of(mailbox, message, at.base, app.callback_number(at.org, message))
 
 
 def _delivered(found: list[tuple[str, str, str]]) -> list[Delivered]:
     return [Delivered(mailbox=f"{kind}:{owner}", message_id=message_id) for kind, owner, message_id in found]
 
 
+async def _recording(request: Request, settings: Settings, what: str = "recording"):  # type: ignore[no-untyped-def]
+    body = await read_upload(request, settings.max_upload_bytes, what)
+    return await in_thread(recording_from_upload, body) if body or what == "recording" else None
+
+
 @router.get(BASE, response_model=MailboxView, summary="Counts, greetings and settings of a mailbox")
-def read_mailbox(principal: CurrentPrincipal, app: App, kind: str = KIND, owner: str = OWNER) -> MailboxView:
-    address = reach(principal, app, kind, owner, Purpose.MANAGE)
-    return MailboxView.of(app.mailbox(principal.organisation_id, address), _base(*address))
+def read_mailbox(at: Managing, app: App) -> MailboxView:
+    return MailboxView.of(app.mailbox(at.org, at.address), at.base)
 
 
 @router.get(
@@ -57,15 +59,9 @@ def read_mailbox(principal: CurrentPrincipal, app: App, kind: str = KIND, owner:
     response_model=list[Message],
     summary="Messages in the order the phone plays them: urgent first, then oldest first",
 )
-def list_messages(
-    principal: CurrentPrincipal, app: App, kind: str = KIND, owner: str = OWNER, folder: Folder | None = None
-) -> list[Message]:
-    address = reach(principal, app, kind, owner, Purpose.LISTEN)
-    mailbox = app.mailbox(principal.organisation_id, address)
-    return [
-        Message.of(mailbox, m, _base(*address), app.callback_number(principal.organisation_id, m))
-        for m in mailbox.listed(folder)
-    ]
+def list_messages(at: Listening, app: App, folder: Folder | None = None) -> list[Message]:
+    mailbox = app.mailbox(at.org, at.address)
+    return [Message.of(mailbox, m, at.base, app.callback_number(at.org, m)) for m in mailbox.listed(folder)]
 
 
 @router.post(
@@ -73,28 +69,23 @@ def list_messages(
     response_model=Message,
     status_code=status.HTTP_201_CREATED,
     summary="The gateway deposits what a caller left (body: the recording)",
-    openapi_extra={"requestBody": AUDIO},
+    openapi_extra=AUDIO,
 )
 async def deposit(
+    at: Depositing,
     request: Request,
-    principal: CurrentPrincipal,
     app: App,
     settings: Settings,
     now: Now,
-    kind: str = KIND,
-    owner: str = OWNER,
-    caller_number: str | None = Query(default=None, pattern=r"^\+?[0-9]{2,20}$"),
+    caller_number: str | None = Query(default=None, pattern=NUMBER),
     caller_name: str | None = Query(default=None, max_length=100),
     urgent: bool = False,
 ) -> Message:
-    require_service(principal)
-    address = reach(principal, app, kind, owner, Purpose.LISTEN)
-    app.mailbox(principal.organisation_id, address)  # refuse before reading a long upload
-    recording = await in_thread(recording_from_upload, await read_upload(request, settings.max_upload_bytes))
+    recording = await _recording(request, settings)
     message_id = await in_thread(
         app.deposit,
-        principal.organisation_id,
-        address,
+        at.org,
+        at.address,
         recording,
         now,
         from_caller=True,
@@ -102,7 +93,7 @@ async def deposit(
         caller_name=caller_name,
         urgent=urgent,
     )
-    return _message(app, principal.organisation_id, address, message_id)
+    return _message(app, at, message_id)
 
 
 @router.post(
@@ -110,7 +101,7 @@ async def deposit(
     response_model=list[Delivered],
     status_code=status.HTTP_201_CREATED,
     summary="Send a voicemail to users and teams (§5.4): every team member gets it, recorded once",
-    openapi_extra={"requestBody": AUDIO},
+    openapi_extra=AUDIO,
 )
 async def send(
     request: Request,
@@ -118,7 +109,7 @@ async def send(
     app: App,
     settings: Settings,
     now: Now,
-    to: list[str] = Query(description="user:<id> or team:<id>, repeated"),
+    to: list[str] = TO,
     urgent: bool = False,
     sender: str | None = Query(default=None, description="The gateway only: the PIN-signed-in user"),
 ) -> list[Delivered]:
@@ -129,7 +120,7 @@ async def send(
         app.mailbox(principal.organisation_id, ("user", sender))
     elif sender not in (None, principal.user_id):
         raise Forbidden("you may send voicemails only as yourself")
-    recording = await in_thread(recording_from_upload, await read_upload(request, settings.max_upload_bytes))
+    recording = await _recording(request, settings)
     return _delivered(
         await in_thread(
             app.send, principal.organisation_id, sender or principal.user_id, targets, recording, now, urgent
@@ -137,108 +128,68 @@ async def send(
     )
 
 
-@router.get(BASE + "/messages/{message_id}", response_model=Message, summary="One message's envelope")
-def read_message(
-    message_id: str, principal: CurrentPrincipal, app: App, kind: str = KIND, owner: str = OWNER
-) -> Message:
-    address = reach(principal, app, kind, owner, Purpose.LISTEN)
-    return _message(app, principal.organisation_id, address, message_id)
+@router.get(MESSAGE, response_model=Message, summary="One message's envelope")
+def read_message(message_id: str, at: Listening, app: App) -> Message:
+    return _message(app, at, message_id)
 
 
 @router.get(
-    BASE + "/messages/{message_id}/audio",
+    MESSAGE + "/audio",
     summary="Play a message (WAV, range requests); New becomes Old",
     response_class=Response,
     responses={200: {"content": {"audio/wav": {}}}, 206: {}},
 )
-def play(
-    message_id: str,
-    request: Request,
-    principal: CurrentPrincipal,
-    app: App,
-    blobs: Blobs,
-    kind: str = KIND,
-    owner: str = OWNER,
-) -> Response:
-    address = reach(principal, app, kind, owner, Purpose.LISTEN)
-    message = app.listened(principal.organisation_id, address, message_id)
+def play(message_id: str, at: Listening, request: Request, app: App, blobs: Blobs) -> Response:
+    message = app.listened(at.org, at.address, message_id)
     return serve(request, blobs, message["sha256"], "audio/wav")
 
 
-@router.put(
-    BASE + "/messages/{message_id}/folder",
-    response_model=Message,
-    summary="Save a message, or mark it new or old",
-)
-def move(
-    message_id: str,
-    body: FolderChoice,
-    principal: CurrentPrincipal,
-    app: App,
-    kind: str = KIND,
-    owner: str = OWNER,
-) -> Message:
-    address = reach(principal, app, kind, owner, Purpose.LISTEN)
-    app.move(principal.organisation_id, address, message_id, body.folder)
-    return read_message(message_id, principal, app, kind, owner)
+@router.put(MESSAGE + "/folder", response_model=Message, summary="Save a message, or mark it new or old")
+def move(message_id: str, body: FolderChoice, at: Listening, app: App) -> Message:
+    app.move(at.org, at.address, message_id, body.folder)
+    return _message(app, at, message_id)
 
 
-@router.put(BASE + "/messages/{message_id}/urgent", response_model=Message, summary="Mark urgent or not")
-def mark_urgent(
-    message_id: str,
-    body: UrgentChoice,
-    principal: CurrentPrincipal,
-    app: App,
-    kind: str = KIND,
-    owner: str = OWNER,
-) -> Message:
-    address = reach(principal, app, kind, owner, Purpose.LISTEN)
-    app.mark_urgent(principal.organisation_id, address, message_id, body.urgent)
-    return read_message(message_id, principal, app, kind, owner)
+@router.put(MESSAGE + "/urgent", response_model=Message, summary="Mark urgent or not")
+def mark_urgent(message_id: str, body: UrgentChoice, at: Listening, app: App) -> Message:
+    app.mark_urgent(at.org, at.address, message_id, body.urgent)
+    return _message(app, at, message_id)
 
 
-@router.delete(
-    BASE + "/messages/{message_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete a message"
-)
-def delete(
-    message_id: str, principal: CurrentPrincipal, app: App, kind: str = KIND, owner: str = OWNER
-) -> None:
-    address = reach(principal, app, kind, owner, Purpose.LISTEN)
-    app.delete(principal.organisation_id, address, message_id)
+@router.delete(MESSAGE, status_code=status.HTTP_204_NO_CONTENT, summary="Delete a message")
+def delete(message_id: str, at: Listening, app: App) -> None:
+    app.delete(at.org, at.address, message_id)
 
 
 @router.post(
-    BASE + "/messages/{message_id}/forward",
+    MESSAGE + "/forward",
     response_model=list[Delivered],
     status_code=status.HTTP_201_CREATED,
-    openapi_extra={"requestBody": AUDIO},
+    openapi_extra=AUDIO,
     summary="Copy (keep=true) or divert (keep=false), with an optional annotation as the body (§5.3.4)",
 )
 async def forward(
     message_id: str,
+    at: Listening,
     request: Request,
-    principal: CurrentPrincipal,
     app: App,
     settings: Settings,
     now: Now,
-    kind: str = KIND,
-    owner: str = OWNER,
-    to: list[str] = Query(description="user:<id> or team:<id>, repeated"),
+    to: list[str] = TO,
     keep: bool = True,
     urgent: bool | None = None,
 ) -> list[Delivered]:
-    address = reach(principal, app, kind, owner, Purpose.LISTEN)
     targets = recipients(to)
-    app.mailbox(principal.organisation_id, address).message(message_id)
-    body = await read_upload(request, settings.max_upload_bytes, "annotation")
-    annotation = await in_thread(recording_from_upload, body) if body else None
-    actor = address[1] if principal.role is Role.SERVICE and address[0] == "user" else principal.user_id
+    app.mailbox(at.org, at.address).message(message_id)
+    annotation = await _recording(request, settings, "annotation")
+    # The gateway acts for the owner signed in with their PIN.
+    actor = at.address[1] if at.principal.role is Role.SERVICE else at.principal.user_id
     return _delivered(
         await in_thread(
             app.forward,
-            principal.organisation_id,
+            at.org,
             actor,
-            address,
+            at.address,
             message_id,
             targets,
             now,
@@ -250,36 +201,25 @@ async def forward(
 
 
 @router.post(
-    BASE + "/messages/{message_id}/reply",
+    MESSAGE + "/reply",
     response_model=Delivered,
     status_code=status.HTTP_201_CREATED,
     summary="Reply to the sender, a user, with a voicemail (§5.3.3)",
-    openapi_extra={"requestBody": AUDIO},
+    openapi_extra=AUDIO,
 )
 async def reply(
-    message_id: str,
-    request: Request,
-    principal: CurrentPrincipal,
-    app: App,
-    settings: Settings,
-    now: Now,
-    kind: str = KIND,
-    owner: str = OWNER,
+    message_id: str, at: Listening, request: Request, app: App, settings: Settings, now: Now
 ) -> Delivered:
-    address = reach(principal, app, kind, owner, Purpose.LISTEN)
-    sender = app.mailbox(principal.organisation_id, address).message(message_id)["sender_user_id"]
-    recording = await in_thread(recording_from_upload, await read_upload(request, settings.max_upload_bytes))
-    message = await in_thread(app.reply, principal.organisation_id, address, message_id, recording, now)
+    sender = app.mailbox(at.org, at.address).message(message_id)["sender_user_id"]
+    recording = await _recording(request, settings)
+    message = await in_thread(app.reply, at.org, at.address, message_id, recording, now)
     return Delivered(mailbox=f"user:{sender}", message_id=message)
 
 
 @router.post(
-    BASE + "/messages/{message_id}/archive",
+    MESSAGE + "/archive",
     status_code=status.HTTP_202_ACCEPTED,
     summary="Email the message to the owner as a WAV attachment (§5.3.6); it becomes Old",
 )
-def archive(
-    message_id: str, principal: CurrentPrincipal, app: App, kind: str = KIND, owner: str = OWNER
-) -> None:
-    address = reach(principal, app, kind, owner, Purpose.LISTEN)
-    app.archive(principal.organisation_id, address, message_id)
+def archive(message_id: str, at: Listening, app: App) -> None:
+    app.archive(at.org, at.address, message_id)
