@@ -46,7 +46,7 @@ def bootstrap(settings: RoutingSettings | None = None) -> FastAPI:
 
         async def follow(_: Client, js: JetStreamContext) -> None:
             subjects = {c.subject for c in view.contracts}
-            for domain in ("directory", "presence"):
+            for domain in ("directory", "presence", "mailbox"):
                 follower = StreamFollower(js, domain, view.apply, subjects)
                 await follower.start()
                 followers.append(follower)

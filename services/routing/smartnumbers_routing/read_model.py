@@ -1,8 +1,8 @@
 """Routing's read model: what it decides from, kept in memory from other services' events.
 
 Presence (location, availability, delegate, team availability, Call Manager, call
-introduction) and the directory (users, smartnumbers, teams, VIPs, contacts) publish
-everything routing needs; ``apply`` folds one contract in. Nothing on the hot path
+introduction), the directory (users, smartnumbers, teams, VIPs, contacts) and the mailbox
+(greetings heard, name recordings, extended absence) publish everything routing needs; ``apply`` folds one contract in. Nothing on the hot path
 calls another service. The model is rebuilt at start-up by replaying the streams.
 """
 
@@ -14,8 +14,25 @@ from typing import Any
 
 from smartnumbers_contracts import Contract
 from smartnumbers_contracts import directory as dir_wire
+from smartnumbers_contracts import mailbox as mb_wire
 from smartnumbers_contracts import presence as pres_wire
 from smartnumbers_routing.domain.callees import Caller, TeamView, UserView
+
+
+HEARD = {
+    mb_wire.HeardGreeting.TODAY: "today",
+    mb_wire.HeardGreeting.PERMANENT: "permanent",
+    mb_wire.HeardGreeting.EXTENDED_ABSENCE: "permanent",  # EA is its own plan step; voicemail never plays it
+    mb_wire.HeardGreeting.DEFAULT_WITH_NAME: "system",
+    mb_wire.HeardGreeting.DEFAULT_WITH_NUMBER: "system",
+}
+
+
+class _Owner:
+    """A mailbox owner addressed like a user row (organisation_id, user_id)."""
+
+    def __init__(self, organisation_id: str, user_id: str) -> None:
+        self.organisation_id, self.user_id = organisation_id, user_id
 
 
 class RoutingView:
@@ -46,6 +63,9 @@ class RoutingView:
             dir_wire.VipsChanged: self._vips,
             dir_wire.ContactChanged: self._contact,
             dir_wire.ContactRemoved: self._contact_removed,
+            mb_wire.GreetingChanged: self._greeting,
+            mb_wire.ExtendedAbsenceEnabled: self._extended_absence,
+            mb_wire.ExtendedAbsenceDisabled: self._extended_absence,
         }
 
     @property
@@ -121,6 +141,26 @@ class RoutingView:
 
     def _call_introduction(self, e: pres_wire.CallIntroductionChanged) -> None:
         self._row(e).call_introduction = e.call_introduction.value
+
+    # -- mailbox ---------------------------------------------------------------------------
+    def _greeting(self, e: mb_wire.GreetingChanged) -> None:
+        """Which greeting callers hear (§3.4), and whether a name recording exists (§3.8)."""
+        recording = f"mailbox:{e.owner_kind.value}:{e.owner_id}:name" if e.recorded else None
+        if e.owner_kind == mb_wire.OwnerKind.TEAM:
+            team = self._teams.get((e.organisation_id, e.owner_id))
+            if team is not None and e.greeting == mb_wire.GreetingKind.NAME:
+                team.name_recording = recording
+            return
+        row = self._row(_Owner(e.organisation_id, e.owner_id))
+        if e.greeting == mb_wire.GreetingKind.NAME:
+            row.name_recording = recording
+        row.greeting = HEARD.get(e.heard, "system")
+
+    def _extended_absence(self, e: mb_wire.ExtendedAbsenceEnabled | mb_wire.ExtendedAbsenceDisabled) -> None:
+        if e.owner_kind == mb_wire.OwnerKind.USER:
+            self._row(_Owner(e.organisation_id, e.owner_id)).extended_absence = isinstance(
+                e, mb_wire.ExtendedAbsenceEnabled
+            )
 
     # -- directory -------------------------------------------------------------------------
     def _user_created(self, e: dir_wire.UserCreated) -> None:

@@ -167,3 +167,32 @@ def test_a_team_call_introduces_the_team():
 def test_an_unknown_number_is_nobodys():
     plan = plan_for(World(), "+441632960123")
     assert plan.call_for_kind == "unknown" and plan.steps == ()
+
+
+def test_3_4_voicemail_plays_todays_greeting_when_there_is_one_else_the_permanent_one():
+    world = World().user("adam", availability="voicemail").greeting("adam", "permanent", "permanent")
+    assert plan_for(world, NUMBERS["adam"]).steps[0].greeting == "permanent"
+    world.greeting("adam", "today", "today")
+    plan = plan_for(world, NUMBERS["adam"])
+    assert plan.steps[0].greeting == "today" and "today's greeting" in plan.reasons[0]
+    world.greeting("adam", "today", "permanent", recorded=False)  # deleted overnight
+    assert plan_for(world, NUMBERS["adam"]).steps[0].greeting == "permanent"
+
+
+def test_without_any_greeting_the_system_default_speaks():
+    assert plan_for(World().user("adam", availability="voicemail"), NUMBERS["adam"]).steps[0].greeting == "system"
+
+
+def test_3_9_extended_absence_ends_when_the_mailbox_says_so():
+    world = World().user("adam").absent("adam")
+    assert plan_for(world, NUMBERS["adam"]).steps[0].kind.value == "greeting_then_hang_up"
+    world.back("adam")
+    assert plan_for(world, NUMBERS["adam"]).steps[0].kind.value == "ring"
+
+
+def test_3_8_the_introduction_uses_the_recorded_names_when_there_are_some():
+    world = (World().user("adam", availability="delegate", delegate="bob").user("bob", intro="on")
+             .greeting("adam", "name", "default_with_name"))
+    intro = plan_for(world, NUMBERS["adam"]).steps[0].introduction[0]
+    assert intro.for_name_recording == "mailbox:user:adam:name"
+    assert intro.text.startswith("There is a call for Adam from Lucy")

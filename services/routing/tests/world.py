@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from smartnumbers_contracts import directory as d
+from smartnumbers_contracts import mailbox as m
 from smartnumbers_contracts import presence as p
 from smartnumbers_routing.read_model import RoutingView
 
@@ -50,5 +51,15 @@ class World:
         return self
 
     def absent(self, user_id: str) -> World:
-        self.view.user(ORG, user_id).extended_absence = True  # the mailbox's event, once it exists
+        self.view.apply(m.ExtendedAbsenceEnabled(**env(), owner_kind="user", owner_id=user_id))
+        return self
+
+    def back(self, user_id: str) -> World:
+        self.view.apply(m.ExtendedAbsenceDisabled(**env(), owner_kind="user", owner_id=user_id,
+                                                  cause="location_selected"))
+        return self
+
+    def greeting(self, user_id: str, greeting: str, heard: str, recorded: bool = True) -> World:
+        self.view.apply(m.GreetingChanged(**env(), owner_kind="user", owner_id=user_id, greeting=greeting,
+                                          recorded=recorded, heard=heard))
         return self

@@ -22,8 +22,8 @@ class UserView:
     vip_numbers: frozenset[str] = frozenset()
     name_recording: str | None = None
     """Reference of the recorded name (mailbox), when there is one."""
-    greeting: str = "permanent"
-    """The greeting callers hear at voicemail: today, permanent or system (from the mailbox)."""
+    greeting: str = "system"
+    """The greeting callers hear at voicemail: today, permanent or system (the mailbox says which)."""
     extended_absence: bool = False
     removed: bool = False
 
