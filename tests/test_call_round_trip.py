@@ -1,9 +1,11 @@
-"""A call end to end, every service its own process on a real nats-server, Asterisk FAKED at its wire.
+"""Calls end to end, every service its own process on a real nats-server, Asterisk FAKED at its wire.
 
-Adam selects Mobile; a call to his smartnumber reaches the gateway's FastAGI (fake
-Asterisk), routing plans it (ring his mobile), Asterisk's AMI events of the recorded
-answered call come back through the gateway, and routing's call record shows the call
-answered by Adam.
+1. Adam selects Mobile; a call to his smartnumber reaches the gateway's FastAGI (fake
+   Asterisk), routing plans it (ring his mobile), Asterisk's AMI events of the recorded
+   answered call come back through the gateway, and routing's record shows Adam answered.
+2. Nobody answers: the caller leaves a voicemail (the gateway records it through FastAGI
+   and deposits it in the mailbox), it appears in Adam's mailbox, the message-waiting
+   command reaches the fake AMI, and routing's record says voicemail.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from gateway.tests.fake_agi import FakeAgiChannel
 from gateway.tests.fake_ami import FakeAmi
 from gateway.tests.transcripts import events
 from services.presence.tests.e2e import eventually, presence_process
+from services.mailbox.tests.e2e import mailbox_process
+from services.mailbox.tests.samples import tone_wav
 from services.routing.tests.e2e import create_people, routing_process
 from smartnumbers_kit.natsserver import free_port
 from smartnumbers_kit.serviceprocess import ServiceProcess
@@ -26,46 +30,95 @@ SMARTNUMBER = "+441632960001"  # the number dialled in the recorded calls
 MOBILE = "07700 900001"  # the phone that answers in the recorded calls
 
 
-async def test_a_call_to_a_smartnumber_rings_mobile_and_is_recorded(tmp_path, fresh_nats_server, dev_keys, mint):
+@pytest.fixture
+async def platform(tmp_path, fresh_nats_server, dev_keys):
+    """presence, routing, mailbox and the gateway as processes; a fake Asterisk (AMI server)."""
     nats_url = fresh_nats_server.url
     fake_ami = FakeAmi()
     ami_port = await fake_ami.start()
     agi_port = free_port()
     presence = presence_process(tmp_path, nats_url, dev_keys[1])
     routing = routing_process(tmp_path, nats_url, dev_keys[1])
+    mailbox = mailbox_process(tmp_path / "mb", nats_url, dev_keys[1])
+    (tmp_path / "mb").mkdir()
     gateway = ServiceProcess("smartnumbers_gateway.main:create", {
         "NATS_URL": nats_url, "FASTAGI_PORT": str(agi_port), "GATEWAY_DIAL_TEMPLATE": "Local/{digits}@phones",
         "AMI_HOST": "127.0.0.1", "AMI_PORT": str(ami_port), "AMI_USERNAME": "gateway", "AMI_SECRET": "s3cret",
         "JWT_PUBLIC_KEY_FILE": str(dev_keys[1]), "VAR_DIR": str(tmp_path / "var-gw"),
+        "GATEWAY_SIGNING_KEY_FILE": str(dev_keys[0]), "MAILBOX_URL": mailbox.url,
+        "SPOOL_DIR": str(tmp_path / "spool"),
     }, log_file=tmp_path / "gateway.log")
     try:
-        for process in (presence, routing, gateway):
+        for process in (presence, routing, mailbox, gateway):
             # In a thread: the fake AMI server answers the gateway's login from this loop.
             await asyncio.to_thread(process.start)
         await fake_ami.logged_in()
-        # 1. The directory (stood in) knows Adam and his smartnumber; he selects Mobile.
-        await create_people(nats_url, "acme", {"adam": SMARTNUMBER})
-        async with httpx.AsyncClient(base_url=presence.url, headers={"Authorization": f"Bearer {mint('adam', 'acme')}"}) as adam:
-            await eventually(lambda: adam.get("/v1/users/me/presence"), lambda r: r.status_code == 200)
-            await adam.patch("/v1/users/me/numbers", json={"mobile": MOBILE})
-            await adam.put("/v1/users/me/location", json={"location": "mobile"})
-        # 2. Asterisk (fake) asks the gateway where the call goes; the plan rings his mobile.
-        call_id = next(e["Linkedid"] for e in events("incoming-answered"))
-        call = await eventually(
-            lambda: FakeAgiChannel(agi_port, args=[SMARTNUMBER.lstrip("+"), call_id]).run(),
-            lambda c: c.variables.get("SN_S1_DIAL") == "Local/447700900001@phones",
-        )
-        assert call.variables["SN_CALL_FOR"] == "adam"
-        # 3. The recorded call happens: Asterisk's AMI events reach the gateway.
-        await fake_ami.play("incoming-answered")
-        # 4. Routing's call record: answered by Adam, the callee hung up.
-        async with httpx.AsyncClient(base_url=routing.url, headers={"Authorization": f"Bearer {mint('adam', 'acme')}"}) as adam:
-            calls = await eventually(lambda: adam.get("/v1/calls"),
-                                     lambda r: r.status_code == 200 and r.json() and r.json()[0]["ended_at"])
-        (record,) = calls.json()
-        assert (record["call_id"], record["outcome"], record["actual_recipient"]) == (call_id, "answered", "adam")
-        assert record["caller_number"] == "+447700900555"
+        yield nats_url, fake_ami, agi_port, presence, routing, mailbox
     finally:
-        for process in (gateway, routing, presence):
+        for process in (gateway, mailbox, routing, presence):
             process.stop()
         await fake_ami.stop()
+
+
+async def adam_on_his_mobile(nats_url: str, presence, mint) -> None:
+    await create_people(nats_url, "acme", {"adam": SMARTNUMBER})
+    async with httpx.AsyncClient(base_url=presence.url, headers={"Authorization": f"Bearer {mint('adam', 'acme')}"}) as adam:
+        await eventually(lambda: adam.get("/v1/users/me/presence"), lambda r: r.status_code == 200)
+        await adam.patch("/v1/users/me/numbers", json={"mobile": MOBILE})
+        await adam.put("/v1/users/me/location", json={"location": "mobile"})
+
+
+async def test_a_call_to_a_smartnumber_rings_mobile_and_is_recorded(platform, mint):
+    nats_url, fake_ami, agi_port, presence, routing, _ = platform
+    # 1. The directory (stood in) knows Adam and his smartnumber; he selects Mobile.
+    await adam_on_his_mobile(nats_url, presence, mint)
+    # 2. Asterisk (fake) asks the gateway where the call goes; the plan rings his mobile.
+    call_id = next(e["Linkedid"] for e in events("incoming-answered"))
+    call = await eventually(
+        lambda: FakeAgiChannel(agi_port, args=[SMARTNUMBER.lstrip("+"), call_id]).run(),
+        lambda c: c.variables.get("SN_S1_DIAL") == "Local/447700900001@phones",
+    )
+    assert call.variables["SN_CALL_FOR"] == "adam"
+    # 3. The recorded call happens: Asterisk's AMI events reach the gateway.
+    await fake_ami.play("incoming-answered")
+    # 4. Routing's call record: answered by Adam, the callee hung up.
+    async with httpx.AsyncClient(base_url=routing.url, headers={"Authorization": f"Bearer {mint('adam', 'acme')}"}) as adam:
+        calls = await eventually(lambda: adam.get("/v1/calls"),
+                                 lambda r: r.status_code == 200 and r.json() and r.json()[0]["ended_at"])
+    (record,) = calls.json()
+    assert (record["call_id"], record["outcome"], record["actual_recipient"]) == (call_id, "answered", "adam")
+    assert record["caller_number"] == "+447700900555"
+
+
+async def test_an_unanswered_call_leaves_a_voicemail_that_lights_the_lamp(platform, mint):
+    nats_url, fake_ami, agi_port, presence, routing, mailbox = platform
+    await adam_on_his_mobile(nats_url, presence, mint)
+    call_id = next(e["Linkedid"] for e in events("incoming-noanswer-voicemail"))
+    # 1. The plan rings his mobile, then voicemail.
+    call = await eventually(
+        lambda: FakeAgiChannel(agi_port, args=[SMARTNUMBER.lstrip("+"), call_id]).run(),
+        lambda c: c.variables.get("SN_S2_KIND") == "voicemail",
+    )
+    # 2. Nobody answers (the recorded call); the voicemail step records the caller, who hangs
+    #    up after speaking: the call's end (AMI) arrives while the message is being deposited.
+    voicemail = FakeAgiChannel(agi_port, script="voicemail", args=[call.variables["SN_S2_MAILBOX"], "system", call_id],
+                               says=tone_wav(2.0), hangs_up_while_recording=True)
+    await asyncio.gather(voicemail.run(), fake_ami.play("incoming-noanswer-voicemail"))
+    # 3. The message is in Adam's mailbox, and the message-waiting light is set on Asterisk.
+    async with httpx.AsyncClient(base_url=mailbox.url, headers={"Authorization": f"Bearer {mint('adam', 'acme')}"}) as adam:
+        (message,) = (await eventually(lambda: adam.get("/v1/mailboxes/users/me/messages"),
+                                       lambda r: r.status_code == 200 and r.json())).json()
+    assert message["caller_number"] == "+447700900555"
+    await eventually(lambda: _none(), lambda _: any(a.get("Action") == "MWIUpdate" for a in fake_ami.actions))
+    (mwi,) = [a for a in fake_ami.actions if a.get("Action") == "MWIUpdate"]
+    assert (mwi["Mailbox"], mwi["NewMessages"]) == ("adam@acme", "1")
+    # 4. Routing's record of the call: voicemail.
+    async with httpx.AsyncClient(base_url=routing.url, headers={"Authorization": f"Bearer {mint('adam', 'acme')}"}) as adam:
+        calls = await eventually(lambda: adam.get("/v1/calls"),
+                                 lambda r: r.status_code == 200 and r.json() and r.json()[0]["outcome"])
+    (record,) = calls.json()
+    assert (record["outcome"], record["actual_recipient"]) == ("voicemail", "voicemail:adam")
+
+
+async def _none() -> None:
+    return None

@@ -79,3 +79,20 @@ class CallEnded(Contract):
     call_id: str
     hung_up_by: HungUpBy
     cause: str = Field(description="Asterisk hangup cause text, e.g. Normal Clearing")
+
+
+class CommandFailed(Contract):
+    subject = "gateway.command.failed.v1"
+    summary = "The gateway could not carry out a request (AMI down past its deadline, Asterisk refused it)"
+
+    command: str = Field(description="The subject of the request that failed")
+    request_event_id: str
+    reason: str
+
+
+class MessageWaitingSet(Contract):
+    subject = "gateway.mwi.set.v1"
+    summary = "The message-waiting light of a mailbox was set on Asterisk (MWIUpdate)"
+
+    mwi_mailbox: str = Field(description="<owner>@<organisation>: what phones subscribe to")
+    new_messages: int

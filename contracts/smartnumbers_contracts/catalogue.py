@@ -37,6 +37,8 @@ CATALOGUE: dict[str, type[Contract]] = {
         calls.CallTransferred,
         calls.VoicemailLeft,
         calls.CallEnded,
+        calls.CommandFailed,
+        calls.MessageWaitingSet,
         mailbox.MessageDeposited,
         mailbox.MessageMoved,
         mailbox.MessageDeleted,

@@ -50,5 +50,10 @@ class AmiLink:
         manager.reconnect_timeout = min(manager.reconnect_timeout * 2, LAST_RETRY)
 
     def _on_event(self, manager: Manager, message: Any) -> None:
+        plans = self.tracker.plans
         for contract in self.tracker.on_event(dict(message.items())):
-            self.publisher.put(contract)
+            call_id = getattr(contract, "call_id", "")
+            if contract.subject == "gateway.call.ended.v1" and plans.holding(call_id):
+                plans.keep_until_released(call_id, contract)  # published after the voicemail
+            else:
+                self.publisher.put(contract)

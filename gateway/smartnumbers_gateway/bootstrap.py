@@ -14,7 +14,11 @@ from smartnumbers_gateway.ami import AmiLink
 from smartnumbers_gateway.call_events import CallTracker
 from smartnumbers_gateway.fastagi import FastAgiServer
 from smartnumbers_gateway.introduction import Introductions
+from smartnumbers_gateway.mailbox_client import MailboxClient
+from smartnumbers_gateway.message_waiting import MessageWaiting
+from smartnumbers_gateway.service_tokens import ServiceTokens
 from smartnumbers_gateway.speech import Speech
+from smartnumbers_gateway.voicemail import OfferTransfer, Voicemail
 from smartnumbers_gateway.publisher import CallEventPublisher
 from smartnumbers_gateway.incoming import IncomingCalls, PlansInFlight
 from smartnumbers_gateway.settings import GatewaySettings
@@ -67,14 +71,23 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
         agi = FastAgiServer(header_timeout=settings.agi_header_timeout)
         agi.add_route("incoming", IncomingCalls(nc, settings.dial_template, settings.routing_timeout, plans,
                                                 announce=publisher.put))
-        agi.add_route("introduce", Introductions(plans, Speech(settings.spool_dir)))
+        speech = Speech(settings.spool_dir)
+        agi.add_route("introduce", Introductions(plans, speech))
+        mailbox = MailboxClient(settings.mailbox_url, ServiceTokens(settings.signing_key_file, settings.token_issuer))
+        voicemail = Voicemail(plans, mailbox, speech, settings.spool_dir, publisher.put)
+        agi.add_route("voicemail", voicemail)
+        agi.add_route("greeting", Voicemail(plans, mailbox, speech, settings.spool_dir, publisher.put, record=False))
+        agi.add_route("offer-transfer", OfferTransfer(plans, voicemail))
         server = await agi.serve(settings.agi_host, settings.agi_port, settings.agi_backlog)
         log.info("FastAGI listening on %s:%s", settings.agi_host, settings.agi_port)
-        ami = None
+        ami, waiting, waiting_task = None, None, None
         if settings.ami_host:
             ami = AmiLink(settings.ami_host, settings.ami_port, settings.ami_username, settings.ami_secret,
                           CallTracker(plans), publisher)
             ami.start()
+            await bus.ensure_stream(js, "mailbox", settings.stream_replicas)
+            waiting = MessageWaiting(ami, js, publisher.put)
+            waiting_task = asyncio.create_task(waiting.run(), name="message-waiting")
         http.state.runtime = GatewayRuntime(nc, agi, server, ami)
         http.state.plans = plans
         try:
@@ -82,9 +95,13 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
         finally:
             server.close()
             await server.wait_closed()
+            if waiting is not None and waiting_task is not None:
+                waiting.stop()
+                await asyncio.gather(waiting_task, return_exceptions=True)
             if ami is not None:
                 ami.close()
             await publisher.drain()
+            await mailbox.close()
             await nc.drain()
 
     return create_http_app(title="smartnumbers gateway", description=DESCRIPTION, lifespan=lifespan)

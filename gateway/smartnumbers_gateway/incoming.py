@@ -49,6 +49,7 @@ class PlansInFlight:
     def __init__(self, keep: int = 10000) -> None:
         self._plans: OrderedDict[str, wire.RoutingPlan] = OrderedDict()
         self._keep = keep
+        self._held: dict[str, list[object]] = {}
 
     def remember(self, plan: wire.RoutingPlan) -> None:
         if plan.call_id:
@@ -58,6 +59,20 @@ class PlansInFlight:
 
     def get(self, call_id: str) -> wire.RoutingPlan | None:
         return self._plans.get(call_id)
+
+    # A call's end waits while its voicemail is being taken: a caller usually hangs up
+    # after speaking, and the message must be on record before the call is called over.
+    def hold_end(self, call_id: str) -> None:
+        self._held.setdefault(call_id, [])
+
+    def holding(self, call_id: str) -> bool:
+        return call_id in self._held
+
+    def keep_until_released(self, call_id: str, contract: object) -> None:
+        self._held[call_id].append(contract)
+
+    def release_end(self, call_id: str) -> list[object]:
+        return self._held.pop(call_id, [])
 
 
 def call_started(plan: wire.RoutingPlan, caller: str | None) -> calls.CallStarted | None:

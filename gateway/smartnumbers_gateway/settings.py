@@ -31,3 +31,9 @@ class GatewaySettings(ServiceSettings):
     ami_port: int = Field(default=5038, validation_alias="AMI_PORT")
     ami_username: str = Field(default="gateway", validation_alias="AMI_USERNAME")
     ami_secret: str = Field(default="", validation_alias="AMI_SECRET")
+    mailbox_url: str = Field(default="http://127.0.0.1:8103", validation_alias="MAILBOX_URL")
+    signing_key_file: Path = Field(
+        default=Path("var/dev-keys/jwt-private.pem"), validation_alias="GATEWAY_SIGNING_KEY_FILE",
+        description="Signs the gateway's own service tokens (see service_tokens.py)",
+    )
+    token_issuer: str = Field(default="smartnumbers-dev", validation_alias="GATEWAY_TOKEN_ISSUER")

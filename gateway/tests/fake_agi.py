@@ -45,6 +45,9 @@ class FakeAgiChannel:
     missing_files: set[str] = field(default_factory=set)
     """Sound files Asterisk would not find (STREAM FILE answers result=-1, as recorded)."""
     played: list[str] = field(default_factory=list)
+    says: bytes | None = None
+    """What the caller says after the beep: Asterisk writes it to RECORD FILE's path (a WAV)."""
+    hangs_up_while_recording: bool = False
 
     def header_block(self) -> bytes:
         values = {
@@ -82,6 +85,15 @@ class FakeAgiChannel:
             self.played.append(m.group(1))
             key = self._next_key()
             return f"200 result={ord(key) if key else 0} endpos=8000"
+        if m := re.fullmatch(r'RECORD FILE (\S+) (\S+) .*', command):
+            if self.says is not None:
+                Path(f"{m.group(1)}.{m.group(2)}").write_bytes(self.says)
+            if self.hangs_up_while_recording:
+                return "200 result=-1 (hangup) endpos=16000"
+            return "200 result=0 (timeout) endpos=16000"
+        if m := re.fullmatch(r'SAY DIGITS (\S+) .*', command):
+            self.played.append(f"digits:{m.group(1)}")
+            return "200 result=0"
         if command.startswith("WAIT FOR DIGIT"):
             key = self._next_key()
             return f"200 result={ord(key) if key else 0}"

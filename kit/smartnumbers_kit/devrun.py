@@ -29,8 +29,8 @@ SERVICES = [
     # (name, uvicorn factory, port variable, default port)
     ("presence", "smartnumbers_presence.main:create", "PRESENCE_PORT", 8101),
     ("routing", "smartnumbers_routing.main:create", "ROUTING_PORT", 8102),
-    ("gateway", "smartnumbers_gateway.main:create", "GATEWAY_PORT", 8100),
     ("mailbox", "smartnumbers_mailbox.main:create", "MAILBOX_PORT", 8103),
+    ("gateway", "smartnumbers_gateway.main:create", "GATEWAY_PORT", 8100),
 ]
 
 
@@ -53,8 +53,9 @@ def _interrupt(*_: object) -> None:
 def main() -> None:
     var = Path(os.environ.get("VAR_DIR", "var")).resolve()
     var.mkdir(parents=True, exist_ok=True)
-    _, public_key = generate_keypair(var / "dev-keys")
-    env = {**os.environ, "VAR_DIR": str(var), "JWT_PUBLIC_KEY_FILE": str(public_key)}
+    private_key, public_key = generate_keypair(var / "dev-keys")
+    env = {**os.environ, "VAR_DIR": str(var), "JWT_PUBLIC_KEY_FILE": str(public_key),
+           "GATEWAY_SIGNING_KEY_FILE": str(private_key), "SPOOL_DIR": str(var / "spool")}
     host = env.setdefault("HOST", "127.0.0.1")
 
     nats: NatsServer | None = None

@@ -72,6 +72,8 @@ class CallRecord(Aggregate):
     @event("VoicemailLeft")
     def leave_voicemail(self, mailbox: str, at: datetime) -> None:
         self.voicemail_mailbox, self.voicemail_at = mailbox, at
+        if self.outcome in ("missed", "lost"):  # the message was deposited after the hang-up
+            self.outcome = "voicemail"
 
     def end(self, hung_up_by: str, cause: str, at: datetime) -> None:
         if self.ended_at is not None:

@@ -1,0 +1,61 @@
+"""What the gateway asks of the mailbox over HTTP: the greeting a caller hears, its audio,
+and depositing what the caller left (all as ``service``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from smartnumbers_gateway.service_tokens import ServiceTokens
+
+
+@dataclass(frozen=True)
+class Greeting:
+    heard: str
+    audio_path: str | None
+    name_audio_path: str | None
+    number: str | None
+    takes_messages: bool
+
+
+def mailbox_path(mailbox: str) -> str:
+    """``adam`` or ``team:sales`` → ``/v1/mailboxes/users/adam`` or ``/v1/mailboxes/teams/sales``."""
+    kind, _, owner = mailbox.rpartition(":")
+    return f"/v1/mailboxes/{(kind or 'user') + 's'}/{owner}"
+
+
+class MailboxClient:
+    def __init__(self, base_url: str, tokens: ServiceTokens, timeout: float = 3.0) -> None:
+        self.http = httpx.AsyncClient(base_url=base_url, timeout=timeout)
+        self.tokens = tokens
+
+    def _auth(self, organisation_id: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens.for_organisation(organisation_id)}"}
+
+    async def greeting(self, organisation_id: str, mailbox: str) -> Greeting:
+        r = await self.http.get(f"{mailbox_path(mailbox)}/greeting", headers=self._auth(organisation_id))
+        r.raise_for_status()
+        return Greeting(**r.json())
+
+    async def download(self, organisation_id: str, path: str, target: Path) -> Path:
+        """Fetch a recording into the spool Asterisk plays from."""
+        r = await self.http.get(path, headers=self._auth(organisation_id))
+        r.raise_for_status()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(".part")
+        partial.write_bytes(r.content)
+        partial.rename(target)
+        return target
+
+    async def deposit(self, organisation_id: str, mailbox: str, wav: bytes, caller_number: str | None,
+                      caller_name: str | None) -> str:
+        params = {k: v for k, v in {"caller_number": caller_number, "caller_name": caller_name}.items() if v}
+        r = await self.http.post(f"{mailbox_path(mailbox)}/messages", content=wav, params=params,
+                                 headers={**self._auth(organisation_id), "Content-Type": "audio/wav"})
+        r.raise_for_status()
+        return r.json()["id"]
+
+    async def close(self) -> None:
+        await self.http.aclose()

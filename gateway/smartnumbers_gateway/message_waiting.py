@@ -1,0 +1,114 @@
+"""The message-waiting light (§3.5): the mailbox's new-message counts → AMI ``MWIUpdate``.
+
+A durable JetStream consumer of ``mailbox.mailbox.new_count_changed.v1``: each count is
+set on Asterisk (res_mwi_external) for the mailbox ``<owner>@<organisation>`` that phones
+subscribe to (pjsip ``mailboxes=``), then acknowledged, and confirmed on the bus. While AMI
+is down the message is retried; past its deadline it is given up with a
+``gateway.command.failed.v1`` event, never dropped silently. Counts are absolute, so
+applying one twice is harmless.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from uuid import NAMESPACE_URL, uuid5
+
+from nats.errors import TimeoutError as NatsTimeoutError
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+
+from smartnumbers_contracts import Contract
+from smartnumbers_contracts import calls
+from smartnumbers_contracts import mailbox as mb
+from smartnumbers_gateway.ami import AmiLink
+
+log = logging.getLogger(__name__)
+
+
+def mwi_mailbox(owner_kind: str, owner_id: str, organisation_id: str) -> str:
+    return f"{owner_id}@{organisation_id}" if owner_kind == "user" else f"team-{owner_id}@{organisation_id}"
+
+
+class MessageWaiting:
+    def __init__(self, ami: AmiLink, js: JetStreamContext, publish: Callable[[Contract], None],
+                 deadline: timedelta = timedelta(minutes=10), retry_seconds: float = 2.0) -> None:
+        self.ami, self.js, self.publish = ami, js, publish
+        self.deadline = deadline
+        self.retry_seconds = retry_seconds
+        self._stopping = False
+
+    async def run(self) -> None:
+        try:
+            await self._run()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("message waiting stopped")
+            raise
+
+    async def _run(self) -> None:
+        config = ConsumerConfig(durable_name="gateway-mwi", ack_policy=AckPolicy.EXPLICIT,
+                                deliver_policy=DeliverPolicy.NEW, max_ack_pending=1, ack_wait=30)
+        # The subject argument is the filter (nats-py overwrites config.filter_subject with it).
+        subscription = await self.js.pull_subscribe(
+            mb.NewMessageCountChanged.subject, durable="gateway-mwi", stream="MAILBOX", config=config
+        )
+        while not self._stopping:
+            try:
+                messages = await subscription.fetch(1, timeout=1.0)
+            except (NatsTimeoutError, TimeoutError):
+                continue
+            except Exception as e:
+                log.warning("message waiting: cannot fetch (%s)", e)
+                await asyncio.sleep(1)
+                continue
+            for message in messages:
+                await self._handle(message)
+
+    def stop(self) -> None:
+        self._stopping = True
+
+    async def _handle(self, message) -> None:  # type: ignore[no-untyped-def]
+        try:
+            count = mb.NewMessageCountChanged.from_bytes(message.data)
+        except ValueError as e:
+            log.error("message waiting: unreadable %s (%s); skipped", message.subject, e)
+            await message.term()
+            return
+        target = mwi_mailbox(count.owner_kind.value, count.owner_id, count.organisation_id)
+        envelope = {"organisation_id": count.organisation_id, "occurred_at": datetime.now(UTC)}
+        if not self.ami.logged_in.is_set():
+            if datetime.now(UTC) - count.occurred_at > self.deadline:
+                self.publish(calls.CommandFailed(
+                    event_id=uuid5(NAMESPACE_URL, f"smartnumbers:gateway:failed:{count.event_id}"), **envelope,
+                    command=count.subject, request_event_id=str(count.event_id),
+                    reason=f"AMI unavailable for more than {self.deadline}",
+                ))
+                await message.term()
+            else:
+                await message.nak(delay=self.retry_seconds)
+            return
+        try:
+            response = await asyncio.wait_for(self.ami.manager.send_action({
+                "Action": "MWIUpdate", "Mailbox": target,
+                "NewMessages": str(count.new_count), "OldMessages": "0",
+            }), 5)
+        except Exception as e:
+            log.warning("MWIUpdate for %s not answered (%s); again later", target, e)
+            await message.nak(delay=self.retry_seconds)
+            return
+        if getattr(response, "success", True) is False:
+            self.publish(calls.CommandFailed(
+                event_id=uuid5(NAMESPACE_URL, f"smartnumbers:gateway:failed:{count.event_id}"), **envelope,
+                command=count.subject, request_event_id=str(count.event_id),
+                reason=str(response.get("Message", "refused by Asterisk")),
+            ))
+        else:
+            self.publish(calls.MessageWaitingSet(
+                event_id=uuid5(NAMESPACE_URL, f"smartnumbers:gateway:mwi:{count.event_id}"), **envelope,
+                mwi_mailbox=target, new_messages=count.new_count,
+            ))
+        await message.ack()

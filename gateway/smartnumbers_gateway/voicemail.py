@@ -1,0 +1,132 @@
+"""Voicemail (§5.1, §3.9): play the greeting the mailbox chooses, record, deposit.
+
+``AGI(agi://gateway/voicemail,<mailbox>,<greeting>,<call id>)`` — the mailbox is a user id
+or ``team:<id>``; the organisation comes from the call's plan. A caller who hangs up
+before the beep leaves nothing (routing counts that as a lost call); one who hangs up
+after it leaves what was said. ``greeting`` (same arguments) plays the greeting and
+records nothing: No messages, and extended absence without a delegate.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from uuid import NAMESPACE_URL, uuid5
+
+from smartnumbers_contracts import calls
+from smartnumbers_gateway.fastagi import AgiRequest, Hangup
+from smartnumbers_gateway.incoming import PlansInFlight, e164
+from smartnumbers_gateway.mailbox_client import Greeting, MailboxClient
+from smartnumbers_gateway.speech import Speech
+
+log = logging.getLogger(__name__)
+MAX_MESSAGE_MS = 180_000
+SILENCE_SECONDS = 5
+NOT_AVAILABLE = "sn/not-available-leave-message"
+NOT_TAKING = "sn/no-messages-taken"
+TRANSFER_PROMPT = "sn/transfer-to-delegate"
+
+
+class Voicemail:
+    def __init__(self, plans: PlansInFlight, mailbox: MailboxClient, speech: Speech, spool: Path,
+                 announce: Callable[[calls.VoicemailLeft], None], *, record: bool = True) -> None:
+        self.plans = plans
+        self.mailbox = mailbox
+        self.speech = speech
+        self.spool = spool
+        self.announce = announce
+        self.record = record
+
+    async def __call__(self, request: AgiRequest) -> None:
+        args = request.args + ["", "", ""]
+        mailbox, call_id = args[0], args[2]
+        plan = self.plans.get(call_id)
+        organisation_id = plan.organisation_id if plan else None
+        await request.command("ANSWER")
+        if not organisation_id or not mailbox:
+            log.warning("call %s: no mailbox to leave a message in; playing the apology", call_id)
+            await request.command(f'STREAM FILE {NOT_TAKING} ""')
+            return
+        greeting = await self.mailbox.greeting(organisation_id, mailbox)
+        await self.play_greeting(request, organisation_id, greeting)
+        if not self.record or not greeting.takes_messages:
+            await request.command(f'STREAM FILE {NOT_TAKING} ""')
+            return
+        self.plans.hold_end(call_id)
+        try:
+            await self._take_message(request, organisation_id, mailbox, call_id)
+        finally:
+            for held in self.plans.release_end(call_id):
+                self.announce(held)  # type: ignore[arg-type]
+
+    async def _take_message(self, request: AgiRequest, organisation_id: str, mailbox: str, call_id: str) -> None:
+        recording = self.spool / "recordings" / f"{uuid.uuid4().hex}"
+        recording.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            await request.command(
+                f'RECORD FILE {recording} wav "#" {MAX_MESSAGE_MS} BEEP s={SILENCE_SECONDS}'
+            )
+        except Hangup:
+            pass  # hanging up ends the message; what was said before is kept
+        wav = recording.with_suffix(".wav")
+        if not wav.exists() or wav.stat().st_size <= 44:
+            log.info("call %s: the caller left no message", call_id)
+            return
+        try:
+            await self.mailbox.deposit(organisation_id, mailbox, wav.read_bytes(),
+                                       e164(request.headers.get("agi_callerid")),
+                                       request.headers.get("agi_calleridname") or None)
+        finally:
+            wav.unlink(missing_ok=True)
+        self.announce(calls.VoicemailLeft(
+            event_id=uuid5(NAMESPACE_URL, f"smartnumbers:gateway:{call_id}:voicemail:{mailbox}"),
+            organisation_id=organisation_id, occurred_at=datetime.now(UTC), call_id=call_id, mailbox=mailbox,
+        ))
+
+    async def play_greeting(self, request: AgiRequest, organisation_id: str, greeting: Greeting) -> None:
+        if greeting.audio_path:
+            await self._play_recording(request, organisation_id, greeting.audio_path)
+            return
+        if greeting.name_audio_path:  # the system default, speaking the recorded name
+            await self._play_recording(request, organisation_id, greeting.name_audio_path)
+        elif greeting.number:
+            await request.command(f'SAY DIGITS {greeting.number.lstrip("+")} "#"')
+        await request.command(f'STREAM FILE {NOT_AVAILABLE} "#"')
+
+    async def _play_recording(self, request: AgiRequest, organisation_id: str, path: str) -> None:
+        """Fetched fresh each time (a greeting can be recorded again), played, removed."""
+        audio = self.spool / "greetings" / f"{uuid.uuid4().hex}.wav"
+        await self.mailbox.download(organisation_id, path, audio)
+        try:
+            await request.command(f'STREAM FILE {audio.with_suffix("")} "#"')
+        finally:
+            audio.unlink(missing_ok=True)
+
+
+class OfferTransfer:
+    """Extended absence with a delegate (§3.9): the greeting, then "press one" to be transferred.
+
+    ``AGI(agi://gateway/offer-transfer,<mailbox>,<call id>)`` sets ``SN_TRANSFER=1`` when the
+    caller pressed 1; the dialplan then dials the delegate's smartnumber. No message is taken.
+    """
+
+    def __init__(self, plans: PlansInFlight, voicemail: Voicemail) -> None:
+        self.plans = plans
+        self.voicemail = voicemail
+
+    async def __call__(self, request: AgiRequest) -> None:
+        args = request.args + ["", ""]
+        mailbox, call_id = args[0], args[1]
+        plan = self.plans.get(call_id)
+        await request.command("ANSWER")
+        if plan and plan.organisation_id and mailbox:
+            greeting = await self.voicemail.mailbox.greeting(plan.organisation_id, mailbox)
+            await self.voicemail.play_greeting(request, plan.organisation_id, greeting)
+        result = await request.command(f'STREAM FILE {TRANSFER_PROMPT} "1"')
+        pressed = int(result.get("result", ("0", ""))[0] or 0)
+        if not pressed:
+            pressed = int((await request.command("WAIT FOR DIGIT 5000")).get("result", ("0", ""))[0] or 0)
+        await request.set_variables({"SN_TRANSFER": "1" if pressed == ord("1") else "0"})
