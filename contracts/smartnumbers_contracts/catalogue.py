@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from smartnumbers_contracts import directory, presence
+from smartnumbers_contracts import directory, notify, presence
 from smartnumbers_contracts.base import Contract
 
 CATALOGUE: dict[str, type[Contract]] = {
@@ -26,6 +26,7 @@ CATALOGUE: dict[str, type[Contract]] = {
         directory.VipsChanged,
         directory.ContactChanged,
         directory.ContactRemoved,
+        notify.SendSms,
     )
 }
 

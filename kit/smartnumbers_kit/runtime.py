@@ -43,12 +43,15 @@ class Runtime:
         publishes: str,
         to_contracts: ToContracts,
         subscriptions: list[Subscription] | None = None,
+        sends_commands_to: list[str] | None = None,
     ) -> None:
         self.settings = settings
         self.app = app
         self.publishes = publishes
         self.to_contracts = to_contracts
         self.subscriptions = subscriptions or []
+        self.sends_commands_to = sends_commands_to or []
+        """Other domains whose streams the relay publishes commands to (e.g. ``notify``)."""
         self.nc: Client | None = None
         self.js: JetStreamContext | None = None
         self.relay: Relay | None = None
@@ -75,8 +78,8 @@ class Runtime:
             try:
                 await bus.ensure_stream(self.js, self.publishes, replicas)
                 await bus.ensure_parked_stream(self.js, replicas)
-                for subscription in self.subscriptions:
-                    await bus.ensure_stream(self.js, subscription.domain, replicas)
+                for domain in [s.domain for s in self.subscriptions] + self.sends_commands_to:
+                    await bus.ensure_stream(self.js, domain, replicas)
                 break
             except Exception as e:
                 log.warning("cannot set up JetStream streams (%s); retrying", e)

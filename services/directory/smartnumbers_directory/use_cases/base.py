@@ -1,0 +1,79 @@
+"""What every use case of the directory needs: loading aggregates, numbers, the read side."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+
+from smartnumbers_directory.domain.number_claim import NumberClaim
+from smartnumbers_directory.domain.organisation import Organisation
+from smartnumbers_directory.domain.password import Hasher
+from smartnumbers_directory.domain.user import User
+from smartnumbers_directory.projection import DirectoryProjection
+from smartnumbers_directory.queries import DirectoryQueries
+from smartnumbers_kit.dialable import to_e164
+from smartnumbers_kit.errors import NotFound
+from smartnumbers_kit.store import ServiceApplication
+
+A = TypeVar("A")
+
+
+class DirectoryBase(ServiceApplication):
+    name = "directory"
+
+    def __init__(self, env: dict[str, str] | None = None, *, hasher: Hasher) -> None:
+        super().__init__(env)
+        self.hasher = hasher
+        self.projection = DirectoryProjection(self)
+        self.queries = DirectoryQueries(self.projection)
+        self.on_commit(self.projection.catch_up)
+        self.projection.catch_up()
+
+    # -- loading -------------------------------------------------------------------
+    def _maybe(self, aggregate_id: UUID) -> Any | None:
+        try:
+            return self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+
+    def organisation(self, organisation_id: str) -> Organisation:
+        found = self._maybe(Organisation.create_id(organisation_id))
+        if found is None:
+            raise NotFound(f"there is no organisation {organisation_id!r}")
+        return found
+
+    def user(self, organisation_id: str, user_id: str) -> User:
+        found = self._maybe(User.create_id(organisation_id, user_id))
+        if found is None or found.removed:
+            raise NotFound(f"there is no user {user_id!r} in your organisation")
+        return found
+
+    # -- numbers -------------------------------------------------------------------
+    def _e164(self, organisation_id: str, number: str | None, what: str) -> str | None:
+        if number is None or not number.strip():
+            return None
+        return to_e164(number, self.organisation(organisation_id).default_country, what=what)
+
+    def _claims(self, organisation_id: str, kind: str, holder_id: str,
+                new: dict[str, str | None], old: dict[str, str | None]) -> list[NumberClaim]:
+        """Release the numbers no longer held, claim the new ones (409 when another holds one)."""
+        changed: dict[str, NumberClaim] = {}
+        for use, number in old.items():
+            if number and new.get(use) != number:
+                claim = self._maybe(NumberClaim.create_id(number))
+                if claim is not None:
+                    claim.release()
+                    changed[number] = claim
+        for use, number in new.items():
+            if number:
+                claim = changed.get(number) or self._maybe(NumberClaim.create_id(number)) \
+                    or NumberClaim(number=number)
+                claim.claim(organisation_id, kind, holder_id, use)
+                changed[number] = claim
+        return list(changed.values())
+
+    def holder_of(self, number: str) -> dict[str, str] | None:
+        claim = self._maybe(NumberClaim.create_id(number))
+        return None if claim is None else claim.holder
