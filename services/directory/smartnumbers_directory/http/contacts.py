@@ -43,18 +43,18 @@ def export_contacts_csv(principal: CurrentPrincipal, app: App) -> PlainTextRespo
 
 
 @router.get("/contacts/{contact_id}", response_model=ContactView, summary="A contact's details")
-def read_contact(principal: CurrentPrincipal, app: App, contact_id: str = Id) -> ContactView:
+def read_contact(principal: CurrentPrincipal, app: App, contact_id: str = Id()) -> ContactView:
     return ContactView.of(app.contact(principal, contact_id))
 
 
 @router.put("/contacts/{contact_id}", response_model=ContactView, summary="Change a contact (all its details)")
-def change_contact(body: ContactBody, principal: CurrentPrincipal, app: App, contact_id: str = Id) -> ContactView:
+def change_contact(body: ContactBody, principal: CurrentPrincipal, app: App, contact_id: str = Id()) -> ContactView:
     app.change_contact(principal, contact_id, body.model_dump())
     return ContactView.of(app.contact(principal, contact_id))
 
 
 @router.delete("/contacts/{contact_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete a contact")
-def remove_contact(principal: CurrentPrincipal, app: App, contact_id: str = Id) -> None:
+def remove_contact(principal: CurrentPrincipal, app: App, contact_id: str = Id()) -> None:
     app.remove_contact(principal, contact_id)
 
 

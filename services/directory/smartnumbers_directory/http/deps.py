@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
 
@@ -49,7 +49,11 @@ Settings = Annotated[DirectorySettings, Depends(_settings)]
 Now = Annotated[datetime, Depends(_now)]
 Admin = Annotated[Principal, Depends(_admin)]
 Staff = Annotated[Principal, Depends(_staff)]
-Id = Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", description="An identifier")
+def Id() -> Any:  # noqa: N802 - reads as a type in signatures
+    """A path identifier (a new ``Path`` each time: FastAPI binds one to one parameter name)."""
+    return Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", description="An identifier")
+
+
 UserId = Path(pattern=r"^(me|[A-Za-z0-9][A-Za-z0-9._-]{0,63})$", description="A user id, or `me`")
 
 

@@ -17,7 +17,7 @@ def create_group(body: GroupBody, principal: CurrentPrincipal, app: App) -> Crea
 
 
 @router.get("/groups/{group_id}", response_model=GroupView, summary="A group, with the members you may see")
-def read_group(principal: CurrentPrincipal, app: App, group_id: str = Id) -> GroupView:
+def read_group(principal: CurrentPrincipal, app: App, group_id: str = Id()) -> GroupView:
     view = GroupView.of(app.group(principal, group_id))
     members, children = app.members(principal, group_id)
     view.details = {**view.details, "members": [e.key for e in members]}
@@ -27,17 +27,17 @@ def read_group(principal: CurrentPrincipal, app: App, group_id: str = Id) -> Gro
 
 
 @router.put("/groups/{group_id}", response_model=GroupView, summary="Change a group (all its details)")
-def change_group(body: GroupBody, principal: CurrentPrincipal, app: App, group_id: str = Id) -> GroupView:
+def change_group(body: GroupBody, principal: CurrentPrincipal, app: App, group_id: str = Id()) -> GroupView:
     app.change_group(principal, group_id, body.model_dump())
     return read_group(principal, app, group_id)
 
 
 @router.delete("/groups/{group_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete a group")
-def remove_group(principal: CurrentPrincipal, app: App, group_id: str = Id) -> None:
+def remove_group(principal: CurrentPrincipal, app: App, group_id: str = Id()) -> None:
     app.remove_group(principal, group_id)
 
 
 @router.post("/groups/{group_id}/sms", response_model=SmsSent, status_code=status.HTTP_202_ACCEPTED,
              summary="Send an SMS to every member with an SMS-capable number, through nested groups")
-def send_sms(body: GroupSms, principal: CurrentPrincipal, app: App, group_id: str = Id) -> SmsSent:
+def send_sms(body: GroupSms, principal: CurrentPrincipal, app: App, group_id: str = Id()) -> SmsSent:
     return SmsSent(recipients=len(app.send_sms(principal, group_id, body.text)))

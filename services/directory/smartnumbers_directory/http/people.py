@@ -48,13 +48,13 @@ def update_user(body: UserChange, admin: Admin, app: App, user_id: str = UserId)
 
 
 @router.delete("/users/{user_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Remove a user")
-def remove_user(admin: Admin, app: App, user_id: str = Id) -> None:
+def remove_user(admin: Admin, app: App, user_id: str = Id()) -> None:
     app.remove_user(admin.organisation_id, user_id)
 
 
 @router.put("/users/{user_id}/teams", response_model=UserView,
             summary="Which of their teams and queues a user is active in (§3.7)")
-def set_active_teams(body: ActiveTeams, admin: Admin, app: App, user_id: str = Id) -> UserView:
+def set_active_teams(body: ActiveTeams, admin: Admin, app: App, user_id: str = Id()) -> UserView:
     app.set_active_teams(admin.organisation_id, user_id, body.active_in)
     return UserView.of(app.user(admin.organisation_id, user_id))
 
@@ -67,18 +67,18 @@ def create_team(body: NewTeam, admin: Admin, app: App) -> TeamView:
 
 
 @router.get("/teams/{team_id}", response_model=TeamView, summary="A team or queue")
-def read_team(principal: Staff, app: App, team_id: str = Id) -> TeamView:
+def read_team(principal: Staff, app: App, team_id: str = Id()) -> TeamView:
     return TeamView.of(app.team(principal.organisation_id, team_id))
 
 
 @router.put("/teams/{team_id}", response_model=TeamView, summary="Change a team or queue (the whole definition)")
-def update_team(body: TeamBody, admin: Admin, app: App, team_id: str = Id) -> TeamView:
+def update_team(body: TeamBody, admin: Admin, app: App, team_id: str = Id()) -> TeamView:
     app.define_team(admin.organisation_id, team_id, body.model_dump(), new=False)
     return TeamView.of(app.team(admin.organisation_id, team_id))
 
 
 @router.delete("/teams/{team_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Remove a team or queue")
-def remove_team(admin: Admin, app: App, team_id: str = Id) -> None:
+def remove_team(admin: Admin, app: App, team_id: str = Id()) -> None:
     app.remove_team(admin.organisation_id, team_id)
 
 
