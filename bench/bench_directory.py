@@ -95,6 +95,13 @@ def seed(var_dir: Path) -> float:
     return time.perf_counter() - started
 
 
+def resident_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 async def timed(http: httpx.AsyncClient, requests: list[tuple[str, dict[str, str]]]) -> list[float]:
     samples = []
     for path, params in requests:
@@ -137,6 +144,7 @@ async def main() -> None:
                 by_number = await timed(http, [("/v1/search", {"q": n}) for n in numbers])
                 reverse = await timed(http, [("/v1/reverse-lookup", {"number": n}) for n in lookups])
             bare_again = await bare_request_reply(server.url)
+            rss_mib = resident_mib(process.process.pid)
         finally:
             process.stop()
             server.stop()
@@ -145,7 +153,8 @@ async def main() -> None:
     base_p50, base_p99 = statistics.median(base), pct(base, 99)
     print("\nsmartnumbers bench — directory (figures of this run, on this machine)\n")
     print(f"{USERS:,} users and {CONTACTS:,} contacts in one organisation; seeded in {seeded:.0f} s, "
-          f"service ready (read side rebuilt from the store) in {startup:.1f} s\n")
+          f"service ready (read side rebuilt from the store) in {startup:.1f} s, "
+          f"resident memory {rss_mib:.0f} MiB\n")
     print(f"{'measure (through the REST API, one client)':<58}{'p50':>11}{'p99':>11}   ratio to bare NATS p50/p99")
     print(f"{'bare NATS request/reply round trip (baseline)':<58}{ms(base_p50):>11}{ms(base_p99):>11}   1.0 / 1.0")
     for label, samples in (("search by name (a surname, or parts of two names)", by_name),

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import jwt
+from cryptography.hazmat.primitives import serialization
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
@@ -74,7 +75,7 @@ class TokenVerifier:
     def __init__(self, public_key_pem: bytes | None = None, *, audience: str | list[str], issuers: list[str],
                  key_for: KeyFor | None = None) -> None:
         if key_for is None:
-            key = public_key_pem
+            key = serialization.load_pem_public_key(public_key_pem) if public_key_pem else None  # parsed once
             key_for = lambda _token: key  # noqa: E731
         self._key_for = key_for
         self._audience = audience
@@ -135,18 +136,21 @@ class TokenVerifier:
 _bearer = HTTPBearer(auto_error=False)
 
 
-def any_principal(
+async def any_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
-    """Whoever holds a valid token, including one that may only change its password."""
+    """Whoever holds a valid token, including one that may only change its password.
+
+    On the event loop (no thread-pool hop per request): verifying is CPU work of tens of
+    microseconds with a parsed key; a JWKS verifier fetches keys only when its cache expires."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthenticated("send a bearer token in the Authorization header")
     verifier: TokenVerifier = request.app.state.token_verifier
     return verifier.verify(credentials.credentials)
 
 
-def current_principal(principal: Annotated[Principal, Depends(any_principal)]) -> Principal:
+async def current_principal(principal: Annotated[Principal, Depends(any_principal)]) -> Principal:
     if principal.scope == PASSWORD_CHANGE_SCOPE:
         raise Forbidden("you signed in with an initial password: change your password first")
     return principal

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 import jwt
+from cryptography.hazmat.primitives import serialization
 from fastapi import FastAPI
 
 from smartnumbers_directory.application import DirectoryApplication
@@ -49,7 +51,10 @@ def bootstrap(
 
     @asynccontextmanager
     async def lifespan(http: FastAPI) -> AsyncIterator[None]:
-        app = application(settings)
+        app = application(settings)  # replays the store into the read side
+        # The read side is large and long-lived: keep the collector from walking it again and again.
+        gc.collect()
+        gc.freeze()
         runtime = Runtime(
             settings,
             app,
@@ -79,7 +84,7 @@ def bootstrap(
             await runtime.stop()
 
     http = create_http_app(title="smartnumbers directory", description=DESCRIPTION, lifespan=lifespan)
-    for module in (sessions, people, contacts, groups, search):
+    for module in (search, sessions, people, contacts, groups):  # the gateway's hot path is matched first
         http.include_router(module.router)
     return http
 
@@ -100,7 +105,7 @@ def _own_or_configured(issuer: TokenIssuer, settings: DirectorySettings):  # typ
     (development tokens) with the configured public key file, when there is one."""
     own = issuer.public_key()
     path = settings.public_key_path()
-    other = path.read_bytes() if path.exists() else None
+    other = serialization.load_pem_public_key(path.read_bytes()) if path.exists() else None
 
     def key_for(token: str):  # type: ignore[no-untyped-def]
         if jwt.get_unverified_header(token).get("kid") == issuer.kid or other is None:

@@ -1,4 +1,7 @@
-"""Dependencies shared by the directory's endpoints, so signatures stay short."""
+"""Dependencies shared by the directory's endpoints, so signatures stay short.
+
+They only read ``app.state``: ``async def``, so they never cost a thread-pool hop.
+"""
 
 from __future__ import annotations
 
@@ -15,29 +18,29 @@ from smartnumbers_kit.auth import CurrentPrincipal, PasswordChangePrincipal, Pri
 from smartnumbers_kit.errors import Forbidden
 
 
-def _app(request: Request) -> DirectoryApplication:
+async def _app(request: Request) -> DirectoryApplication:
     return request.app.state.directory
 
 
-def _issuer(request: Request) -> TokenIssuer:
+async def _issuer(request: Request) -> TokenIssuer:
     return request.app.state.issuer
 
 
-def _settings(request: Request) -> DirectorySettings:
+async def _settings(request: Request) -> DirectorySettings:
     return request.app.state.settings
 
 
-def _now(request: Request) -> datetime:
+async def _now(request: Request) -> datetime:
     clock: Callable[[], datetime] = request.app.state.clock
     return clock()
 
 
-def _admin(principal: CurrentPrincipal) -> Principal:
+async def _admin(principal: CurrentPrincipal) -> Principal:
     principal.require_admin()
     return principal
 
 
-def _staff(principal: CurrentPrincipal) -> Principal:
+async def _staff(principal: CurrentPrincipal) -> Principal:
     if principal.role is Role.PUBLIC:
         raise Forbidden("a public directory token may only search and read what is public")
     return principal
