@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 import jwt
 from cryptography.hazmat.primitives import serialization
 from fastapi import FastAPI
-
 from smartnumbers_directory.application import DirectoryApplication
 from smartnumbers_directory.hashing import Argon2Hasher
 from smartnumbers_directory.http import contacts, groups, people, search, sessions

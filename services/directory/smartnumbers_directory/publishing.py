@@ -10,9 +10,8 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from smartnumbers_contracts import Contract
+from smartnumbers_contracts import Contract, notify
 from smartnumbers_contracts import directory as wire
-from smartnumbers_contracts import notify
 from smartnumbers_directory.application import DirectoryApplication
 from smartnumbers_directory.domain.address_book import AddressBook
 from smartnumbers_directory.domain.contact import Contact

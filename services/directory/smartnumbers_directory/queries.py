@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
-from smartnumbers_directory.domain.visibility import Reader, STAFF_ROLES, can_view
+from smartnumbers_directory.domain.visibility import STAFF_ROLES, Reader, can_view
 from smartnumbers_directory.projection import DirectoryProjection
-from smartnumbers_directory.search_index import EXACT, MATCH_NAMES, PARTIAL, Entry, fold
+from smartnumbers_directory.search_index import EXACT, MATCH_NAMES, Entry, fold
 from smartnumbers_kit.dialable import to_e164
 from smartnumbers_kit.errors import Invalid
 

@@ -6,7 +6,6 @@ from pathlib import Path
 
 from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
-
 from smartnumbers_kit.settings import ServiceSettings
 
 

@@ -12,7 +12,6 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from jwt.algorithms import OKPAlgorithm
-
 from smartnumbers_kit.auth import ALGORITHM
 from smartnumbers_kit.settings import DIRECTORY_ISSUER
 

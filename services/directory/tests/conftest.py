@@ -3,7 +3,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-
 from smartnumbers_directory.application import DirectoryApplication
 from smartnumbers_directory.domain.user import Role
 from smartnumbers_directory.hashing import Argon2Hasher

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import httpx
-
 from smartnumbers_kit.serviceprocess import ServiceProcess
 
 _numbers = itertools.count(random.randrange(0, 5000))

@@ -83,7 +83,7 @@ async def what_each_reader_can_do(service, tokens, contact_id: str, name: str, n
 
 @pytest.mark.parametrize("settings", sorted(MATRIX))
 async def test_access_matrix(service, tokens, settings):
-    org, token = tokens
+    _org, token = tokens
     viewable, editable = settings
     name = f"Zed{uuid.uuid4().hex[:6]}"
     number = f"+4479{uuid.uuid4().int % 10**8:08d}"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 
 import pytest
-
-from services.presence.tests.e2e import BusWatcher, eventually
 from smartnumbers_contracts import presence as presence_wire
 from smartnumbers_kit.devdirectory import publish
+
+from services.presence.tests.e2e import BusWatcher, eventually
 
 from .e2e import client, create_organisation, directory_process, new_user, signed_in, smartnumber
 
@@ -154,3 +154,23 @@ async def test_operational_endpoints_and_jwks_need_no_token_and_the_rest_does(se
         assert keys[0]["kty"] == "OKP" and keys[0]["crv"] == "Ed25519" and "d" not in keys[0]
         for path in ("/v1/search?q=a", "/v1/contacts", "/v1/users/me", "/v1/address-book", "/v1/organisation"):
             assert (await anonymous.get(path)).status_code == 401, path
+
+
+async def test_the_gateway_changes_a_password_after_pin_login_and_an_admin_resets_one(service, mint, org):
+    number = create_organisation(service, org, "boss")
+    async with client(service, mint("gateway", org, "service")) as gateway:
+        # §3.2.2: on the phone, after the PIN, the new password twice (no old one).
+        r = await gateway.put("/v1/users/boss/password", json={"new_password": "646372", "confirm_password": "646372"})
+        assert r.status_code == 200, r.text
+        r = await gateway.post("/v1/service/pin-checks", json={"mailbox_number": number, "pin": "646372"})
+        assert r.json() == {"valid": True, "user_id": "boss"}
+    assert (await signed_in(service, number, "646372"))["must_change_password"] is False
+    async with client(service, mint("boss", org, "admin")) as boss:
+        await new_user(boss, "alice", smartnumber=(alice_number := smartnumber()))
+        r = await boss.post("/v1/users/alice/password-reset", json={"initial_password": "535261"})
+        assert r.status_code == 204
+    assert (await signed_in(service, alice_number, "535261"))["must_change_password"] is True
+    async with client(service, mint("alice", org)) as alice:
+        r = await alice.put("/v1/users/boss/password", json={
+            "old_password": "646372", "new_password": "747382", "confirm_password": "747382"})
+        assert r.status_code == 403 and "only your own password" in r.json()["detail"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-
 from smartnumbers_directory.application import DirectoryApplication
 from smartnumbers_directory.domain.user import Role
 from smartnumbers_directory.publishing import DirectoryContracts
@@ -182,3 +181,16 @@ def test_the_read_side_is_rebuilt_from_the_store_at_start_up(directory):
         assert again.queries.reverse_lookup(as_user("alice"), "alice", "01632960777").entry.display_name == "Persistent"
     finally:
         again.close()
+
+
+def test_advanced_search_on_fields_when_the_box_finds_nothing(directory):
+    organisation(directory, "acme", "alice")
+    me = as_user("alice")
+    directory.add_contact(me, {"first_name": "Ann", "last_name": "Lee", "company": "Globex", "department": "Sales"})
+    directory.add_contact(me, {"first_name": "Ann", "last_name": "Lee", "company": "Initech", "department": "Sales"})
+    found = directory.queries.advanced(me, {"last_name": "lee", "company": "globex"})
+    assert [f.entry.fields["company"] for f in found] == ["Globex"]
+    with pytest.raises(Invalid, match="advanced search fields"):
+        directory.queries.advanced(me, {"shoe_size": "9"})
+    with pytest.raises(Invalid, match="at least one field"):
+        directory.queries.advanced(me, {})

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
-
 from smartnumbers_directory.domain.contact import Contact
 from smartnumbers_directory.domain.group import Group, check_no_cycle
 from smartnumbers_directory.domain.number_claim import NumberClaim

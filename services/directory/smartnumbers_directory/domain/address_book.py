@@ -9,7 +9,6 @@ from __future__ import annotations
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
-
 from smartnumbers_kit.errors import Invalid, NotFound
 
 LISTS = ("phone_book", "vips", "call_list")

@@ -6,8 +6,7 @@ from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
-
-from smartnumbers_directory.domain.visibility import Visibility, check_settings
+from smartnumbers_directory.domain.visibility import SharedDetails, Visibility, check_settings
 from smartnumbers_kit.errors import Invalid
 
 NUMBER_KINDS = ("office", "mobile", "home", "fax", "other")
@@ -41,7 +40,7 @@ def complete(details: dict[str, Any]) -> dict[str, Any]:
     return details
 
 
-class Contact(Aggregate):
+class Contact(SharedDetails, Aggregate):
     @staticmethod
     def create_id(organisation_id: str, contact_id: str) -> UUID:
         return uuid5(NAMESPACE_URL, f"smartnumbers:directory:contact:{organisation_id}:{contact_id}")
@@ -72,13 +71,6 @@ class Contact(Aggregate):
     def remove(self) -> None:
         self.removed = True
 
-    @property
-    def viewable_by(self) -> str:
-        return str(self.details["viewable_by"])
-
-    @property
-    def editable_by(self) -> str:
-        return str(self.details["editable_by"])
 
     @property
     def display_name(self) -> str:

@@ -12,8 +12,13 @@ from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
-
-from smartnumbers_directory.domain.visibility import Reader, Visibility, can_edit, check_settings
+from smartnumbers_directory.domain.visibility import (
+    Reader,
+    SharedDetails,
+    Visibility,
+    can_edit,
+    check_settings,
+)
 from smartnumbers_kit.errors import Forbidden, Invalid
 
 MEMBER_KINDS = ("user", "contact", "team")
@@ -61,7 +66,7 @@ def check_no_cycle(group_id: str, member_of: list[str], parents_of: Callable[[st
             stack.extend(parents_of(parent))
 
 
-class Group(Aggregate):
+class Group(SharedDetails, Aggregate):
     @staticmethod
     def create_id(organisation_id: str, group_id: str) -> UUID:
         return uuid5(NAMESPACE_URL, f"smartnumbers:directory:group:{organisation_id}:{group_id}")
@@ -111,11 +116,3 @@ class Group(Aggregate):
     @event("SmsRequested")
     def _sms_requested(self, text: str, recipients: list[str], requested_by: str) -> None:
         pass
-
-    @property
-    def viewable_by(self) -> str:
-        return str(self.details["viewable_by"])
-
-    @property
-    def editable_by(self) -> str:
-        return str(self.details["editable_by"])

@@ -5,7 +5,6 @@ from __future__ import annotations
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
-
 from smartnumbers_directory.domain.password import DEFAULT_MIN_LENGTH
 from smartnumbers_kit.errors import Invalid
 

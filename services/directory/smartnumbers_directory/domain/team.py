@@ -6,7 +6,6 @@ from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
-
 from smartnumbers_kit.errors import Invalid
 
 KINDS = ("team", "queue")

@@ -7,7 +7,6 @@ from enum import StrEnum
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
-
 from smartnumbers_directory.domain.password import (
     FAILURES_BEFORE_LOCK,
     HISTORY,

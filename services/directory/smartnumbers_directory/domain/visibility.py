@@ -11,7 +11,7 @@ Editable by can never be wider than viewable by. Another organisation sees nothi
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 from smartnumbers_kit.errors import Invalid
 
@@ -39,6 +39,20 @@ class Shared(Protocol):
     owner_id: str
     viewable_by: str
     editable_by: str
+
+
+class SharedDetails:
+    """What contacts and groups have alike: their settings live in ``details``."""
+
+    details: dict[str, Any]
+
+    @property
+    def viewable_by(self) -> str:
+        return str(self.details["viewable_by"])
+
+    @property
+    def editable_by(self) -> str:
+        return str(self.details["editable_by"])
 
 
 def check_settings(viewable_by: Visibility, editable_by: Visibility) -> None:

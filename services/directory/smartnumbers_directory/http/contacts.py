@@ -11,7 +11,6 @@ import io
 
 from fastapi import APIRouter, Path, status
 from fastapi.responses import PlainTextResponse
-
 from smartnumbers_directory.domain.address_book import LISTS
 from smartnumbers_directory.http.deps import App, CurrentPrincipal, Id, Staff
 from smartnumbers_directory.http.schemas import AddressBookView, ContactBody, ContactView, Created, ListEntry

@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
-
 from smartnumbers_directory.application import DirectoryApplication
 from smartnumbers_directory.settings import DirectorySettings
 from smartnumbers_directory.signing import TokenIssuer
@@ -52,7 +51,7 @@ Settings = Annotated[DirectorySettings, Depends(_settings)]
 Now = Annotated[datetime, Depends(_now)]
 Admin = Annotated[Principal, Depends(_admin)]
 Staff = Annotated[Principal, Depends(_staff)]
-def Id() -> Any:  # noqa: N802 - reads as a type in signatures
+def Id() -> Any:
     """A path identifier (a new ``Path`` each time: FastAPI binds one to one parameter name)."""
     return Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", description="An identifier")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, status
-
 from smartnumbers_directory.http.deps import App, CurrentPrincipal, Id
 from smartnumbers_directory.http.schemas import Created, GroupBody, GroupSms, GroupView, SearchResult, SmsSent
 from smartnumbers_directory.queries import Found

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, status
-
 from smartnumbers_directory.http.deps import Admin, App, Id, Staff, UserId, subject_user
 from smartnumbers_directory.http.schemas import (
-    ActiveTeams, NewTeam, NewUser, OrganisationSettings, TeamBody, TeamView, UserChange, UserView,
+    ActiveTeams,
+    NewTeam,
+    NewUser,
+    OrganisationSettings,
+    TeamBody,
+    TeamView,
+    UserChange,
+    UserView,
 )
 
 router = APIRouter(prefix="/v1", tags=["people"])

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-
 from smartnumbers_contracts.base import Identifier
 from smartnumbers_directory.domain.contact import Contact
 from smartnumbers_directory.domain.group import Group

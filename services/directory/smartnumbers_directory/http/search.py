@@ -7,7 +7,6 @@ These read only the in-memory projection (no I/O), so they run on the event loop
 from __future__ import annotations
 
 from fastapi import APIRouter, Query
-
 from smartnumbers_directory.http.deps import App, CurrentPrincipal
 from smartnumbers_directory.http.schemas import SearchResult
 from smartnumbers_kit.auth import Role

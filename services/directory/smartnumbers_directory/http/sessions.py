@@ -10,13 +10,26 @@ from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, status
-
 from smartnumbers_directory.domain.user import User
 from smartnumbers_directory.http.deps import (
-    Admin, App, Issuer, Now, PasswordChangePrincipal, Settings, UserId, subject_user,
+    Admin,
+    App,
+    Issuer,
+    Now,
+    PasswordChangePrincipal,
+    Settings,
+    UserId,
+    subject_user,
 )
 from smartnumbers_directory.http.schemas import (
-    PasswordChange, PasswordReset, PinCheck, PinResult, PublicToken, Refresh, SignIn, Tokens,
+    PasswordChange,
+    PasswordReset,
+    PinCheck,
+    PinResult,
+    PublicToken,
+    Refresh,
+    SignIn,
+    Tokens,
 )
 from smartnumbers_directory.signing import PUBLIC_AUDIENCE, TokenIssuer
 from smartnumbers_kit.auth import PASSWORD_CHANGE_SCOPE, Role, Unauthenticated

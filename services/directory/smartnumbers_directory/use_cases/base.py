@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
-
 from smartnumbers_directory.domain.number_claim import NumberClaim
 from smartnumbers_directory.domain.organisation import Organisation
 from smartnumbers_directory.domain.password import Hasher
 from smartnumbers_directory.domain.user import User
+from smartnumbers_directory.domain.visibility import Reader, can_view
 from smartnumbers_directory.projection import DirectoryProjection
 from smartnumbers_directory.queries import DirectoryQueries
 from smartnumbers_kit.dialable import to_e164
-from smartnumbers_kit.errors import NotFound
+from smartnumbers_kit.errors import Forbidden, NotFound
 from smartnumbers_kit.store import ServiceApplication
 
-A = TypeVar("A")
+WRITERS = ("user", "admin")
+"""Who may add contacts and groups and keep an address book (not the gateway, not a public token)."""
 
 
 class DirectoryBase(ServiceApplication):
@@ -49,6 +50,18 @@ class DirectoryBase(ServiceApplication):
         if found is None or found.removed:
             raise NotFound(f"there is no user {user_id!r} in your organisation")
         return found
+
+    def _visible(self, aggregate_id: UUID, reader: Reader, what: str) -> Any:
+        """A contact or group the reader may see; one they may not see does not exist for them."""
+        found = self._maybe(aggregate_id)
+        if found is None or found.removed or not can_view(found, reader):
+            raise NotFound(f"there is no {what} that you may see")
+        return found
+
+    @staticmethod
+    def _require_writer(reader: Reader, what: str) -> None:
+        if reader.role not in WRITERS:
+            raise Forbidden(f"only users of the organisation may {what}")
 
     # -- numbers -------------------------------------------------------------------
     def _e164(self, organisation_id: str, number: str | None, what: str) -> str | None:

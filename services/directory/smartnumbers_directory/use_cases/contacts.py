@@ -13,19 +13,14 @@ from smartnumbers_directory.search_index import Entry
 from smartnumbers_directory.use_cases.base import DirectoryBase
 from smartnumbers_kit.errors import Forbidden, Invalid, NotFound
 
-WRITERS = ("user", "admin")
-
 
 class Contacts(DirectoryBase):
     def contact(self, reader: Reader, contact_id: str) -> Contact:
-        found = self._maybe(Contact.create_id(reader.organisation_id, contact_id))
-        if found is None or found.removed or not can_view(found, reader):
-            raise NotFound(f"there is no contact {contact_id!r} that you may see")
-        return found
+        return self._visible(Contact.create_id(reader.organisation_id, contact_id), reader,
+                             f"contact {contact_id!r}")
 
     def add_contact(self, reader: Reader, details: dict[str, Any]) -> str:
-        if reader.role not in WRITERS:
-            raise Forbidden("only users of the organisation may add contacts")
+        self._require_writer(reader, "add contacts")
         contact_id = uuid.uuid4().hex[:16]
         details = self._numbers(reader.organisation_id, details)
         self.save(Contact.add(reader.organisation_id, contact_id, reader.user_id, details))
@@ -80,8 +75,7 @@ class Contacts(DirectoryBase):
         self._change_book(reader, lambda book: book.remove(list_name, entry))
 
     def _change_book(self, reader: Reader, change: Any) -> None:
-        if reader.role not in WRITERS:
-            raise Forbidden("only users have an address book")
+        self._require_writer(reader, "keep an address book")
 
         def command() -> list[Any]:
             book = self.address_book(reader.organisation_id, reader.user_id)

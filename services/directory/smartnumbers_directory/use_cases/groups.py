@@ -9,19 +9,15 @@ from smartnumbers_directory.domain.group import Group, check_no_cycle
 from smartnumbers_directory.domain.visibility import Reader, can_edit, can_view
 from smartnumbers_directory.search_index import Entry
 from smartnumbers_directory.use_cases.base import DirectoryBase
-from smartnumbers_kit.errors import Forbidden, Invalid, NotFound
+from smartnumbers_kit.errors import Forbidden, Invalid
 
 
 class Groups(DirectoryBase):
     def group(self, reader: Reader, group_id: str) -> Group:
-        found = self._maybe(Group.create_id(reader.organisation_id, group_id))
-        if found is None or found.removed or not can_view(found, reader):
-            raise NotFound(f"there is no group {group_id!r} that you may see")
-        return found
+        return self._visible(Group.create_id(reader.organisation_id, group_id), reader, f"group {group_id!r}")
 
     def create_group(self, reader: Reader, details: dict[str, Any]) -> str:
-        if reader.role not in ("user", "admin"):
-            raise Forbidden("only users of the organisation may create groups")
+        self._require_writer(reader, "create groups")
         group_id = uuid.uuid4().hex[:16]
         group = Group.create(reader.organisation_id, group_id, reader.user_id, details)
         self._check(reader, group)
