@@ -174,3 +174,26 @@ async def test_the_gateway_changes_a_password_after_pin_login_and_an_admin_reset
         r = await alice.put("/v1/users/boss/password", json={
             "old_password": "646372", "new_password": "747382", "confirm_password": "747382"})
         assert r.status_code == 403 and "only your own password" in r.json()["detail"]
+
+
+async def test_address_book_lists_private_contacts_and_organisation_settings(service, mint, org):
+    create_organisation(service, org, "boss")
+    async with client(service, mint("boss", org, "admin")) as boss:
+        await new_user(boss, "alice")
+        r = await boss.put("/v1/organisation", json={"name": "Renamed", "default_country": "GB",
+                                                     "password_min_length": 8})
+        assert r.status_code == 200
+        r = await boss.post("/v1/users", json={"user_id": "bob", "display_name": "Bob", "initial_password": "739182"})
+        assert r.status_code == 422 and "at least 8 digits" in r.json()["detail"]
+    async with client(service, mint("alice", org)) as alice:
+        assert (await alice.put("/v1/organisation", json={"name": "Mine", "default_country": "GB"})).status_code == 403
+        mine = (await alice.post("/v1/contacts", json={"last_name": "Secret", "viewable_by": "private",
+                                                        "editable_by": "private"})).json()["id"]
+        shared = (await alice.post("/v1/contacts", json={"last_name": "Shared"})).json()["id"]
+        for entry in (f"contact:{mine}", f"contact:{shared}", "user:boss"):
+            assert (await alice.post("/v1/address-book/vips", json={"entry": entry})).status_code == 200
+        book = (await alice.delete(f"/v1/address-book/vips/contact:{shared}")).json()
+        assert book["vips"] == [f"contact:{mine}", "user:boss"] and book["private"] == [mine]
+        r = await alice.post("/v1/address-book/call_list", json={"entry": "contact:nope"})
+        assert r.status_code == 404
+        assert (await alice.delete("/v1/address-book/vips")).json()["vips"] == []

@@ -61,6 +61,8 @@ def test_users_are_active_only_in_teams_they_belong_to_and_leave_them_when_remov
     subjects = [c.subject for c in published(directory)]
     assert subjects.count("directory.user.teams_changed.v1") == 2
     assert "directory.team.updated.v1" in subjects
+    directory.remove_user("acme", "bob")
+    assert directory.team("acme", "sales").members == []
 
 
 def test_no_password_or_hash_ever_reaches_the_bus(directory):

@@ -56,11 +56,15 @@ class People(DirectoryBase):
         self.run_command(command, key=f"{organisation_id}/{user_id}")
 
     def remove_user(self, organisation_id: str, user_id: str) -> None:
+        """The user goes, their numbers are freed, and they leave every team and queue."""
         def command() -> list[Any]:
             user = self.user(organisation_id, user_id)
             claims = self._claims(organisation_id, "user", user_id, {}, _claimed(user.profile))
+            teams = [self.team(organisation_id, t) for t in self._teams_with_member(organisation_id, user_id)]
+            for team in teams:
+                team.redefine({**team.definition, "members": [m for m in team.members if m != user_id]})
             user.remove()
-            return [user, *claims]
+            return [user, *claims, *teams]
 
         self.run_command(command, key=f"{organisation_id}/{user_id}")
 
@@ -122,6 +126,10 @@ class People(DirectoryBase):
             return [team, *claims, *dropped]
 
         self.run_command(command, key=f"{organisation_id}/team/{team_id}")
+
+    def _teams_with_member(self, organisation_id: str, user_id: str) -> list[str]:
+        return [e.id for e in self.projection.entries(organisation_id)
+                if e.kind == "team" and user_id in (e.fields.get("members") or "").split()]
 
     def _leave(self, organisation_id: str, team_id: str, user_ids: set[str]) -> list[User]:
         """Users leaving a team are no longer active in it."""
