@@ -196,3 +196,30 @@ def test_advanced_search_on_fields_when_the_box_finds_nothing(directory):
         directory.queries.advanced(me, {"shoe_size": "9"})
     with pytest.raises(Invalid, match="at least one field"):
         directory.queries.advanced(me, {})
+
+
+def test_two_administrators_taking_one_number_at_once_leave_exactly_one_holder(directory):
+    from concurrent.futures import ThreadPoolExecutor
+
+    organisation(directory, "acme")
+    organisation(directory, "bolt")
+
+    def take(args: tuple[str, str]) -> str:
+        org, user = args
+        try:
+            directory.create_user(org, user, {"display_name": user, "mailbox_number": "+441632960999"},
+                                  Role.USER, "739182")
+            return "created"
+        except Conflict:
+            return "conflict"
+
+    with ThreadPoolExecutor(4) as pool:
+        outcomes = list(pool.map(take, [("acme", "a1"), ("bolt", "b1"), ("acme", "a2"), ("bolt", "b2")]))
+    assert sorted(outcomes) == ["conflict", "conflict", "conflict", "created"]
+    holder = directory.holder_of("+441632960999")
+    winner = directory.user(holder["organisation_id"], holder["id"])
+    assert winner.profile["mailbox_number"] == "+441632960999"
+    losers = [(o, u) for o, u in [("acme", "a1"), ("bolt", "b1"), ("acme", "a2"), ("bolt", "b2")] if u != holder["id"]]
+    for org, user in losers:
+        with pytest.raises(NotFound):
+            directory.user(org, user)
