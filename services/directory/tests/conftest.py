@@ -9,10 +9,22 @@ from smartnumbers_directory.hashing import Argon2Hasher
 from smartnumbers_directory.settings import DirectorySettings
 from smartnumbers_kit.auth import Principal
 from smartnumbers_kit.auth import Role as TokenRole
+from smartnumbers_kit.serviceprocess import ServiceProcess
 from smartnumbers_kit.store import persistence_env
+
+from .e2e import directory_process
 
 FAST_HASHER = Argon2Hasher(time_cost=1, memory_cost_kib=1024)
 """Real argon2, at a cost low enough for tests (production: DIRECTORY_ARGON2_* settings)."""
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory: pytest.TempPathFactory, nats_server, dev_keys) -> Iterator[ServiceProcess]:  # type: ignore[no-untyped-def]
+    """A directory process of the test module's own, on the session's nats-server."""
+    process = directory_process(tmp_path_factory.mktemp("directory"), nats_server.url, dev_keys)
+    process.start()
+    yield process
+    process.stop()
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import uuid
 import httpx
 import pytest
 
-from .e2e import client, create_organisation, directory_process
+from .e2e import client, create_organisation
 
 READERS = ("owner", "colleague", "admin", "other", "public")
 MATRIX = {
@@ -25,14 +25,6 @@ MATRIX = {
     ("public", "staff"): ({"owner", "colleague", "admin", "public"}, {"owner", "colleague", "admin"}),
     ("public", "public"): ({"owner", "colleague", "admin", "public"}, set(READERS) - {"other"}),
 }
-
-
-@pytest.fixture(scope="module")
-def service(tmp_path_factory, nats_server, dev_keys):
-    process = directory_process(tmp_path_factory.mktemp("directory"), nats_server.url, dev_keys)
-    process.start()
-    yield process
-    process.stop()
 
 
 @pytest.fixture(scope="module")

@@ -10,15 +10,7 @@ from smartnumbers_kit.devdirectory import publish
 
 from services.presence.tests.e2e import BusWatcher, eventually
 
-from .e2e import client, create_organisation, directory_process, new_user, signed_in, smartnumber
-
-
-@pytest.fixture(scope="module")
-def service(tmp_path_factory, nats_server, dev_keys):
-    process = directory_process(tmp_path_factory.mktemp("directory"), nats_server.url, dev_keys)
-    process.start()
-    yield process
-    process.stop()
+from .e2e import client, create_organisation, new_user, signed_in, smartnumber
 
 
 @pytest.fixture
