@@ -15,7 +15,6 @@ import argparse
 import sys
 
 from smartnumbers_directory.bootstrap import application
-from smartnumbers_directory.domain.user import Role
 from smartnumbers_directory.settings import DirectorySettings
 from smartnumbers_kit.errors import DomainError
 
@@ -35,11 +34,11 @@ def main(argv: list[str] | None = None) -> None:
     create.add_argument("--admin-password", required=True, help="initial password (changed at first sign-in)")
     args = parser.parse_args(argv)
 
-    app = application(DirectorySettings())
+    app = application(DirectorySettings(), read_side=False)
     try:
-        app.configure_organisation(args.org, args.name, args.country, args.password_min_length)
         profile = {"display_name": args.admin_name or args.admin, "smartnumber": args.admin_smartnumber}
-        app.create_user(args.org, args.admin, profile, Role.ADMIN, args.admin_password)
+        app.found_organisation(args.org, args.name, args.country, args.password_min_length, args.admin, profile,
+                               args.admin_password)
     except DomainError as e:
         sys.exit(f"refused: {e.message}")
     finally:

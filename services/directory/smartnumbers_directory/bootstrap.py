@@ -35,10 +35,10 @@ DESCRIPTION = (
 )
 
 
-def application(settings: DirectorySettings) -> DirectoryApplication:
+def application(settings: DirectorySettings, *, read_side: bool = True) -> DirectoryApplication:
     """The directory's store, as the service and the admin CLI open it."""
     hasher = Argon2Hasher(time_cost=settings.argon2_time_cost, memory_cost_kib=settings.argon2_memory_kib)
-    return DirectoryApplication(persistence_env(settings, "directory"), hasher=hasher)
+    return DirectoryApplication(persistence_env(settings, "directory"), hasher=hasher, read_side=read_side)
 
 
 def bootstrap(

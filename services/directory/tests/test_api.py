@@ -189,3 +189,23 @@ async def test_address_book_lists_private_contacts_and_organisation_settings(ser
         r = await alice.post("/v1/address-book/call_list", json={"entry": "contact:nope"})
         assert r.status_code == 404
         assert (await alice.delete("/v1/address-book/vips")).json()["vips"] == []
+
+
+def test_the_admin_cli_refuses_what_the_api_would_refuse(service, org):
+    import os
+    import subprocess
+    import sys
+
+    def cli(org_id: str, password: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "smartnumbers_directory.admin_cli", "create-organisation", "--org", org_id,
+             "--name", "Again", "--admin", "boss", "--admin-password", password],
+            env={**os.environ, **service.env}, capture_output=True, text=True,
+        )
+
+    create_organisation(service, org, "boss")
+    again = cli(org, "739182")
+    assert again.returncode != 0 and f"refused: the organisation {org!r} already exists" in again.stderr
+    bad = cli(f"{org}-new", "012345")
+    assert bad.returncode != 0 and "refused: a password cannot begin with zero" in bad.stderr
+    assert cli(f"{org}-new", "739182").returncode == 0  # nothing of the refused attempt was left behind

@@ -24,13 +24,15 @@ WRITERS = ("user", "admin")
 class DirectoryBase(ServiceApplication):
     name = "directory"
 
-    def __init__(self, env: dict[str, str] | None = None, *, hasher: Hasher) -> None:
+    def __init__(self, env: dict[str, str] | None = None, *, hasher: Hasher, read_side: bool = True) -> None:
+        """``read_side=False`` (the admin CLI) skips replaying the store into memory."""
         super().__init__(env)
         self.hasher = hasher
         self.projection = DirectoryProjection(self)
         self.queries = DirectoryQueries(self.projection)
-        self.on_commit(self.projection.catch_up)
-        self.projection.catch_up()
+        if read_side:
+            self.on_commit(self.projection.catch_up)
+            self.projection.catch_up()
 
     # -- loading -------------------------------------------------------------------
     def _maybe(self, aggregate_id: UUID) -> Any | None:

@@ -41,10 +41,20 @@ class Identity(DirectoryBase):
         return outcome[0]
 
     def sign_in(self, number: str, password: str, default_country: str, now: datetime) -> User:
-        organisation_id, user_id = self.find_user_by_number(number, default_country)
+        try:
+            organisation_id, user_id = self.find_user_by_number(number, default_country)
+        except Unauthenticated:
+            self._spend_a_verification(password)
+            raise
         if not self.check_password(organisation_id, user_id, password, now):
             raise Unauthenticated(WRONG)
         return self.user(organisation_id, user_id)
+
+    def _spend_a_verification(self, password: str) -> None:
+        """An unknown number costs as long as a wrong password, so timing does not tell which numbers exist."""
+        if not hasattr(self, "_decoy_hash"):
+            self._decoy_hash = self.hasher.hash("0")
+        self.hasher.verify(self._decoy_hash, password)
 
     def change_password(self, organisation_id: str, user_id: str, new: str, confirm: str, *,
                         old: str | None, now: datetime) -> None:

@@ -9,6 +9,7 @@ from smartnumbers_directory.domain.password import DEFAULT_MIN_LENGTH
 from smartnumbers_directory.domain.team import Team
 from smartnumbers_directory.domain.user import Role, User
 from smartnumbers_directory.use_cases.base import DirectoryBase
+from smartnumbers_kit.dialable import to_e164
 from smartnumbers_kit.errors import Conflict, Invalid, NotFound
 
 CLAIMED_USER_NUMBERS = ("smartnumber", "mailbox_number")
@@ -27,11 +28,25 @@ class People(DirectoryBase):
 
         self.run_command(command, key=f"organisation:{organisation_id}")
 
+    def found_organisation(self, organisation_id: str, name: str, default_country: str, password_min_length: int,
+                           admin_id: str, admin_profile: dict[str, Any], admin_password: str) -> None:
+        """A new organisation and its first administrator, in one transaction (the admin CLI)."""
+        def command() -> list[Any]:
+            if self._maybe(Organisation.create_id(organisation_id)) is not None:
+                raise Conflict(f"the organisation {organisation_id!r} already exists")
+            organisation = Organisation.configure(organisation_id, name, default_country, password_min_length)
+            profile = self._profile(default_country, admin_profile)
+            admin = User.register(organisation_id, admin_id, profile, Role.ADMIN, admin_password,
+                                  hasher=self.hasher, min_length=password_min_length)
+            return [organisation, admin, *self._claims(organisation_id, "user", admin_id, _claimed(profile), {})]
+
+        self.run_command(command, key=f"organisation:{organisation_id}")
+
     # -- users -----------------------------------------------------------------------
     def create_user(self, organisation_id: str, user_id: str, profile: dict[str, Any], role: Role,
                     initial_password: str) -> None:
         organisation = self.organisation(organisation_id)
-        profile = self._profile(organisation_id, profile)
+        profile = self._profile(organisation.default_country, profile)
 
         def command() -> list[Any]:
             if self._maybe(User.create_id(organisation_id, user_id)) is not None:
@@ -46,7 +61,8 @@ class People(DirectoryBase):
                     role: Role | None = None) -> None:
         def command() -> list[Any]:
             user = self.user(organisation_id, user_id)
-            profile = self._profile(organisation_id, {**user.profile, **changes})
+            country = self.organisation(organisation_id).default_country
+            profile = self._profile(country, {**user.profile, **changes})
             claims = self._claims(organisation_id, "user", user_id, _claimed(profile), _claimed(user.profile))
             user.change_profile(profile)
             if role is not None:
@@ -80,12 +96,14 @@ class People(DirectoryBase):
 
         self.run_command(command, key=f"{organisation_id}/{user_id}")
 
-    def _profile(self, organisation_id: str, profile: dict[str, Any]) -> dict[str, Any]:
+    @staticmethod
+    def _profile(country: str, profile: dict[str, Any]) -> dict[str, Any]:
         profile = {"time_zone": "Europe/London", "language": "en", **profile}
         for field in ("first_name", "last_name", "email"):
             profile.setdefault(field, None)
         for field in ("smartnumber", "mailbox_number", "sms_number"):
-            profile[field] = self._e164(organisation_id, profile.get(field), field.replace("_", " "))
+            number = profile.get(field)
+            profile[field] = to_e164(number, country, what=field.replace("_", " ")) if number else None
         return profile
 
     # -- teams and queues ------------------------------------------------------------------
