@@ -223,3 +223,12 @@ def test_two_administrators_taking_one_number_at_once_leave_exactly_one_holder(d
     for org, user in losers:
         with pytest.raises(NotFound):
             directory.user(org, user)
+
+
+def test_only_users_of_the_organisation_add_contacts_and_groups(directory):
+    organisation(directory, "acme", "alice")
+    for reader in (as_user("public", role="public"), as_user("gateway", role="service")):
+        with pytest.raises(Forbidden, match="only users"):
+            directory.add_contact(reader, {"last_name": "X"})
+        with pytest.raises(Forbidden, match="only users"):
+            directory.create_group(reader, {"name": "G"})

@@ -118,12 +118,14 @@ READERS = {
 }
 
 
+@pytest.mark.parametrize("kind", ["contact", "group"])
 @pytest.mark.parametrize("settings", sorted(MATRIX))
-def test_access_matrix_of_a_contact(settings):
+def test_access_matrix_of_contacts_and_groups(settings, kind):
     viewable, editable = settings
-    contact = Contact.add("acme", "c1", "alice", {"last_name": "Smith", "viewable_by": viewable,
-                                                  "editable_by": editable})
-    seen = {who: (int(can_view(contact, r)), int(can_edit(contact, r))) for who, r in READERS.items()}
+    item = Contact.add("acme", "c1", "alice", {"last_name": "Smith", "viewable_by": viewable,
+                                               "editable_by": editable}) if kind == "contact" else \
+        Group.create("acme", "g1", "alice", {"name": "Team", "viewable_by": viewable, "editable_by": editable})
+    seen = {who: (int(can_view(item, r)), int(can_edit(item, r))) for who, r in READERS.items()}
     assert seen == MATRIX[settings]
 
 
