@@ -232,3 +232,13 @@ def test_only_users_of_the_organisation_add_contacts_and_groups(directory):
             directory.add_contact(reader, {"last_name": "X"})
         with pytest.raises(Forbidden, match="only users"):
             directory.create_group(reader, {"name": "G"})
+
+
+def test_a_colleague_as_vip_keeps_their_current_numbers_on_the_vip_list(directory):
+    organisation(directory, "acme", "alice", "bob")
+    alice = as_user("alice")
+    directory.add_to_list(alice, "vips", "user:bob")
+    directory.update_user("acme", "bob", {"smartnumber": "01632 960444"})
+    assert "+441632960444" in directory.address_book("acme", "alice").vip_numbers
+    directory.remove_user("acme", "bob")
+    assert directory.address_book("acme", "alice").vip_numbers == []

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
+from smartnumbers_directory.domain.address_book import AddressBook
 from smartnumbers_directory.domain.number_claim import NumberClaim
 from smartnumbers_directory.domain.organisation import Organisation
 from smartnumbers_directory.domain.password import Hasher
 from smartnumbers_directory.domain.user import User
 from smartnumbers_directory.domain.visibility import Reader, can_view
 from smartnumbers_directory.projection import DirectoryProjection
-from smartnumbers_directory.queries import DirectoryQueries
+from smartnumbers_directory.queries import Callee, DirectoryQueries
 from smartnumbers_kit.dialable import to_e164
 from smartnumbers_kit.errors import Forbidden, NotFound
 from smartnumbers_kit.store import ServiceApplication
@@ -64,6 +66,30 @@ class DirectoryBase(ServiceApplication):
     def _require_writer(reader: Reader, what: str) -> None:
         if reader.role not in WRITERS:
             raise Forbidden(f"only users of the organisation may {what}")
+
+    # -- address books and their VIPs (§4.1.2) ----------------------------------------------
+    def address_book(self, organisation_id: str, user_id: str) -> AddressBook:
+        found = self._maybe(AddressBook.create_id(organisation_id, user_id))
+        return found or AddressBook(organisation_id=organisation_id, user_id=user_id)
+
+    def _numbers_of(self, reader: Reader, refs: list[str]) -> list[str]:
+        entries = [self.queries.visible_entry(reader, ref) for ref in refs]
+        return [n for e in entries if e is not None for n in e.numbers]
+
+    def _refresh_vips(self, organisation_id: str, ref: str,
+                      numbers_for: Callable[[Reader], list[str]]) -> list[AddressBook]:
+        """A VIP's numbers changed (or it went): every address book holding it gets its new VIP
+        numbers, ``numbers_for`` telling what each holder may see of the changed one."""
+        with self.projection.lock:
+            holders = sorted(self.projection.org(organisation_id).vip_holders.get(ref, ()))
+        changed = []
+        for user_id in holders:
+            book = self.address_book(organisation_id, user_id)
+            holder = Callee(user_id, organisation_id)
+            others = [r for r in book.lists["vips"] if r != ref]
+            book.note_vip_numbers(self._numbers_of(holder, others) + numbers_for(holder))
+            changed.append(book)
+        return changed
 
     # -- numbers -------------------------------------------------------------------
     def _e164(self, organisation_id: str, number: str | None, what: str) -> str | None:

@@ -5,10 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from smartnumbers_directory.domain.address_book import AddressBook
 from smartnumbers_directory.domain.contact import NUMBER_KINDS, Contact
 from smartnumbers_directory.domain.visibility import Reader, can_edit, can_view
-from smartnumbers_directory.queries import Callee
 from smartnumbers_directory.search_index import Entry
 from smartnumbers_directory.use_cases.base import DirectoryBase
 from smartnumbers_kit.errors import Forbidden, Invalid, NotFound
@@ -32,7 +30,8 @@ class Contacts(DirectoryBase):
         def command() -> list[Any]:
             contact = self._editable_contact(reader, contact_id)
             contact.change(details)
-            return [contact, *self._refresh_vips(reader.organisation_id, f"contact:{contact_id}", contact)]
+            return [contact, *self._refresh_vips(reader.organisation_id, f"contact:{contact_id}",
+                                                 lambda holder: _numbers_for(contact, holder))]
 
         self.run_command(command, key=f"{reader.organisation_id}/contact/{contact_id}")
 
@@ -40,7 +39,8 @@ class Contacts(DirectoryBase):
         def command() -> list[Any]:
             contact = self._editable_contact(reader, contact_id)
             contact.remove()
-            return [contact, *self._refresh_vips(reader.organisation_id, f"contact:{contact_id}", contact)]
+            return [contact, *self._refresh_vips(reader.organisation_id, f"contact:{contact_id}",
+                                                 lambda holder: _numbers_for(contact, holder))]
 
         self.run_command(command, key=f"{reader.organisation_id}/contact/{contact_id}")
 
@@ -62,10 +62,6 @@ class Contacts(DirectoryBase):
         return {**details, "numbers": normalised}
 
     # -- the address book ---------------------------------------------------------------
-    def address_book(self, organisation_id: str, user_id: str) -> AddressBook:
-        found = self._maybe(AddressBook.create_id(organisation_id, user_id))
-        return found or AddressBook(organisation_id=organisation_id, user_id=user_id)
-
     def add_to_list(self, reader: Reader, list_name: str, entry: str) -> None:
         if self.queries.visible_entry(reader, entry) is None:
             raise NotFound(f"there is no {entry!r} that you may see (entries are user:<id> or contact:<id>)")
@@ -85,27 +81,10 @@ class Contacts(DirectoryBase):
 
         self.run_command(command, key=f"{reader.organisation_id}/{reader.user_id}/address-book")
 
-    def _numbers_of(self, reader: Reader, refs: list[str]) -> list[str]:
-        entries = [self.queries.visible_entry(reader, ref) for ref in refs]
-        return [n for e in entries if e is not None for n in e.numbers]
-
-    def _refresh_vips(self, organisation_id: str, ref: str, contact: Contact) -> list[AddressBook]:
-        """A VIP's numbers changed (or it went): every address book holding it gets its new VIP numbers."""
-        with self.projection.lock:
-            holders = sorted(self.projection.org(organisation_id).vip_holders.get(ref, ()))
-        changed = []
-        for user_id in holders:
-            book = self.address_book(organisation_id, user_id)
-            holder = Callee(user_id, organisation_id)
-            others = [r for r in book.lists["vips"] if r != ref]
-            numbers = self._numbers_of(holder, others)
-            if not contact.removed and can_view(contact, holder):
-                numbers += contact.all_numbers()
-            book.note_vip_numbers(numbers)
-            changed.append(book)
-        return changed
-
     def visible_contacts(self, reader: Reader) -> list[Entry]:
         return sorted((e for e in self.projection.entries(reader.organisation_id)
                        if e.kind == "contact" and can_view(e, reader)), key=lambda e: e.display_name)
 
+
+def _numbers_for(contact: Contact, holder: Reader) -> list[str]:
+    return contact.all_numbers() if not contact.removed and can_view(contact, holder) else []

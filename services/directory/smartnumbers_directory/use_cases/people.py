@@ -67,7 +67,8 @@ class People(DirectoryBase):
             user.change_profile(profile)
             if role is not None:
                 user.change_role(role)
-            return [user, *claims]
+            vips = self._refresh_vips(organisation_id, f"user:{user_id}", lambda _holder: user.numbers())
+            return [user, *claims, *vips]
 
         self.run_command(command, key=f"{organisation_id}/{user_id}")
 
@@ -80,7 +81,8 @@ class People(DirectoryBase):
             for team in teams:
                 team.redefine({**team.definition, "members": [m for m in team.members if m != user_id]})
             user.remove()
-            return [user, *claims, *teams]
+            vips = self._refresh_vips(organisation_id, f"user:{user_id}", lambda _holder: [])
+            return [user, *claims, *teams, *vips]
 
         self.run_command(command, key=f"{organisation_id}/{user_id}")
 
