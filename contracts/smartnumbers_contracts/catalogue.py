@@ -48,6 +48,7 @@ CATALOGUE: dict[str, type[Contract]] = {
         mailbox.ExtendedAbsenceDisabled,
         mailbox.FaxReceived,
         notify.SendEmail,
+        notify.SendSms,
         gateway.DeliverFax,
     )
 }

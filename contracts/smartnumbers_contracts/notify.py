@@ -1,6 +1,7 @@
-"""Commands for the notify service.
+"""Commands for the notify service (a later issue delivers them).
 
-Sections are kept apart so that branches adding commands merge cleanly.
+A command is published from the log of the service that decided it (the relay), so it
+is never lost; notify acts once per ``event_id``. Sections are kept apart per sender.
 """
 
 from __future__ import annotations
@@ -8,6 +9,19 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from smartnumbers_contracts.base import Contract, Identifier
+
+# -- SMS (directory: group SMS, §4.5) ----------------------------------------------
+
+
+class SendSms(Contract):
+    subject = "notify.sms.send.v1"
+    summary = "Command: send one SMS to one number (for example one member of a group, §4.5)"
+
+    to: str = Field(description="E.164 number of the recipient")
+    text: str = Field(max_length=640)
+    requested_by: Identifier = Field(description="The user who asked for it")
+    group_id: Identifier | None = Field(default=None, description="The group it was sent to, if any")
+
 
 # -- email (mailbox: voice-to-email, archive, fax-to-email) -------------------------
 

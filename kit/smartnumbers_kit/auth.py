@@ -1,18 +1,25 @@
 """Who is calling: bearer JWTs signed with Ed25519, verified with the public key.
 
-Claims: ``sub`` (user id), ``org`` (organisation id), ``role`` (user, admin or
-service), ``iss``, ``aud``, ``exp``. The directory service issues them (issue 3);
-until then ``smartnumbers-token mint`` does, from a development key.
+Claims: ``sub`` (user id), ``org`` (organisation id), ``role`` (user, admin,
+service, or public for a public directory token), ``iss``, ``aud``, ``exp``, and
+optionally ``scope``. The directory service issues them and publishes its keys at
+``/.well-known/jwks.json`` (``JWT_JWKS_URL``); ``smartnumbers-token mint`` makes
+development tokens from a key file (``JWT_PUBLIC_KEY_FILE``).
+
+A token whose ``scope`` is ``password-change`` (from an initial password) is refused
+everywhere but the directory's password change.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import jwt
+from cryptography.hazmat.primitives import serialization
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
@@ -28,6 +35,11 @@ class Role(StrEnum):
     USER = "user"
     ADMIN = "admin"
     SERVICE = "service"
+    PUBLIC = "public"
+    """A public directory token: reads what is Public in one organisation's directory."""
+
+
+PASSWORD_CHANGE_SCOPE = "password-change"
 
 
 class Unauthenticated(DomainError):
@@ -40,6 +52,7 @@ class Principal:
     user_id: str
     organisation_id: str
     role: Role
+    scope: str | None = None
 
     def may_act_for(self, user_id: str) -> bool:
         """A user acts on their own things; an admin or the gateway on anyone's in the organisation."""
@@ -54,11 +67,35 @@ class Principal:
             raise Forbidden("only an administrator may do this")
 
 
+KeyFor = Callable[[str], Any]
+"""The verification key for a token (one fixed key, or the JWKS key its ``kid`` names)."""
+
+
 class TokenVerifier:
-    def __init__(self, public_key_pem: bytes, *, audience: str, issuers: list[str]) -> None:
-        self._key = public_key_pem
+    def __init__(self, public_key_pem: bytes | None = None, *, audience: str | list[str], issuers: list[str],
+                 key_for: KeyFor | None = None) -> None:
+        if key_for is None:
+            key = serialization.load_pem_public_key(public_key_pem) if public_key_pem else None  # parsed once
+            key_for = lambda _token: key  # noqa: E731
+        self._key_for = key_for
         self._audience = audience
         self._issuers = issuers
+
+    @classmethod
+    def from_jwks_url(cls, url: str, *, audience: str | list[str], issuers: list[str]) -> TokenVerifier:
+        """Keys from the directory's JWKS endpoint (fetched on first use, cached, refreshed for new kids)."""
+        client = jwt.PyJWKClient(url, cache_keys=True, lifespan=300, timeout=5)
+        return cls(audience=audience, issuers=issuers,
+                   key_for=lambda token: client.get_signing_key_from_jwt(token).key)
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> TokenVerifier:
+        """JWKS when ``JWT_JWKS_URL`` is set, else the public key file (development keys by default)."""
+        if settings.jwt_jwks_url:
+            return cls.from_jwks_url(settings.jwt_jwks_url, audience=settings.jwt_audience,
+                                     issuers=settings.jwt_issuers)
+        return cls.from_file(settings.public_key_path(), audience=settings.jwt_audience,
+                             issuers=settings.jwt_issuers)
 
     @classmethod
     def from_file(cls, path: Path, *, audience: str, issuers: list[str]) -> TokenVerifier:
@@ -72,7 +109,7 @@ class TokenVerifier:
         try:
             claims = jwt.decode(
                 token,
-                self._key,
+                self._key_for(token),
                 algorithms=[ALGORITHM],
                 audience=self._audience,
                 issuer=self._issuers,
@@ -82,11 +119,14 @@ class TokenVerifier:
                 user_id=_identifier.validate_python(claims["sub"]),
                 organisation_id=_identifier.validate_python(claims["org"]),
                 role=Role(claims["role"]),
+                scope=claims.get("scope"),
             )
         except jwt.ExpiredSignatureError:
             raise Unauthenticated("the token has expired") from None
         except jwt.InvalidIssuerError:
             raise Unauthenticated("the token's issuer is not trusted here") from None
+        except jwt.PyJWKClientError as e:
+            raise Unauthenticated(f"the token's signing key cannot be found: {e}") from None
         except jwt.InvalidTokenError as e:
             raise Unauthenticated(f"the token is not valid: {e}") from None
         except (KeyError, ValueError, ValidationError):
@@ -96,14 +136,25 @@ class TokenVerifier:
 _bearer = HTTPBearer(auto_error=False)
 
 
-def current_principal(
+async def any_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
+    """Whoever holds a valid token, including one that may only change its password.
+
+    On the event loop (no thread-pool hop per request): verifying is CPU work of tens of
+    microseconds with a parsed key; a JWKS verifier fetches keys only when its cache expires."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthenticated("send a bearer token in the Authorization header")
     verifier: TokenVerifier = request.app.state.token_verifier
     return verifier.verify(credentials.credentials)
 
 
+async def current_principal(principal: Annotated[Principal, Depends(any_principal)]) -> Principal:
+    if principal.scope == PASSWORD_CHANGE_SCOPE:
+        raise Forbidden("you signed in with an initial password: change your password first")
+    return principal
+
+
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+PasswordChangePrincipal = Annotated[Principal, Depends(any_principal)]

@@ -3,6 +3,7 @@
 Defaults (each overridable by environment):
 
     NATS            127.0.0.1:4322 (monitoring 8322), JetStream store var/nats
+    directory       127.0.0.1:8104   DIRECTORY_PORT  (signs tokens with var/dev-keys/jwt-private.pem)
     presence        127.0.0.1:8101   PRESENCE_PORT
     routing         127.0.0.1:8102   ROUTING_PORT
     gateway         127.0.0.1:8100   GATEWAY_PORT, FastAGI on 127.0.0.1:4573 (FASTAGI_PORT)
@@ -26,7 +27,8 @@ from smartnumbers_kit.natsserver import NatsServer, find_binary
 from smartnumbers_kit.tokens import generate_keypair
 
 SERVICES = [
-    # (name, uvicorn factory, port variable, default port)
+    # (name, uvicorn factory, port variable, default port); the directory first: it owns who exists
+    ("directory", "smartnumbers_directory.main:create", "DIRECTORY_PORT", 8104),
     ("presence", "smartnumbers_presence.main:create", "PRESENCE_PORT", 8101),
     ("routing", "smartnumbers_routing.main:create", "ROUTING_PORT", 8102),
     ("mailbox", "smartnumbers_mailbox.main:create", "MAILBOX_PORT", 8103),

@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
@@ -33,6 +33,40 @@ def _validation_detail(exc: RequestValidationError) -> list[dict[str, Any]]:
     ]
 
 
+class RequestContext:
+    """Request id (``x-request-id``, made when absent) in logs and response; latency and count per route.
+
+    Plain ASGI rather than ``@app.middleware("http")``: no extra task and body streaming per
+    request, which matters on hot paths such as the gateway's reverse lookup.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        request_id = given or uuid.uuid4().hex
+        bind_request_id(request_id)
+        started = time.perf_counter()
+        status = ["500"]
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = str(message["status"])
+                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode("latin-1"))]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            template = getattr(scope.get("route"), "path", "unmatched")
+            LATENCY.labels(scope["method"], template).observe(time.perf_counter() - started)
+            REQUESTS.labels(scope["method"], template, status[0]).inc()
+
+
 def create_http_app(*, title: str, description: str, lifespan: Any) -> FastAPI:
     app = FastAPI(title=title, description=description, lifespan=lifespan, version="0.1.0")
 
@@ -49,20 +83,7 @@ def create_http_app(*, title: str, description: str, lifespan: Any) -> FastAPI:
         log.exception("unexpected error")
         return JSONResponse(error_body("internal", "something went wrong; it is logged"), status_code=500)
 
-    @app.middleware("http")
-    async def request_context(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
-        bind_request_id(request_id)
-        started = time.perf_counter()
-        response = await call_next(request)
-        route = request.scope.get("route")
-        template = getattr(route, "path", "unmatched")
-        LATENCY.labels(request.method, template).observe(time.perf_counter() - started)
-        REQUESTS.labels(request.method, template, str(response.status_code)).inc()
-        response.headers["x-request-id"] = request_id
-        return response
+    app.add_middleware(RequestContext)
 
     @app.get("/healthz", tags=["operations"], summary="Alive")
     async def healthz() -> dict[str, str]:

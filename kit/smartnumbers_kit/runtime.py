@@ -43,15 +43,15 @@ class Runtime:
         publishes: str,
         to_contracts: ToContracts,
         subscriptions: list[Subscription] | None = None,
-        commands_for: list[str] | None = None,
+        sends_commands_to: list[str] | None = None,
     ) -> None:
-        """``commands_for``: other domains this service sends commands to (their streams must exist)."""
         self.settings = settings
         self.app = app
         self.publishes = publishes
         self.to_contracts = to_contracts
         self.subscriptions = subscriptions or []
-        self.commands_for = commands_for or []
+        self.sends_commands_to = sends_commands_to or []
+        """Other domains whose streams the relay publishes commands to (e.g. ``notify``)."""
         self.nc: Client | None = None
         self.js: JetStreamContext | None = None
         self.relay: Relay | None = None
@@ -89,7 +89,7 @@ class Runtime:
             try:
                 await bus.ensure_stream(self.js, self.publishes, replicas)
                 await bus.ensure_parked_stream(self.js, replicas)
-                for domain in [s.domain for s in self.subscriptions] + self.commands_for:
+                for domain in [s.domain for s in self.subscriptions] + self.sends_commands_to:
                     await bus.ensure_stream(self.js, domain, replicas)
                 break
             except Exception as e:

@@ -39,6 +39,7 @@ class ServiceSettings(BaseSettings):
     postgres_schema: str = ""
 
     jwt_public_key_file: Path | None = None
+    jwt_jwks_url: str | None = Field(default=None, description="The directory's /.well-known/jwks.json")
     jwt_audience: str = "smartnumbers"
     jwt_issuers: list[str] = [DEV_ISSUER, DIRECTORY_ISSUER]
 
@@ -54,8 +55,8 @@ class ServiceSettings(BaseSettings):
         if self.environment == "production":
             if DEV_ISSUER in self.jwt_issuers:
                 raise ValueError("production refuses development tokens: drop smartnumbers-dev from JWT_ISSUERS")
-            if self.jwt_public_key_file is None:
-                raise ValueError("production needs JWT_PUBLIC_KEY_FILE")
+            if self.jwt_public_key_file is None and not self.jwt_jwks_url:
+                raise ValueError("production needs JWT_JWKS_URL (the directory's keys) or JWT_PUBLIC_KEY_FILE")
         return self
 
     def public_key_path(self) -> Path:

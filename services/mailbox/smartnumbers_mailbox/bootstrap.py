@@ -48,16 +48,14 @@ def bootstrap(
             publishes="mailbox",
             to_contracts=MailboxContracts(app),
             subscriptions=[directory_subscription(app), presence_subscription(app)],
-            commands_for=["notify", "gateway"],
+            sends_commands_to=["notify", "gateway"],
         )
         http.state.mailbox = app
         http.state.blobs = store
         http.state.runtime = runtime
         http.state.settings = settings
         http.state.clock = clock
-        http.state.token_verifier = TokenVerifier.from_file(
-            settings.public_key_path(), audience=settings.jwt_audience, issuers=settings.jwt_issuers
-        )
+        http.state.token_verifier = TokenVerifier.from_settings(settings)
         await runtime.start()
         housekeeping = asyncio.create_task(Housekeeping(app, clock).run(settings.sweep_seconds))
         try:

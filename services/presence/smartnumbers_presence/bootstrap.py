@@ -51,9 +51,7 @@ def bootstrap(
         http.state.presence = app
         http.state.runtime = runtime
         http.state.call_manager_watch = watch
-        http.state.token_verifier = TokenVerifier.from_file(
-            settings.public_key_path(), audience=settings.jwt_audience, issuers=settings.jwt_issuers
-        )
+        http.state.token_verifier = TokenVerifier.from_settings(settings)
         await runtime.start()
         sweeper = asyncio.create_task(watch.run(settings.call_manager_sweep_seconds))
         try:

@@ -65,9 +65,7 @@ def bootstrap(settings: RoutingSettings | None = None) -> FastAPI:
         http.state.planner = planner
         http.state.followers = followers
         http.state.call_log = CallLog(app)
-        http.state.token_verifier = TokenVerifier.from_file(
-            settings.public_key_path(), audience=settings.jwt_audience, issuers=settings.jwt_issuers
-        )
+        http.state.token_verifier = TokenVerifier.from_settings(settings)
         await runtime.start()
         try:
             yield

@@ -1,0 +1,1 @@
+"""The directory service: who is who in an organisation, and how they sign in (issue 3)."""

@@ -1,0 +1,48 @@
+"""An organisation: its name, the country its national numbers belong to, its password length."""
+
+from __future__ import annotations
+
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+from smartnumbers_directory.domain.password import DEFAULT_MIN_LENGTH
+from smartnumbers_kit.errors import Invalid
+
+
+def _check(name: str, default_country: str, password_min_length: int) -> None:
+    if not name.strip():
+        raise Invalid("an organisation needs a name")
+    if len(default_country) != 2 or not default_country.isalpha() or not default_country.isupper():
+        raise Invalid(f"the country {default_country!r} is not an ISO 3166 code such as GB")
+    if not 4 <= password_min_length <= 20:
+        raise Invalid("the password minimum length is between 4 and 20 digits")
+
+
+class Organisation(Aggregate):
+    @staticmethod
+    def create_id(organisation_id: str) -> UUID:
+        return uuid5(NAMESPACE_URL, f"smartnumbers:directory:organisation:{organisation_id}")
+
+    @classmethod
+    def configure(cls, organisation_id: str, name: str, default_country: str,
+                  password_min_length: int = DEFAULT_MIN_LENGTH) -> Organisation:
+        _check(name, default_country, password_min_length)
+        return cls(organisation_id=organisation_id, name=name, default_country=default_country,
+                   password_min_length=password_min_length)
+
+    @event("Configured")
+    def __init__(self, organisation_id: str, name: str, default_country: str, password_min_length: int) -> None:
+        self.organisation_id = organisation_id
+        self.name = name
+        self.default_country = default_country
+        self.password_min_length = password_min_length
+
+    def reconfigure(self, name: str, default_country: str, password_min_length: int) -> None:
+        _check(name, default_country, password_min_length)
+        self._reconfigured(name=name, default_country=default_country, password_min_length=password_min_length)
+
+    @event("Reconfigured")
+    def _reconfigured(self, name: str, default_country: str, password_min_length: int) -> None:
+        self.name = name
+        self.default_country = default_country
+        self.password_min_length = password_min_length

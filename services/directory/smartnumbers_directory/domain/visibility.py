@@ -1,0 +1,83 @@
+"""Who may see and who may edit a contact or a group (user guide §4.1.1, §4.5.1).
+
+- **Private**: only the owner.
+- **Staff** (the default): any user of the organisation (administrators included).
+- **Public**: anyone who may use the organisation's directory, including through a
+  public directory token.
+
+Editable by can never be wider than viewable by. Another organisation sees nothing.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, Protocol
+
+from smartnumbers_kit.errors import Invalid
+
+
+class Visibility(StrEnum):
+    PRIVATE = "private"
+    STAFF = "staff"
+    PUBLIC = "public"
+
+
+WIDTH = {Visibility.PRIVATE: 0, Visibility.STAFF: 1, Visibility.PUBLIC: 2}
+STAFF_ROLES = ("user", "admin", "service")
+
+
+class Reader(Protocol):
+    """Who is asking: the token's user, organisation and role (``public`` for a public token)."""
+
+    user_id: str
+    organisation_id: str
+    role: str
+
+
+class Shared(Protocol):
+    organisation_id: str
+    owner_id: str
+    viewable_by: str
+    editable_by: str
+
+
+class SharedDetails:
+    """What contacts and groups have alike: their settings live in ``details``."""
+
+    details: dict[str, Any]
+
+    @property
+    def viewable_by(self) -> str:
+        return str(self.details["viewable_by"])
+
+    @property
+    def editable_by(self) -> str:
+        return str(self.details["editable_by"])
+
+
+def check_settings(viewable_by: Visibility, editable_by: Visibility) -> None:
+    if WIDTH[editable_by] > WIDTH[viewable_by]:
+        raise Invalid(
+            f"editable by {editable_by.value} is wider than viewable by {viewable_by.value}: "
+            "who may edit must be able to see"
+        )
+
+
+def _allowed(setting: str, item: Shared, reader: Reader) -> bool:
+    if reader.organisation_id != item.organisation_id:
+        return False
+    if reader.user_id == item.owner_id and reader.role in STAFF_ROLES:
+        return True
+    if setting == Visibility.PUBLIC:
+        return True
+    if setting == Visibility.STAFF:
+        return reader.role in STAFF_ROLES
+    return False
+
+
+def can_view(item: Shared, reader: Reader) -> bool:
+    return _allowed(item.viewable_by, item, reader)
+
+
+def can_edit(item: Shared, reader: Reader) -> bool:
+    return _allowed(item.editable_by, item, reader) and can_view(item, reader)

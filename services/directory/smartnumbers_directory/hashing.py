@@ -1,0 +1,20 @@
+"""Passwords are hashed with argon2 (argon2-cffi); only the hash is kept, in the event store."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+
+class Argon2Hasher:
+    def __init__(self, *, time_cost: int = 3, memory_cost_kib: int = 65536, parallelism: int = 1) -> None:
+        self._hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost_kib, parallelism=parallelism)
+
+    def hash(self, password: str) -> str:
+        return self._hasher.hash(password)
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        try:
+            return self._hasher.verify(password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
