@@ -110,8 +110,15 @@ async def test_call_records_from_the_gateways_events(services, nats_server, mint
     def at(seconds, e):
         return {**envelope(org), "occurred_at": t0 + timedelta(seconds=seconds), **e}
 
-    delegated, lost, voicemail = "call-d", "call-l", "call-v"
+    delegated, lost, voicemail, team_call = "call-d", "call-l", "call-v", "call-t"
     events = [
+        # A call to the sales team rings Adam and Bob; the second, Bob, answers.
+        call_wire.CallStarted(**at(300, {}), call_id=team_call, direction="inbound", caller_number="+447700900888",
+                              dialled="+441632960999", intended_team_id="sales"),
+        call_wire.CallRinging(**at(301, {}), call_id=team_call, user_id="adam", target_number="+447700900100"),
+        call_wire.CallRinging(**at(301, {}), call_id=team_call, user_id="bob", target_number="+447700900200"),
+        call_wire.CallAnswered(**at(309, {}), call_id=team_call, answered_by_user_id="bob"),
+        call_wire.CallEnded(**at(369, {}), call_id=team_call, hung_up_by="callee", cause="Normal Clearing"),
         # A call to Adam, delegated to Bob, answered by Bob after 6 s, 60 s of talk.
         call_wire.CallStarted(**at(0, {}), call_id=delegated, direction="inbound", caller_number="+447700900555",
                               dialled=adam_number, intended_user_id="adam"),
@@ -148,8 +155,11 @@ async def test_call_records_from_the_gateways_events(services, nats_server, mint
         assert by_id[voicemail]["actual_recipient"] == "voicemail:adam"
         missed = (await adam.get("/v1/calls", params={"missed_only": "true"})).json()
         assert {c["call_id"] for c in missed} == {lost, voicemail}
-        # Bob sees only the call he took; he cannot read Adam's.
-        assert [c["call_id"] for c in (await bob.get("/v1/calls")).json()] == [delegated]
+        # Bob sees the calls he took (the delegated one, the team's); he cannot read Adam's.
+        bobs = {c["call_id"]: c for c in (await bob.get("/v1/calls")).json()}
+        assert set(bobs) == {delegated, team_call}
+        assert (bobs[team_call]["intended_team_id"], bobs[team_call]["actual_recipient"],
+                bobs[team_call]["outcome"], bobs[team_call]["ring_seconds"]) == ("sales", "bob", "answered", 9.0)
         assert (await bob.get("/v1/calls", params={"user_id": "adam"})).status_code == 403
         (day,) = (await adam.get("/v1/calls/summary", params={"period": "day"})).json()
         assert (day["period_start"], day["calls_in"], day["answered"], day["missed"], day["voicemail"], day["lost"]) == \
@@ -157,7 +167,7 @@ async def test_call_records_from_the_gateways_events(services, nats_server, mint
         assert day["average_ring_seconds"] == round((6 + 10 + 20) / 3, 1)
     async with as_user(routing.url, mint("boss", org, "admin")) as admin:
         (week,) = (await admin.get("/v1/calls/summary", params={"period": "week", "user_id": "*"})).json()
-        assert week["period_start"] == "2026-11-23" and week["calls_in"] == 3
+        assert week["period_start"] == "2026-11-23" and week["calls_in"] == 4 and week["answered"] == 2
 
 
 async def test_the_gateways_question_falls_back_to_voicemail_when_routing_is_absent_or_slow(fresh_nats_server):
