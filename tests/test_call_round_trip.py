@@ -18,7 +18,7 @@ import pytest
 from gateway.tests.fake_agi import FakeAgiChannel
 from gateway.tests.fake_ami import FakeAmi
 from gateway.tests.transcripts import events
-from services.presence.tests.e2e import eventually, presence_process
+from services.presence.tests.e2e import BusWatcher, eventually, presence_process
 from services.mailbox.tests.e2e import mailbox_process
 from services.mailbox.tests.samples import tone_wav
 from services.routing.tests.e2e import create_people, routing_process
@@ -46,14 +46,14 @@ async def platform(tmp_path, fresh_nats_server, dev_keys):
         "AMI_HOST": "127.0.0.1", "AMI_PORT": str(ami_port), "AMI_USERNAME": "gateway", "AMI_SECRET": "s3cret",
         "JWT_PUBLIC_KEY_FILE": str(dev_keys[1]), "VAR_DIR": str(tmp_path / "var-gw"),
         "GATEWAY_SIGNING_KEY_FILE": str(dev_keys[0]), "MAILBOX_URL": mailbox.url,
-        "SPOOL_DIR": str(tmp_path / "spool"),
+        "SPOOL_DIR": str(tmp_path / "spool"), "PRESENCE_URL": presence.url,
     }, log_file=tmp_path / "gateway.log")
     try:
         for process in (presence, routing, mailbox, gateway):
             # In a thread: the fake AMI server answers the gateway's login from this loop.
             await asyncio.to_thread(process.start)
         await fake_ami.logged_in()
-        yield nats_url, fake_ami, agi_port, presence, routing, mailbox
+        yield nats_url, fake_ami, agi_port, presence, routing, mailbox, gateway
     finally:
         for process in (gateway, mailbox, routing, presence):
             process.stop()
@@ -69,7 +69,7 @@ async def adam_on_his_mobile(nats_url: str, presence, mint) -> None:
 
 
 async def test_a_call_to_a_smartnumber_rings_mobile_and_is_recorded(platform, mint):
-    nats_url, fake_ami, agi_port, presence, routing, _ = platform
+    nats_url, fake_ami, agi_port, presence, routing, _, _ = platform
     # 1. The directory (stood in) knows Adam and his smartnumber; he selects Mobile.
     await adam_on_his_mobile(nats_url, presence, mint)
     # 2. Asterisk (fake) asks the gateway where the call goes; the plan rings his mobile.
@@ -91,7 +91,7 @@ async def test_a_call_to_a_smartnumber_rings_mobile_and_is_recorded(platform, mi
 
 
 async def test_an_unanswered_call_leaves_a_voicemail_that_lights_the_lamp(platform, mint):
-    nats_url, fake_ami, agi_port, presence, routing, mailbox = platform
+    nats_url, fake_ami, agi_port, presence, routing, mailbox, _ = platform
     await adam_on_his_mobile(nats_url, presence, mint)
     call_id = next(e["Linkedid"] for e in events("incoming-noanswer-voicemail"))
     # 1. The plan rings his mobile, then voicemail.
@@ -122,3 +122,34 @@ async def test_an_unanswered_call_leaves_a_voicemail_that_lights_the_lamp(platfo
 
 async def _none() -> None:
     return None
+
+
+async def test_click_to_dial_rings_my_location_then_the_number(platform, mint):
+    nats_url, fake_ami, _, presence, _, _, gateway = platform
+    await adam_on_his_mobile(nats_url, presence, mint)
+    async with BusWatcher(nats_url, "gateway.>") as bus, \
+            httpx.AsyncClient(base_url=gateway.url, headers={"Authorization": f"Bearer {mint('adam', 'acme')}"}) as adam:
+        r = await adam.post("/v1/click-to-dial", json={"to": "07700 900555"})
+        assert r.status_code == 202, r.text
+        assert r.json()["first_leg"] == "+447700900001"
+        finished = await bus.next_matching("gateway.click_to_dial.finished.v1", request_id=r.json()["request_id"])
+    (originate,) = [a for a in fake_ami.actions if a.get("Action") == "Originate"]
+    assert originate["Channel"] == "Local/447700900001@phones"
+    assert (originate["Context"], originate["Exten"], originate["Async"]) == ("sn-originated", "connect", "true")
+    assert originate["Variable"] == "SN_CONNECT_DIAL=Local/447700900555@phones"
+    assert (finished["answered"], finished["reason"], finished["user_id"]) == (True, "answered", "adam")
+
+
+async def test_click_to_dial_needs_a_location_and_a_number(platform, mint):
+    nats_url, fake_ami, _, presence, _, _, gateway = platform
+    await create_people(nats_url, "acme", {"cleo": "+441632960003"})
+    async with httpx.AsyncClient(base_url=presence.url, headers={"Authorization": f"Bearer {mint('cleo', 'acme')}"}) as p:
+        await eventually(lambda: p.get("/v1/users/me/presence"), lambda r: r.status_code == 200)
+    async with httpx.AsyncClient(base_url=gateway.url, headers={"Authorization": f"Bearer {mint('cleo', 'acme')}"}) as cleo:
+        none = await cleo.post("/v1/click-to-dial", json={"to": "07700 900555"})
+        bad = await cleo.post("/v1/click-to-dial", json={"to": "12"})
+    async with httpx.AsyncClient(base_url=gateway.url) as anonymous:
+        assert (await anonymous.post("/v1/click-to-dial", json={"to": "07700 900555"})).status_code == 401
+    assert none.status_code == 409 and "location is None" in none.json()["detail"]
+    assert bad.status_code == 422 and "number to call" in bad.json()["detail"]
+    assert not [a for a in fake_ami.actions if a.get("Action") == "Originate"], "nothing was dialled"

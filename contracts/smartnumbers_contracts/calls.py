@@ -96,3 +96,15 @@ class MessageWaitingSet(Contract):
 
     mwi_mailbox: str = Field(description="<owner>@<organisation>: what phones subscribe to")
     new_messages: int
+
+
+class ClickToDialFinished(Contract):
+    subject = "gateway.click_to_dial.finished.v1"
+    summary = "How a click-to-dial ended (§4.4): the user's phone answered (then the other party is rung), or not"
+
+    request_id: str
+    user_id: Identifier
+    to: str
+    first_leg: str = Field(description="The user's current location that was rung first")
+    answered: bool
+    reason: str = Field(description="answered, no answer, busy, congestion, failed or hangup")

@@ -39,6 +39,7 @@ CATALOGUE: dict[str, type[Contract]] = {
         calls.CallEnded,
         calls.CommandFailed,
         calls.MessageWaitingSet,
+        calls.ClickToDialFinished,
         mailbox.MessageDeposited,
         mailbox.MessageMoved,
         mailbox.MessageDeleted,

@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from nats.aio.client import Client
 
+from smartnumbers_gateway import click_to_dial
 from smartnumbers_gateway.ami import AmiLink
 from smartnumbers_gateway.call_events import CallTracker
 from smartnumbers_gateway.fastagi import FastAgiServer
@@ -23,6 +24,7 @@ from smartnumbers_gateway.publisher import CallEventPublisher
 from smartnumbers_gateway.incoming import IncomingCalls, PlansInFlight
 from smartnumbers_gateway.settings import GatewaySettings
 from smartnumbers_kit import bus
+from smartnumbers_kit.auth import TokenVerifier
 from smartnumbers_kit.http import create_http_app
 from smartnumbers_kit.logs import configure_logging
 
@@ -90,6 +92,9 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
             waiting_task = asyncio.create_task(waiting.run(), name="message-waiting")
         http.state.runtime = GatewayRuntime(nc, agi, server, ami)
         http.state.plans = plans
+        http.state.settings = settings
+        http.state.publisher = publisher
+        http.state.token_verifier = TokenVerifier.from_settings(settings)
         try:
             yield
         finally:
@@ -104,4 +109,6 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
             await mailbox.close()
             await nc.drain()
 
-    return create_http_app(title="smartnumbers gateway", description=DESCRIPTION, lifespan=lifespan)
+    http = create_http_app(title="smartnumbers gateway", description=DESCRIPTION, lifespan=lifespan)
+    http.include_router(click_to_dial.router)
+    return http

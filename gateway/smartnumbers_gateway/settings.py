@@ -37,3 +37,5 @@ class GatewaySettings(ServiceSettings):
         description="Signs the gateway's own service tokens (see service_tokens.py)",
     )
     token_issuer: str = Field(default="smartnumbers-dev", validation_alias="GATEWAY_TOKEN_ISSUER")
+    presence_url: str = Field(default="http://127.0.0.1:8101", validation_alias="PRESENCE_URL")
+    default_country: str = Field(default="GB", validation_alias="GATEWAY_DEFAULT_COUNTRY")

@@ -91,6 +91,12 @@ class FakeAmi:
             else:
                 writer.write(frame([("Response", "Error"), ("ActionID", action_id),
                                     ("Message", "Authentication failed")]))
+        elif name == "originate":
+            # As recorded: the queued response, then the call's events and OriginateResponse.
+            _, recorded_call = read("click-to-dial")
+            for message in recorded_call:
+                if not message.sent_by_client:
+                    writer.write(frame([(k, action_id if k == "ActionID" else v) for k, v in message.fields]))
         elif name == "ping":
             writer.write(frame([("Response", "Success"), ("ActionID", action_id), ("Ping", "Pong"),
                                 ("Timestamp", "1795769518.000000")]))

@@ -1,0 +1,94 @@
+"""Click-to-dial (§4.4): ring the user's current location; when they answer, ring the other party.
+
+``POST /v1/click-to-dial`` (the user, with their own token): the gateway reads the user's
+current location from presence (with the user's token: they may read their own), then
+asks Asterisk (AMI ``Originate``, async) to ring it; when answered the call lands in the
+dialplan's ``sn-originated,connect`` which dials the other party. The request is
+answered at once (202, with a request id); how it ended is published as
+``gateway.click_to_dial.finished.v1``. The number called may be a colleague's
+smartnumber: routing then puts the call through to their current location.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from datetime import UTC, datetime
+from uuid import NAMESPACE_URL, uuid5
+
+import httpx
+from fastapi import APIRouter, Request, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from smartnumbers_contracts import calls
+from smartnumbers_gateway.plan_variables import dial_string
+from smartnumbers_kit.auth import CurrentPrincipal
+from smartnumbers_kit.dialable import to_e164
+from smartnumbers_kit.errors import Conflict, DomainError
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/v1", tags=["call control"])
+REASONS = {"0": "failed", "1": "hangup", "3": "no answer", "4": "answered", "5": "busy", "8": "congestion"}
+
+
+class Unavailable(DomainError):
+    status = 503
+    code = "unavailable"
+
+
+class ClickToDial(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    to: str = Field(description="The number to call, any format (national numbers in the platform's country)")
+
+
+class Requested(BaseModel):
+    request_id: str
+    first_leg: str
+
+
+@router.post("/click-to-dial", response_model=Requested, status_code=status.HTTP_202_ACCEPTED,
+             summary="Ring my current location, then connect me to a number (§4.4)")
+async def click_to_dial(body: ClickToDial, request: Request, principal: CurrentPrincipal) -> Requested:
+    state = request.app.state
+    settings = state.settings
+    to = to_e164(body.to, settings.default_country, what="number to call")
+    ami = state.runtime.ami
+    if ami is None or not ami.logged_in.is_set():
+        raise Unavailable("the telephone system cannot be reached just now: nothing was dialled, try again")
+    async with httpx.AsyncClient(base_url=settings.presence_url, timeout=3) as presence:
+        r = await presence.get("/v1/users/me/presence",
+                               headers={"Authorization": request.headers["authorization"]})
+    if r.status_code != 200:
+        raise Unavailable(f"your current location could not be read (presence answered {r.status_code})")
+    first_leg = r.json().get("location_number")
+    if not first_leg:
+        raise Conflict("your location is None: select a location first, click-to-dial rings it (§3.3, §4.4)")
+    request_id = uuid.uuid4().hex
+    action = {
+        "Action": "Originate", "ActionID": f"click-to-dial-{request_id}", "Async": "true",
+        "Channel": dial_string(settings.dial_template, [first_leg]),
+        "Context": "sn-originated", "Exten": "connect", "Priority": "1",
+        "CallerID": f'"Click to dial" <{to.lstrip("+")}>', "Timeout": "30000",
+        "Variable": f"SN_CONNECT_DIAL={dial_string(settings.dial_template, [to])}",
+    }
+    asyncio.create_task(_follow(state, action, request_id, principal.organisation_id, principal.user_id, to,
+                                first_leg))
+    return Requested(request_id=request_id, first_leg=first_leg)
+
+
+async def _follow(state, action, request_id, organisation_id, user_id, to, first_leg) -> None:  # type: ignore[no-untyped-def]
+    reason = "failed"
+    try:
+        replies = await asyncio.wait_for(state.runtime.ami.manager.send_action(action), 45)
+        replies = replies if isinstance(replies, list) else [replies]
+        outcome = next((m for m in replies if m.get("Event") == "OriginateResponse"), None)
+        if outcome is not None:
+            reason = REASONS.get(str(outcome.get("Reason")), f"reason {outcome.get('Reason')}")
+    except Exception as e:
+        log.warning("click-to-dial %s: no outcome from Asterisk (%s)", request_id, e)
+    state.publisher.put(calls.ClickToDialFinished(
+        event_id=uuid5(NAMESPACE_URL, f"smartnumbers:gateway:click-to-dial:{request_id}"),
+        organisation_id=organisation_id, occurred_at=datetime.now(UTC), request_id=request_id,
+        user_id=user_id, to=to, first_leg=first_leg, answered=reason == "answered", reason=reason,
+    ))
