@@ -13,6 +13,7 @@ from nats.aio.client import Client
 from smartnumbers_gateway import click_to_dial
 from smartnumbers_gateway.ami import AmiLink
 from smartnumbers_gateway.call_events import CallTracker
+from smartnumbers_gateway.directory_client import DirectoryClient
 from smartnumbers_gateway.fastagi import FastAgiServer
 from smartnumbers_gateway.introduction import Introductions
 from smartnumbers_gateway.mailbox_client import MailboxClient
@@ -74,8 +75,10 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
         agi.add_route("incoming", IncomingCalls(nc, settings.dial_template, settings.routing_timeout, plans,
                                                 announce=publisher.put))
         speech = Speech(settings.spool_dir)
-        agi.add_route("introduce", Introductions(plans, speech))
-        mailbox = MailboxClient(settings.mailbox_url, ServiceTokens(settings.signing_key_file, settings.token_issuer))
+        tokens = ServiceTokens(settings.signing_key_file, settings.token_issuer)
+        directory = DirectoryClient(settings.directory_url, tokens)
+        agi.add_route("introduce", Introductions(plans, speech, directory))
+        mailbox = MailboxClient(settings.mailbox_url, tokens)
         voicemail = Voicemail(plans, mailbox, speech, settings.spool_dir, publisher.put)
         agi.add_route("voicemail", voicemail)
         agi.add_route("greeting", Voicemail(plans, mailbox, speech, settings.spool_dir, publisher.put, record=False))
@@ -107,6 +110,7 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
                 ami.close()
             await publisher.drain()
             await mailbox.close()
+            await directory.close()
             await nc.drain()
 
     http = create_http_app(title="smartnumbers gateway", description=DESCRIPTION, lifespan=lifespan)

@@ -11,12 +11,14 @@ from __future__ import annotations
 import logging
 
 from smartnumbers_contracts import routing as wire
+from smartnumbers_gateway.directory_client import DirectoryClient
 from smartnumbers_gateway.fastagi import AgiRequest
 from smartnumbers_gateway.incoming import PlansInFlight, e164
 from smartnumbers_gateway.speech import Speech
 
 log = logging.getLogger(__name__)
 STAR = 42  # ASCII '*', as STREAM FILE and WAIT FOR DIGIT report it
+PASSWORD_PROMPT = "sn/enter-password-to-receive"
 ANSWER_SECONDS = 8
 
 
@@ -31,9 +33,10 @@ def introduction_for(plan: wire.RoutingPlan | None, step: int, target: str | Non
 
 
 class Introductions:
-    def __init__(self, plans: PlansInFlight, speech: Speech) -> None:
+    def __init__(self, plans: PlansInFlight, speech: Speech, directory: DirectoryClient | None = None) -> None:
         self.plans = plans
         self.speech = speech
+        self.directory = directory
 
     async def __call__(self, request: AgiRequest) -> None:
         args = request.args
@@ -45,13 +48,23 @@ class Introductions:
             await request.set_variables({"SN_ACCEPTED": "1"})
             return
         await request.command("ANSWER")
-        if intro.requires_password_of:
-            # Checking the PIN needs the directory (issue 3's PIN check); until it is wired,
-            # a call that needs a password is not put through unannounced.
-            log.warning("call %s: call introduction with password is not available yet", call_id)
         pressed = await self._announce(request, intro)
-        accepted = pressed == STAR and intro.requires_password_of is None
+        accepted = pressed == STAR
+        if accepted and intro.requires_password_of:
+            accepted = await self._password_given(request, call_id, intro.requires_password_of)
         await request.set_variables({"SN_ACCEPTED": "1" if accepted else "0"})
+
+    async def _password_given(self, request: AgiRequest, call_id: str, user_id: str) -> bool:
+        """Call introduction with password (§3.8): the PIN, checked by the directory (same lockout)."""
+        plan = self.plans.get(call_id)
+        if self.directory is None or plan is None or not plan.organisation_id:
+            log.warning("call %s: no directory to check the PIN with; not put through", call_id)
+            return False
+        result = await request.command(f"GET DATA {PASSWORD_PROMPT} 8000 12")
+        pin = result.get("result", ("", ""))[0]
+        if not pin.isdigit():
+            return False
+        return await self.directory.pin_is_right(plan.organisation_id, user_id, pin)
 
     async def _announce(self, request: AgiRequest, intro: wire.Introduction) -> int:
         spoken = await self.speech.say(intro.text)

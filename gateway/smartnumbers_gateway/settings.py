@@ -39,3 +39,4 @@ class GatewaySettings(ServiceSettings):
     token_issuer: str = Field(default="smartnumbers-dev", validation_alias="GATEWAY_TOKEN_ISSUER")
     presence_url: str = Field(default="http://127.0.0.1:8101", validation_alias="PRESENCE_URL")
     default_country: str = Field(default="GB", validation_alias="GATEWAY_DEFAULT_COUNTRY")
+    directory_url: str = Field(default="http://127.0.0.1:8104", validation_alias="DIRECTORY_URL")

@@ -45,6 +45,8 @@ class FakeAgiChannel:
     missing_files: set[str] = field(default_factory=set)
     """Sound files Asterisk would not find (STREAM FILE answers result=-1, as recorded)."""
     played: list[str] = field(default_factory=list)
+    typed: list[str] = field(default_factory=list)
+    """What the person types at each GET DATA (a PIN), in order."""
     says: bytes | None = None
     """What the caller says after the beep: Asterisk writes it to RECORD FILE's path (a WAV)."""
     hangs_up_while_recording: bool = False
@@ -94,6 +96,9 @@ class FakeAgiChannel:
         if m := re.fullmatch(r'SAY DIGITS (\S+) .*', command):
             self.played.append(f"digits:{m.group(1)}")
             return "200 result=0"
+        if command.startswith("GET DATA"):
+            digits = self.typed.pop(0) if self.typed else ""
+            return f"200 result={digits}" if digits else "200 result= (timeout)"
         if command.startswith("WAIT FOR DIGIT"):
             key = self._next_key()
             return f"200 result={ord(key) if key else 0}"

@@ -95,3 +95,39 @@ async def test_the_introduction_is_spoken_in_words(gateway, tmp_path):
     (played,) = call.played
     assert played.startswith(str(tmp_path / "tts")) and (tmp_path / "tts" / (played.rsplit("/", 1)[1] + ".wav")).exists()
     assert call.variables["SN_ACCEPTED"] == "1"
+
+
+@pytest.fixture(scope="module")
+def directory(tmp_path_factory, nats_server, dev_keys):
+    from services.directory.tests.e2e import create_organisation, directory_process
+
+    tmp = tmp_path_factory.mktemp("gw-directory")
+    process = directory_process(tmp, nats_server.url, dev_keys)
+    process.start()
+    create_organisation(process, "acme", "adam", password="739182")
+    yield process
+    process.stop()
+
+
+@pytest.mark.parametrize(("typed", "accepted"), [("739182", "1"), ("111111", "0"), ("", "0")])
+async def test_with_password_the_answerer_types_their_pin_after_star(gateway, tmp_path, directory, dev_keys,
+                                                                     typed, accepted):
+    from smartnumbers_gateway.directory_client import DirectoryClient
+    from smartnumbers_gateway.introduction import PASSWORD_PROMPT
+    from smartnumbers_gateway.service_tokens import ServiceTokens
+    from smartnumbers_kit.settings import DEV_ISSUER
+
+    kept = plans(password=True)
+    client = DirectoryClient(directory.url, ServiceTokens(dev_keys[0], DEV_ISSUER))
+    agi = FastAgiServer(header_timeout=0.5)
+    agi.add_route("introduce", Introductions(kept, silent(tmp_path), client))
+    port = free_port()
+    server = await agi.serve("127.0.0.1", port, 64)
+    try:
+        call = await FakeAgiChannel(port, script="introduce", args=["call-1", "1", "447700900100"],
+                                    presses="*", typed=[typed]).run()
+    finally:
+        server.close()
+        await client.close()
+    assert call.variables["SN_ACCEPTED"] == accepted
+    assert any(c.startswith(f"GET DATA {PASSWORD_PROMPT}") for c in call.sent)

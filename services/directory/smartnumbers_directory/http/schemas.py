@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from smartnumbers_contracts.base import Identifier
 from smartnumbers_directory.domain.contact import Contact
 from smartnumbers_directory.domain.group import Group
@@ -49,8 +49,17 @@ class PasswordReset(Strict):
 
 
 class PinCheck(Strict):
-    mailbox_number: str = Field(description="The mailbox number dialled (§3.1.1)")
+    """Whose PIN: the mailbox number dialled (§3.1.1), or the user a call introduction is for (§3.8)."""
+
+    mailbox_number: str | None = Field(default=None, description="The mailbox number dialled (§3.1.1)")
+    user_id: Identifier | None = Field(default=None, description="Or the user, when the gateway knows them")
     pin: str = Password
+
+    @model_validator(mode="after")
+    def _one_of(self) -> PinCheck:
+        if (self.mailbox_number is None) == (self.user_id is None):
+            raise ValueError("give either mailbox_number or user_id")
+        return self
 
 
 class PinResult(BaseModel):

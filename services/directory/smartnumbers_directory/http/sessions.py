@@ -99,12 +99,15 @@ def reset_password(body: PasswordReset, admin: Admin, app: App, user_id: str = U
 def check_pin(body: PinCheck, principal: PasswordChangePrincipal, app: App, settings: Settings, now: Now) -> PinResult:
     if principal.role is not Role.SERVICE:
         raise Forbidden("only the gateway (role service) checks PINs")
-    try:
-        organisation_id, user_id = app.find_user_by_number(body.mailbox_number, settings.default_country)
-    except Unauthenticated:
-        raise NotFound("no user has this mailbox number") from None
-    if organisation_id != principal.organisation_id:
-        raise NotFound("no user has this mailbox number")
+    if body.user_id is not None:
+        organisation_id, user_id = principal.organisation_id, body.user_id
+    else:
+        try:
+            organisation_id, user_id = app.find_user_by_number(body.mailbox_number or "", settings.default_country)
+        except Unauthenticated:
+            raise NotFound("no user has this mailbox number") from None
+        if organisation_id != principal.organisation_id:
+            raise NotFound("no user has this mailbox number")
     return PinResult(valid=app.check_password(organisation_id, user_id, body.pin, now), user_id=user_id)
 
 

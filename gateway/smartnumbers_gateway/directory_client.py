@@ -1,0 +1,27 @@
+"""What the gateway asks of the directory: is this PIN right? (as ``service``; shares the lockout)"""
+
+from __future__ import annotations
+
+import httpx
+
+from smartnumbers_gateway.service_tokens import ServiceTokens
+
+
+class DirectoryClient:
+    def __init__(self, base_url: str, tokens: ServiceTokens, timeout: float = 3.0) -> None:
+        self.http = httpx.AsyncClient(base_url=base_url, timeout=timeout)
+        self.tokens = tokens
+
+    async def pin_is_right(self, organisation_id: str, user_id: str, pin: str) -> bool:
+        """False for a wrong PIN, and while the account is locked (five wrong in a row)."""
+        r = await self.http.post(
+            "/v1/service/pin-checks", json={"user_id": user_id, "pin": pin},
+            headers={"Authorization": f"Bearer {self.tokens.for_organisation(organisation_id)}"},
+        )
+        if r.status_code in (401, 404, 422, 423):
+            return False
+        r.raise_for_status()
+        return bool(r.json()["valid"])
+
+    async def close(self) -> None:
+        await self.http.aclose()
