@@ -1,5 +1,8 @@
 """Calls end to end, every service its own process on a real nats-server, Asterisk FAKED at its wire.
 
+An administrator creates Adam in the directory (admin CLI, then the REST API); Adam signs
+in, changes his initial password, and uses the directory's token everywhere.
+
 1. Adam selects Mobile; a call to his smartnumber reaches the gateway's FastAGI (fake
    Asterisk), routing plans it (ring his mobile), Asterisk's AMI events of the recorded
    answered call come back through the gateway, and routing's record shows Adam answered.
@@ -11,6 +14,7 @@
 from __future__ import annotations
 
 import asyncio
+from types import SimpleNamespace
 
 import httpx
 import pytest
@@ -19,6 +23,7 @@ from gateway.tests.fake_agi import FakeAgiChannel
 from gateway.tests.fake_ami import FakeAmi
 from gateway.tests.transcripts import events
 from services.presence.tests.e2e import BusWatcher, eventually, presence_process
+from services.directory.tests.e2e import create_organisation, directory_process, signed_in
 from services.mailbox.tests.e2e import mailbox_process
 from services.mailbox.tests.samples import tone_wav
 from services.routing.tests.e2e import create_people, routing_process
@@ -37,6 +42,8 @@ async def platform(tmp_path, fresh_nats_server, dev_keys):
     fake_ami = FakeAmi()
     ami_port = await fake_ami.start()
     agi_port = free_port()
+    directory = directory_process(tmp_path / "dir", nats_url, dev_keys)
+    (tmp_path / "dir").mkdir()
     presence = presence_process(tmp_path, nats_url, dev_keys[1])
     routing = routing_process(tmp_path, nats_url, dev_keys[1])
     mailbox = mailbox_process(tmp_path / "mb", nats_url, dev_keys[1])
@@ -49,29 +56,48 @@ async def platform(tmp_path, fresh_nats_server, dev_keys):
         "SPOOL_DIR": str(tmp_path / "spool"), "PRESENCE_URL": presence.url,
     }, log_file=tmp_path / "gateway.log")
     try:
-        for process in (presence, routing, mailbox, gateway):
+        for process in (directory, presence, routing, mailbox, gateway):
             # In a thread: the fake AMI server answers the gateway's login from this loop.
             await asyncio.to_thread(process.start)
         await fake_ami.logged_in()
-        yield nats_url, fake_ami, agi_port, presence, routing, mailbox, gateway
+        yield SimpleNamespace(nats_url=nats_url, fake_ami=fake_ami, agi_port=agi_port, directory=directory,
+                              presence=presence, routing=routing, mailbox=mailbox, gateway=gateway)
     finally:
-        for process in (gateway, mailbox, routing, presence):
+        for process in (gateway, mailbox, routing, presence, directory):
             process.stop()
         await fake_ami.stop()
 
 
-async def adam_on_his_mobile(nats_url: str, presence, mint) -> None:
-    await create_people(nats_url, "acme", {"adam": SMARTNUMBER})
-    async with httpx.AsyncClient(base_url=presence.url, headers={"Authorization": f"Bearer {mint('adam', 'acme')}"}) as adam:
+async def adam_on_his_mobile(platform) -> str:
+    """The administrator creates Adam; he signs in, changes his password, selects Mobile. Returns his token."""
+    admin_number = await asyncio.to_thread(create_organisation, platform.directory, "acme", "boss")
+    boss = await first_login(platform.directory, admin_number, "582917")
+    async with httpx.AsyncClient(base_url=platform.directory.url, headers={"Authorization": f"Bearer {boss}"}) as admin:
+        r = await admin.post("/v1/users", json={"user_id": "adam", "display_name": "Adam Ant", "smartnumber": SMARTNUMBER,
+                                               "initial_password": "739182"})
+        assert r.status_code == 201, r.text
+    token = await first_login(platform.directory, SMARTNUMBER, "917253")
+    async with httpx.AsyncClient(base_url=platform.presence.url, headers={"Authorization": f"Bearer {token}"}) as adam:
         await eventually(lambda: adam.get("/v1/users/me/presence"), lambda r: r.status_code == 200)
         await adam.patch("/v1/users/me/numbers", json={"mobile": MOBILE})
-        await adam.put("/v1/users/me/location", json={"location": "mobile"})
+        assert (await adam.put("/v1/users/me/location", json={"location": "mobile"})).status_code == 200
+    return token
 
 
-async def test_a_call_to_a_smartnumber_rings_mobile_and_is_recorded(platform, mint):
-    nats_url, fake_ami, agi_port, presence, routing, _, _ = platform
-    # 1. The directory (stood in) knows Adam and his smartnumber; he selects Mobile.
-    await adam_on_his_mobile(nats_url, presence, mint)
+async def first_login(directory, number: str, new_password: str) -> str:
+    """Sign in with the initial password, change it as the guide says (§2), return the new access token."""
+    initial = (await signed_in(directory, number, "739182"))["access_token"]
+    async with httpx.AsyncClient(base_url=directory.url, headers={"Authorization": f"Bearer {initial}"}) as c:
+        r = await c.put("/v1/users/me/password", json={"old_password": "739182", "new_password": new_password,
+                                                       "confirm_password": new_password})
+        assert r.status_code == 200, r.text
+        return r.json()["access_token"]
+
+
+async def test_a_call_to_a_smartnumber_rings_mobile_and_is_recorded(platform):
+    fake_ami, agi_port, routing = platform.fake_ami, platform.agi_port, platform.routing
+    # 1. The administrator creates Adam (with his smartnumber); he selects Mobile.
+    token = await adam_on_his_mobile(platform)
     # 2. Asterisk (fake) asks the gateway where the call goes; the plan rings his mobile.
     call_id = next(e["Linkedid"] for e in events("incoming-answered"))
     call = await eventually(
@@ -82,7 +108,7 @@ async def test_a_call_to_a_smartnumber_rings_mobile_and_is_recorded(platform, mi
     # 3. The recorded call happens: Asterisk's AMI events reach the gateway.
     await fake_ami.play("incoming-answered")
     # 4. Routing's call record: answered by Adam, the callee hung up.
-    async with httpx.AsyncClient(base_url=routing.url, headers={"Authorization": f"Bearer {mint('adam', 'acme')}"}) as adam:
+    async with httpx.AsyncClient(base_url=routing.url, headers={"Authorization": f"Bearer {token}"}) as adam:
         calls = await eventually(lambda: adam.get("/v1/calls"),
                                  lambda r: r.status_code == 200 and r.json() and r.json()[0]["ended_at"])
     (record,) = calls.json()
@@ -90,9 +116,9 @@ async def test_a_call_to_a_smartnumber_rings_mobile_and_is_recorded(platform, mi
     assert record["caller_number"] == "+447700900555"
 
 
-async def test_an_unanswered_call_leaves_a_voicemail_that_lights_the_lamp(platform, mint):
-    nats_url, fake_ami, agi_port, presence, routing, mailbox, _ = platform
-    await adam_on_his_mobile(nats_url, presence, mint)
+async def test_an_unanswered_call_leaves_a_voicemail_that_lights_the_lamp(platform):
+    fake_ami, agi_port, routing, mailbox = platform.fake_ami, platform.agi_port, platform.routing, platform.mailbox
+    token = await adam_on_his_mobile(platform)
     call_id = next(e["Linkedid"] for e in events("incoming-noanswer-voicemail"))
     # 1. The plan rings his mobile, then voicemail.
     call = await eventually(
@@ -105,7 +131,7 @@ async def test_an_unanswered_call_leaves_a_voicemail_that_lights_the_lamp(platfo
                                says=tone_wav(2.0), hangs_up_while_recording=True)
     await asyncio.gather(voicemail.run(), fake_ami.play("incoming-noanswer-voicemail"))
     # 3. The message is in Adam's mailbox, and the message-waiting light is set on Asterisk.
-    async with httpx.AsyncClient(base_url=mailbox.url, headers={"Authorization": f"Bearer {mint('adam', 'acme')}"}) as adam:
+    async with httpx.AsyncClient(base_url=mailbox.url, headers={"Authorization": f"Bearer {token}"}) as adam:
         (message,) = (await eventually(lambda: adam.get("/v1/mailboxes/users/me/messages"),
                                        lambda r: r.status_code == 200 and r.json())).json()
     assert message["caller_number"] == "+447700900555"
@@ -113,7 +139,7 @@ async def test_an_unanswered_call_leaves_a_voicemail_that_lights_the_lamp(platfo
     (mwi,) = [a for a in fake_ami.actions if a.get("Action") == "MWIUpdate"]
     assert (mwi["Mailbox"], mwi["NewMessages"]) == ("adam@acme", "1")
     # 4. Routing's record of the call: voicemail.
-    async with httpx.AsyncClient(base_url=routing.url, headers={"Authorization": f"Bearer {mint('adam', 'acme')}"}) as adam:
+    async with httpx.AsyncClient(base_url=routing.url, headers={"Authorization": f"Bearer {token}"}) as adam:
         calls = await eventually(lambda: adam.get("/v1/calls"),
                                  lambda r: r.status_code == 200 and r.json() and r.json()[0]["outcome"])
     (record,) = calls.json()
@@ -124,11 +150,11 @@ async def _none() -> None:
     return None
 
 
-async def test_click_to_dial_rings_my_location_then_the_number(platform, mint):
-    nats_url, fake_ami, _, presence, _, _, gateway = platform
-    await adam_on_his_mobile(nats_url, presence, mint)
-    async with BusWatcher(nats_url, "gateway.>") as bus, \
-            httpx.AsyncClient(base_url=gateway.url, headers={"Authorization": f"Bearer {mint('adam', 'acme')}"}) as adam:
+async def test_click_to_dial_rings_my_location_then_the_number(platform):
+    fake_ami, gateway = platform.fake_ami, platform.gateway
+    token = await adam_on_his_mobile(platform)
+    async with BusWatcher(platform.nats_url, "gateway.>") as bus, \
+            httpx.AsyncClient(base_url=gateway.url, headers={"Authorization": f"Bearer {token}"}) as adam:
         r = await adam.post("/v1/click-to-dial", json={"to": "07700 900555"})
         assert r.status_code == 202, r.text
         assert r.json()["first_leg"] == "+447700900001"
@@ -141,7 +167,7 @@ async def test_click_to_dial_rings_my_location_then_the_number(platform, mint):
 
 
 async def test_click_to_dial_needs_a_location_and_a_number(platform, mint):
-    nats_url, fake_ami, _, presence, _, _, gateway = platform
+    nats_url, fake_ami, presence, gateway = platform.nats_url, platform.fake_ami, platform.presence, platform.gateway
     await create_people(nats_url, "acme", {"cleo": "+441632960003"})
     async with httpx.AsyncClient(base_url=presence.url, headers={"Authorization": f"Bearer {mint('cleo', 'acme')}"}) as p:
         await eventually(lambda: p.get("/v1/users/me/presence"), lambda r: r.status_code == 200)
