@@ -53,7 +53,7 @@ async def platform(tmp_path, fresh_nats_server, dev_keys):
         "AMI_HOST": "127.0.0.1", "AMI_PORT": str(ami_port), "AMI_USERNAME": "gateway", "AMI_SECRET": "s3cret",
         "JWT_PUBLIC_KEY_FILE": str(dev_keys[1]), "VAR_DIR": str(tmp_path / "var-gw"),
         "GATEWAY_SIGNING_KEY_FILE": str(dev_keys[0]), "MAILBOX_URL": mailbox.url,
-        "SPOOL_DIR": str(tmp_path / "spool"), "PRESENCE_URL": presence.url,
+        "SPOOL_DIR": str(tmp_path / "spool"), "PRESENCE_URL": presence.url, "DIRECTORY_URL": directory.url,
     }, log_file=tmp_path / "gateway.log")
     try:
         for process in (directory, presence, routing, mailbox, gateway):
@@ -71,7 +71,7 @@ async def platform(tmp_path, fresh_nats_server, dev_keys):
 async def adam_on_his_mobile(platform) -> str:
     """The administrator creates Adam; he signs in, changes his password, selects Mobile. Returns his token."""
     admin_number = await asyncio.to_thread(create_organisation, platform.directory, "acme", "boss")
-    boss = await first_login(platform.directory, admin_number, "582917")
+    boss = platform.boss = await first_login(platform.directory, admin_number, "582917")
     async with httpx.AsyncClient(base_url=platform.directory.url, headers={"Authorization": f"Bearer {boss}"}) as admin:
         r = await admin.post("/v1/users", json={"user_id": "adam", "display_name": "Adam Ant", "smartnumber": SMARTNUMBER,
                                                "initial_password": "739182"})
@@ -82,6 +82,13 @@ async def adam_on_his_mobile(platform) -> str:
         await adam.patch("/v1/users/me/numbers", json={"mobile": MOBILE})
         assert (await adam.put("/v1/users/me/location", json={"location": "mobile"})).status_code == 200
     return token
+
+
+async def create_user(platform, admin_token: str, user_id: str, number: str) -> None:
+    async with httpx.AsyncClient(base_url=platform.directory.url, headers={"Authorization": f"Bearer {admin_token}"}) as admin:
+        r = await admin.post("/v1/users", json={"user_id": user_id, "display_name": user_id.title(), "smartnumber": number,
+                                               "initial_password": "739182"})
+        assert r.status_code == 201, r.text
 
 
 async def first_login(directory, number: str, new_password: str) -> str:
@@ -179,3 +186,53 @@ async def test_click_to_dial_needs_a_location_and_a_number(platform, mint):
     assert none.status_code == 409 and "location is None" in none.json()["detail"]
     assert bad.status_code == 422 and "number to call" in bad.json()["detail"]
     assert not [a for a in fake_ami.actions if a.get("Action") == "Originate"], "nothing was dialled"
+
+
+async def test_call_manager_accepts_delegates_diverts_holds_and_hangs_up_a_pc_ring_call(platform, mint):
+    fake_ami, agi_port, gateway = platform.fake_ami, platform.agi_port, platform.gateway
+    token = await adam_on_his_mobile(platform)
+    async with httpx.AsyncClient(base_url=platform.presence.url, headers={"Authorization": f"Bearer {token}"}) as adam:
+        await adam.post("/v1/users/me/call-manager/sessions")
+        assert (await adam.put("/v1/users/me/availability", json={"availability": "pc_ring"})).status_code == 200
+    # 1. A call rings at Adam's PC: the plan's first step is PC ring.
+    call_id = "cm-call-1"
+    call = await eventually(lambda: FakeAgiChannel(agi_port, args=[SMARTNUMBER.lstrip("+"), call_id]).run(),
+                            lambda c: c.variables.get("SN_S1_KIND") == "pc_ring")
+    caller_channel = f"Local/{SMARTNUMBER.lstrip('+')}@from-trunk-00000000;2"
+    async with BusWatcher(platform.nats_url, "gateway.>") as bus, \
+            httpx.AsyncClient(base_url=gateway.url, headers={"Authorization": f"Bearer {token}"}) as cm:
+        # 2. Someone else cannot touch it.
+        async with httpx.AsyncClient(base_url=gateway.url, headers={"Authorization": f"Bearer {mint('eve', 'acme')}"}) as eve:
+            assert (await eve.post(f"/v1/calls/{call_id}/accept")).status_code == 403
+        assert (await cm.post("/v1/calls/nope/accept")).status_code == 404
+        # 3. Accept: the caller is sent to Adam's current location.
+        assert (await cm.post(f"/v1/calls/{call_id}/accept")).status_code == 202
+        moved = await bus.next_matching("gateway.call.transferred.v1", call_id=call_id, to_user_id="adam")
+        assert moved["to_number"] == "+447700900001"
+        # 4. Voicemail, Please Hold, Hang up.
+        for action in ("voicemail", "hold", "hang-up"):
+            assert (await cm.post(f"/v1/calls/{call_id}/{action}")).status_code == 202
+        # 5. Delegate without a delegate is refused, and nothing moves.
+        before = len(fake_ami.actions)
+        r = await cm.post(f"/v1/calls/{call_id}/delegate")
+        assert r.status_code == 409 and "no delegate" in r.json()["detail"]
+        assert len(fake_ami.actions) == before
+        # 6. With Bob as his delegate, Delegate sends the caller to Bob's smartnumber (routed again).
+        await create_user(platform, platform.boss, "bob", "+441632960002")
+        async with httpx.AsyncClient(base_url=platform.presence.url, headers={"Authorization": f"Bearer {token}"}) as adam:
+            await eventually(lambda: adam.put("/v1/users/me/delegate", json={"delegate_id": "bob"}),
+                             lambda r: r.status_code == 200)
+        assert (await cm.post(f"/v1/calls/{call_id}/delegate")).status_code == 202
+        await bus.next_matching("gateway.call.transferred.v1", call_id=call_id, to_user_id="bob")
+    sent = [(a["Action"], a.get("Context"), a.get("Exten"), a.get("Variable"), a.get("Value"))
+            for a in fake_ami.actions if a["Action"] in ("Setvar", "Redirect", "Hangup")]
+    assert sent == [
+        ("Setvar", None, None, "SN_CM_DIAL", "Local/447700900001@phones"),
+        ("Redirect", "sn-cm", "accept", None, None),
+        ("Setvar", None, None, "SN_CM_MAILBOX", "adam"),
+        ("Redirect", "sn-cm", "voicemail", None, None),
+        ("Redirect", "sn-hold", "s", None, None),
+        ("Hangup", None, None, None, None),
+        ("Redirect", "sn-incoming", "+441632960002", None, None),
+    ]
+    assert all(a["Channel"] == caller_channel for a in fake_ami.actions if a["Action"] in ("Setvar", "Redirect", "Hangup"))

@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from nats.aio.client import Client
 
-from smartnumbers_gateway import click_to_dial
+from smartnumbers_gateway import call_manager, click_to_dial
 from smartnumbers_gateway.ami import AmiLink
 from smartnumbers_gateway.call_events import CallTracker
 from smartnumbers_gateway.directory_client import DirectoryClient
@@ -115,4 +115,5 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
 
     http = create_http_app(title="smartnumbers gateway", description=DESCRIPTION, lifespan=lifespan)
     http.include_router(click_to_dial.router)
+    http.include_router(call_manager.router)
     return http

@@ -50,6 +50,7 @@ class PlansInFlight:
         self._plans: OrderedDict[str, wire.RoutingPlan] = OrderedDict()
         self._keep = keep
         self._held: dict[str, list[object]] = {}
+        self._channels: dict[str, str] = {}
 
     def remember(self, plan: wire.RoutingPlan) -> None:
         if plan.call_id:
@@ -59,6 +60,15 @@ class PlansInFlight:
 
     def get(self, call_id: str) -> wire.RoutingPlan | None:
         return self._plans.get(call_id)
+
+    def remember_channel(self, call_id: str, channel: str) -> None:
+        """The caller's channel in Asterisk (what AMI Redirect and Hangup act on)."""
+        self._channels[call_id] = channel
+        while len(self._channels) > self._keep:
+            self._channels.pop(next(iter(self._channels)))
+
+    def channel(self, call_id: str) -> str | None:
+        return self._channels.get(call_id)
 
     # A call's end waits while its voicemail is being taken: a caller usually hangs up
     # after speaking, and the message must be on record before the call is called over.
@@ -118,6 +128,8 @@ class IncomingCalls:
             timeout=self.routing_timeout,
         )
         self.plans.remember(plan)
+        if request.headers.get("agi_channel"):
+            self.plans.remember_channel(call_id, request.headers["agi_channel"])
         started_event = call_started(plan, caller)
         if self.announce is not None and started_event is not None:
             self.announce(started_event)
