@@ -10,7 +10,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from nats.aio.client import Client
 
-from smartnumbers_gateway import call_manager, click_to_dial
+from smartnumbers_gateway import call_manager, click_to_dial, pc_ring
+from smartnumbers_gateway.pc_ring import PcRing
 from smartnumbers_gateway.ami import AmiLink
 from smartnumbers_gateway.call_events import CallTracker
 from smartnumbers_gateway.directory_client import DirectoryClient
@@ -40,6 +41,7 @@ DESCRIPTION = (
 class GatewayRuntime:
     def __init__(self, nc: Client, agi: FastAgiServer, server: asyncio.Server, ami: AmiLink | None) -> None:
         self.nc, self.agi, self.server, self.ami = nc, agi, server, ami
+        self.js = nc.jetstream()
 
     async def readiness(self) -> dict[str, bool]:
         checks = {"nats": self.nc.is_connected, "fastagi": self.server.is_serving()}
@@ -83,6 +85,7 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
         agi.add_route("voicemail", voicemail)
         agi.add_route("greeting", Voicemail(plans, mailbox, speech, settings.spool_dir, publisher.put, record=False))
         agi.add_route("offer-transfer", OfferTransfer(plans, voicemail))
+        agi.add_route("pc-ring", PcRing(plans, publisher.put))
         server = await agi.serve(settings.agi_host, settings.agi_port, settings.agi_backlog)
         log.info("FastAGI listening on %s:%s", settings.agi_host, settings.agi_port)
         ami, waiting, waiting_task = None, None, None
@@ -116,4 +119,5 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
     http = create_http_app(title="smartnumbers gateway", description=DESCRIPTION, lifespan=lifespan)
     http.include_router(click_to_dial.router)
     http.include_router(call_manager.router)
+    http.include_router(pc_ring.router)
     return http

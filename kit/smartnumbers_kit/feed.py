@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 from fastapi import Request
 from fastapi.responses import StreamingResponse
@@ -19,8 +20,12 @@ from nats.js.api import ConsumerConfig, DeliverPolicy
 KEEPALIVE_SECONDS = 15.0
 
 
+Shown = Callable[[dict[str, Any]], bool]
+
+
 async def _events(
-    request: Request, js: JetStreamContext, domain: str, organisation_id: str, after: int | None
+    request: Request, js: JetStreamContext, domain: str, organisation_id: str, after: int | None,
+    shown: Shown | None = None,
 ) -> AsyncIterator[bytes]:
     if after is None:
         config = ConsumerConfig(deliver_policy=DeliverPolicy.NEW)
@@ -36,7 +41,7 @@ async def _events(
                 yield b": keepalive\n\n"
                 continue
             payload = json.loads(message.data)
-            if payload.get("organisation_id") != organisation_id:
+            if payload.get("organisation_id") != organisation_id or (shown and not shown(payload)):
                 continue
             sequence = message.metadata.sequence.stream
             yield (
@@ -49,12 +54,13 @@ async def _events(
 
 
 def sse_response(
-    request: Request, js: JetStreamContext, domain: str, organisation_id: str
+    request: Request, js: JetStreamContext, domain: str, organisation_id: str, shown: Shown | None = None
 ) -> StreamingResponse:
+    """``shown``: a further filter on each event's payload (say, only one user's calls)."""
     last = request.headers.get("last-event-id")
     after = int(last) if last and last.isdigit() else None
     return StreamingResponse(
-        _events(request, js, domain, organisation_id, after),
+        _events(request, js, domain, organisation_id, after, shown),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
