@@ -249,3 +249,36 @@ async def test_call_manager_accepts_delegates_diverts_holds_and_hangs_up_a_pc_ri
         ("Redirect", "sn-incoming", "+441632960002", None, None),
     ]
     assert all(a["Channel"] == caller_channel for a in fake_ami.actions if a["Action"] in ("Setvar", "Redirect", "Hangup"))
+
+
+async def test_call_me_to_record_a_greeting_and_to_leave_a_voicemail_for_a_colleague(platform):
+    fake_ami, agi_port, gateway, mailbox = platform.fake_ami, platform.agi_port, platform.gateway, platform.mailbox
+    token = await adam_on_his_mobile(platform)
+    await create_user(platform, platform.boss, "bob", "+441632960002")
+    bob = await first_login(platform.directory, "+441632960002", "864219")
+    async with httpx.AsyncClient(base_url=gateway.url, headers={"Authorization": f"Bearer {token}"}) as adam:
+        # 1. "Call me to record" my permanent greeting: Asterisk rings my mobile (§5.1.3).
+        r = await adam.post("/v1/recordings", json={"greeting": "permanent"})
+        assert r.status_code == 202 and r.json()["ringing"] == "+447700900001"
+        bad = await adam.post("/v1/recordings", json={"greeting": "song"})
+        assert bad.status_code == 422
+        # 2. "Leave a voicemail" for Bob (§5.4.1).
+        assert (await adam.post("/v1/voicemail-calls", json={"to": ["user:bob"]})).status_code == 202
+        assert (await adam.post("/v1/voicemail-calls", json={"to": ["bob"]})).status_code == 422
+    originated = [a for a in fake_ami.actions if a.get("Action") == "Originate"]
+    assert [(a["Exten"], a["Channel"]) for a in originated] == [
+        ("record", "Local/447700900001@phones"), ("send-voicemail", "Local/447700900001@phones")]
+    assert originated[0]["Variable"] == ["SN_RECORD_KIND=permanent", "SN_USER=adam", "SN_ORG=acme"]
+    # 3. Adam answers each call and speaks after the tone (the conversations Asterisk would run).
+    await FakeAgiChannel(agi_port, script="record", args=["permanent", "adam", "acme"], says=tone_wav(1.5)).run()
+    await FakeAgiChannel(agi_port, script="send-voicemail", args=["user:bob", "adam", "acme"],
+                         says=tone_wav(2.0)).run()
+    async with httpx.AsyncClient(base_url=mailbox.url, headers={"Authorization": f"Bearer {token}"}) as m:
+        view = (await m.get("/v1/mailboxes/users/me")).json()
+    (greeting,) = view["greetings"]
+    assert (greeting["kind"], round(greeting["duration_seconds"], 1)) == ("permanent", 1.5)
+    assert view["heard"] == "permanent"
+    async with httpx.AsyncClient(base_url=mailbox.url, headers={"Authorization": f"Bearer {bob}"}) as m:
+        (message,) = (await eventually(lambda: m.get("/v1/mailboxes/users/me/messages"),
+                                       lambda r: r.status_code == 200 and r.json())).json()
+    assert message["sender_user_id"] == "adam" and round(message["duration_seconds"]) == 2

@@ -10,7 +10,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from nats.aio.client import Client
 
-from smartnumbers_gateway import call_manager, click_to_dial, pc_ring
+from smartnumbers_gateway import call_manager, call_me, click_to_dial, pc_ring
+from smartnumbers_gateway.recording import RecordGreeting, SendVoicemail
 from smartnumbers_gateway.pc_ring import PcRing
 from smartnumbers_gateway.ami import AmiLink
 from smartnumbers_gateway.call_events import CallTracker
@@ -86,6 +87,8 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
         agi.add_route("greeting", Voicemail(plans, mailbox, speech, settings.spool_dir, publisher.put, record=False))
         agi.add_route("offer-transfer", OfferTransfer(plans, voicemail))
         agi.add_route("pc-ring", PcRing(plans, publisher.put))
+        agi.add_route("record", RecordGreeting(mailbox, settings.spool_dir))
+        agi.add_route("send-voicemail", SendVoicemail(mailbox, settings.spool_dir))
         server = await agi.serve(settings.agi_host, settings.agi_port, settings.agi_backlog)
         log.info("FastAGI listening on %s:%s", settings.agi_host, settings.agi_port)
         ami, waiting, waiting_task = None, None, None
@@ -120,4 +123,5 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
     http.include_router(click_to_dial.router)
     http.include_router(call_manager.router)
     http.include_router(pc_ring.router)
+    http.include_router(call_me.router)
     return http

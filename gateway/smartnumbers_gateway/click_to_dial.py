@@ -53,17 +53,7 @@ async def click_to_dial(body: ClickToDial, request: Request, principal: CurrentP
     state = request.app.state
     settings = state.settings
     to = to_e164(body.to, settings.default_country, what="number to call")
-    ami = state.runtime.ami
-    if ami is None or not ami.logged_in.is_set():
-        raise Unavailable("the telephone system cannot be reached just now: nothing was dialled, try again")
-    async with httpx.AsyncClient(base_url=settings.presence_url, timeout=3) as presence:
-        r = await presence.get("/v1/users/me/presence",
-                               headers={"Authorization": request.headers["authorization"]})
-    if r.status_code != 200:
-        raise Unavailable(f"your current location could not be read (presence answered {r.status_code})")
-    first_leg = r.json().get("location_number")
-    if not first_leg:
-        raise Conflict("your location is None: select a location first, click-to-dial rings it (§3.3, §4.4)")
+    first_leg = await ring_me_first(request, "click-to-dial rings it (§4.4)")
     request_id = uuid.uuid4().hex
     action = {
         "Action": "Originate", "ActionID": f"click-to-dial-{request_id}", "Async": "true",
@@ -75,6 +65,22 @@ async def click_to_dial(body: ClickToDial, request: Request, principal: CurrentP
     asyncio.create_task(_follow(state, action, request_id, principal.organisation_id, principal.user_id, to,
                                 first_leg))
     return Requested(request_id=request_id, first_leg=first_leg)
+
+
+async def ring_me_first(request: Request, why: str) -> str:
+    """The user's current location, when Asterisk can be asked to ring it; else a clear 4xx/503."""
+    ami = request.app.state.runtime.ami
+    if ami is None or not ami.logged_in.is_set():
+        raise Unavailable("the telephone system cannot be reached just now: nothing was dialled, try again")
+    async with httpx.AsyncClient(base_url=request.app.state.settings.presence_url, timeout=3) as presence:
+        r = await presence.get("/v1/users/me/presence",
+                               headers={"Authorization": request.headers["authorization"]})
+    if r.status_code != 200:
+        raise Unavailable(f"your current location could not be read (presence answered {r.status_code})")
+    number = r.json().get("location_number")
+    if not number:
+        raise Conflict(f"your location is None: select a location first, {why}")
+    return number
 
 
 async def _follow(state, action, request_id, organisation_id, user_id, to, first_leg) -> None:  # type: ignore[no-untyped-def]

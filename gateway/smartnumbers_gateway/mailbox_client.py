@@ -57,5 +57,15 @@ class MailboxClient:
         r.raise_for_status()
         return r.json()["id"]
 
+    async def record_greeting(self, organisation_id: str, user_id: str, greeting: str, wav: bytes) -> None:
+        r = await self.http.put(f"/v1/mailboxes/users/{user_id}/greetings/{greeting}", content=wav,
+                                headers={**self._auth(organisation_id), "Content-Type": "audio/wav"})
+        r.raise_for_status()
+
+    async def send_voicemail(self, organisation_id: str, sender: str, to: list[str], wav: bytes) -> None:
+        r = await self.http.post("/v1/voicemails", content=wav, params=[("to", t) for t in to] + [("sender", sender)],
+                                 headers={**self._auth(organisation_id), "Content-Type": "audio/wav"})
+        r.raise_for_status()
+
     async def close(self) -> None:
         await self.http.aclose()

@@ -64,9 +64,13 @@ class FakeAmi:
         try:
             while True:
                 block = await reader.readuntil(b"\r\n\r\n")
-                action = dict(
-                    line.split(": ", 1) for line in block.decode().split("\r\n") if ": " in line
-                )
+                action: dict = {}
+                for line in block.decode().split("\r\n"):
+                    if ": " in line:
+                        key, value = line.split(": ", 1)
+                        # A repeated header (Originate's Variable) keeps every value, in order.
+                        action[key] = [*action[key], value] if isinstance(action.get(key), list) else \
+                            ([action[key], value] if key in action else value)
                 await self._answer(action, writer, recorded)
         except (asyncio.IncompleteReadError, ConnectionError):
             pass

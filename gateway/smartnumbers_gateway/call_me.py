@@ -1,0 +1,85 @@
+"""Calls the platform places to the user (§5.1, §5.4.1, §7.3): "call me to record" a greeting
+or the name, and "leave a voicemail" for a user or team.
+
+The web asks (``POST /v1/recordings``, ``POST /v1/voicemail-calls``); Asterisk rings the
+user's current location (AMI ``Originate``, async) and, answered, runs the ``record`` or
+``send-voicemail`` conversation (``recording.py``) in ``sn-originated``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from typing import Literal
+
+from fastapi import APIRouter, Request, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from smartnumbers_gateway.click_to_dial import ring_me_first
+from smartnumbers_gateway.plan_variables import dial_string
+from smartnumbers_kit.auth import CurrentPrincipal
+from smartnumbers_kit.errors import Invalid
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/v1", tags=["call control"])
+
+
+class RecordingCall(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    greeting: Literal["name", "permanent", "today", "extended_absence"]
+
+
+class VoicemailCall(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    to: list[str] = Field(min_length=1, description="user:<id> or team:<id>, each")
+
+
+class Calling(BaseModel):
+    request_id: str
+    ringing: str
+
+
+def _originate(request: Request, number: str, exten: str, variables: list[str]) -> str:
+    request_id = uuid.uuid4().hex
+    action = {
+        "Action": "Originate", "ActionID": f"{exten}-{request_id}", "Async": "true",
+        "Channel": dial_string(request.app.state.settings.dial_template, [number]),
+        "Context": "sn-originated", "Exten": exten, "Priority": "1", "Timeout": "30000",
+        "CallerID": '"smartnumbers" <>', "Variable": variables,
+    }
+    ami = request.app.state.runtime.ami
+
+    async def send() -> None:
+        try:
+            await asyncio.wait_for(ami.manager.send_action(action), 45)
+        except Exception as e:
+            log.warning("%s %s: no outcome from Asterisk (%s)", exten, request_id, e)
+
+    asyncio.create_task(send())
+    return request_id
+
+
+@router.post("/recordings", response_model=Calling, status_code=status.HTTP_202_ACCEPTED,
+             summary="Call me at my current location to record a greeting or my name (§5.1, §7.3)")
+async def call_me_to_record(body: RecordingCall, request: Request, principal: CurrentPrincipal) -> Calling:
+    number = await ring_me_first(request, "the platform calls you there to record")
+    request_id = _originate(request, number, "record", [
+        f"SN_RECORD_KIND={body.greeting}", f"SN_USER={principal.user_id}", f"SN_ORG={principal.organisation_id}",
+    ])
+    return Calling(request_id=request_id, ringing=number)
+
+
+@router.post("/voicemail-calls", response_model=Calling, status_code=status.HTTP_202_ACCEPTED,
+             summary="Call me at my current location to leave a voicemail for users or teams (§5.4.1)")
+async def call_me_to_leave_a_voicemail(body: VoicemailCall, request: Request,
+                                       principal: CurrentPrincipal) -> Calling:
+    for target in body.to:
+        kind, _, owner = target.partition(":")
+        if kind not in ("user", "team") or not owner or "," in owner:
+            raise Invalid(f"{target!r} is not user:<id> or team:<id>")
+    number = await ring_me_first(request, "the platform calls you there to record the message")
+    request_id = _originate(request, number, "send-voicemail", [
+        f"SN_TO={'+'.join(body.to)}", f"SN_USER={principal.user_id}", f"SN_ORG={principal.organisation_id}",
+    ])
+    return Calling(request_id=request_id, ringing=number)
