@@ -43,6 +43,19 @@ class AmiLink:
         log.info("AMI logged in")
         manager.reconnect_timeout = FIRST_RETRY
         self.logged_in.set()
+        self._resync = asyncio.ensure_future(self.resynchronise())
+
+    async def resynchronise(self) -> None:
+        """On (re)connecting: ask Asterisk which calls are still up; the others we followed have ended."""
+        try:
+            replies = await asyncio.wait_for(self.manager.send_action({"Action": "CoreShowChannels"}), 10)
+        except Exception as e:
+            log.warning("AMI: could not list the channels after connecting (%s)", e)
+            return
+        replies = replies if isinstance(replies, list) else [replies]
+        active = {m.get("Linkedid") for m in replies if m.get("Event") == "CoreShowChannel"}
+        for contract in self.tracker.resynchronise({a for a in active if a}):
+            self.publisher.put(contract)
 
     def _on_disconnect(self, manager: Manager, exc: Exception | None) -> None:
         log.warning("AMI connection lost (%s); reconnecting in %s s", exc, manager.reconnect_timeout)

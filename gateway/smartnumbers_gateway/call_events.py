@@ -46,6 +46,9 @@ def _pair(channel: str) -> str:
     return channel.rsplit(";", 1)[0]
 
 
+OUTAGE = "ended while the gateway was disconnected from Asterisk"
+
+
 class CallTracker:
     def __init__(self, plans: PlansInFlight, clock=lambda: datetime.now(UTC)) -> None:  # noqa: ANN001
         self.plans = plans
@@ -95,3 +98,18 @@ class CallTracker:
             return [contract(wire.CallEnded, "end", hung_up_by=hung_up_by,
                              cause=event.get("Cause-txt") or event.get("Cause") or "")]
         return []
+
+    def resynchronise(self, active_call_ids: set[str]) -> list[Contract]:
+        """After an AMI reconnect: the calls followed before that Asterisk no longer has have ended."""
+        ended: list[Contract] = []
+        for call_id in [c for c in self._calls if c not in active_call_ids]:
+            plan = self.plans.get(call_id)
+            self._calls.pop(call_id, None)
+            if plan is None or not plan.organisation_id:
+                continue
+            ended.append(wire.CallEnded(
+                event_id=uuid5(NAMESPACE_URL, f"smartnumbers:gateway:{call_id}:{wire.CallEnded.subject}:end"),
+                organisation_id=plan.organisation_id, occurred_at=self.clock(), call_id=call_id,
+                hung_up_by="system", cause=OUTAGE,
+            ))
+        return ended

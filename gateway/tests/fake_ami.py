@@ -26,6 +26,8 @@ class FakeAmi:
     _writers: list[asyncio.StreamWriter] = field(default_factory=list)
     _server: asyncio.Server | None = None
     logins: int = 0
+    channels: list[dict[str, str]] = field(default_factory=list)
+    """The channels Asterisk has up now (what CoreShowChannels lists)."""
     _login_seen: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def start(self, port: int = 0) -> int:
@@ -48,13 +50,16 @@ class FakeAmi:
     async def logged_in(self, timeout: float = 10.0) -> None:
         await asyncio.wait_for(self._login_seen.wait(), timeout)
 
-    async def play(self, scenario: str) -> None:
-        """Send a recorded call's events (Asterisk's side only) to the logged-in clients."""
+    async def play(self, scenario: str, until: str | None = None) -> None:
+        """Send a recorded call's events (Asterisk's side only) to the logged-in clients,
+        all of them or up to the first event named ``until``."""
         _, messages = read(scenario)
         for message in messages:
             if not message.sent_by_client and message.get("Event") and message.get("Event") != "OriginateResponse":
                 for writer in self._writers:
                     writer.write(frame(message.fields))
+                if until and message.get("Event") == until:
+                    break
         for writer in self._writers:
             await writer.drain()
 
@@ -101,6 +106,14 @@ class FakeAmi:
             for message in recorded_call:
                 if not message.sent_by_client:
                     writer.write(frame([(k, action_id if k == "ActionID" else v) for k, v in message.fields]))
+        elif name == "coreshowchannels":
+            # As recorded: the list's start, one event per channel, the list's end.
+            writer.write(frame([("Response", "Success"), ("ActionID", action_id), ("EventList", "start"),
+                                ("Message", "Channels will follow")]))
+            for channel in self.channels:
+                writer.write(frame([("Event", "CoreShowChannel"), ("ActionID", action_id), *channel.items()]))
+            writer.write(frame([("Event", "CoreShowChannelsComplete"), ("ActionID", action_id),
+                                ("EventList", "Complete"), ("ListItems", str(len(self.channels)))]))
         elif name == "ping":
             writer.write(frame([("Response", "Success"), ("ActionID", action_id), ("Ping", "Pong"),
                                 ("Timestamp", "1795769518.000000")]))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import nats
 import pytest
 
@@ -67,3 +69,38 @@ async def test_when_ami_drops_the_gateway_logs_in_again_and_carries_on(asterisk,
         await publisher.drain()
         await nc.close()
     assert fake.logins == 2
+
+
+@pytest.mark.parametrize("still_up", [False, True])
+async def test_after_a_reconnect_calls_asterisk_no_longer_has_are_ended(asterisk, nats_server, still_up):
+    fake, port = asterisk
+    scenario = "incoming-noanswer-voicemail"
+    nc, publisher, link = await link_to(port, nats_server.url, scenario)
+    try:
+        await fake.logged_in()
+        async with BusWatcher(nats_server.url, "gateway.>") as watcher:
+            # 1. The call rings; then AMI drops before its end.
+            await fake.play(scenario, until="DialState")  # the phone is ringing
+            await watcher.next_matching("gateway.call.ringing.v1", call_id=call_id(scenario))
+            fake.drop()
+            if still_up:
+                fake.channels = [{"Channel": "Local/441632960002@from-trunk-00000002;1",
+                                  "Uniqueid": call_id(scenario), "Linkedid": call_id(scenario)}]
+            # 2. The gateway logs in again and asks Asterisk which calls are up.
+            await fake.logged_in()
+            await _until(lambda: any(a.get("Action") == "CoreShowChannels" for a in fake.actions[1:]))
+            if still_up:
+                await asyncio.sleep(0.3)  # nothing must come: a short look for an event that must not exist
+                assert not [m for s, m in watcher.messages if s == "gateway.call.ended.v1"]
+            else:
+                ended = await watcher.next_matching("gateway.call.ended.v1", call_id=call_id(scenario))
+                assert ended["hung_up_by"] == "system" and "disconnected" in ended["cause"]
+    finally:
+        link.close()
+        await publisher.drain()
+        await nc.close()
+
+
+async def _until(condition) -> None:
+    while not condition():
+        await asyncio.sleep(0.01)
