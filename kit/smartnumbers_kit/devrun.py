@@ -9,6 +9,10 @@ Defaults (each overridable by environment):
     gateway         127.0.0.1:8100   GATEWAY_PORT, FastAGI on 127.0.0.1:4573 (FASTAGI_PORT)
     mailbox         127.0.0.1:8103   MAILBOX_PORT
 
+With ``ASTERISK_BIN`` pointing to an Asterisk binary, a private Asterisk is started too,
+with the shipped configuration in ``var/asterisk`` on loopback ports (AMI ``AMI_PORT``,
+5038; SIP 127.0.0.1:5160), and the gateway's AMI points at it.
+
 Stores are SQLite files under ``var/`` unless ``PERSISTENCE=postgres``. A development
 key pair is made under ``var/dev-keys`` for ``smartnumbers-token mint``.
 """
@@ -75,7 +79,21 @@ def main() -> None:
         env["NATS_URL"] = nats.url
 
     processes: list[tuple[str, subprocess.Popen[bytes]]] = []
-    lines = [f"  nats       {env['NATS_URL']}" + (" (started here, log var/nats.log)" if nats else " (yours)")]
+    asterisk_line = ""
+    if os.environ.get("ASTERISK_BIN"):
+        # A private Asterisk with the shipped configuration (gateway/smartnumbers_gateway/dev_asterisk.py).
+        from smartnumbers_gateway.dev_asterisk import prepare
+
+        dev = prepare(var, os.environ["ASTERISK_BIN"], ami_port=int(os.environ.get("AMI_PORT", "5038")))
+        log = open(var / "asterisk.log", "ab")
+        processes.append(("asterisk", subprocess.Popen(
+            [os.environ["ASTERISK_BIN"], "-f", "-C", str(dev.config)], stdout=log, stderr=log)))
+        env |= {"AMI_HOST": "127.0.0.1", "AMI_PORT": str(dev.ami_port), "AMI_USERNAME": dev.ami_username,
+                "AMI_SECRET": dev.ami_secret, "SPOOL_DIR": str(dev.spool)}
+        asterisk_line = f"  asterisk   AMI 127.0.0.1:{dev.ami_port}, config {dev.config.parent} (log {var / 'asterisk.log'})"
+    lines = [f"  nats       {env['NATS_URL']}" + (f" (started here, log {var / 'nats.log'})" if nats else " (yours)")]
+    if asterisk_line:
+        lines.append(asterisk_line)
     try:
         for name, factory, port_var, default in SERVICES:
             port = int(env.get(port_var, default))
