@@ -282,3 +282,30 @@ async def test_call_me_to_record_a_greeting_and_to_leave_a_voicemail_for_a_colle
         (message,) = (await eventually(lambda: m.get("/v1/mailboxes/users/me/messages"),
                                        lambda r: r.status_code == 200 and r.json())).json()
     assert message["sender_user_id"] == "adam" and round(message["duration_seconds"]) == 2
+
+
+async def test_a_message_alert_calls_my_location_and_plays_my_new_messages(platform, mint):
+    fake_ami, agi_port, gateway, mailbox = platform.fake_ami, platform.agi_port, platform.gateway, platform.mailbox
+    token = await adam_on_his_mobile(platform)
+    gateway_service = mint("gateway", "acme", "service")
+    async with httpx.AsyncClient(base_url=mailbox.url, headers={"Authorization": f"Bearer {gateway_service}"}) as gw:
+        r = await gw.post("/v1/mailboxes/users/adam/messages", content=tone_wav(1.0),
+                          params={"caller_number": "+447700900555"}, headers={"Content-Type": "audio/wav"})
+        assert r.status_code == 201, r.text
+    # 1. The alert is asked for by notify (a service) for Adam, or by Adam himself.
+    async with httpx.AsyncClient(base_url=gateway.url, headers={"Authorization": f"Bearer {gateway_service}"}) as notify:
+        r = await notify.post("/v1/message-alert-calls", json={"user_id": "adam"})
+        assert r.status_code == 202 and r.json()["ringing"] == "+447700900001"
+    async with httpx.AsyncClient(base_url=gateway.url, headers={"Authorization": f"Bearer {token}"}) as adam:
+        assert (await adam.post("/v1/message-alert-calls", json={})).status_code == 202
+        assert (await adam.post("/v1/message-alert-calls", json={"user_id": "boss"})).status_code == 403
+    originated = [a for a in fake_ami.actions if a.get("Action") == "Originate"]
+    assert [a["Exten"] for a in originated] == ["play-messages", "play-messages"]
+    assert originated[0]["Variable"] == ["SN_USER=adam", "SN_ORG=acme"]
+    # 2. Adam answers: he hears that he has new messages, who left it, the message; it becomes Old.
+    call = await FakeAgiChannel(agi_port, script="mailbox-alert", args=["adam", "acme"]).run()
+    assert call.played[:3] == ["sn/you-have-new-messages", "sn/message-from", "digits:447700900555"]
+    assert call.played[-1] == "vm-goodbye" and len(call.played) == 5
+    async with httpx.AsyncClient(base_url=mailbox.url, headers={"Authorization": f"Bearer {token}"}) as m:
+        (message,) = (await m.get("/v1/mailboxes/users/me/messages")).json()
+    assert message["folder"] == "old"

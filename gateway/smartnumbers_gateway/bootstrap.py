@@ -10,7 +10,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from nats.aio.client import Client
 
-from smartnumbers_gateway import call_manager, call_me, click_to_dial, pc_ring
+from smartnumbers_gateway import call_manager, call_me, click_to_dial, message_alert, pc_ring
+from smartnumbers_gateway.message_alert import PlayNewMessages
 from smartnumbers_gateway.recording import RecordGreeting, SendVoicemail
 from smartnumbers_gateway.pc_ring import PcRing
 from smartnumbers_gateway.ami import AmiLink
@@ -89,6 +90,7 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
         agi.add_route("pc-ring", PcRing(plans, publisher.put))
         agi.add_route("record", RecordGreeting(mailbox, settings.spool_dir))
         agi.add_route("send-voicemail", SendVoicemail(mailbox, settings.spool_dir))
+        agi.add_route("mailbox-alert", PlayNewMessages(mailbox, settings.spool_dir))
         server = await agi.serve(settings.agi_host, settings.agi_port, settings.agi_backlog)
         log.info("FastAGI listening on %s:%s", settings.agi_host, settings.agi_port)
         ami, waiting, waiting_task = None, None, None
@@ -104,6 +106,7 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
         http.state.settings = settings
         http.state.publisher = publisher
         http.state.token_verifier = TokenVerifier.from_settings(settings)
+        http.state.service_tokens = tokens
         try:
             yield
         finally:
@@ -124,4 +127,5 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
     http.include_router(call_manager.router)
     http.include_router(pc_ring.router)
     http.include_router(call_me.router)
+    http.include_router(message_alert.router)
     return http

@@ -67,5 +67,12 @@ class MailboxClient:
                                  headers={**self._auth(organisation_id), "Content-Type": "audio/wav"})
         r.raise_for_status()
 
+    async def new_messages(self, organisation_id: str, user_id: str) -> list[dict]:
+        """The New messages in the order the phone plays them (urgent first, then oldest)."""
+        r = await self.http.get(f"/v1/mailboxes/users/{user_id}/messages", params={"folder": "new"},
+                                headers=self._auth(organisation_id))
+        r.raise_for_status()
+        return r.json()
+
     async def close(self) -> None:
         await self.http.aclose()

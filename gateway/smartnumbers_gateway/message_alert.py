@@ -1,0 +1,93 @@
+"""The "call to current location" message alert (§3.5): ring the user and play their new messages.
+
+``POST /v1/message-alert-calls`` — by the user, or by a service (notify, deciding alerts)
+for a user of its organisation. Asterisk rings the user's current location (AMI
+``Originate``); answered, ``AGI(mailbox-alert,<user>,<organisation>)`` says they have new
+messages and plays each (urgent first, then oldest), with who left it; playing a message
+makes it Old, as listening on the web does (§5.3).
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import httpx
+from fastapi import APIRouter, Request, status
+from pydantic import BaseModel, ConfigDict
+
+from smartnumbers_contracts.base import Identifier
+from smartnumbers_gateway.call_me import Calling, _originate
+from smartnumbers_gateway.click_to_dial import Unavailable, ring_me_first
+from smartnumbers_gateway.fastagi import AgiRequest
+from smartnumbers_gateway.mailbox_client import MailboxClient
+from smartnumbers_kit.auth import CurrentPrincipal, Role
+from smartnumbers_kit.errors import Conflict, Forbidden
+
+router = APIRouter(prefix="/v1", tags=["call control"])
+YOU_HAVE_NEW = "sn/you-have-new-messages"
+MESSAGE_FROM = "sn/message-from"
+GOODBYE = "vm-goodbye"
+
+
+class AlertCall(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    user_id: Identifier | None = None
+
+
+@router.post("/message-alert-calls", response_model=Calling, status_code=status.HTTP_202_ACCEPTED,
+             summary="Call a user at their current location and play their new messages (§3.5)")
+async def call_with_new_messages(body: AlertCall, request: Request, principal: CurrentPrincipal) -> Calling:
+    user = body.user_id or principal.user_id
+    if principal.role is Role.SERVICE:
+        number = await _location_of(request, principal.organisation_id, user)
+    elif user != principal.user_id:
+        raise Forbidden("you may ask for your own messages only")
+    else:
+        number = await ring_me_first(request, "the alert calls you there")
+    request_id = _originate(request, number, "play-messages",
+                            [f"SN_USER={user}", f"SN_ORG={principal.organisation_id}"])
+    return Calling(request_id=request_id, ringing=number)
+
+
+async def _location_of(request: Request, organisation_id: str, user_id: str) -> str:
+    state = request.app.state
+    if state.runtime.ami is None or not state.runtime.ami.logged_in.is_set():
+        raise Unavailable("the telephone system cannot be reached just now: nothing was dialled, try again")
+    token = state.service_tokens.for_organisation(organisation_id)
+    async with httpx.AsyncClient(base_url=state.settings.presence_url, timeout=3) as presence:
+        r = await presence.get(f"/v1/users/{user_id}/presence", headers={"Authorization": f"Bearer {token}"})
+    if r.status_code != 200:
+        raise Unavailable(f"{user_id}'s location could not be read (presence answered {r.status_code})")
+    number = r.json().get("location_number")
+    if not number:
+        raise Conflict(f"{user_id}'s location is None: there is nowhere to call")
+    return number
+
+
+class PlayNewMessages:
+    """``AGI(agi://gateway/mailbox-alert,<user>,<organisation>)``"""
+
+    def __init__(self, mailbox: MailboxClient, spool: Path) -> None:
+        self.mailbox, self.spool = mailbox, spool
+
+    async def __call__(self, request: AgiRequest) -> None:
+        user, organisation = (request.args + ["", ""])[:2]
+        await request.command("ANSWER")
+        messages = await self.mailbox.new_messages(organisation, user)
+        if not messages:
+            await request.command('STREAM FILE sn/no-new-messages ""')
+            return
+        await request.command(f'STREAM FILE {YOU_HAVE_NEW} ""')
+        for message in messages:
+            if message.get("caller_number"):
+                await request.command(f'STREAM FILE {MESSAGE_FROM} ""')
+                await request.command(f'SAY DIGITS {message["caller_number"].lstrip("+")} ""')
+            audio = self.spool / "playing" / f"{uuid.uuid4().hex}.wav"
+            await self.mailbox.download(organisation, f"/v1/mailboxes/users/{user}/messages/{message['id']}/audio",
+                                        audio)
+            try:
+                await request.command(f'STREAM FILE {audio.with_suffix("")} ""')
+            finally:
+                audio.unlink(missing_ok=True)
+        await request.command(f'STREAM FILE {GOODBYE} ""')
