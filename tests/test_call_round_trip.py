@@ -218,12 +218,14 @@ async def test_call_manager_accepts_delegates_diverts_holds_and_hangs_up_a_pc_ri
         async with httpx.AsyncClient(base_url=gateway.url, headers={"Authorization": f"Bearer {mint('eve', 'acme')}"}) as eve:
             assert (await eve.post(f"/v1/calls/{call_id}/accept")).status_code == 403
         assert (await cm.post("/v1/calls/nope/accept")).status_code == 404
-        # 3. Accept: the caller is sent to Adam's current location.
+        # 3. Please Hold, then (the enquiry call made, §7.5.3) Accept: the held caller is put
+        #    through to Adam's current location.
+        assert (await cm.post(f"/v1/calls/{call_id}/hold")).status_code == 202
         assert (await cm.post(f"/v1/calls/{call_id}/accept")).status_code == 202
         moved = await bus.next_matching("gateway.call.transferred.v1", call_id=call_id, to_user_id="adam")
         assert moved["to_number"] == "+447700900001"
-        # 4. Voicemail, Please Hold, Hang up.
-        for action in ("voicemail", "hold", "hang-up"):
+        # 4. Voicemail, Hang up.
+        for action in ("voicemail", "hang-up"):
             assert (await cm.post(f"/v1/calls/{call_id}/{action}")).status_code == 202
         # 5. Delegate without a delegate is refused, and nothing moves.
         before = len(fake_ami.actions)
@@ -240,11 +242,11 @@ async def test_call_manager_accepts_delegates_diverts_holds_and_hangs_up_a_pc_ri
     sent = [(a["Action"], a.get("Context"), a.get("Exten"), a.get("Variable"), a.get("Value"))
             for a in fake_ami.actions if a["Action"] in ("Setvar", "Redirect", "Hangup")]
     assert sent == [
+        ("Redirect", "sn-hold", "s", None, None),
         ("Setvar", None, None, "SN_CM_DIAL", "Local/447700900001@phones"),
         ("Redirect", "sn-cm", "accept", None, None),
         ("Setvar", None, None, "SN_CM_MAILBOX", "adam"),
         ("Redirect", "sn-cm", "voicemail", None, None),
-        ("Redirect", "sn-hold", "s", None, None),
         ("Hangup", None, None, None, None),
         ("Redirect", "sn-incoming", "+441632960002", None, None),
     ]
