@@ -311,3 +311,28 @@ async def test_a_message_alert_calls_my_location_and_plays_my_new_messages(platf
     async with httpx.AsyncClient(base_url=mailbox.url, headers={"Authorization": f"Bearer {token}"}) as m:
         (message,) = (await m.get("/v1/mailboxes/users/me/messages")).json()
     assert message["folder"] == "old"
+
+
+async def test_a_fax_goes_on_to_the_office_fax_machine(platform, mint):
+    from services.mailbox.tests.samples import tiff
+
+    fake_ami, mailbox = platform.fake_ami, platform.mailbox
+    token = await adam_on_his_mobile(platform)
+    # 1. Adam keeps an office fax number and chooses to have faxes sent there (§5.5, §5.6.1).
+    async with httpx.AsyncClient(base_url=platform.presence.url, headers={"Authorization": f"Bearer {token}"}) as p:
+        assert (await p.patch("/v1/users/me/numbers", json={"office_fax": "01632 960999"})).status_code == 200
+    async with httpx.AsyncClient(base_url=mailbox.url, headers={"Authorization": f"Bearer {token}"}) as m:
+        await eventually(lambda: m.get("/v1/mailboxes/users/me"),
+                         lambda r: r.json()["fax_numbers"].get("office_fax") == "+441632960999")
+        assert (await m.patch("/v1/mailboxes/users/me/settings", json={"fax_delivery": "office_fax"})).status_code == 200
+    # 2. A fax arrives; the gateway sends it on with SendFAX, and says so on the bus.
+    async with BusWatcher(platform.nats_url, "gateway.>") as bus:
+        async with httpx.AsyncClient(base_url=mailbox.url,
+                                     headers={"Authorization": f"Bearer {mint('gateway', 'acme', 'service')}"}) as gw:
+            r = await gw.post("/v1/mailboxes/users/adam/faxes", content=tiff(2), headers={"Content-Type": "image/tiff"})
+            assert r.status_code == 201, r.text
+        sent = await bus.next_matching("gateway.fax.sent.v1", user_id="adam")
+    (originate,) = [a for a in fake_ami.actions if a.get("Action") == "Originate"]
+    assert (originate["Channel"], originate["Application"]) == ("Local/441632960999@phones", "SendFAX")
+    assert originate["Data"].endswith(".tif")
+    assert (sent["to_number"], sent["delivered"]) == ("+441632960999", True)

@@ -108,3 +108,14 @@ class ClickToDialFinished(Contract):
     first_leg: str = Field(description="The user's current location that was rung first")
     answered: bool
     reason: str = Field(description="answered, no answer, busy, congestion, failed or hangup")
+
+
+class FaxSent(Contract):
+    subject = "gateway.fax.sent.v1"
+    summary = "A fax machine was dialled to send a fax on (§5.5-5.6): it answered and SendFAX began, or not"
+
+    fax_id: str
+    user_id: Identifier
+    to_number: str
+    delivered: bool = Field(description="The fax machine answered and transmission began (SendFAX)")
+    reason: str = Field(description="answered, busy, no answer, failed…")

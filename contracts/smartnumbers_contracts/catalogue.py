@@ -40,6 +40,7 @@ CATALOGUE: dict[str, type[Contract]] = {
         calls.CommandFailed,
         calls.MessageWaitingSet,
         calls.ClickToDialFinished,
+        calls.FaxSent,
         mailbox.MessageDeposited,
         mailbox.MessageMoved,
         mailbox.MessageDeleted,

@@ -18,6 +18,7 @@ from smartnumbers_gateway.ami import AmiLink
 from smartnumbers_gateway.call_events import CallTracker
 from smartnumbers_gateway.directory_client import DirectoryClient
 from smartnumbers_gateway.fastagi import FastAgiServer
+from smartnumbers_gateway.fax_delivery import FaxDelivery
 from smartnumbers_gateway.introduction import Introductions
 from smartnumbers_gateway.mailbox_client import MailboxClient
 from smartnumbers_gateway.message_waiting import MessageWaiting
@@ -93,7 +94,7 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
         agi.add_route("mailbox-alert", PlayNewMessages(mailbox, settings.spool_dir))
         server = await agi.serve(settings.agi_host, settings.agi_port, settings.agi_backlog)
         log.info("FastAGI listening on %s:%s", settings.agi_host, settings.agi_port)
-        ami, waiting, waiting_task = None, None, None
+        ami, waiting, waiting_task, faxes, faxes_task = None, None, None, None, None
         if settings.ami_host:
             ami = AmiLink(settings.ami_host, settings.ami_port, settings.ami_username, settings.ami_secret,
                           CallTracker(plans), publisher)
@@ -101,6 +102,8 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
             await bus.ensure_stream(js, "mailbox", settings.stream_replicas)
             waiting = MessageWaiting(ami, js, publisher.put)
             waiting_task = asyncio.create_task(waiting.run(), name="message-waiting")
+            faxes = FaxDelivery(ami, js, mailbox, settings.spool_dir, settings.dial_template, publisher.put)
+            faxes_task = asyncio.create_task(faxes.run(), name="fax-delivery")
         http.state.runtime = GatewayRuntime(nc, agi, server, ami)
         http.state.plans = plans
         http.state.settings = settings
@@ -112,9 +115,10 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
         finally:
             server.close()
             await server.wait_closed()
-            if waiting is not None and waiting_task is not None:
-                waiting.stop()
-                await asyncio.gather(waiting_task, return_exceptions=True)
+            for worker, task in ((waiting, waiting_task), (faxes, faxes_task)):
+                if worker is not None and task is not None:
+                    worker.stop()
+                    await asyncio.gather(task, return_exceptions=True)
             if ami is not None:
                 ami.close()
             await publisher.drain()

@@ -1,0 +1,106 @@
+"""Faxes on to fax machines (§5.5, §5.6): the mailbox's ``gateway.fax.deliver.v1`` → AMI Originate → SendFAX.
+
+A durable JetStream consumer of the GATEWAY stream's deliver commands. The TIFF is fetched
+from the mailbox (as ``service``) into the spool Asterisk shares; Asterisk dials the fax
+number and runs ``SendFAX`` (res_fax) on it; how it went is published as
+``gateway.fax.sent.v1``. While AMI is down the command waits (redelivered); past its
+deadline it fails with ``gateway.command.failed.v1``, never silently.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from uuid import NAMESPACE_URL, uuid5
+
+from nats.errors import TimeoutError as NatsTimeoutError
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+
+from smartnumbers_contracts import Contract, calls
+from smartnumbers_contracts import gateway as commands
+from smartnumbers_gateway.ami import AmiLink
+from smartnumbers_gateway.click_to_dial import REASONS
+from smartnumbers_gateway.mailbox_client import MailboxClient
+from smartnumbers_gateway.plan_variables import dial_string
+
+log = logging.getLogger(__name__)
+
+
+class FaxDelivery:
+    def __init__(self, ami: AmiLink, js: JetStreamContext, mailbox: MailboxClient, spool: Path,
+                 dial_template: str, publish: Callable[[Contract], None],
+                 deadline: timedelta = timedelta(hours=1), retry_seconds: float = 5.0) -> None:
+        self.ami, self.js, self.mailbox, self.spool = ami, js, mailbox, spool
+        self.dial_template, self.publish = dial_template, publish
+        self.deadline, self.retry_seconds = deadline, retry_seconds
+        self._stopping = False
+
+    def stop(self) -> None:
+        self._stopping = True
+
+    async def run(self) -> None:
+        config = ConsumerConfig(durable_name="gateway-fax", ack_policy=AckPolicy.EXPLICIT,
+                                deliver_policy=DeliverPolicy.ALL, max_ack_pending=4, ack_wait=300)
+        subscription = await self.js.pull_subscribe(commands.DeliverFax.subject, durable="gateway-fax",
+                                                    stream="GATEWAY", config=config)
+        while not self._stopping:
+            try:
+                messages = await subscription.fetch(1, timeout=1.0)
+            except (NatsTimeoutError, TimeoutError):
+                continue
+            except Exception as e:
+                log.warning("fax delivery: cannot fetch (%s)", e)
+                await asyncio.sleep(1)
+                continue
+            for message in messages:
+                try:
+                    await self._handle(message)
+                except Exception:
+                    log.exception("fax delivery failed; it will be tried again")
+                    await message.nak(delay=self.retry_seconds)
+
+    async def _handle(self, message) -> None:  # type: ignore[no-untyped-def]
+        try:
+            command = commands.DeliverFax.from_bytes(message.data)
+        except ValueError as e:
+            log.error("fax delivery: unreadable command (%s); skipped", e)
+            await message.term()
+            return
+        if not self.ami.logged_in.is_set():
+            if datetime.now(UTC) - command.occurred_at > self.deadline:
+                self.publish(calls.CommandFailed(
+                    event_id=uuid5(NAMESPACE_URL, f"smartnumbers:gateway:failed:{command.event_id}"),
+                    organisation_id=command.organisation_id, occurred_at=datetime.now(UTC),
+                    command=command.subject, request_event_id=str(command.event_id),
+                    reason=f"AMI unavailable for more than {self.deadline}",
+                ))
+                await message.term()
+            else:
+                await message.nak(delay=self.retry_seconds)
+            return
+        tiff = self.spool / "faxes" / f"{command.fax_id}.tif"
+        await self.mailbox.download(command.organisation_id, command.fetch_path, tiff)
+        action = {
+            "Action": "Originate", "ActionID": f"fax-{command.event_id}", "Async": "true",
+            "Channel": dial_string(self.dial_template, [command.to_number]),
+            "Application": "SendFAX", "Data": str(tiff), "Timeout": "60000",
+        }
+        reason = "failed"
+        try:
+            replies = await asyncio.wait_for(self.ami.manager.send_action(action), 120)
+            replies = replies if isinstance(replies, list) else [replies]
+            outcome = next((m for m in replies if m.get("Event") == "OriginateResponse"), None)
+            if outcome is not None:
+                reason = REASONS.get(str(outcome.get("Reason")), f"reason {outcome.get('Reason')}")
+        except TimeoutError:
+            reason = "no outcome from Asterisk"
+        self.publish(calls.FaxSent(
+            event_id=uuid5(NAMESPACE_URL, f"smartnumbers:gateway:fax:{command.event_id}"),
+            organisation_id=command.organisation_id, occurred_at=datetime.now(UTC), fax_id=command.fax_id,
+            user_id=command.user_id, to_number=command.to_number, delivered=reason == "answered", reason=reason,
+        ))
+        await message.ack()
