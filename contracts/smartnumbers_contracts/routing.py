@@ -41,6 +41,9 @@ class Introduction(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     text: str = Field(description="What the answering party hears (§3.8)")
+    form: str = Field(default="direct", description="direct: '<name>, there is a call…'; for: 'There is a call for <name>…'")
+    for_name: str | None = Field(default=None, description="Who the call is for (the answerer, a colleague or a team)")
+    from_name: str | None = Field(default=None, description="The caller's name, when known")
     for_name_recording: str | None = Field(default=None, description="Recorded name of who the call is for")
     from_name_recording: str | None = Field(default=None, description="Recorded name of the caller")
     requires_password_of: Identifier | None = Field(

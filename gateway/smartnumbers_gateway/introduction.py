@@ -9,11 +9,14 @@ silence or hanging up does not, and the caller's channel goes on to the plan's n
 from __future__ import annotations
 
 import logging
+import uuid
+from pathlib import Path
 
 from smartnumbers_contracts import routing as wire
 from smartnumbers_gateway.directory_client import DirectoryClient
 from smartnumbers_gateway.fastagi import AgiRequest
 from smartnumbers_gateway.incoming import PlansInFlight, e164
+from smartnumbers_gateway.mailbox_client import MailboxClient
 from smartnumbers_gateway.speech import Speech
 
 log = logging.getLogger(__name__)
@@ -33,10 +36,13 @@ def introduction_for(plan: wire.RoutingPlan | None, step: int, target: str | Non
 
 
 class Introductions:
-    def __init__(self, plans: PlansInFlight, speech: Speech, directory: DirectoryClient | None = None) -> None:
+    def __init__(self, plans: PlansInFlight, speech: Speech, directory: DirectoryClient | None = None,
+                 mailbox: MailboxClient | None = None, spool: Path | None = None) -> None:
         self.plans = plans
         self.speech = speech
         self.directory = directory
+        self.mailbox = mailbox
+        self.spool = spool
 
     async def __call__(self, request: AgiRequest) -> None:
         args = request.args
@@ -48,7 +54,12 @@ class Introductions:
             await request.set_variables({"SN_ACCEPTED": "1"})
             return
         await request.command("ANSWER")
-        pressed = await self._announce(request, intro)
+        plan = self.plans.get(call_id)
+        recorded = self.mailbox is not None and (intro.for_name_recording or intro.from_name_recording)
+        if recorded and plan is not None and plan.organisation_id:
+            pressed = await self._announce_with_names(request, intro, plan.organisation_id)
+        else:
+            pressed = await self._announce(request, intro)
         accepted = pressed == STAR
         if accepted and intro.requires_password_of:
             accepted = await self._password_given(request, call_id, intro.requires_password_of)
@@ -65,6 +76,45 @@ class Introductions:
         if not pin.isdigit():
             return False
         return await self.directory.pin_is_right(plan.organisation_id, user_id, pin)
+
+    async def _announce_with_names(self, request: AgiRequest, intro: wire.Introduction, organisation_id: str) -> int:
+        """The introduction in parts, the names from their recordings when there are some (§3.8)."""
+        fetched: list[Path] = []
+
+        async def name(recording: str | None, words: str | None) -> str | None:
+            if recording and self.mailbox is not None and self.spool is not None:
+                kind, _, owner = recording.removeprefix("mailbox:").rpartition(":name")[0].partition(":")
+                audio = self.spool / "names" / f"{uuid.uuid4().hex}.wav"
+                try:
+                    await self.mailbox.download(organisation_id, f"/v1/mailboxes/{kind}s/{owner}/greetings/name/audio",
+                                                audio)
+                    fetched.append(audio)
+                    return str(audio.with_suffix(""))
+                except Exception as e:  # a name recording removed meanwhile: say the name instead
+                    log.info("name recording %s not played (%s)", recording, e)
+            return await self.speech.say(words) if words else None
+
+        for_part = await name(intro.for_name_recording, intro.for_name)
+        from_part = await name(intro.from_name_recording, intro.from_name) if (intro.from_name or
+                                                                                 intro.from_name_recording) else None
+        if intro.form == "for":
+            parts = ["sn/there-is-a-call-for", for_part]
+        else:
+            parts = [for_part, "sn/there-is-a-call" if from_part else "sn/there-is-a-call-for-you"]
+        if from_part:
+            parts += ["sn/there-is-a-call-from", from_part]
+        parts.append("sn/press-star-to-receive")
+        try:
+            for prompt in [p for p in parts if p]:
+                result = await request.command(f'STREAM FILE {prompt} "*0123456789#"')
+                pressed = int(result.get("result", ("0", ""))[0] or 0)
+                if pressed:
+                    return pressed
+            result = await request.command(f"WAIT FOR DIGIT {ANSWER_SECONDS * 1000}")
+            return int(result.get("result", ("0", ""))[0] or 0)
+        finally:
+            for audio in fetched:
+                audio.unlink(missing_ok=True)
 
     async def _announce(self, request: AgiRequest, intro: wire.Introduction) -> int:
         spoken = await self.speech.say(intro.text)

@@ -126,3 +126,38 @@ async def test_extended_absence_offers_the_delegate_and_one_transfers(gateway, m
     assert yes.variables["SN_TRANSFER"] == "1" and no.variables["SN_TRANSFER"] == "0"
     assert TRANSFER_PROMPT in yes.played
     assert not any(c.startswith("RECORD FILE") for c in yes.sent + no.sent)
+
+
+async def test_the_introduction_plays_the_recorded_name(gateway, mailbox, nats_server, mint, dev_keys):
+    from smartnumbers_gateway.introduction import Introductions
+
+    org, _, _, spool = gateway
+    await Directory(nats_server.url, mailbox.url, mint("gw", org, "service"), org).users("adam")
+    async with client(mailbox, mint("adam", org)) as adam:
+        r = await adam.put("/v1/mailboxes/users/me/greetings/name", content=tone_wav(0.8),
+                           headers={"Content-Type": "audio/wav"})
+        assert r.status_code == 200, r.text
+    plans = PlansInFlight()
+    plans.remember(wire.RoutingPlan(
+        call_id="call-9", organisation_id=org, dialled="+441632960100", call_for_kind="user", call_for="adam",
+        reasons=[], steps=[wire.Step(kind="ring", targets=["+447700900100"], answered_by=["adam"], introductions=[
+            wire.Introduction(text="Adam, there is a call for you. Press star to receive, or replace the handset.",
+                              form="direct", for_name="Adam", for_name_recording="mailbox:user:adam:name")])]))
+    box = MailboxClient(mailbox.url, ServiceTokens(dev_keys[0], DEV_ISSUER))
+    speech = Speech(spool)
+    speech.available = False
+    agi = FastAgiServer(header_timeout=0.5)
+    agi.add_route("introduce", Introductions(plans, speech, None, box, spool))
+    port = free_port()
+    server = await agi.serve("127.0.0.1", port, 64)
+    try:
+        call = await FakeAgiChannel(port, script="introduce", args=["call-9", "1", "447700900100"],
+                                    presses="--*").run()
+    finally:
+        server.close()
+        await box.close()
+    name, *rest = call.played
+    assert name.startswith(str(spool / "names")), "Adam's own recording says his name"
+    assert rest == ["sn/there-is-a-call-for-you", "sn/press-star-to-receive"]
+    assert call.variables["SN_ACCEPTED"] == "1"
+    assert not list((spool / "names").iterdir()), "the fetched recording was removed"

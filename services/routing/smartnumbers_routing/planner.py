@@ -40,7 +40,8 @@ def to_wire(plan: Plan, call_id: str | None) -> wire.RoutingPlan:
                 answered_by=list(step.answered_by),
                 introductions=[
                     None if i is None else wire.Introduction(
-                        text=i.text, for_name_recording=i.for_name_recording,
+                        text=i.text, form=i.form, for_name=i.for_name, from_name=i.from_name,
+                        for_name_recording=i.for_name_recording,
                         from_name_recording=i.from_name_recording, requires_password_of=i.requires_password_of,
                     )
                     for i in step.introduction

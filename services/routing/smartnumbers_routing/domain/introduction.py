@@ -21,21 +21,23 @@ def introduction_for(
     if setting == "off" or (setting == "delegated_only" and not delegated_or_team):
         return None
     from_words = f" from {caller.name}" if caller.name else ""
+    form = "for"
     if team is not None:
-        text = f"There is a call for {team.name}{from_words}. {PRESS}"
-        for_recording = team.name_recording
+        for_name, for_recording = team.name, team.name_recording
+        text = f"There is a call for {for_name}{from_words}. {PRESS}"
     elif delegated_or_team and intended is not None and intended.user_id != answerer.user_id:
-        text = f"There is a call for {intended.display_name}{from_words}. {PRESS}"
-        for_recording = intended.name_recording
-    elif from_words:
-        text = f"{answerer.display_name}, there is a call{from_words}. {PRESS}"
-        for_recording = answerer.name_recording
+        for_name, for_recording = intended.display_name, intended.name_recording
+        text = f"There is a call for {for_name}{from_words}. {PRESS}"
     else:
-        text = f"{answerer.display_name}, there is a call for you. {PRESS}"
-        for_recording = answerer.name_recording
+        form, for_name, for_recording = "direct", answerer.display_name, answerer.name_recording
+        text = (f"{for_name}, there is a call{from_words}. {PRESS}" if from_words
+                else f"{for_name}, there is a call for you. {PRESS}")
     return Introduction(
         text=text,
         for_name_recording=for_recording,
         from_name_recording=caller.name_recording,
         requires_password_of=answerer.user_id if setting == "on_with_password" else None,
+        form=form,
+        for_name=for_name,
+        from_name=caller.name,
     )

@@ -33,6 +33,10 @@ class Introduction:
     for_name_recording: str | None
     from_name_recording: str | None
     requires_password_of: str | None = None
+    form: str = "direct"
+    """direct: "<name>, there is a call…"; for: "There is a call for <name>…" (delegated, team)."""
+    for_name: str | None = None
+    from_name: str | None = None
 
 
 @dataclass(frozen=True)
