@@ -7,6 +7,9 @@
 3. Offered load: 500 new connections per second for 4 s (2,000 calls), each answered
    like Asterisk answers; counts calls that failed (refused, reset, timed out).
 4. Decisions per second with 50 calls in flight.
+5. Call Manager's live view: from the FAKE Asterisk sending the recorded DialBegin of a
+   call to the "ringing for user X" event arriving at a NATS subscriber (gateway's AMI link,
+   call tracker and publisher in this process).
 Routing and the gateway run as their own processes on a nats-server started here.
 """
 
@@ -69,6 +72,62 @@ async def concurrent(port: int, in_flight: int = 50, per_worker: int = 40) -> fl
     return in_flight * per_worker / (time.perf_counter() - started)
 
 
+async def ami_to_bus(url: str, n: int = 200) -> list[float]:
+    """Recorded DialBegin sent by the fake AMI → gateway.call.ringing.v1 at a subscriber."""
+    import nats
+
+    from gateway.tests.fake_ami import FakeAmi, frame
+    from gateway.tests.transcripts import events
+    from smartnumbers_contracts import routing as wire
+    from smartnumbers_gateway.ami import AmiLink
+    from smartnumbers_gateway.call_events import CallTracker
+    from smartnumbers_gateway.incoming import PlansInFlight
+    from smartnumbers_gateway.publisher import CallEventPublisher
+    from smartnumbers_kit import bus
+
+    recorded = [e for e in events("incoming-answered")
+                if e.get("Event") == "DialBegin" and e.get("DialString", "").endswith("@phones")][0]
+    fake = FakeAmi()
+    port = await fake.start()
+    nc = await nats.connect(url)
+    js = nc.jetstream()
+    await bus.ensure_stream(js, "gateway")
+    publisher = CallEventPublisher(js)
+    publisher.start()
+    plans = PlansInFlight()
+    link = AmiLink("127.0.0.1", port, "gateway", "s3cret", CallTracker(plans), publisher)
+    link.start()
+    await fake.logged_in()
+    arrived: dict[str, float] = {}
+    got = asyncio.Event()
+
+    async def seen(msg) -> None:  # type: ignore[no-untyped-def]
+        import json
+
+        arrived[json.loads(msg.data)["call_id"]] = time.perf_counter()
+        got.set()
+
+    await nc.subscribe("gateway.call.ringing.v1", cb=seen)
+    await nc.flush()
+    samples = []
+    for i in range(n):
+        call_id = f"bench-{i}"
+        plans.remember(wire.RoutingPlan(call_id=call_id, organisation_id="bench", dialled="+441632960001",
+                                        call_for_kind="user", call_for="adam", reasons=[], steps=[
+                                            wire.Step(kind="ring", targets=["+447700900001"], answered_by=["adam"])]))
+        got.clear()
+        sent = time.perf_counter()
+        for writer in fake._writers:
+            writer.write(frame([(k, call_id if k == "Linkedid" else v) for k, v in recorded.items()]))
+        await asyncio.wait_for(got.wait(), 5)
+        samples.append(arrived[call_id] - sent)
+    link.close()
+    await publisher.drain()
+    await nc.close()
+    await fake.stop()
+    return samples
+
+
 async def main() -> None:
     binary = find_binary()
     if binary is None:
@@ -92,6 +151,7 @@ async def main() -> None:
             calls = await sequential(agi_port)
             offered_total, failed, offered_times = await offered(agi_port)
             rate = await concurrent(agi_port)
+            live = await ami_to_bus(server.url)
         finally:
             gateway.stop()
             routing.stop()
@@ -109,6 +169,9 @@ async def main() -> None:
               f"   {o50 / base50:.1f} / {o99 / base99:.1f}")
     print(f"\n500 connections/s for 4 s: {offered_total} calls, {failed} failed or dropped")
     print(f"{'incoming-call decisions/s, 50 calls in flight':<58}{rate:>11.0f}")
+    l50, l99 = statistics.median(live), pct(live, 99)
+    print(f"{'Asterisk rings (AMI DialBegin) -> ringing event on the bus':<58}{ms(l50):>11}{ms(l99):>11}"
+          f"   {l50 / base50:.1f} / {l99 / base99:.1f}")
 
 
 if __name__ == "__main__":
