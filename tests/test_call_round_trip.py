@@ -165,12 +165,13 @@ async def test_click_to_dial_rings_my_location_then_the_number(platform):
         r = await adam.post("/v1/click-to-dial", json={"to": "07700 900555"})
         assert r.status_code == 202, r.text
         assert r.json()["first_leg"] == "+447700900001"
-        finished = await bus.next_matching("gateway.click_to_dial.finished.v1", request_id=r.json()["request_id"])
+        finished = await bus.next_matching("gateway.call.placed.v1", request_id=r.json()["request_id"])
     (originate,) = [a for a in fake_ami.actions if a.get("Action") == "Originate"]
     assert originate["Channel"] == "Local/447700900001@phones"
     assert (originate["Context"], originate["Exten"], originate["Async"]) == ("sn-originated", "connect", "true")
     assert originate["Variable"] == "SN_CONNECT_DIAL=Local/447700900555@phones"
-    assert (finished["answered"], finished["reason"], finished["user_id"]) == (True, "answered", "adam")
+    assert (finished["answered"], finished["reason"], finished["user_id"], finished["purpose"]) == \
+        (True, "answered", "adam", "click-to-dial")
 
 
 async def test_click_to_dial_needs_a_location_and_a_number(platform, mint):
@@ -258,10 +259,13 @@ async def test_call_me_to_record_a_greeting_and_to_leave_a_voicemail_for_a_colle
     token = await adam_on_his_mobile(platform)
     await create_user(platform, platform.boss, "bob", "+441632960002")
     bob = await first_login(platform.directory, "+441632960002", "864219")
-    async with httpx.AsyncClient(base_url=gateway.url, headers={"Authorization": f"Bearer {token}"}) as adam:
+    async with httpx.AsyncClient(base_url=gateway.url, headers={"Authorization": f"Bearer {token}"}) as adam, \
+            BusWatcher(platform.nats_url, "gateway.>") as bus:
         # 1. "Call me to record" my permanent greeting: Asterisk rings my mobile (§5.1.3).
         r = await adam.post("/v1/recordings", json={"greeting": "permanent"})
         assert r.status_code == 202 and r.json()["ringing"] == "+447700900001"
+        placed = await bus.next_matching("gateway.call.placed.v1", request_id=r.json()["request_id"])
+        assert (placed["purpose"], placed["answered"]) == ("record", True)
         bad = await adam.post("/v1/recordings", json={"greeting": "song"})
         assert bad.status_code == 422
         # 2. "Leave a voicemail" for Bob (§5.4.1).

@@ -98,14 +98,18 @@ class MessageWaitingSet(Contract):
     new_messages: int
 
 
-class ClickToDialFinished(Contract):
-    subject = "gateway.click_to_dial.finished.v1"
-    summary = "How a click-to-dial ended (§4.4): the user's phone answered (then the other party is rung), or not"
+class CallPlaced(Contract):
+    subject = "gateway.call.placed.v1"
+    summary = (
+        "How a call the platform placed to a user went (click-to-dial §4.4, call me to record §5.1, "
+        "leave a voicemail §5.4.1, message alert §3.5): their phone answered, or not"
+    )
 
     request_id: str
+    purpose: str = Field(description="click-to-dial, record, send-voicemail or play-messages")
     user_id: Identifier
-    to: str
-    first_leg: str = Field(description="The user's current location that was rung first")
+    to: str | None = Field(default=None, description="Click-to-dial: the number connected after the answer")
+    first_leg: str = Field(description="The user's current location that was rung")
     answered: bool
     reason: str = Field(description="answered, no answer, busy, congestion, failed or hangup")
 

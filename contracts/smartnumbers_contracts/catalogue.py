@@ -39,7 +39,7 @@ CATALOGUE: dict[str, type[Contract]] = {
         calls.CallEnded,
         calls.CommandFailed,
         calls.MessageWaitingSet,
-        calls.ClickToDialFinished,
+        calls.CallPlaced,
         calls.FaxSent,
         mailbox.MessageDeposited,
         mailbox.MessageMoved,

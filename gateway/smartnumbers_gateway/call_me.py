@@ -16,7 +16,7 @@ from typing import Literal
 from fastapi import APIRouter, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from smartnumbers_gateway.click_to_dial import ring_me_first
+from smartnumbers_gateway.click_to_dial import follow, ring_me_first
 from smartnumbers_gateway.plan_variables import dial_string
 from smartnumbers_kit.auth import CurrentPrincipal
 from smartnumbers_kit.errors import Invalid
@@ -40,7 +40,8 @@ class Calling(BaseModel):
     ringing: str
 
 
-def _originate(request: Request, number: str, exten: str, variables: list[str]) -> str:
+def _originate(request: Request, number: str, exten: str, variables: list[str], organisation_id: str,
+               user_id: str) -> str:
     request_id = uuid.uuid4().hex
     action = {
         "Action": "Originate", "ActionID": f"{exten}-{request_id}", "Async": "true",
@@ -48,15 +49,7 @@ def _originate(request: Request, number: str, exten: str, variables: list[str]) 
         "Context": "sn-originated", "Exten": exten, "Priority": "1", "Timeout": "30000",
         "CallerID": '"smartnumbers" <>', "Variable": variables,
     }
-    ami = request.app.state.runtime.ami
-
-    async def send() -> None:
-        try:
-            await asyncio.wait_for(ami.manager.send_action(action), 45)
-        except Exception as e:
-            log.warning("%s %s: no outcome from Asterisk (%s)", exten, request_id, e)
-
-    asyncio.create_task(send())
+    asyncio.create_task(follow(request.app.state, action, request_id, exten, organisation_id, user_id, number))
     return request_id
 
 
@@ -66,7 +59,7 @@ async def call_me_to_record(body: RecordingCall, request: Request, principal: Cu
     number = await ring_me_first(request, "the platform calls you there to record")
     request_id = _originate(request, number, "record", [
         f"SN_RECORD_KIND={body.greeting}", f"SN_USER={principal.user_id}", f"SN_ORG={principal.organisation_id}",
-    ])
+    ], principal.organisation_id, principal.user_id)
     return Calling(request_id=request_id, ringing=number)
 
 
@@ -81,5 +74,5 @@ async def call_me_to_leave_a_voicemail(body: VoicemailCall, request: Request,
     number = await ring_me_first(request, "the platform calls you there to record the message")
     request_id = _originate(request, number, "send-voicemail", [
         f"SN_TO={'+'.join(body.to)}", f"SN_USER={principal.user_id}", f"SN_ORG={principal.organisation_id}",
-    ])
+    ], principal.organisation_id, principal.user_id)
     return Calling(request_id=request_id, ringing=number)

@@ -5,7 +5,7 @@ current location from presence (with the user's token: they may read their own),
 asks Asterisk (AMI ``Originate``, async) to ring it; when answered the call lands in the
 dialplan's ``sn-originated,connect`` which dials the other party. The request is
 answered at once (202, with a request id); how it ended is published as
-``gateway.click_to_dial.finished.v1``. The number called may be a colleague's
+``gateway.call.placed.v1``. The number called may be a colleague's
 smartnumber: routing then puts the call through to their current location.
 """
 
@@ -62,8 +62,8 @@ async def click_to_dial(body: ClickToDial, request: Request, principal: CurrentP
         "CallerID": f'"Click to dial" <{to.lstrip("+")}>', "Timeout": "30000",
         "Variable": f"SN_CONNECT_DIAL={dial_string(settings.dial_template, [to])}",
     }
-    asyncio.create_task(_follow(state, action, request_id, principal.organisation_id, principal.user_id, to,
-                                first_leg))
+    asyncio.create_task(follow(state, action, request_id, "click-to-dial", principal.organisation_id,
+                               principal.user_id, first_leg, to))
     return Requested(request_id=request_id, first_leg=first_leg)
 
 
@@ -83,7 +83,8 @@ async def ring_me_first(request: Request, why: str) -> str:
     return number
 
 
-async def _follow(state, action, request_id, organisation_id, user_id, to, first_leg) -> None:  # type: ignore[no-untyped-def]
+async def follow(state, action, request_id, purpose, organisation_id, user_id, first_leg, to=None) -> None:  # type: ignore[no-untyped-def]
+    """Send the Originate, and publish how the call to the user went (``gateway.call.placed.v1``)."""
     reason = "failed"
     try:
         replies = await asyncio.wait_for(state.runtime.ami.manager.send_action(action), 45)
@@ -92,9 +93,9 @@ async def _follow(state, action, request_id, organisation_id, user_id, to, first
         if outcome is not None:
             reason = REASONS.get(str(outcome.get("Reason")), f"reason {outcome.get('Reason')}")
     except Exception as e:
-        log.warning("click-to-dial %s: no outcome from Asterisk (%s)", request_id, e)
-    state.publisher.put(calls.ClickToDialFinished(
-        event_id=uuid5(NAMESPACE_URL, f"smartnumbers:gateway:click-to-dial:{request_id}"),
-        organisation_id=organisation_id, occurred_at=datetime.now(UTC), request_id=request_id,
+        log.warning("%s %s: no outcome from Asterisk (%s)", purpose, request_id, e)
+    state.publisher.put(calls.CallPlaced(
+        event_id=uuid5(NAMESPACE_URL, f"smartnumbers:gateway:placed:{request_id}"),
+        organisation_id=organisation_id, occurred_at=datetime.now(UTC), request_id=request_id, purpose=purpose,
         user_id=user_id, to=to, first_leg=first_leg, answered=reason == "answered", reason=reason,
     ))

@@ -46,7 +46,7 @@ async def call_with_new_messages(body: AlertCall, request: Request, principal: C
     else:
         number = await ring_me_first(request, "the alert calls you there")
     request_id = _originate(request, number, "play-messages",
-                            [f"SN_USER={user}", f"SN_ORG={principal.organisation_id}"])
+                            [f"SN_USER={user}", f"SN_ORG={principal.organisation_id}"], principal.organisation_id, user)
     return Calling(request_id=request_id, ringing=number)
 
 
