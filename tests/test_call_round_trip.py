@@ -132,6 +132,7 @@ async def test_an_unanswered_call_leaves_a_voicemail_that_lights_the_lamp(platfo
         lambda: FakeAgiChannel(agi_port, args=[SMARTNUMBER.lstrip("+"), call_id]).run(),
         lambda c: c.variables.get("SN_S2_KIND") == "voicemail",
     )
+    assert (call.variables["SN_S1_KIND"], call.variables["SN_S1_DIAL"]) == ("ring", "Local/447700900001@phones")
     # 2. Nobody answers (the recorded call); the voicemail step records the caller, who hangs
     #    up after speaking: the call's end (AMI) arrives while the message is being deposited.
     voicemail = FakeAgiChannel(agi_port, script="voicemail", args=[call.variables["SN_S2_MAILBOX"], "system", call_id],
