@@ -100,9 +100,9 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
                           CallTracker(plans), publisher)
             ami.start()
             await bus.ensure_stream(js, "mailbox", settings.stream_replicas)
-            waiting = MessageWaiting(ami, js, publisher.put)
+            waiting = MessageWaiting(ami, js, publisher.put).consumer()
             waiting_task = asyncio.create_task(waiting.run(), name="message-waiting")
-            faxes = FaxDelivery(ami, js, mailbox, settings.spool_dir, settings.dial_template, publisher.put)
+            faxes = FaxDelivery(ami, js, mailbox, settings.spool_dir, settings.dial_template, publisher.put).consumer()
             faxes_task = asyncio.create_task(faxes.run(), name="fax-delivery")
         http.state.runtime = GatewayRuntime(nc, agi, server, ami)
         http.state.plans = plans

@@ -16,14 +16,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from uuid import NAMESPACE_URL, uuid5
 
-from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js import JetStreamContext
-from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from smartnumbers_contracts import Contract, calls
 from smartnumbers_contracts import gateway as commands
 from smartnumbers_gateway.ami import AmiLink
 from smartnumbers_gateway.click_to_dial import REASONS
+from smartnumbers_gateway.commands import CommandConsumer
 from smartnumbers_gateway.mailbox_client import MailboxClient
 from smartnumbers_gateway.plan_variables import dial_string
 
@@ -37,31 +36,10 @@ class FaxDelivery:
         self.ami, self.js, self.mailbox, self.spool = ami, js, mailbox, spool
         self.dial_template, self.publish = dial_template, publish
         self.deadline, self.retry_seconds = deadline, retry_seconds
-        self._stopping = False
 
-    def stop(self) -> None:
-        self._stopping = True
-
-    async def run(self) -> None:
-        config = ConsumerConfig(durable_name="gateway-fax", ack_policy=AckPolicy.EXPLICIT,
-                                deliver_policy=DeliverPolicy.ALL, max_ack_pending=4, ack_wait=300)
-        subscription = await self.js.pull_subscribe(commands.DeliverFax.subject, durable="gateway-fax",
-                                                    stream="GATEWAY", config=config)
-        while not self._stopping:
-            try:
-                messages = await subscription.fetch(1, timeout=1.0)
-            except (NatsTimeoutError, TimeoutError):
-                continue
-            except Exception as e:
-                log.warning("fax delivery: cannot fetch (%s)", e)
-                await asyncio.sleep(1)
-                continue
-            for message in messages:
-                try:
-                    await self._handle(message)
-                except Exception:
-                    log.exception("fax delivery failed; it will be tried again")
-                    await message.nak(delay=self.retry_seconds)
+    def consumer(self) -> CommandConsumer:
+        return CommandConsumer(self.js, stream="GATEWAY", subject=commands.DeliverFax.subject, durable="gateway-fax",
+                               handle=self._handle, ack_wait=300, retry_seconds=self.retry_seconds)
 
     async def _handle(self, message) -> None:  # type: ignore[no-untyped-def]
         try:

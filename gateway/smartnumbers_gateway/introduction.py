@@ -105,24 +105,23 @@ class Introductions:
             parts += ["sn/there-is-a-call-from", from_part]
         parts.append("sn/press-star-to-receive")
         try:
-            for prompt in [p for p in parts if p]:
-                result = await request.command(f'STREAM FILE {prompt} "*0123456789#"')
-                pressed = int(result.get("result", ("0", ""))[0] or 0)
-                if pressed:
-                    return pressed
-            result = await request.command(f"WAIT FOR DIGIT {ANSWER_SECONDS * 1000}")
-            return int(result.get("result", ("0", ""))[0] or 0)
+            return await _first_key(request, [p for p in parts if p])
         finally:
             for audio in fetched:
                 audio.unlink(missing_ok=True)
 
     async def _announce(self, request: AgiRequest, intro: wire.Introduction) -> int:
         spoken = await self.speech.say(intro.text)
-        prompts = [spoken] if spoken else ["sn/there-is-a-call-for-you", "sn/press-star-to-receive"]
-        for prompt in prompts:
-            result = await request.command(f'STREAM FILE {prompt} "*0123456789#"')
-            pressed = int(result.get("result", ("0", ""))[0] or 0)
-            if pressed:
-                return pressed
-        result = await request.command(f"WAIT FOR DIGIT {ANSWER_SECONDS * 1000}")
-        return int(result.get("result", ("0", ""))[0] or 0)
+        return await _first_key(request, [spoken] if spoken else
+                                ["sn/there-is-a-call-for-you", "sn/press-star-to-receive"])
+
+
+async def _first_key(request: AgiRequest, prompts: list[str]) -> int:
+    """Play the prompts until a key is pressed, then wait a while for one; its ASCII code, or 0."""
+    for prompt in prompts:
+        result = await request.command(f'STREAM FILE {prompt} "*0123456789#"')
+        pressed = int(result.get("result", ("0", ""))[0] or 0)
+        if pressed:
+            return pressed
+    result = await request.command(f"WAIT FOR DIGIT {ANSWER_SECONDS * 1000}")
+    return int(result.get("result", ("0", ""))[0] or 0)

@@ -16,14 +16,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from uuid import NAMESPACE_URL, uuid5
 
-from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js import JetStreamContext
-from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from nats.js.api import DeliverPolicy
 
 from smartnumbers_contracts import Contract
 from smartnumbers_contracts import calls
 from smartnumbers_contracts import mailbox as mb
 from smartnumbers_gateway.ami import AmiLink
+from smartnumbers_gateway.commands import CommandConsumer
 
 log = logging.getLogger(__name__)
 
@@ -38,38 +38,11 @@ class MessageWaiting:
         self.ami, self.js, self.publish = ami, js, publish
         self.deadline = deadline
         self.retry_seconds = retry_seconds
-        self._stopping = False
 
-    async def run(self) -> None:
-        try:
-            await self._run()
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("message waiting stopped")
-            raise
-
-    async def _run(self) -> None:
-        config = ConsumerConfig(durable_name="gateway-mwi", ack_policy=AckPolicy.EXPLICIT,
-                                deliver_policy=DeliverPolicy.NEW, max_ack_pending=1, ack_wait=30)
-        # The subject argument is the filter (nats-py overwrites config.filter_subject with it).
-        subscription = await self.js.pull_subscribe(
-            mb.NewMessageCountChanged.subject, durable="gateway-mwi", stream="MAILBOX", config=config
-        )
-        while not self._stopping:
-            try:
-                messages = await subscription.fetch(1, timeout=1.0)
-            except (NatsTimeoutError, TimeoutError):
-                continue
-            except Exception as e:
-                log.warning("message waiting: cannot fetch (%s)", e)
-                await asyncio.sleep(1)
-                continue
-            for message in messages:
-                await self._handle(message)
-
-    def stop(self) -> None:
-        self._stopping = True
+    def consumer(self) -> CommandConsumer:
+        return CommandConsumer(self.js, stream="MAILBOX", subject=mb.NewMessageCountChanged.subject,
+                               durable="gateway-mwi", handle=self._handle, deliver_policy=DeliverPolicy.NEW,
+                               ack_wait=30, retry_seconds=self.retry_seconds)
 
     async def _handle(self, message) -> None:  # type: ignore[no-untyped-def]
         try:
