@@ -62,3 +62,17 @@ def test_dial_strings_come_from_the_template():
     variables = plan_variables(plan, "PJSIP/{digits}@trunk")
     assert variables["SN_S1_DIAL"] == "PJSIP/447700900100@trunk&PJSIP/447700900200@trunk"
     assert variables["SN_CALL_FOR"] == "team:sales"
+
+
+def test_the_gateways_service_tokens_carry_the_kid_the_directorys_jwks_lists(tmp_path):
+    import jwt
+
+    from smartnumbers_directory.signing import TokenIssuer
+    from smartnumbers_gateway.service_tokens import ServiceTokens
+    from smartnumbers_kit.tokens import generate_keypair
+
+    private, _ = generate_keypair(tmp_path)
+    token = ServiceTokens(private, "smartnumbers-directory").for_organisation("acme")
+    directory = TokenIssuer(private.read_bytes(), audience="smartnumbers", access_seconds=900)
+    assert jwt.get_unverified_header(token)["kid"] == directory.jwks()["keys"][0]["kid"]
+    assert jwt.decode(token, options={"verify_signature": False})["role"] == "service"

@@ -7,11 +7,15 @@ refuse. Tests use the same functions.
 from __future__ import annotations
 
 import argparse
+import base64
+import hashlib
+import json
 import sys
 import time
 from pathlib import Path
 
 import jwt
+from jwt.algorithms import OKPAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -43,6 +47,14 @@ def generate_keypair(directory: Path) -> tuple[Path, Path]:
     return private_path, public_path
 
 
+def key_id(private_key_pem: bytes) -> str:
+    """The RFC 7638 thumbprint of the key's public half: the ``kid`` a JWKS lists it under."""
+    key = serialization.load_pem_private_key(private_key_pem, password=None)
+    jwk = OKPAlgorithm.to_jwk(key.public_key(), as_dict=True)  # type: ignore[arg-type]
+    canonical = json.dumps({k: jwk[k] for k in ("crv", "kty", "x")}, separators=(",", ":"), sort_keys=True)
+    return base64.urlsafe_b64encode(hashlib.sha256(canonical.encode()).digest()).rstrip(b"=").decode()
+
+
 def mint(
     private_key_pem: bytes,
     *,
@@ -52,13 +64,14 @@ def mint(
     ttl_seconds: int = 3600,
     issuer: str = DEV_ISSUER,
     audience: str = "smartnumbers",
+    kid: str | None = None,
 ) -> str:
     now = int(time.time())
     claims = {
         "sub": user, "org": org, "role": role,
         "iss": issuer, "aud": audience, "iat": now, "exp": now + ttl_seconds,
     }
-    return jwt.encode(claims, private_key_pem, algorithm=ALGORITHM)
+    return jwt.encode(claims, private_key_pem, algorithm=ALGORITHM, headers={"kid": kid} if kid else None)
 
 
 def main(argv: list[str] | None = None) -> None:
