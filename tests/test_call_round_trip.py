@@ -143,7 +143,7 @@ async def test_an_unanswered_call_leaves_a_voicemail_that_lights_the_lamp(platfo
         (message,) = (await eventually(lambda: adam.get("/v1/mailboxes/users/me/messages"),
                                        lambda r: r.status_code == 200 and r.json())).json()
     assert message["caller_number"] == "+447700900555"
-    await eventually(lambda: _none(), lambda _: any(a.get("Action") == "MWIUpdate" for a in fake_ami.actions))
+    await eventually(fake_ami.recorded_actions, lambda actions: any(a.get("Action") == "MWIUpdate" for a in actions))
     (mwi,) = [a for a in fake_ami.actions if a.get("Action") == "MWIUpdate"]
     assert (mwi["Mailbox"], mwi["NewMessages"]) == ("adam@acme", "1")
     # 4. Routing's record of the call: voicemail.
@@ -152,10 +152,6 @@ async def test_an_unanswered_call_leaves_a_voicemail_that_lights_the_lamp(platfo
                                  lambda r: r.status_code == 200 and r.json() and r.json()[0]["outcome"])
     (record,) = calls.json()
     assert (record["outcome"], record["actual_recipient"]) == ("voicemail", "voicemail:adam")
-
-
-async def _none() -> None:
-    return None
 
 
 async def test_click_to_dial_rings_my_location_then_the_number(platform):
@@ -203,7 +199,7 @@ async def test_call_manager_accepts_delegates_diverts_holds_and_hangs_up_a_pc_ri
         async with web.stream("GET", "/v1/calls/feed") as feed:
             lines = feed.aiter_lines()
             assert await anext(lines) == ": connected"
-            call = await eventually(lambda: FakeAgiChannel(agi_port, args=[SMARTNUMBER.lstrip("+"), call_id]).run(),
+            await eventually(lambda: FakeAgiChannel(agi_port, args=[SMARTNUMBER.lstrip("+"), call_id]).run(),
                                     lambda c: c.variables.get("SN_S1_KIND") == "pc_ring")
             await FakeAgiChannel(agi_port, script="pc-ring", args=[call_id, "1"]).run()
             seen = []

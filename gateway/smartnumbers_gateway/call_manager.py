@@ -10,6 +10,7 @@ A transfer is published as ``gateway.call.transferred.v1``.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from enum import StrEnum
 from uuid import NAMESPACE_URL, uuid5
@@ -108,8 +109,6 @@ async def act(call_id: str, action: Action, request: Request, principal: Current
 
 
 async def _ami(ami, action: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
-    import asyncio
-
     try:
         response = await asyncio.wait_for(ami.manager.send_action(action), 5)
     except TimeoutError:

@@ -47,6 +47,10 @@ class FakeAmi:
         self._writers.clear()
         self._login_seen.clear()
 
+    async def recorded_actions(self) -> list[dict]:
+        """The actions received so far (awaitable, for polling helpers)."""
+        return list(self.actions)
+
     async def logged_in(self, timeout: float = 10.0) -> None:
         await asyncio.wait_for(self._login_seen.wait(), timeout)
 

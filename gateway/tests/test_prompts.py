@@ -16,9 +16,14 @@ def prompt_names() -> list[str]:
     return [line.split("|")[0].strip() for line in lines if "|" in line and not line.startswith("#")]
 
 
-def test_the_prompts_used_by_the_dialplan_are_listed():
-    used = {"please-hold"}  # Playback(sn/please-hold) in [sn-hold]
-    assert used <= set(prompt_names())
+def test_every_prompt_the_gateway_or_the_dialplan_plays_is_listed():
+    import re
+
+    gateway_code = Path(__file__).resolve().parents[1] / "smartnumbers_gateway"
+    sources = [p.read_text() for p in gateway_code.glob("*.py")] + [(ASTERISK / "extensions.conf").read_text()]
+    used = {name for text in sources for name in re.findall(r"\bsn/([a-z0-9-]+)", text)}
+    assert {"please-hold", "not-available-leave-message", "enter-password-to-receive"} <= used
+    assert used <= set(prompt_names()), f"played but not in prompts.txt: {sorted(used - set(prompt_names()))}"
     assert len(prompt_names()) == len(set(prompt_names())), "a prompt is listed twice"
 
 

@@ -28,13 +28,6 @@ HEARD = {
 }
 
 
-class _Owner:
-    """A mailbox owner addressed like a user row (organisation_id, user_id)."""
-
-    def __init__(self, organisation_id: str, user_id: str) -> None:
-        self.organisation_id, self.user_id = organisation_id, user_id
-
-
 class RoutingView:
     """Thread-safe: applied from the bus loop, read from request threads."""
 
@@ -119,9 +112,12 @@ class RoutingView:
 
     # -- presence ------------------------------------------------------------------------
     def _row(self, e: Any) -> UserView:
-        key = (e.organisation_id, e.user_id)
+        return self._user_row(e.organisation_id, e.user_id)
+
+    def _user_row(self, organisation_id: str, user_id: str) -> UserView:
+        key = (organisation_id, user_id)
         if key not in self._users:
-            self._users[key] = UserView(e.organisation_id, e.user_id)
+            self._users[key] = UserView(organisation_id, user_id)
         return self._users[key]
 
     def _location(self, e: pres_wire.LocationChanged) -> None:
@@ -151,14 +147,14 @@ class RoutingView:
             if team is not None and e.greeting == mb_wire.GreetingKind.NAME:
                 team.name_recording = recording
             return
-        row = self._row(_Owner(e.organisation_id, e.owner_id))
+        row = self._user_row(e.organisation_id, e.owner_id)
         if e.greeting == mb_wire.GreetingKind.NAME:
             row.name_recording = recording
         row.greeting = HEARD.get(e.heard, "system")
 
     def _extended_absence(self, e: mb_wire.ExtendedAbsenceEnabled | mb_wire.ExtendedAbsenceDisabled) -> None:
         if e.owner_kind == mb_wire.OwnerKind.USER:
-            self._row(_Owner(e.organisation_id, e.owner_id)).extended_absence = isinstance(
+            self._user_row(e.organisation_id, e.owner_id).extended_absence = isinstance(
                 e, mb_wire.ExtendedAbsenceEnabled
             )
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -12,7 +11,6 @@ import pytest
 
 from smartnumbers_contracts import calls as call_wire
 from smartnumbers_contracts import routing as wire
-from smartnumbers_kit.devdirectory import publish
 
 from services.presence.tests.e2e import BusWatcher, envelope, eventually, presence_process
 
