@@ -7,6 +7,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import httpx
 from fastapi import FastAPI
 from nats.aio.client import Client
 
@@ -14,6 +15,8 @@ from smartnumbers_gateway import call_manager, call_me, click_to_dial, message_a
 from smartnumbers_gateway.message_alert import PlayNewMessages
 from smartnumbers_gateway.recording import RecordGreeting, SendVoicemail
 from smartnumbers_gateway.pc_ring import PcRing
+from smartnumbers_gateway.phone.access import MailboxAccess
+from smartnumbers_gateway.phone.session import Services
 from smartnumbers_gateway.ami import AmiLink
 from smartnumbers_gateway.call_events import CallTracker
 from smartnumbers_gateway.directory_client import DirectoryClient
@@ -28,6 +31,7 @@ from smartnumbers_gateway.voicemail import OfferTransfer, Voicemail
 from smartnumbers_gateway.publisher import CallEventPublisher
 from smartnumbers_gateway.incoming import IncomingCalls, PlansInFlight
 from smartnumbers_gateway.settings import GatewaySettings
+from smartnumbers_contracts import Contract
 from smartnumbers_kit import bus
 from smartnumbers_kit.auth import TokenVerifier
 from smartnumbers_kit.http import create_http_app
@@ -37,7 +41,7 @@ log = logging.getLogger(__name__)
 
 DESCRIPTION = (
     "The gateway between Asterisk and the bus: the FastAGI server the shipped dialplan "
-    "calls for every routing decision, and (next) AMI for call control and call events."
+    "calls for every routing decision and phone menu, and AMI for call control and call events."
 )
 
 
@@ -92,6 +96,13 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
         agi.add_route("record", RecordGreeting(mailbox, settings.spool_dir))
         agi.add_route("send-voicemail", SendVoicemail(mailbox, settings.spool_dir))
         agi.add_route("mailbox-alert", PlayNewMessages(mailbox, settings.spool_dir))
+        presence = httpx.AsyncClient(base_url=settings.presence_url, timeout=3.0)
+
+        async def send_command(command: Contract) -> None:
+            await js.publish(command.subject, command.to_bytes(), headers={"Nats-Msg-Id": str(command.event_id)})
+
+        phone = Services(directory.http, presence, mailbox.http, tokens, send_command, settings.dial_template)
+        agi.add_route("mailbox", MailboxAccess(nc, plans, phone, voicemail, settings.routing_timeout))
         server = await agi.serve(settings.agi_host, settings.agi_port, settings.agi_backlog)
         log.info("FastAGI listening on %s:%s", settings.agi_host, settings.agi_port)
         ami, waiting, waiting_task, faxes, faxes_task = None, None, None, None, None
@@ -124,6 +135,7 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
             await publisher.drain()
             await mailbox.close()
             await directory.close()
+            await presence.aclose()
             await nc.drain()
 
     http = create_http_app(title="smartnumbers gateway", description=DESCRIPTION, lifespan=lifespan)

@@ -41,7 +41,9 @@ class AgiRequest(fast_agi.Request):
             raise Hangup("the channel hung up")
         if not text[:3].isdigit():
             raise AgiError(f"unreadable reply {text!r}")
-        return parse_agi_result(text)
+        result = parse_agi_result(text)
+        result["raw"] = text  # parse_agi_result drops "(timeout)" from an empty GET DATA
+        return result
 
     async def command(self, command: str) -> dict[str, Any]:
         result = await self.send_command(command)

@@ -55,6 +55,10 @@ class Voicemail:
         if not self.record or not greeting.takes_messages:
             await request.command(f'STREAM FILE {NOT_TAKING} ""')
             return
+        await self.leave_message(request, organisation_id, mailbox, call_id)
+
+    async def leave_message(self, request: AgiRequest, organisation_id: str, mailbox: str, call_id: str) -> None:
+        """Record after the beep and deposit; the call's end waits until the message is in."""
         self.plans.hold_end(call_id)
         try:
             await self._take_message(request, organisation_id, mailbox, call_id)
@@ -86,24 +90,32 @@ class Voicemail:
             organisation_id=organisation_id, occurred_at=datetime.now(UTC), call_id=call_id, mailbox=mailbox,
         ))
 
-    async def play_greeting(self, request: AgiRequest, organisation_id: str, greeting: Greeting) -> None:
+    async def play_greeting(self, request: AgiRequest, organisation_id: str, greeting: Greeting,
+                            keys: str = "#") -> str | None:
+        """The greeting callers hear; the first of ``keys`` pressed stops it and is returned."""
         if greeting.audio_path:
-            await self._play_recording(request, organisation_id, greeting.audio_path)
-            return
+            return await self._play_recording(request, organisation_id, greeting.audio_path, keys)
         if greeting.name_audio_path:  # the system default, speaking the recorded name
-            await self._play_recording(request, organisation_id, greeting.name_audio_path)
+            pressed = await self._play_recording(request, organisation_id, greeting.name_audio_path, keys)
         elif greeting.number:
-            await request.command(f'SAY DIGITS {greeting.number.lstrip("+")} "#"')
-        await request.command(f'STREAM FILE {NOT_AVAILABLE} "#"')
+            pressed = _key(await request.command(f'SAY DIGITS {greeting.number.lstrip("+")} "{keys}"'))
+        else:
+            pressed = None
+        return pressed or _key(await request.command(f'STREAM FILE {NOT_AVAILABLE} "{keys}"'))
 
-    async def _play_recording(self, request: AgiRequest, organisation_id: str, path: str) -> None:
+    async def _play_recording(self, request: AgiRequest, organisation_id: str, path: str, keys: str) -> str | None:
         """Fetched fresh each time (a greeting can be recorded again), played, removed."""
         audio = self.spool / "greetings" / f"{uuid.uuid4().hex}.wav"
         await self.mailbox.download(organisation_id, path, audio)
         try:
-            await request.command(f'STREAM FILE {audio.with_suffix("")} "#"')
+            return _key(await request.command(f'STREAM FILE {audio.with_suffix("")} "{keys}"'))
         finally:
             audio.unlink(missing_ok=True)
+
+
+def _key(result: dict) -> str | None:
+    code = int(result.get("result", ("0", ""))[0] or 0)
+    return chr(code) if code > 0 else None
 
 
 class OfferTransfer:

@@ -50,6 +50,12 @@ class FakeAgiChannel:
     says: bytes | None = None
     """What the caller says after the beep: Asterisk writes it to RECORD FILE's path (a WAV)."""
     hangs_up_while_recording: bool = False
+    keypad: str | None = None
+    """A person at a phone menu: the keys they press whenever the gateway listens, in order —
+    at a prompt whose escape digits include the next key (cutting it short), at WAIT FOR
+    DIGIT, and digits up to '#' at GET DATA (the '#' ends the entry). '-' lets a wait time
+    out. When the keys run out, the person hangs up."""
+    hung_up: bool = False
 
     def header_block(self) -> bytes:
         values = {
@@ -70,6 +76,64 @@ class FakeAgiChannel:
         return ("\n".join(lines) + "\n\n").encode()
 
     def reply(self, command: str) -> str:
+        if self.keypad is not None:
+            return self._keypad_reply(command)
+        return self._reply(command)
+
+    def _keypad_reply(self, command: str) -> str:
+        """As ``_reply``, with the keys taken from ``keypad`` where the gateway listens for them."""
+        if self.hung_up:
+            return "HANGUP"
+        if m := re.fullmatch(r'(STREAM FILE|SAY DIGITS|SAY NUMBER|SAY DATETIME) (\S+) "([^"]*)".*', command):
+            verb, what, escape = m.groups()
+            if verb == "STREAM FILE" and (what in self.missing_files or what.startswith("does-not-exist")):
+                return "200 result=-1 endpos=0"
+            self.played.append({"SAY DIGITS": "digits:", "SAY NUMBER": "number:", "SAY DATETIME": "datetime:",
+                                "STREAM FILE": ""}[verb] + what)
+            key = self.keypad[:1]
+            pressed = key if key and key != "-" and key in escape else None
+            if pressed:
+                self.keypad = self.keypad[1:]
+            code = ord(pressed) if pressed else 0
+            return f"200 result={code} endpos=8000" if verb == "STREAM FILE" else f"200 result={code}"
+        if command.startswith("WAIT FOR DIGIT"):
+            if not self.keypad:
+                return self._hang_up()
+            key, self.keypad = self.keypad[0], self.keypad[1:]
+            return f"200 result={0 if key == '-' else ord(key)}"
+        if command.startswith("GET DATA"):
+            self.played.append(command.split()[2])
+            if not self.keypad:
+                return self._hang_up()
+            typed = ""
+            while self.keypad:
+                key, self.keypad = self.keypad[0], self.keypad[1:]
+                if key == "#":
+                    return f"200 result={typed}"
+                if key == "-":
+                    return f"200 result={typed} (timeout)"
+                typed += key
+            return self._hang_up()
+        if m := re.fullmatch(r'RECORD FILE (\S+) (\S+) .*', command):
+            if self.says is not None:
+                Path(f"{m.group(1)}.{m.group(2)}").write_bytes(self.says)
+            if self.hangs_up_while_recording or not self.keypad:
+                self.hung_up = True
+                return "200 result=-1 (hangup) endpos=16000"
+            if self.keypad.startswith("#"):
+                self.keypad = self.keypad[1:]
+                return "200 result=35 (dtmf) endpos=16000"
+            return "200 result=0 (timeout) endpos=16000"
+        if command == "HANGUP":
+            self.hung_up = True
+            return "200 result=1"
+        return self._reply(command)
+
+    def _hang_up(self) -> str:
+        self.hung_up = True
+        return "HANGUP"
+
+    def _reply(self, command: str) -> str:
         if m := re.fullmatch(r"GET VARIABLE (\S+)", command):
             value = self.variables.get(m.group(1))
             return "200 result=0" if value is None else f"200 result=1 ({value})"

@@ -1,0 +1,119 @@
+"""The person on the line: what they hear (prompts, digits, dates, recordings) and what
+they press, type or say — the AGI commands for each, in one place."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from smartnumbers_gateway.fastagi import AgiRequest, Hangup
+
+KEY_SECONDS = 6
+ENTRY_SECONDS = 10
+MAX_RECORDING_MS = 180_000
+SILENCE_SECONDS = 5
+BEEP = "beep"  # Asterisk's core sound
+ALL_KEYS = "0123456789*#"
+
+
+@dataclass(frozen=True)
+class Digits:
+    value: str
+
+
+@dataclass(frozen=True)
+class Number:
+    value: int
+
+
+@dataclass(frozen=True)
+class DateTime:
+    epoch: int
+    zone: str = "Europe/London"
+
+
+@dataclass(frozen=True)
+class Audio:
+    """A recording fetched into the spool (path without extension), from a sample offset."""
+
+    path: str
+    offset: int = 0
+
+
+Item = str | Digits | Number | DateTime | Audio
+
+
+def _code(result: dict) -> int:
+    try:
+        return int(result.get("result", ("0", ""))[0] or 0)
+    except ValueError:
+        return 0
+
+
+class Line:
+    def __init__(self, request: AgiRequest, spool: Path) -> None:
+        self.request = request
+        self.spool = spool
+        self.stopped_at = 0
+        """Where the last recording played stopped (samples): the end, or where a key cut it."""
+
+    async def play(self, *items: Item | None, keys: str = "") -> str | None:
+        """Play in order; the first of ``keys`` pressed stops it and is returned."""
+        escape = f'"{keys}"'
+        for item in items:
+            if item is None:
+                continue
+            if isinstance(item, Digits):
+                result = await self.request.command(f"SAY DIGITS {item.value.lstrip('+')} {escape}")
+            elif isinstance(item, Number):
+                result = await self.request.command(f"SAY NUMBER {item.value} {escape}")
+            elif isinstance(item, DateTime):
+                result = await self.request.command(f'SAY DATETIME {item.epoch} {escape} "ABdY \'digits/at\' IMp" '
+                                                    f"{item.zone}")
+            elif isinstance(item, Audio):
+                result = await self.request.command(f"STREAM FILE {item.path} {escape} {item.offset}")
+                self.stopped_at = int(result.get("endpos", ("0", ""))[0] or 0)
+            else:
+                result = await self.request.command(f"STREAM FILE {item} {escape}")
+            code = _code(result)
+            if code > 0:
+                return chr(code)
+        return None
+
+    async def wait_key(self, seconds: int = KEY_SECONDS) -> str | None:
+        code = _code(await self.request.command(f"WAIT FOR DIGIT {seconds * 1000}"))
+        return chr(code) if code > 0 else None
+
+    async def enter(self, prompt: str, max_digits: int = 20) -> str | None:
+        """Digits typed after the prompt, ended by ``#`` ("" for ``#`` alone); None if
+        nothing came in time."""
+        result = await self.request.command(f"GET DATA {prompt} {ENTRY_SECONDS * 1000} {max_digits}")
+        typed = result.get("result", ("", ""))[0]
+        if not typed and "(timeout)" in result.get("raw", ""):
+            return None
+        return typed
+
+    async def record(self) -> bytes | None:
+        """After the tone until ``#``, silence or hanging up: what was said (None: nothing).
+
+        Hanging up ends the recording (what was said is kept); ``Hangup`` is raised by the
+        next command, so a caller of ``record`` decides whether a recording made while
+        hanging up still counts."""
+        recording = self.spool / "recordings" / uuid.uuid4().hex
+        recording.parent.mkdir(parents=True, exist_ok=True)
+        hung_up = False
+        try:
+            await self.request.command(
+                f'RECORD FILE {recording} wav "#" {MAX_RECORDING_MS} BEEP s={SILENCE_SECONDS}')
+        except Hangup:
+            hung_up = True
+        wav = recording.with_suffix(".wav")
+        try:
+            data = wav.read_bytes() if wav.exists() and wav.stat().st_size > 44 else None
+        finally:
+            wav.unlink(missing_ok=True)
+        self.hung_up = hung_up
+        return data
+
+    hung_up: bool = False
