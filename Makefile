@@ -20,6 +20,9 @@ bench: $(STAMP)  ## print the performance figures (every bench/bench_*.py, each 
 contracts: $(STAMP)  ## regenerate contracts/asyncapi.yaml from the models
 	$(BIN)/python -m smartnumbers_contracts.asyncapi > contracts/asyncapi.yaml
 
+phone-menus: $(STAMP)  ## regenerate docs/phone-menus.md and the menu prompts from the phone menu table
+	$(BIN)/python -m smartnumbers_gateway.phone.docs
+
 install: $(STAMP)
 
 $(STAMP): $(PYPROJECTS) requirements-dev.txt
