@@ -17,6 +17,7 @@ CATALOGUE: dict[str, type[Contract]] = {
         presence.CallManagerConnected,
         presence.CallManagerDisconnected,
         presence.CallIntroductionChanged,
+        presence.CallReportingChanged,
         directory.OrganisationConfigured,
         directory.UserCreated,
         directory.UserUpdated,
