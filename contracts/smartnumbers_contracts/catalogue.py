@@ -46,6 +46,7 @@ CATALOGUE: dict[str, type[Contract]] = {
         mailbox.MessageMoved,
         mailbox.MessageDeleted,
         mailbox.NewMessageCountChanged,
+        mailbox.MessageAlertsChanged,
         mailbox.GreetingChanged,
         mailbox.ExtendedAbsenceEnabled,
         mailbox.ExtendedAbsenceDisabled,
