@@ -195,6 +195,10 @@ async def test_story_faxes_arrive_are_delivered_as_chosen_and_are_kept_forwarded
         async with client(service, mint("bob", org)) as bob:
             [copy] = (await bob.get("/v1/mailboxes/users/me/faxes")).json()
             assert (await bob.get(copy["image_path"])).content == (await alice.get(fax["image_path"])).content
+            # From her phone's Fax menu (§5.7.1) the gateway forwards it for her: she is the forwarder.
+            r = await gw.post(f"/v1/mailboxes/users/alice/faxes/{fax['id']}/forward", params={"to": "user:bob"})
+            assert r.status_code == 201 and r.json()["forwarded_by"] == ["alice"], r.text
+            assert len((await bob.get("/v1/mailboxes/users/me/faxes")).json()) == 2
         assert (await alice.delete(f"/v1/mailboxes/users/me/faxes/{emailed['id']}")).status_code == 204
         assert [f["id"] for f in (await alice.get("/v1/mailboxes/users/me/faxes")).json()] == [fax["id"]]
         # 5. What is not a TIFF is refused and leaves nothing behind.
