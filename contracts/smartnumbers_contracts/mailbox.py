@@ -1,4 +1,4 @@
-"""Events published by the mailbox service (user guide §3.4, §3.9, §5, §7.3).
+"""Events published by the mailbox service (user guide §3.4, §3.5, §3.9, §5, §7.3).
 
 Mailboxes belong to users, and to teams (a team's calls that nobody answers go to the
 team's mailbox; its members reach it). ``owner_kind`` and ``owner_id`` name the mailbox.
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from smartnumbers_contracts.base import Contract, Identifier
 
@@ -82,10 +82,37 @@ class MessageDeleted(MailboxEvent):
 
 class NewMessageCountChanged(MailboxEvent):
     subject = "mailbox.mailbox.new_count_changed.v1"
-    summary = "The number of New messages changed (message-waiting lamp and alerts, §3.5)"
+    summary = (
+        "The number of New messages changed (message-waiting lamp and alerts, §3.5); also sent with "
+        "old_count = new_count when the owner switches the lamp on or off while there are New messages"
+    )
 
     new_count: int
     old_count: int
+    message_waiting_light: bool = Field(
+        default=True,
+        description="The owner wants the message-waiting light (§3.5); when false the lamp stays off "
+        "whatever the count",
+    )
+
+
+class MessageAlerts(BaseModel):
+    """How a user is told of a new message (Message Alert Preferences, §3.5)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    call: bool = Field(description="A call to the user's current location")
+    sms: bool = Field(description="A text message to the user's mobile")
+    message_waiting: bool = Field(description="The message-waiting light on the handset")
+    email: bool = Field(description="An email to the user's email address")
+    pager: bool = Field(description="An alert to the user's pager")
+
+
+class MessageAlertsChanged(MailboxEvent):
+    subject = "mailbox.mailbox.message_alerts_changed.v1"
+    summary = "A user changed how they are told of new messages (§3.5); the full new state"
+
+    alerts: MessageAlerts
 
 
 class GreetingChanged(MailboxEvent):

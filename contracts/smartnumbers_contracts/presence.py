@@ -1,4 +1,4 @@
-"""Events published by the presence service (user guide §3.3, §3.6, §3.7)."""
+"""Events published by the presence service (user guide §3.3, §3.6, §3.7, §3.8)."""
 
 from __future__ import annotations
 
@@ -125,3 +125,16 @@ class CallIntroductionChanged(Contract):
 
     user_id: Identifier
     call_introduction: CallIntroduction
+
+
+class CallReportingChanged(Contract):
+    subject = "presence.user.call_reporting_changed.v1"
+    summary = "A user changed which calls they are told of by SMS (§3.6.6–§3.6.9); the full new state"
+
+    user_id: Identifier
+    lost_calls: bool = Field(
+        description="An SMS when a caller hangs up before reaching voicemail (Lost Calls, §3.6.6)"
+    )
+    delegated_calls: bool = Field(
+        description="An SMS when the delegate answers a call to this user (Delegated Calls, §3.6.8)"
+    )

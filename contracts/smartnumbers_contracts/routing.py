@@ -22,7 +22,7 @@ class PlanRequest(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     call_id: str = Field(description="Asterisk's Linkedid: ties the call's legs and events together")
-    dialled: str = Field(description="E.164 smartnumber or team number dialled")
+    dialled: str = Field(description="E.164 smartnumber, team number or mailbox number dialled")
     caller_number: str | None = None
     caller_name: str | None = None
     at: datetime
@@ -80,6 +80,10 @@ class RoutingPlan(BaseModel):
     reasons: list[str] = Field(description="Why, in the callee's words")
     delegated_from: list[Identifier] = Field(default_factory=list)
     fallback: bool = Field(default=False, description="True when routing could not decide and chose voicemail")
+    mailbox_access: bool = Field(
+        default=False,
+        description="The number dialled is the user's mailbox number (§3.1.1): the caller may sign in",
+    )
 
 
 class CallDelegated(Contract):

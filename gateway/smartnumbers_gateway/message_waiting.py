@@ -2,7 +2,9 @@
 
 A durable JetStream consumer of ``mailbox.mailbox.new_count_changed.v1``: each count is
 set on Asterisk (res_mwi_external) for the mailbox ``<owner>@<organisation>`` that phones
-subscribe to (pjsip ``mailboxes=``), then acknowledged, and confirmed on the bus. While AMI
+subscribe to (pjsip ``mailboxes=``), then acknowledged, and confirmed on the bus. A mailbox
+whose owner switched the lamp off (``message_waiting_light`` false, §3.5) is set to no new
+messages, so the lamp goes or stays off; switching it back on sends the count again. While AMI
 is down the message is retried; past its deadline it is given up with a
 ``gateway.command.failed.v1`` event, never dropped silently. Counts are absolute, so
 applying one twice is harmless.
@@ -52,6 +54,7 @@ class MessageWaiting:
             await message.term()
             return
         target = mwi_mailbox(count.owner_kind.value, count.owner_id, count.organisation_id)
+        shown = count.new_count if count.message_waiting_light else 0
         envelope = {"organisation_id": count.organisation_id, "occurred_at": datetime.now(UTC)}
         if not self.ami.logged_in.is_set():
             if datetime.now(UTC) - count.occurred_at > self.deadline:
@@ -67,7 +70,7 @@ class MessageWaiting:
         try:
             response = await asyncio.wait_for(self.ami.manager.send_action({
                 "Action": "MWIUpdate", "Mailbox": target,
-                "NewMessages": str(count.new_count), "OldMessages": "0",
+                "NewMessages": str(shown), "OldMessages": "0",
             }), 5)
         except Exception as e:
             log.warning("MWIUpdate for %s not answered (%s); again later", target, e)
@@ -82,6 +85,6 @@ class MessageWaiting:
         else:
             self.publish(calls.MessageWaitingSet(
                 event_id=uuid5(NAMESPACE_URL, f"smartnumbers:gateway:mwi:{count.event_id}"), **envelope,
-                mwi_mailbox=target, new_messages=count.new_count,
+                mwi_mailbox=target, new_messages=shown,
             ))
         await message.ack()

@@ -74,9 +74,12 @@ class MailboxContracts:
             case "NewCountChanged":
                 return [
                     wire.NewMessageCountChanged(
-                        **common, new_count=event.new_count, old_count=event.old_count
+                        **common, new_count=event.new_count, old_count=event.old_count,
+                        message_waiting_light=event.message_waiting_light,
                     )
                 ]
+            case "MessageAlertsChanged":
+                return [wire.MessageAlertsChanged(**common, alerts=wire.MessageAlerts(**event.alerts))]
             case "Emailed":
                 return self._emailed(event, common, owner)
             case "GreetingChanged":

@@ -1,4 +1,5 @@
-"""Greetings, extended absence and faxes through the REST API (user guide §3.9, §5.1, §5.5-§5.7)."""
+"""Greetings, extended absence, message alerts and faxes through the REST API (user guide §3.5, §3.9,
+§5.1, §5.5-§5.7)."""
 
 from __future__ import annotations
 
@@ -85,6 +86,58 @@ async def test_a_team_has_a_name_recording_its_members_record(service, mint, org
         ).status_code == 403
 
 
+async def test_story_message_alerts_are_set_partially_and_the_lamp_follows_its_setting(
+    service, nats_server, mint, org, directory
+):
+    await directory.users("alice", "bob")
+    await directory.team("sales", ["alice"])
+    everything_off = {"call": False, "sms": False, "message_waiting": False, "email": False, "pager": False}
+    async with (
+        client(service, mint("alice", org)) as alice,
+        client(service, mint("gw", org, "service")) as gw,
+        BusWatcher(nats_server.url, "mailbox.>") as bus,
+    ):
+        settings = "/v1/mailboxes/users/me/settings"
+        # 1. At first only the message-waiting light is on (§3.5).
+        assert (await alice.get("/v1/mailboxes/users/me")).json()["alerts"] == {
+            **everything_off, "message_waiting": True
+        }
+        # 2. She wants a text message and no lamp: only those two change; the bus hears the full state.
+        r = await alice.patch(settings, json={"alerts": {"sms": True, "message_waiting": False}})
+        assert r.status_code == 200, r.text
+        assert r.json()["alerts"] == {**everything_off, "sms": True}
+        changed = await bus.next_matching("mailbox.mailbox.message_alerts_changed.v1", owner_id="alice")
+        assert changed["organisation_id"] == org and changed["alerts"] == {**everything_off, "sms": True}
+        # 3. A caller leaves a message: the count says the lamp stays off.
+        deposited = await gw.post("/v1/mailboxes/users/alice/messages", content=tone_wav(0.2))
+        assert deposited.status_code == 201
+        count = await bus.next_matching("mailbox.mailbox.new_count_changed.v1", owner_id="alice", new_count=1)
+        assert count["message_waiting_light"] is False
+        # 4. The gateway (her phone menu) switches the lamp on: the count is announced again, lamp on.
+        r = await gw.patch("/v1/mailboxes/users/alice/settings", json={"alerts": {"message_waiting": True}})
+        assert r.json()["alerts"] == {**everything_off, "sms": True, "message_waiting": True}
+        await bus.next_matching("mailbox.mailbox.new_count_changed.v1", owner_id="alice", old_count=1,
+                                new_count=1, message_waiting_light=True)
+        # 5. Setting what is set changes nothing and announces nothing.
+        assert (await alice.patch(settings, json={"alerts": {"sms": True}})).status_code == 200
+        await alice.patch(settings, json={"alerts": {"pager": True}})
+        await bus.next_matching("mailbox.mailbox.message_alerts_changed.v1", owner_id="alice",
+                                alerts={**everything_off, "sms": True, "message_waiting": True, "pager": True})
+        subjects = [s for s, p in bus.messages if p.get("owner_id") == "alice" and p["organisation_id"] == org]
+        assert subjects.count("mailbox.mailbox.message_alerts_changed.v1") == 3
+        # 6. Unknown alerts, non-booleans, a team's mailbox and someone else's are refused.
+        r = await alice.patch(settings, json={"alerts": {"fax": True}})
+        assert r.status_code == 422 and "fax" in r.text
+        r = await alice.patch(settings, json={"alerts": {"sms": "loud"}})
+        assert r.status_code == 422 and "sms" in r.text
+        r = await alice.patch("/v1/mailboxes/teams/sales/settings", json={"alerts": {"sms": True}})
+        assert r.status_code == 422 and "message alerts are a user's" in r.json()["detail"]
+        async with client(service, mint("bob", org)) as bob:
+            r = await bob.patch("/v1/mailboxes/users/alice/settings", json={"alerts": {"sms": False}})
+            assert r.status_code == 403
+        assert (await alice.get("/v1/mailboxes/users/me")).json()["alerts"]["sms"] is True
+
+
 async def test_story_faxes_arrive_are_delivered_as_chosen_and_are_kept_forwarded_or_deleted(
     service, nats_server, mint, org, directory
 ):
@@ -142,6 +195,10 @@ async def test_story_faxes_arrive_are_delivered_as_chosen_and_are_kept_forwarded
         async with client(service, mint("bob", org)) as bob:
             [copy] = (await bob.get("/v1/mailboxes/users/me/faxes")).json()
             assert (await bob.get(copy["image_path"])).content == (await alice.get(fax["image_path"])).content
+            # From her phone's Fax menu (§5.7.1) the gateway forwards it for her: she is the forwarder.
+            r = await gw.post(f"/v1/mailboxes/users/alice/faxes/{fax['id']}/forward", params={"to": "user:bob"})
+            assert r.status_code == 201 and r.json()["forwarded_by"] == ["alice"], r.text
+            assert len((await bob.get("/v1/mailboxes/users/me/faxes")).json()) == 2
         assert (await alice.delete(f"/v1/mailboxes/users/me/faxes/{emailed['id']}")).status_code == 204
         assert [f["id"] for f in (await alice.get("/v1/mailboxes/users/me/faxes")).json()] == [fax["id"]]
         # 5. What is not a TIFF is refused and leaves nothing behind.

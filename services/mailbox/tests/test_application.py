@@ -6,12 +6,15 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
+from eventsourcing.persistence import StoredEvent
 
 from smartnumbers_kit.errors import Invalid, NotFound
 from smartnumbers_mailbox.audio import recording_from_upload
 from smartnumbers_mailbox.domain.blob import Blob
 from smartnumbers_mailbox.domain.greetings import GreetingKind
+from smartnumbers_mailbox.domain.mailbox import Mailbox
 from smartnumbers_mailbox.domain.message import Folder
+from smartnumbers_mailbox.publishing import MailboxContracts
 
 from services.mailbox.tests.stories import enrol, team
 from services.mailbox.tests.samples import duration_of, tone_wav
@@ -125,3 +128,20 @@ def test_fax_numbers_from_presence_may_come_before_the_user_from_the_directory(m
     )
     mailbox.save(*mailbox.owner_changed("acme", ("user", "alice"), lambda m: m.close()))
     assert mailbox.fax_numbers_known("acme", "alice", {"office_fax": None}) == []
+
+
+def test_message_alerts_are_stored_and_a_count_stored_before_them_reads_with_the_lamp_on(mailbox):
+    enrol(mailbox, "acme", "alice")
+    mailbox.change_settings("acme", ("user", "alice"), alerts={"message_waiting": False, "email": True})
+    assert mailbox.mailbox("acme", ("user", "alice")).alerts == {
+        "call": False, "sms": False, "message_waiting": False, "email": True, "pager": False,
+    }
+    # A count stored by the mailbox before message alerts (class version 1, no lamp setting).
+    current = mailbox.mailbox("acme", ("user", "alice"))
+    old = mailbox.mapper.transcoder.encode({"timestamp": NOW, "new_count": 1, "old_count": 0})
+    stored = StoredEvent(originator_id=current.id, originator_version=current.version + 1,
+                         topic="smartnumbers_mailbox.domain.mailbox:Mailbox.NewCountChanged", state=old)
+    event = mailbox.mapper.to_domain_event(stored)
+    assert isinstance(event, Mailbox.NewCountChanged) and event.message_waiting_light is True
+    [published] = MailboxContracts(mailbox)(event)
+    assert (published.new_count, published.message_waiting_light) == (1, True)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from smartnumbers_kit.errors import Invalid, NotFound
+from smartnumbers_mailbox.domain.alerts import DEFAULT_ALERTS
 from smartnumbers_mailbox.domain.blob import Blob
 from smartnumbers_mailbox.domain.fax_delivery import FaxDelivery
 from smartnumbers_mailbox.domain.greetings import GreetingKind, Heard, todays_greeting_ends
@@ -80,6 +81,38 @@ def test_voice_to_email_and_fax_to_email_need_an_email_address():
         mailbox().change_settings(voice_to_email=True, fax_delivery=None)
     with pytest.raises(Invalid, match="no email address"):
         mailbox().change_settings(voice_to_email=None, fax_delivery=FaxDelivery.EMAIL)
+
+
+def test_message_alerts_change_only_the_flags_given_and_only_a_user_has_them():
+    m = mailbox()
+    assert m.alerts == {"call": False, "sms": False, "message_waiting": True, "email": False, "pager": False}
+    m.collect_events()
+    m.change_settings(alerts={"sms": True, "pager": True})
+    m.change_settings(alerts={"pager": False})
+    assert m.alerts == {**DEFAULT_ALERTS, "sms": True}
+    changed = [e.alerts for e in m.collect_events() if isinstance(e, Mailbox.MessageAlertsChanged)]
+    assert changed == [{**DEFAULT_ALERTS, "sms": True, "pager": True}, {**DEFAULT_ALERTS, "sms": True}]
+    m.change_settings(alerts={"sms": True, "message_waiting": True})
+    assert m.collect_events() == [], "no event when nothing changes"
+    with pytest.raises(Invalid, match="unknown message alert.*: fax"):
+        m.change_settings(alerts={"fax": True})
+    team = Mailbox(organisation_id="acme", owner_kind="team", owner_id="sales", profile={})
+    with pytest.raises(Invalid, match="message alerts are a user's"):
+        team.change_settings(alerts={"sms": True})
+
+
+def test_the_lamp_setting_travels_with_the_count_and_switching_it_announces_the_count_again():
+    m = mailbox()
+    m.change_settings(alerts={"message_waiting": False})  # no New messages: nothing to announce
+    m.deposit(message("a"))
+    lamp = [(e.old_count, e.new_count, e.message_waiting_light)
+            for e in m.collect_events() if isinstance(e, Mailbox.NewCountChanged)]
+    assert lamp == [(0, 1, False)]
+    m.change_settings(alerts={"message_waiting": True})
+    m.change_settings(alerts={"sms": True})  # the lamp did not change: no count
+    lamp = [(e.old_count, e.new_count, e.message_waiting_light)
+            for e in m.collect_events() if isinstance(e, Mailbox.NewCountChanged)]
+    assert lamp == [(1, 1, True)]
 
 
 def test_extended_absence_needs_its_greeting_and_is_heard_before_any_other():

@@ -97,7 +97,7 @@ class PresenceApplication(ServiceApplication):
                     changed.append(other)
         return changed
 
-    # -- availability, delegate, team calls (§3.6, §3.7) -----------------------------
+    # -- availability, delegate, call reporting, team calls (§3.6, §3.7) -----------------------------
     def set_availability(
         self, organisation_id: str, user_id: str, availability: Availability, delegate_id: str | None = None
     ) -> None:
@@ -122,6 +122,15 @@ class PresenceApplication(ServiceApplication):
 
     def set_call_introduction(self, organisation_id: str, user_id: str, setting: CallIntroduction) -> None:
         self._update(organisation_id, user_id, lambda user: user.set_call_introduction(setting))
+
+    def set_call_reporting(
+        self, organisation_id: str, user_id: str, *, lost_calls: bool | None = None,
+        delegated_calls: bool | None = None,
+    ) -> None:
+        self._update(
+            organisation_id, user_id,
+            lambda user: user.set_call_reporting(lost_calls=lost_calls, delegated_calls=delegated_calls),
+        )
 
     def set_team_availability(self, organisation_id: str, user_id: str, available: bool) -> None:
         self._update(organisation_id, user_id, lambda user: user.set_team_availability(available))

@@ -51,6 +51,10 @@ class PresenceContracts:
                 )]
             case "CallIntroductionChanged":
                 return [wire.CallIntroductionChanged(**common, call_introduction=event.setting)]
+            case "CallReportingChanged":
+                return [wire.CallReportingChanged(
+                    **common, lost_calls=event.lost_calls, delegated_calls=event.delegated_calls
+                )]
             case "CallManagerConnected":
                 return [wire.CallManagerConnected(
                     **common, session_id=event.session_id, connected_sessions=event.connected_sessions

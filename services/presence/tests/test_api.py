@@ -177,3 +177,51 @@ async def test_call_introduction_setting_is_kept_and_announced(service, nats_ser
         assert event["call_introduction"] == "on_with_password"
         bad = await alice.put("/v1/users/me/call-introduction", json={"call_introduction": "loud"})
         assert bad.status_code == 422 and "call_introduction" in bad.text
+
+
+async def test_story_call_reporting_is_set_partially_kept_and_announced(service, nats_server, mint, org):
+    await create_users(nats_server.url, service.url, mint("admin", org, "admin"), org, "alice", "bob")
+    async with client(service, mint("alice", org)) as alice, BusWatcher(nats_server.url) as bus:
+        # 1. Alice starts with no SMS alerts of lost or delegated calls (§3.6.6–§3.6.9).
+        seen = (await alice.get("/v1/users/me/presence")).json()
+        assert seen["call_reporting"] == {"lost_calls": False, "delegated_calls": False}
+        # 2. She asks for lost-call alerts: the setting is kept and the bus hears the full state.
+        r = await alice.put("/v1/users/me/call-reporting", json={"lost_calls": True})
+        assert r.status_code == 200, r.text
+        assert r.json()["call_reporting"] == {"lost_calls": True, "delegated_calls": False}
+        event = await bus.next_matching("presence.user.call_reporting_changed.v1", organisation_id=org,
+                                        user_id="alice")
+        assert (event["lost_calls"], event["delegated_calls"]) == (True, False)
+        # 3. Delegated-call alerts on: the lost-call flag she set stays.
+        r = await alice.put("/v1/users/me/call-reporting", json={"delegated_calls": True})
+        assert r.json()["call_reporting"] == {"lost_calls": True, "delegated_calls": True}
+        await bus.next_matching("presence.user.call_reporting_changed.v1", organisation_id=org,
+                                user_id="alice", lost_calls=True, delegated_calls=True)
+        # 4. Read back by a colleague.
+        async with client(service, mint("bob", org)) as bob:
+            seen = (await bob.get("/v1/users/alice/presence")).json()
+            assert seen["call_reporting"] == {"lost_calls": True, "delegated_calls": True}
+            # 5. Bob may not change Alice's.
+            r = await bob.put("/v1/users/alice/call-reporting", json={"lost_calls": False})
+            assert r.status_code == 403 and "only your own" in r.json()["detail"]
+        # 6. An empty body, an unknown flag or a non-boolean is refused with a clear 422.
+        empty = await alice.put("/v1/users/me/call-reporting", json={})
+        assert empty.status_code == 422 and "give lost_calls, delegated_calls or both" in empty.text
+        unknown = await alice.put("/v1/users/me/call-reporting", json={"lost_calls": True, "missed": True})
+        assert unknown.status_code == 422 and "missed" in unknown.text
+        assert (await alice.put("/v1/users/me/call-reporting", json={"lost_calls": "maybe"})).status_code == 422
+        # 7. The gateway (role service, from the phone menu) switches lost-call alerts off.
+        async with client(service, mint("gateway", org, "service")) as gateway:
+            r = await gateway.put("/v1/users/alice/call-reporting", json={"lost_calls": False})
+            assert r.status_code == 200, r.text
+            assert r.json()["call_reporting"] == {"lost_calls": False, "delegated_calls": True}
+        await bus.next_matching("presence.user.call_reporting_changed.v1", organisation_id=org,
+                                user_id="alice", lost_calls=False, delegated_calls=True)
+        # 8. Setting what is already set changes nothing and announces nothing.
+        same = await alice.put("/v1/users/me/call-reporting", json={"lost_calls": False, "delegated_calls": True})
+        assert same.status_code == 200
+        await alice.put("/v1/users/me/call-introduction", json={"call_introduction": "on"})
+        await bus.next_matching("presence.user.call_introduction_changed.v1", organisation_id=org, user_id="alice")
+        reports = [p for s, p in bus.messages
+                   if s == "presence.user.call_reporting_changed.v1" and p["organisation_id"] == org]
+        assert len(reports) == 3

@@ -69,6 +69,17 @@ def test_a_delegate_must_be_another_user_of_the_same_organisation(presence):
     assert (alice.availability, alice.delegate_id) == ("delegate", "bob")
 
 
+def test_call_reporting_is_stored_and_an_unchanged_setting_records_nothing(presence):
+    enrol(presence, "acme", "alice")
+    presence.set_call_reporting("acme", "alice", delegated_calls=True)
+    alice = presence.presence_of("acme", "alice")
+    assert (alice.report_lost_calls, alice.report_delegated_calls) == (False, True)
+    presence.set_call_reporting("acme", "alice", lost_calls=False, delegated_calls=True)
+    assert presence.presence_of("acme", "alice").version == alice.version
+    with pytest.raises(NotFound):
+        presence.set_call_reporting("acme", "ghost", lost_calls=True)
+
+
 def test_another_organisations_user_cannot_be_addressed(presence):
     enrol(presence, "acme", "alice")
     enrol(presence, "bolt", "bob")

@@ -59,6 +59,22 @@ def test_delegate_is_needed_for_delegate_availability_and_cannot_be_yourself():
     assert user.delegate_id == "bob", "the delegate stays defined (extended absence offers it)"
 
 
+def test_call_reporting_changes_only_the_flags_given_and_records_nothing_when_unchanged():
+    user = alice()
+    assert (user.report_lost_calls, user.report_delegated_calls) == (False, False)
+    assert user.set_call_reporting(lost_calls=True) is True
+    assert user.set_call_reporting(delegated_calls=True) is True
+    assert (user.report_lost_calls, user.report_delegated_calls) == (True, True)
+    pending = len(user.collect_events())
+    assert user.set_call_reporting(lost_calls=True, delegated_calls=True) is False
+    assert user.collect_events() == [], "no event when nothing changes"
+    assert pending == 3  # enrolled, then the two changes
+    with pytest.raises(Invalid, match="lost_calls, delegated_calls or both"):
+        user.set_call_reporting()
+    user.set_call_reporting(lost_calls=False)
+    assert (user.report_lost_calls, user.report_delegated_calls) == (False, True)
+
+
 def test_team_availability_keeps_the_teams_an_administrator_chose():
     user = alice()
     user.make_active_in(["sales", "support", "sales"])

@@ -55,4 +55,5 @@ def to_wire(plan: Plan, call_id: str | None) -> wire.RoutingPlan:
         ],
         reasons=list(plan.reasons),
         delegated_from=list(plan.delegated_from),
+        mailbox_access=plan.mailbox_access,
     )

@@ -1,7 +1,7 @@
 """Routing's read model: what it decides from, kept in memory from other services' events.
 
 Presence (location, availability, delegate, team availability, Call Manager, call
-introduction), the directory (users, smartnumbers, teams, VIPs, contacts) and the mailbox
+introduction), the directory (users, smartnumbers, mailbox numbers, teams, VIPs, contacts) and the mailbox
 (greetings heard, name recordings, extended absence) publish everything routing needs; ``apply`` folds one contract in. Nothing on the hot path
 calls another service. The model is rebuilt at start-up by replaying the streams.
 """
@@ -164,11 +164,13 @@ class RoutingView:
         row.removed = False
         row.display_name = e.profile.display_name if e.profile else e.display_name
         self._set_smartnumber(row, e.profile.smartnumber if e.profile else e.smartnumber)
+        self._set_mailbox_number(row, e.profile.mailbox_number if e.profile else None)
 
     def _user_updated(self, e: dir_wire.UserUpdated) -> None:
         row = self._row(e)
         row.display_name = e.profile.display_name
         self._set_smartnumber(row, e.profile.smartnumber)
+        self._set_mailbox_number(row, e.profile.mailbox_number)
 
     def _set_smartnumber(self, row: UserView, number: str | None) -> None:
         if row.smartnumber and self._numbers.get(row.smartnumber, ("", "", ""))[2] == row.user_id:
@@ -179,10 +181,20 @@ class RoutingView:
             self._numbers[number] = (row.organisation_id, "user", row.user_id)
             self._user_numbers[number] = (row.organisation_id, row.user_id)
 
+    def _set_mailbox_number(self, row: UserView, number: str | None) -> None:
+        """Mailbox numbers share the index with smartnumbers (both unique on the platform, §3.1.1)."""
+        mine = (row.organisation_id, "mailbox", row.user_id)
+        if row.mailbox_number and self._numbers.get(row.mailbox_number) == mine:
+            self._numbers.pop(row.mailbox_number, None)
+        row.mailbox_number = number
+        if number:
+            self._numbers[number] = mine
+
     def _user_removed(self, e: dir_wire.UserRemoved) -> None:
         row = self._row(e)
         row.removed = True
         self._set_smartnumber(row, None)
+        self._set_mailbox_number(row, None)
 
     def _user_teams(self, e: dir_wire.UserTeamsChanged) -> None:
         self._row(e).active_in = list(e.active_in)

@@ -7,7 +7,7 @@ import pytest
 from smartnumbers_routing.domain.callees import Caller
 from smartnumbers_routing.domain.decide import decide
 
-from services.routing.tests.world import LUCY, MOBILES, NUMBERS, World
+from services.routing.tests.world import LUCY, MAILBOXES, MOBILES, NUMBERS, World
 
 LUCY_CALLS = Caller(LUCY, "Lucy")
 
@@ -196,3 +196,32 @@ def test_3_8_the_introduction_uses_the_recorded_names_when_there_are_some():
     intro = plan_for(world, NUMBERS["adam"]).steps[0].introduction[0]
     assert intro.for_name_recording == "mailbox:user:adam:name"
     assert intro.text.startswith("There is a call for Adam from Lucy")
+
+
+@pytest.mark.parametrize("adam", [{}, {"availability": "delegate", "delegate": "bob", "vips": (LUCY,)},
+                                  {"location": "none", "availability": "no_messages"}],
+                         ids=["available", "delegate with a VIP calling", "None and No messages"])
+def test_3_1_1_the_mailbox_number_reaches_the_mailbox_whatever_the_settings(adam):
+    world = World().user("adam", **adam).user("bob").greeting("adam", "permanent", "permanent")
+    plan = plan_for(world, MAILBOXES["adam"])
+    assert (plan.organisation_id, plan.call_for_kind, plan.call_for) == ("acme", "user", "adam")
+    assert summary(plan) == [("voicemail", (), "adam")]
+    assert plan.steps[0].greeting == "permanent"
+    assert plan.mailbox_access is True and plan.delegated_from == ()
+    assert "your mailbox number" in plan.reasons[0] and "§3.1.1" in plan.reasons[0]
+    assert plan_for(world, NUMBERS["adam"]).mailbox_access is False
+
+
+def test_3_1_1_extended_absence_is_left_to_the_mailbox_on_the_mailbox_number():
+    plan = plan_for(World().user("adam").user("bob").absent("adam"), MAILBOXES["adam"])
+    assert summary(plan) == [("voicemail", (), "adam")] and plan.mailbox_access is True
+
+
+def test_3_1_1_a_changed_or_removed_mailbox_number_is_nobodys():
+    world = World().user("adam").user("bob").profile("adam", mailbox_number="+441632960199")
+    assert plan_for(world, MAILBOXES["adam"]).call_for_kind == "unknown"
+    assert plan_for(world, "+441632960199").mailbox_access is True
+    assert plan_for(world, NUMBERS["adam"]).call_for == "adam", "the smartnumber is untouched"
+    world.removed("adam")
+    assert plan_for(world, "+441632960199").call_for_kind == "unknown"
+    assert plan_for(world, MAILBOXES["bob"]).call_for == "bob"

@@ -10,7 +10,9 @@ import nats
 import pytest
 
 from smartnumbers_contracts import calls as call_wire
+from smartnumbers_contracts import directory as dir_wire
 from smartnumbers_contracts import routing as wire
+from smartnumbers_kit.devdirectory import publish
 
 from services.presence.tests.e2e import BusWatcher, envelope, eventually, presence_process
 
@@ -79,6 +81,52 @@ async def test_story_a_change_in_presence_is_reflected_by_the_next_decision(serv
         plan = wire.RoutingPlan.model_validate_json(reply.data)
         assert (plan.call_id, plan.organisation_id, plan.call_for) == ("c1", org, "adam")
         assert [(s.kind.value, s.mailbox) for s in plan.steps] == [("voicemail", "bob")]
+    finally:
+        await nc.close()
+
+
+async def test_story_dialling_a_mailbox_number_reaches_the_mailbox_and_lets_the_owner_sign_in(
+    services, nats_server, mint, org
+):
+    presence, routing = services
+    adam_number, adam_mailbox = numbers()
+    bob_number, new_mailbox = numbers()
+    await people(nats_server.url, presence.url, mint, org, bob=bob_number)
+    await create_people(nats_server.url, org, {"adam": adam_number}, mailboxes={"adam": adam_mailbox})
+    nc = await nats.connect(nats_server.url)
+
+    async def ask(dialled: str) -> wire.RoutingPlan:
+        request = wire.PlanRequest(call_id="c-mb", dialled=dialled, caller_number="+447700900555",
+                                   at=datetime.now(UTC))
+        reply = await nc.request(wire.PLAN_REQUEST_SUBJECT, request.model_dump_json().encode(), timeout=2)
+        return wire.RoutingPlan.model_validate_json(reply.data)
+
+    try:
+        async with as_user(routing.url, mint("adam", org)) as adam, as_user(routing.url, mint("bob", org)) as bob:
+            # 1. Adam's mailbox number (§3.1.1): straight to his mailbox; he may sign in.
+            plan = (await adam.get("/v1/route", params={"to": adam_mailbox})).json()
+            assert plan["mailbox_access"] is True and (plan["call_for_kind"], plan["call_for"]) == ("user", "adam")
+            assert [(s["kind"], s["mailbox"], s["greeting"]) for s in plan["steps"]] == [("voicemail", "adam", "system")]
+            assert "your mailbox number" in plan["reasons"][0] and "§3.1.1" in plan["reasons"][0]
+            assert (await adam.get("/v1/route", params={"to": adam_number})).json()["mailbox_access"] is False
+            # 2. The gateway asks on the bus and gets the same plan.
+            asked = await ask(adam_mailbox)
+            assert (asked.call_id, asked.organisation_id, asked.call_for, asked.mailbox_access) == \
+                ("c-mb", org, "adam", True)
+            assert [(s.kind.value, s.mailbox) for s in asked.steps] == [("voicemail", "adam")]
+            # 3. Bob may not see where Adam's mailbox number goes.
+            assert (await bob.get("/v1/route", params={"to": adam_mailbox})).status_code == 403
+            # 4. The directory gives Adam a new mailbox number: the old one is nobody's.
+            await publish(nats_server.url, dir_wire.UserUpdated(**envelope(org), user_id="adam", profile=dir_wire.UserProfile(
+                display_name="Adam", smartnumber=adam_number, mailbox_number=new_mailbox)))
+            assert (await adam.get("/v1/route", params={"to": new_mailbox})).json()["mailbox_access"] is True
+            assert (await adam.get("/v1/route", params={"to": adam_mailbox})).status_code == 404
+            assert (await ask(adam_mailbox)).call_for_kind == "unknown"
+            # 5. Adam is removed: his mailbox number is nobody's either.
+            await publish(nats_server.url, dir_wire.UserRemoved(**envelope(org), user_id="adam"))
+            async with as_user(routing.url, mint("boss", org, "admin")) as admin:
+                assert (await admin.get("/v1/route", params={"to": new_mailbox})).status_code == 404
+            assert (await ask(new_mailbox)).call_for_kind == "unknown"
     finally:
         await nc.close()
 

@@ -13,6 +13,7 @@ from smartnumbers_routing.read_model import RoutingView
 
 ORG = "acme"
 NUMBERS = {"adam": "+441632960100", "bob": "+441632960200", "cleo": "+441632960300", "dan": "+441632960400"}
+MAILBOXES = {"adam": "+441632960101", "bob": "+441632960201", "cleo": "+441632960301", "dan": "+441632960401"}
 MOBILES = {"adam": "+447700900100", "bob": "+447700900200", "cleo": "+447700900300", "dan": "+447700900400"}
 LUCY = "+447700900555"
 
@@ -30,7 +31,8 @@ class World:
              team_calls: bool = True, teams: tuple[str, ...] = (), call_managers: int = 0) -> World:
         v = self.view
         v.apply(d.UserCreated(**env(), user_id=user_id, display_name=user_id.title(),
-                              profile=d.UserProfile(display_name=user_id.title(), smartnumber=NUMBERS[user_id])))
+                              profile=d.UserProfile(display_name=user_id.title(), smartnumber=NUMBERS[user_id],
+                                                    mailbox_number=MAILBOXES[user_id])))
         number = None if location == "none" else MOBILES[user_id]
         v.apply(p.LocationChanged(**env(), user_id=user_id, location=location, number=number,
                                   previous_location="none", cause="selected"))
@@ -48,6 +50,17 @@ class World:
         self.view.apply(d.TeamCreated(**env(), team_id=team_id, team=d.TeamDefinition(
             kind=kind, name=team_id.title(), smartnumber=number, members=members, strategy=strategy,
             max_wait_seconds=max_wait)))
+        return self
+
+    def profile(self, user_id: str, **profile: Any) -> World:
+        """The directory changed a user's profile (the whole profile travels)."""
+        self.view.apply(d.UserUpdated(**env(), user_id=user_id, profile=d.UserProfile(
+            display_name=user_id.title(), **{"smartnumber": NUMBERS[user_id], "mailbox_number": MAILBOXES[user_id],
+                                             **profile})))
+        return self
+
+    def removed(self, user_id: str) -> World:
+        self.view.apply(d.UserRemoved(**env(), user_id=user_id))
         return self
 
     def absent(self, user_id: str) -> World:

@@ -16,6 +16,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from smartnumbers_kit.errors import Conflict, Invalid, NotFound
+from smartnumbers_mailbox.domain.alerts import DEFAULT_ALERTS, MessageAlert, with_changes
 from smartnumbers_mailbox.domain.fax_delivery import FaxDelivery, delivery_target
 from smartnumbers_mailbox.domain.greetings import GreetingKind, heard, todays_greeting_ends
 from smartnumbers_mailbox.domain.message import Folder, expired, phone_order
@@ -41,6 +42,7 @@ class Mailbox(Aggregate):
         self.voice_to_email = False
         self.fax_delivery = FaxDelivery.MAILBOX.value
         self.fax_numbers: dict[str, str | None] = {}
+        self.alerts = dict(DEFAULT_ALERTS)
 
     # -- reading ----------------------------------------------------------------
     @property
@@ -67,6 +69,11 @@ class Mailbox(Aggregate):
     def heard(self) -> str:
         return heard(set(self.greetings), self.extended_absence).value
 
+    @property
+    def message_waiting_light(self) -> bool:
+        """Whether the owner wants the handset's lamp to show new messages (§3.5)."""
+        return self.alerts[MessageAlert.MESSAGE_WAITING]
+
     # -- the new-message count: every change of it is an event -------------------
     @contextmanager
     def _counting(self) -> Iterator[None]:
@@ -74,10 +81,24 @@ class Mailbox(Aggregate):
         yield
         after = self.new_count
         if after != before:
-            self._new_count_changed(new_count=after, old_count=before)
+            self._new_count_changed(
+                new_count=after, old_count=before, message_waiting_light=self.message_waiting_light
+            )
 
-    @event("NewCountChanged")
-    def _new_count_changed(self, new_count: int, old_count: int) -> None:
+    class NewCountChanged(Aggregate.Event):
+        """The count of New messages changed, or whether the lamp shows it (then old = new)."""
+
+        class_version = 2
+        new_count: int
+        old_count: int
+        message_waiting_light: bool
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["message_waiting_light"] = True  # before message alerts (§3.5), the lamp always showed it
+
+    @event(NewCountChanged)
+    def _new_count_changed(self, new_count: int, old_count: int, message_waiting_light: bool) -> None:
         pass
 
     # -- messages (§5.3) ---------------------------------------------------------
@@ -260,18 +281,44 @@ class Mailbox(Aggregate):
         self.extended_absence = enabled
 
     # -- settings, and what the directory and presence tell us ------------------------------
-    def change_settings(self, voice_to_email: bool | None, fax_delivery: FaxDelivery | None) -> None:
+    def change_settings(
+        self,
+        voice_to_email: bool | None = None,
+        fax_delivery: FaxDelivery | None = None,
+        alerts: dict[str, bool] | None = None,
+    ) -> None:
+        """Change what is given (None keeps it); ``alerts`` names only the flags to change."""
         v2e = self.voice_to_email if voice_to_email is None else voice_to_email
         fax = self.fax_delivery if fax_delivery is None else fax_delivery.value
         if (v2e or fax == FaxDelivery.EMAIL) and not self.profile.get("email"):
             raise Invalid("you have no email address: ask an administrator to add one first")
+        if alerts is not None and self.owner_kind != "user":
+            raise Invalid("message alerts are a user's, not a team's")
+        new_alerts = self.alerts if alerts is None else with_changes(self.alerts, alerts)
         if (v2e, fax) != (self.voice_to_email, self.fax_delivery):
             self._settings_changed(voice_to_email=v2e, fax_delivery=fax)
+        if new_alerts != self.alerts:
+            self._change_alerts(new_alerts)
 
     @event("SettingsChanged")
     def _settings_changed(self, voice_to_email: bool, fax_delivery: str) -> None:
         self.voice_to_email = voice_to_email
         self.fax_delivery = fax_delivery
+
+    def _change_alerts(self, alerts: dict[str, bool]) -> None:
+        """Message alerts (§3.5). A lamp switched on or off follows at once: the count is
+        announced again with the new setting (only when there are New messages to show)."""
+        light_was = self.message_waiting_light
+        self._message_alerts_changed(alerts=alerts)
+        if self.message_waiting_light != light_was and self.new_count:
+            self._new_count_changed(
+                new_count=self.new_count, old_count=self.new_count,
+                message_waiting_light=self.message_waiting_light,
+            )
+
+    @event("MessageAlertsChanged")
+    def _message_alerts_changed(self, alerts: dict[str, bool]) -> None:
+        self.alerts = dict(alerts)
 
     def update(
         self,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request, Response, status
 from starlette.concurrency import run_in_threadpool as in_thread
 
+from smartnumbers_kit.auth import Role
 from smartnumbers_mailbox.fax_image import tiff_pages
 from smartnumbers_mailbox.http.deps import (
     App,
@@ -81,5 +82,7 @@ def delete(fax_id: str, at: Listening, app: App) -> None:
 )
 def forward(fax_id: str, at: Listening, app: App, now: Now, to: str = Query(description="user:<id>")) -> Fax:
     [target] = recipients([to])
-    copy = app.forward_fax(at.org, at.principal.user_id, at.address, fax_id, target, now)
+    # The gateway acts for the owner signed in with their PIN.
+    actor = at.address[1] if at.principal.role is Role.SERVICE else at.principal.user_id
+    copy = app.forward_fax(at.org, actor, at.address, fax_id, target, now)
     return Fax.of(app.mailbox(at.org, target).fax(copy), base_path(target))

@@ -1,5 +1,5 @@
 """Greetings, the name recording, extended absence and mailbox settings
-(user guide §3.4, §3.9, §5.1), and the greeting a caller hears (for routing)."""
+(user guide §3.4, §3.5, §3.9, §5.1), and the greeting a caller hears (for routing)."""
 
 from __future__ import annotations
 
@@ -91,8 +91,16 @@ def extended_absence(body: ExtendedAbsenceChoice, at: Managing, app: App) -> Mai
 
 
 @router.patch(
-    BASE + "/settings", response_model=MailboxView, summary="Voice-to-email (§5.1.7), fax delivery (§5.5)"
+    BASE + "/settings",
+    response_model=MailboxView,
+    summary="Voice-to-email (§5.1.7), fax delivery (§5.5), message alerts (§3.5)",
 )
 def change_settings(body: SettingsChange, at: Managing, app: App) -> MailboxView:
-    app.change_settings(at.org, at.address, **body.model_dump())
+    app.change_settings(
+        at.org,
+        at.address,
+        voice_to_email=body.voice_to_email,
+        fax_delivery=body.fax_delivery,
+        alerts=None if body.alerts is None else body.alerts.model_dump(exclude_none=True),
+    )
     return MailboxView.of(app.mailbox(at.org, at.address), at.base)

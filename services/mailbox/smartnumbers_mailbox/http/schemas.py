@@ -30,11 +30,24 @@ class ExtendedAbsenceChoice(Strict):
     enabled: bool
 
 
+class AlertsChange(Strict):
+    """Only the alerts given change (null or absent: unchanged)."""
+
+    call: bool | None = Field(default=None, description="A call to your current location")
+    sms: bool | None = Field(default=None, description="A text message to your mobile")
+    message_waiting: bool | None = Field(default=None, description="The message-waiting light on your handset")
+    email: bool | None = Field(default=None, description="An email to your email address")
+    pager: bool | None = Field(default=None, description="An alert to your pager")
+
+
 class SettingsChange(Strict):
     voice_to_email: bool | None = Field(
         default=None, description="Email each new voicemail, as read (§5.1.7)"
     )
     fax_delivery: FaxDelivery | None = Field(default=None, description="Where arriving faxes go (§5.5)")
+    alerts: AlertsChange | None = Field(
+        default=None, description="How you are told of a new message (§3.5); users' mailboxes only"
+    )
 
 
 class Forwarding(BaseModel):
@@ -124,6 +137,14 @@ class HeardGreeting(BaseModel):
     takes_messages: bool = Field(description="False during extended absence: callers cannot leave a message")
 
 
+class MessageAlerts(BaseModel):
+    call: bool
+    sms: bool
+    message_waiting: bool
+    email: bool
+    pager: bool
+
+
 class MailboxView(BaseModel):
     owner_kind: str
     owner_id: str
@@ -135,6 +156,7 @@ class MailboxView(BaseModel):
     voice_to_email: bool
     fax_delivery: FaxDelivery
     fax_numbers: dict[str, str | None] = Field(description="Fax machines known from presence (§5.5)")
+    alerts: MessageAlerts = Field(description="How the owner is told of a new message (§3.5)")
     greetings: list[Greeting]
     heard: Heard
 
@@ -152,6 +174,7 @@ class MailboxView(BaseModel):
             voice_to_email=mailbox.voice_to_email,
             fax_delivery=mailbox.fax_delivery,
             fax_numbers=mailbox.fax_numbers,
+            alerts=MessageAlerts(**mailbox.alerts),
             heard=mailbox.heard(),
             greetings=[
                 Greeting(

@@ -1,4 +1,4 @@
-"""A user's presence: location, numbers, availability, delegate, team calls, Call Manager."""
+"""A user's presence: location, numbers, availability, delegate, call reporting, team calls, Call Manager."""
 
 from __future__ import annotations
 
@@ -33,6 +33,8 @@ class UserPresence(Aggregate):
         self.active_in: list[str] = []
         self.call_manager_sessions: list[str] = []
         self.call_introduction = CallIntroduction.OFF.value
+        self.report_lost_calls = False
+        self.report_delegated_calls = False
 
     # -- numbers ------------------------------------------------------------
     def change_numbers(self, changes: dict[str, str | None]) -> bool:
@@ -132,6 +134,23 @@ class UserPresence(Aggregate):
     @event("CallIntroductionChanged")
     def _call_introduction_changed(self, setting: str) -> None:
         self.call_introduction = setting
+
+    # -- call reporting (§3.6.6–§3.6.9): an SMS for lost calls, for delegated calls --
+    def set_call_reporting(self, *, lost_calls: bool | None = None, delegated_calls: bool | None = None) -> bool:
+        """Change the flags given (None keeps one); True when anything changed."""
+        if lost_calls is None and delegated_calls is None:
+            raise Invalid("say which call reporting to change: lost_calls, delegated_calls or both")
+        lost = self.report_lost_calls if lost_calls is None else lost_calls
+        delegated = self.report_delegated_calls if delegated_calls is None else delegated_calls
+        if (lost, delegated) == (self.report_lost_calls, self.report_delegated_calls):
+            return False
+        self._call_reporting_changed(lost_calls=lost, delegated_calls=delegated)
+        return True
+
+    @event("CallReportingChanged")
+    def _call_reporting_changed(self, lost_calls: bool, delegated_calls: bool) -> None:
+        self.report_lost_calls = lost_calls
+        self.report_delegated_calls = delegated_calls
 
     # -- team availability (§3.7) ---------------------------------------------
     def set_team_availability(self, available: bool) -> None:

@@ -1,4 +1,4 @@
-"""Presence's REST API (user guide §3.3, §3.6, §3.7, §7).
+"""Presence's REST API (user guide §3.3, §3.6, §3.7, §3.8, §7).
 
 Anyone in an organisation may read its users' presence (the directory shows it);
 a user changes only their own, an administrator anyone's in the organisation.
@@ -14,6 +14,7 @@ from smartnumbers_presence.http.schemas import (
     BatchRead,
     CallIntroductionChoice,
     CallManagerSession,
+    CallReportingChoice,
     DelegateChoice,
     LocationSelection,
     NumbersChange,
@@ -92,6 +93,20 @@ def set_call_introduction(
 ) -> Presence:
     target = _write(principal, user_id)
     app.set_call_introduction(principal.organisation_id, target, body.call_introduction)
+    return _after_change(principal, app, target, published)
+
+
+@router.put(
+    "/users/{user_id}/call-reporting", response_model=Presence,
+    summary="SMS alerts of lost and delegated calls (§3.6.6–§3.6.9)",
+)
+def set_call_reporting(
+    body: CallReportingChoice, principal: CurrentPrincipal, app: App, published: Published, user_id: str = UserId
+) -> Presence:
+    target = _write(principal, user_id)
+    app.set_call_reporting(
+        principal.organisation_id, target, lost_calls=body.lost_calls, delegated_calls=body.delegated_calls
+    )
     return _after_change(principal, app, target, published)
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from smartnumbers_contracts.base import Identifier
 from smartnumbers_presence.domain.availability import Availability, CallIntroduction
@@ -49,6 +51,21 @@ class CallIntroductionChoice(Strict):
     call_introduction: CallIntroduction
 
 
+class CallReportingChoice(Strict):
+    """Only the flags given change; at least one must be given (§3.6.6–§3.6.9)."""
+
+    lost_calls: bool | None = Field(
+        default=None, description="An SMS when a caller hangs up before reaching voicemail"
+    )
+    delegated_calls: bool | None = Field(default=None, description="An SMS when your delegate answers a call")
+
+    @model_validator(mode="after")
+    def _something_to_change(self) -> Self:
+        if self.lost_calls is None and self.delegated_calls is None:
+            raise ValueError("give lost_calls, delegated_calls or both")
+        return self
+
+
 class BatchRead(Strict):
     user_ids: list[Identifier] = Field(min_length=1, max_length=1000)
 
@@ -63,6 +80,11 @@ class Numbers(BaseModel):
     temporary_fax: str | None
 
 
+class CallReporting(BaseModel):
+    lost_calls: bool
+    delegated_calls: bool
+
+
 class Presence(BaseModel):
     user_id: str
     display_name: str
@@ -74,6 +96,7 @@ class Presence(BaseModel):
     available_for_team_calls: bool
     active_in: list[str]
     call_introduction: CallIntroduction
+    call_reporting: CallReporting = Field(description="Which calls you are told of by SMS (§3.6.6–§3.6.9)")
     call_manager_connected: bool
     pc_ring_honoured: bool = Field(description="PC ring is set and a Call Manager is connected")
     calls_go_to_voicemail: bool = Field(description="Location is None: all calls go to voicemail (§3.3)")
@@ -92,6 +115,9 @@ class Presence(BaseModel):
             available_for_team_calls=user.available_for_team_calls,
             active_in=user.active_in,
             call_introduction=CallIntroduction(user.call_introduction),
+            call_reporting=CallReporting(
+                lost_calls=user.report_lost_calls, delegated_calls=user.report_delegated_calls
+            ),
             call_manager_connected=connected,
             pc_ring_honoured=connected and user.availability == Availability.PC_RING,
             calls_go_to_voicemail=user.location == Location.NONE,

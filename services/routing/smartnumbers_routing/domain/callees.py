@@ -11,6 +11,8 @@ class UserView:
     user_id: str
     display_name: str = ""
     smartnumber: str | None = None
+    mailbox_number: str | None = None
+    """Dialled to reach the mailbox: callers leave a message, the user may sign in (§3.1.1)."""
     location: str = "none"
     location_number: str | None = None
     availability: str = "available"

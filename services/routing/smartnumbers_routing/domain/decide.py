@@ -1,4 +1,4 @@
-"""The decision: who a call is for, and the steps that follow (user guide §3.3–§3.9, §4.1.2).
+"""The decision: who a call is for, and the steps that follow (user guide §3.1.1, §3.3–§3.9, §4.1.2).
 
 ``decide`` is pure: it reads a snapshot through ``Callees`` and returns a ``Plan``
 with the reasons, in the callee's words, that produced it.
@@ -18,7 +18,8 @@ LOCATION_WORDS = {"desk": "desk", "mobile": "mobile", "home": "home", "temporary
 
 class Callees(Protocol):
     def owner_of(self, organisation_id: str | None, number: str) -> tuple[str, str, str] | None:
-        """(organisation, "user" or "team", id) of a smartnumber, or None."""
+        """(organisation, kind, id) of a number, or None. kind: "user" or "team" for a
+        smartnumber; "mailbox" for a user's mailbox number (the id is the user's)."""
 
     def user(self, organisation_id: str, user_id: str) -> UserView | None: ...
 
@@ -37,6 +38,10 @@ def decide(callees: Callees, dialled: str, caller: Caller, ring_seconds: int = 2
     if owner is None:
         return Decision(Plan("", dialled, "unknown", None, (), (f"{dialled} is nobody's smartnumber",)))
     organisation_id, kind, owner_id = owner
+    if kind == "mailbox":
+        user = callees.user(organisation_id, owner_id)
+        assert user is not None
+        return Decision(_mailbox_access(user, dialled))
     if kind == "team":
         team = callees.team(organisation_id, owner_id)
         assert team is not None
@@ -45,6 +50,19 @@ def decide(callees: Callees, dialled: str, caller: Caller, ring_seconds: int = 2
     assert user is not None
     steps, reasons, delegated = _for_user(callees, user, caller, ring_seconds, visited=(), intended=user)
     return Decision(Plan(organisation_id, dialled, "user", user.user_id, steps, reasons, delegated))
+
+
+def _mailbox_access(user: UserView, dialled: str) -> Plan:
+    """The user's mailbox number (§3.1.1): straight to the mailbox, whatever the user's
+    location, availability or VIPs; the gateway lets the caller sign in with star, and asks
+    the mailbox what callers hear (extended absence included)."""
+    return Plan(
+        user.organisation_id, dialled, "user", user.user_id,
+        (_voicemail(user, no_messages=False),),
+        ((f"{dialled} is your mailbox number: callers reach your mailbox directly and you can press "
+          "star to sign in with your password (§3.1.1)."),),
+        mailbox_access=True,
+    )
 
 
 def _voicemail(user: UserView, *, no_messages: bool) -> Step:

@@ -64,3 +64,5 @@ class Plan:
     reasons: tuple[str, ...]
     delegated_from: tuple[str, ...] = field(default=())
     """Users whose calls were delegated along the way, first to last."""
+    mailbox_access: bool = False
+    """The number dialled is the user's mailbox number (§3.1.1): the caller may sign in."""

@@ -35,7 +35,7 @@ async def _caught_up(request: Request) -> None:
 @router.get("/route", response_model=wire.RoutingPlan, summary="Where a call would go now, and why")
 async def explain(
     request: Request, principal: CurrentPrincipal, planner: PlannerDep, view: View,
-    to: str = Query(description="The smartnumber or team number dialled (E.164)"),
+    to: str = Query(description="The smartnumber, team number or mailbox number dialled (E.164)"),
     from_: str | None = Query(default=None, alias="from", description="The caller's number (E.164)"),
     name: str | None = Query(default=None, description="The caller's name, if the network gave one"),
 ) -> wire.RoutingPlan:
@@ -54,7 +54,7 @@ def _may_explain(principal: Principal, view: View, owner: tuple[str, str, str]) 
     organisation_id, kind, owner_id = owner
     if principal.role in (Role.ADMIN, Role.SERVICE):
         return
-    if kind == "user" and owner_id == principal.user_id:
+    if kind in ("user", "mailbox") and owner_id == principal.user_id:
         return
     if kind == "team":
         team = view.team(organisation_id, owner_id)
