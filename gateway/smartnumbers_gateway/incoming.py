@@ -86,15 +86,19 @@ class PlansInFlight:
 
 
 def call_started(plan: wire.RoutingPlan, caller: str | None) -> calls.CallStarted | None:
-    """The call event for a planned call (routing keeps its record from it)."""
+    """The call event for a planned call (routing keeps its record from it).
+
+    A call to a mailbox number (§3.1.1) is intended for nobody: it is mostly the owner
+    signing in, which is neither a call for them nor a lost one."""
     if not plan.organisation_id or not plan.call_id:
         return None
+    intended = plan.call_for if not plan.mailbox_access else None
     return calls.CallStarted(
         event_id=uuid5(NAMESPACE_URL, f"smartnumbers:gateway:{plan.call_id}:started"),
         organisation_id=plan.organisation_id, occurred_at=datetime.now(UTC), call_id=plan.call_id,
         direction=calls.Direction.INBOUND, caller_number=caller, dialled=plan.dialled,
-        intended_user_id=plan.call_for if plan.call_for_kind == "user" else None,
-        intended_team_id=plan.call_for if plan.call_for_kind == "team" else None,
+        intended_user_id=intended if plan.call_for_kind == "user" else None,
+        intended_team_id=intended if plan.call_for_kind == "team" else None,
     )
 
 

@@ -3,6 +3,8 @@
     SN_PLAN_STEPS          number of steps
     SN_ORG, SN_CALL_FOR    the organisation and who the call is for (user or team:<id>)
     SN_FALLBACK            1 when routing did not answer
+    SN_MAILBOX_ACCESS      1 when the number dialled is a mailbox number (§3.1.1): the
+                           dialplan goes to sn-mailbox-access (greeting, star to sign in)
     SN_S<i>_KIND           ring, pc_ring, queue, voicemail, greeting_then_hang_up, offer_transfer
     SN_S<i>_DIAL           ring/queue/offer_transfer: the Dial() string (targets joined with &);
                            a screened step dials each target through Local/<number>@sn-target,
@@ -30,6 +32,7 @@ def plan_variables(plan: wire.RoutingPlan, template: str) -> dict[str, str]:
         "SN_ORG": plan.organisation_id or "",
         "SN_CALL_FOR": (f"team:{plan.call_for}" if plan.call_for_kind == "team" else plan.call_for) or "",
         "SN_FALLBACK": "1" if plan.fallback else "0",
+        "SN_MAILBOX_ACCESS": "1" if plan.mailbox_access else "0",
     }
     for i, step in enumerate(plan.steps, 1):
         prefix = f"SN_S{i}_"

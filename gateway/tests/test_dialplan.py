@@ -76,3 +76,14 @@ def test_the_gateways_service_tokens_carry_the_kid_the_directorys_jwks_lists(tmp
     directory = TokenIssuer(private.read_bytes(), audience="smartnumbers", access_seconds=900)
     assert jwt.get_unverified_header(token)["kid"] == directory.jwks()["keys"][0]["kid"]
     assert jwt.decode(token, options={"verify_signature": False})["role"] == "service"
+
+
+def test_a_mailbox_number_leaves_the_plan_for_the_mailbox_access_conversation():
+    plan = wire.RoutingPlan(dialled="+441632960900", organisation_id="acme", call_for_kind="user", call_for="adam",
+                            reasons=[], mailbox_access=True,
+                            steps=[wire.Step(kind="voicemail", mailbox="adam", greeting="permanent")])
+    assert plan_variables(plan, "PJSIP/{e164}@trunk")["SN_MAILBOX_ACCESS"] == "1"
+    incoming = contexts()["sn-incoming"]
+    diverts = incoming.index('GotoIf($["${SN_MAILBOX_ACCESS}" = "1"]?sn-mailbox-access,${EXTEN},1)')
+    assert incoming.index("AGI(${SN_AGI}/incoming") < diverts < incoming.index("Gosub(sn-step-")
+    assert "AGI(${SN_AGI}/mailbox,${EXTEN},${CHANNEL(linkedid)})" in contexts()["sn-mailbox-access"]

@@ -71,7 +71,7 @@ async def test_an_incoming_call_gets_its_plan_as_channel_variables(routing, nats
     finally:
         await stop_gateway(nc, server)
     assert call.variables == {
-        "SN_PLAN_STEPS": "2", "SN_ORG": org, "SN_CALL_FOR": "adam", "SN_FALLBACK": "0",
+        "SN_PLAN_STEPS": "2", "SN_ORG": org, "SN_CALL_FOR": "adam", "SN_FALLBACK": "0", "SN_MAILBOX_ACCESS": "0",
         "SN_S1_KIND": "ring", "SN_S1_DIAL": "Local/447700900100@phones", "SN_S1_TIMEOUT": "20",
         "SN_S2_KIND": "voicemail", "SN_S2_MAILBOX": "adam", "SN_S2_GREETING": "system",
     }

@@ -32,8 +32,9 @@ async def test_two_different_entries_change_nothing(stage):
 
 async def test_message_alerts_are_read_then_one_is_switched(stage):
     adam = await stage.person("adam")
-    # Alerts → the message waiting light → off; the guide returns to Mailbox customisation.
-    call = await stage.dial(adam, adam.signs_in + CUSTOMISATION + "2" + "3" + "2")
+    # Alerts (heard to the end) → the message waiting light (heard) → off; the guide
+    # returns to Mailbox customisation. ("-": he lets the reading finish, then waits.)
+    call = await stage.dial(adam, adam.signs_in + CUSTOMISATION + "2" + "-3" + "-2")
     read = call.played.index("sn/alert-call")
     assert call.played[read:read + 10] == [
         "sn/alert-call", "sn/is-off", "sn/alert-sms", "sn/is-off", "sn/alert-message_waiting", "sn/is-on",
@@ -87,15 +88,15 @@ async def test_extended_absence_switched_off_from_its_menu(stage):
     async with stage.as_(adam, stage.mailbox) as box:
         await box.put("/v1/mailboxes/users/me/greetings/extended_absence", content=tone_wav(1.0), headers=WAV)
         assert (await box.put("/v1/mailboxes/users/me/extended-absence", json={"enabled": True})).status_code == 200
-    call = await stage.dial(adam, adam.signs_in + CUSTOMISATION + "6" + "5")
+    call = await stage.dial(adam, adam.signs_in + CUSTOMISATION + "6" + "-5")
     assert call.played[call.played.index("sn/extended-absence") + 1] == "sn/is-on"
     assert (await stage.mailbox_of(adam))["extended_absence"] is False
 
 
 async def test_voice_to_email_on(stage):
-    adam = await stage.person("adam")
-    call = await stage.dial(adam, adam.signs_in + CUSTOMISATION + "7" + "1" + "1")
-    assert call.played[call.played.index("sn/voice-to-email") + 1] == "sn/is-off"
+    adam = await stage.person("adam", email="adam@example.com")
+    call = await stage.dial(adam, adam.signs_in + CUSTOMISATION + "7" + "1" + "-1")
+    assert call.played[call.played.index("sn/menu-voice-to-email") - 1] == "sn/is-off", "read before offered"
     assert (await stage.mailbox_of(adam))["voice_to_email"] is True
 
 
@@ -108,7 +109,7 @@ async def test_fax_forward_to_a_home_fax_number_typed(stage):
 
 @pytest.mark.parametrize(("key", "delivery"), [("4", "email"), ("5", "mailbox")])
 async def test_fax_forward_to_email_or_the_mailbox_only(stage, key, delivery):
-    adam = await stage.person("adam")
+    adam = await stage.person("adam", email="adam@example.com")
     async with stage.as_(adam, stage.mailbox) as box:
         await box.patch("/v1/mailboxes/users/me/settings", json={"fax_delivery": "home_fax"})
     await stage.dial(adam, adam.signs_in + CUSTOMISATION + "7" + "2" + key)
@@ -129,7 +130,14 @@ async def test_a_fax_location_with_a_number_asks_for_none(stage):
     ("1", "lost_calls", "sn/lost-calls"), ("2", "delegated_calls", "sn/delegated-calls")])
 async def test_call_reporting_is_read_then_switched_on(stage, key, flag, prompt):
     adam = await stage.person("adam")
-    call = await stage.dial(adam, adam.signs_in + CUSTOMISATION + "8" + key + "1")
+    call = await stage.dial(adam, adam.signs_in + CUSTOMISATION + "8" + key + "-1")
     assert call.played[call.played.index(prompt) + 1] == "sn/is-off"
     reporting = (await stage.presence_of(adam))["call_reporting"]
     assert reporting[flag] is True and sum(reporting.values()) == 1
+
+
+async def test_fax_to_email_without_an_email_address_is_refused_and_nothing_changes(stage):
+    adam = await stage.person("adam")
+    call = await stage.dial(adam, adam.signs_in + CUSTOMISATION + "7" + "2" + "4")
+    assert "sn/not-done" in call.played
+    assert (await stage.mailbox_of(adam))["fax_delivery"] == "mailbox"

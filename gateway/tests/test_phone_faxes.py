@@ -20,13 +20,13 @@ async def test_each_fax_is_read_out_and_three_moves_to_the_next(stage):
     adam = await stage.person("adam")
     first = await stage.fax_for(adam, pages=2, caller_number="+441632960444")
     await stage.fax_for(adam, pages=1, caller_number="+441632960555")
-    call = await stage.dial(adam, adam.signs_in + FAXES + "3" + "*")
+    call = await stage.dial(adam, adam.signs_in + FAXES + "-3" + "-*")
     fax = next(f for f in await stage.faxes_of(adam) if f["id"] == first)
     at = call.played.index("sn/fax")
     arrived = int(datetime.fromisoformat(fax["arrived_at"]).timestamp())
     assert call.played[at:at + 8] == ["sn/fax", "number:1", "sn/fax-from", "digits:441632960444", "number:2",
                                       "sn/pages", "sn/message-received-at", f"datetime:{arrived}"]
-    second = call.played.index("sn/fax", at + 1)
+    second = next(i for i, p in enumerate(call.played) if p == "sn/fax" and call.played[i + 1] == "number:2")
     assert call.played[second:second + 4] == ["sn/fax", "number:2", "sn/fax-from", "digits:441632960555"]
 
 

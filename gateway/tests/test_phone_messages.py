@@ -23,8 +23,8 @@ async def test_previous_and_next_move_between_messages_and_each_heard_becomes_ol
     adam = await stage.person("adam")
     await stage.message_for(adam, 1.0)
     await stage.message_for(adam, 1.0)
-    # The first plays to its end; 3: the second plays to its end; 1: back to the first; *.
-    call = await stage.dial(adam, adam.signs_in + "-3" + "-1" + "*")
+    # The first plays to its end; 3: the second plays to its end; 1: the first again; *.
+    call = await stage.dial(adam, adam.signs_in + "-3" + "-1" + "-*")
     numbers = [call.played[i + 1] for i, p in enumerate(call.played) if p == "sn/message"]
     assert numbers == ["number:1", "number:2", "number:1"]
     assert [m["folder"] for m in await stage.messages_of(adam)] == ["old", "old"]
@@ -41,7 +41,7 @@ async def test_fast_forward_and_rewind_move_four_seconds(stage):
 async def test_the_envelope_says_when_and_from_whom(stage):
     adam = await stage.person("adam")
     await stage.message_for(adam, 1.0, caller_number="+447700900777")
-    call = await stage.dial(adam, adam.signs_in + "5" + "*")
+    call = await stage.dial(adam, adam.signs_in + "5" + "-*")
     (message,) = await stage.messages_of(adam)
     at = call.played.index("sn/message-received-at")
     arrived = int(datetime.fromisoformat(message["arrived_at"]).timestamp())

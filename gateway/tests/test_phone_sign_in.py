@@ -20,6 +20,10 @@ async def test_without_a_key_the_caller_leaves_a_message_in_the_mailbox(stage):
     async with stage.as_(adam, stage.mailbox) as box:
         (message,) = (await box.get("/v1/mailboxes/users/me/messages")).json()
     assert message["caller_number"] == f"+{CALLING_FROM}" and message["folder"] == "new"
+    # Routing records the call: to the mailbox number, intended for nobody, a voicemail left.
+    started, left = stage.left
+    assert (started.dialled, started.intended_user_id) == (adam.mailbox_number, None)
+    assert (left.call_id, left.mailbox) == (started.call_id, adam.user_id)
 
 
 async def test_star_and_the_password_sign_in_and_new_messages_play_urgent_first(stage):
@@ -61,9 +65,9 @@ async def test_silence_repeats_the_menu_once_then_says_goodbye(stage):
 
 async def test_star_at_the_main_menu_says_goodbye_and_zero_repeats(stage):
     adam = await stage.person("adam")
-    call = await stage.dial(adam, adam.signs_in + "-0*")
-    assert call.played.count("sn/menu-main") == 2, "0 repeated the options"
-    assert call.played[-1] == "vm-goodbye"
+    call = await stage.dial(adam, adam.signs_in + "0*")
+    assert call.played.count("sn/no-new-messages") == 2, "0 (pressed during the reading) started it again"
+    assert call.played[-1] == "vm-goodbye" and not call.played.count("sn/menu-main")
 
 
 async def test_a_key_that_is_no_option_says_so_and_asks_again(stage):

@@ -17,7 +17,7 @@ from nats.aio.client import Client
 
 from smartnumbers_contracts import routing as wire
 from smartnumbers_gateway.fastagi import AgiRequest
-from smartnumbers_gateway.incoming import PlansInFlight, e164
+from smartnumbers_gateway.incoming import PlansInFlight, call_started, e164
 from smartnumbers_gateway.phone import keys, machine
 from smartnumbers_gateway.phone.actions.messages import load_messages
 from smartnumbers_gateway.phone.line import Line, Number
@@ -40,17 +40,20 @@ class MailboxAccess:
         dialled, call_id = e164(args[0]), args[1] or request.headers.get("agi_uniqueid", "")
         calling_from = e164(request.headers.get("agi_callerid"))
         await request.command("ANSWER")
-        plan = None
-        if dialled:
+        plan = self.plans.get(call_id)  # asked already when the call came through sn-incoming
+        if (plan is None or not plan.mailbox_access) and dialled:
             plan = await ask_for_plan(self.nc, wire.PlanRequest(
                 call_id=call_id, dialled=dialled, caller_number=calling_from,
                 caller_name=request.headers.get("agi_calleridname") or None, at=datetime.now(UTC),
             ), self.routing_timeout)
+            if plan.mailbox_access:  # reached straight from a trunk context: the call starts here
+                self.plans.remember(plan)
+                if (started := call_started(plan, calling_from)) is not None:
+                    self.voicemail.announce(started)  # type: ignore[arg-type]
         if plan is None or not plan.mailbox_access or not plan.organisation_id or not plan.call_for:
             log.warning("call %s: %s is not a mailbox number", call_id, dialled)
             await request.command(f'STREAM FILE {NOT_TAKING} ""')
             return
-        self.plans.remember(plan)
         org, owner = plan.organisation_id, plan.call_for
         greeting = await self.voicemail.mailbox.greeting(org, owner)
         if await self.voicemail.play_greeting(request, org, greeting, keys=keys.BACK) != keys.BACK:

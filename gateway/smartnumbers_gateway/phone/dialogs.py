@@ -15,7 +15,7 @@ async def choose(session: PhoneSession, menu: Menu) -> str | None:
     line = session.line
     silences = 0
     while True:
-        key = await ACTIONS[menu.reads](session, "") if menu.reads else None
+        key = await ACTIONS[menu.reads](session, menu.keys) if menu.reads else None
         if key is None:
             key = await line.play(menu.prompt, keys=menu.keys)
         if key is None:
