@@ -87,7 +87,7 @@ async def test_a_failing_handler_is_retried_with_backoff_then_parked_and_the_res
     consumer = Consumer(app, js, stream="DIRECTORY", durable="tally", handlers={wire.UserCreated: handler},
                         max_deliveries=3, backoff_seconds=[0.05, 0.1])
     for user in ("flaky", "broken", "after"):
-        await js.publish(f"directory.user.created.v1", user_created("acme", user).to_bytes())
+        await js.publish("directory.user.created.v1", user_created("acme", user).to_bytes())
     task = await run(consumer)
     await until(lambda: "after" in app.repository.get(app.tally_id).seen)
     await consumer.stop(); task.cancel()
