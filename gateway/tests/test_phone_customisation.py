@@ -80,7 +80,18 @@ async def test_hanging_up_while_recording_a_greeting_saves_nothing(stage):
 async def test_deleting_a_greeting_there_is_not_says_so(stage):
     adam = await stage.person("adam")
     call = await stage.dial(adam, adam.signs_in + CUSTOMISATION + "5" + "3")
-    assert "sn/no-greeting" in call.played
+    read = call.played.index("sn/no-greeting")
+    assert call.played[read:read + 4] == ["sn/no-greeting", "sn/no-greeting", "sn/no-greeting",
+                                          "sn/menu-temporary-greeting"], "read (3 pressed), refused, read again"
+
+
+async def test_extended_absence_greeting_recorded_from_its_menu_then_switched_on(stage):
+    adam = await stage.person("adam")
+    call = await stage.dial(adam, adam.signs_in + CUSTOMISATION + "6" + "2#" + "4", says=tone_wav(1.0))
+    assert "sn/record-greeting-first" not in call.played, "recorded already: nothing more asked"
+    box = await stage.mailbox_of(adam)
+    assert box["extended_absence"] is True
+    assert "extended_absence" in {g["kind"] for g in box["greetings"]}
 
 
 async def test_extended_absence_switched_off_from_its_menu(stage):

@@ -36,6 +36,10 @@ def test_every_option_leads_somewhere_known(menu):
     assert menu.reads is None or menu.reads in ACTIONS
 
 
+def test_every_reading_is_described_in_the_printed_map():
+    assert {m.reads for m in MENUS.values() if m.reads} == set(docs.READS)
+
+
 def test_every_action_is_used_by_the_table():
     used = {o.do for m in MENUS.values() for o in m.options} | {m.reads for m in MENUS.values()}
     assert set(ACTIONS) <= used

@@ -21,6 +21,28 @@ BEGIN = "# --- phone menus: generated from gateway/smartnumbers_gateway/phone/ta
 END = "# --- end of phone menus ---"
 
 
+READS = {
+    "read_mailbox": "how many new messages you have",
+    "play_message": "the message (\"Message 1\", \"Urgent\", then what was said)",
+    "read_routing": "where your calls go now: the location, its number and your availability",
+    "read_today_greeting": "whether you have a temporary greeting",
+    "read_call_introduction": "your call introduction setting",
+    "read_team_availability": "whether you take team calls",
+    "read_alerts": "each alert, on or off",
+    "read_alert": "whether this alert is on or off",
+    "read_name_greeting": "whether your name is recorded",
+    "read_permanent_greeting": "whether you have a permanent greeting",
+    "read_extended_absence": "whether extended absence is on",
+    "read_delivery": "voice to email on or off, and where faxes go",
+    "read_voice_to_email": "whether voice to email is on",
+    "read_fax_delivery": "where faxes go now",
+    "read_lost_calls": "whether lost call reporting is on",
+    "read_delegated_calls": "whether delegated call reporting is on",
+    "read_fax": "the fax: its number in the list, who sent it, its pages, when it came",
+}
+"""What each menu's reading says, for the printed map (a test checks every reading has one)."""
+
+
 def paths() -> dict[str, list[str]]:
     """The keys that reach each menu from the main menu (shortest), for "How to get there"."""
     found: dict[str, list[str]] = {"main": []}
@@ -91,6 +113,8 @@ def markdown() -> str:
             out.append(f"From the main menu: {route}." if route else "Where a signed-in session starts.")
         else:
             out.append("Asked during an action." if menu.dialog else "Reached from another menu.")
+        if menu.reads:
+            out.append(f"First tells you {READS[menu.reads]}.")
         if menu.note:
             out.append(f"{menu.note}")
         out += ["", "| Key | Does |", "|---|---|"]

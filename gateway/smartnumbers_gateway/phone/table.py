@@ -60,12 +60,13 @@ def _on_off(name: str, title: str, guide: str, setting: str, back: str, reads: s
 
 def _greeting(name: str, title: str, guide: str, greeting: str, extra: tuple[Option, ...] = (),
               reads: str | None = None, note: str = "") -> Menu:
+    """Hear, record, delete — first saying whether one is recorded."""
     return Menu(name, title, guide, (
         Option(keys.HEAR, "To hear it", do="hear_greeting", arg=greeting),
         Option(keys.RECORD, "To record it, ending with the hash key", do="record_greeting", arg=greeting),
         Option(keys.DELETE, "To delete it", do="delete_greeting", arg=greeting),
         *extra,
-    ), back="customisation", reads=reads, note=note)
+    ), back="customisation", reads=reads or f"read_{greeting}_greeting", note=note)
 
 
 MENUS: dict[str, Menu] = {m.name: m for m in (
@@ -142,7 +143,8 @@ MENUS: dict[str, Menu] = {m.name: m for m in (
         Option(keys.RECORD, "To record a new temporary greeting, ending with the hash key", do="record_greeting",
                arg="today"),
         Option(keys.DELETE, "To delete your temporary greeting", do="delete_greeting", arg="today"),
-    ), back="call_routing", note="Your calls now go to voicemail; today's greeting tells callers why."),
+    ), back="call_routing", reads="read_today_greeting",
+        note="Your calls now go to voicemail; today's greeting tells callers why."),
 
     Menu("delegate", "Delegate", "§3.6.5", (
         Option(keys.HEAR, "To hear your delegate", do="hear_delegate"),
@@ -185,7 +187,7 @@ MENUS: dict[str, Menu] = {m.name: m for m in (
     Menu("name", "Name", "§5.1.2", (
         Option(keys.HEAR, "To hear your name", do="hear_greeting", arg="name"),
         Option(keys.RECORD, "To record your name, ending with the hash key", do="record_greeting", arg="name"),
-    ), back="customisation"),
+    ), back="customisation", reads="read_name_greeting"),
 
     _greeting("permanent_greeting", "Permanent greeting", "§5.1.4", "permanent"),
     _greeting("temporary_greeting", "Temporary greeting", "§5.1.6", "today",
@@ -270,6 +272,7 @@ READOUTS: dict[str, str] = {
     "sn/nothing-recorded": "Nothing was recorded.",
     "sn/greeting-deleted": "The greeting has been deleted.",
     "sn/no-greeting": "There is no recording.",
+    "sn/greeting-recorded": "You have a recording.",
     "sn/record-greeting-first": "Please record your extended absence greeting first.",
     "sn/setting-changed": "Your setting has been changed.",
     "sn/is-on": "is on.",

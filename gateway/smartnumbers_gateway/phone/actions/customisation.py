@@ -113,6 +113,17 @@ async def switch(session: PhoneSession, arg: str) -> str | None:
     return following
 
 
+def _reads_whether_recorded(greeting: str) -> None:
+    @action(f"read_{greeting}_greeting")
+    async def read(session: PhoneSession, keys_: str) -> str | None:
+        recorded_ = any(g["kind"] == greeting for g in (await mailbox(session))["greetings"])
+        return await session.line.play("sn/greeting-recorded" if recorded_ else "sn/no-greeting", keys=keys_)
+
+
+for _greeting in ("name", "permanent", "today"):
+    _reads_whether_recorded(_greeting)
+
+
 @action("hear_greeting")
 async def hear_greeting(session: PhoneSession, greeting: str) -> None:
     if not any(g["kind"] == greeting for g in (await mailbox(session))["greetings"]):
