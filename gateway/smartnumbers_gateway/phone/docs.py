@@ -56,6 +56,14 @@ def paths() -> dict[str, list[str]]:
     return found
 
 
+def _parent(reach: dict[str, list[str]], name: str) -> Menu | None:
+    """The menu one key before ``name`` on its shortest route from the main menu."""
+    for other, route in reach.items():
+        if route == reach[name][:-1] and any(o.to == name for o in MENUS[other].options):
+            return MENUS[other]
+    return None
+
+
 def _key(key: str) -> str:
     return f"`{key}`"
 
@@ -109,7 +117,11 @@ def markdown() -> str:
         out.append(f"### {menu.title}" + (f" ({menu.guide})" if menu.guide else ""))
         out.append("")
         if menu.name in reach:
-            route = " ".join(_key(k) for k in reach[menu.name])
+            keys_ = reach[menu.name]
+            parent = _parent(reach, menu.name)
+            shared = parent is not None and sum(o.to == menu.name for o in parent.options) > 1
+            route = " ".join(_key(k) for k in (keys_[:-1] if shared else keys_))
+            route += ", then the key of the one you want" if shared else ""
             out.append(f"From the main menu: {route}." if route else "Where a signed-in session starts.")
         else:
             out.append("Asked during an action." if menu.dialog else "Reached from another menu.")

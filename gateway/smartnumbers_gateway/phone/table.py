@@ -126,7 +126,7 @@ MENUS: dict[str, Menu] = {m.name: m for m in (
         Option("7", "To be available again", do="set_availability", arg="available"),
         Option("8", "For team availability", to="team_availability"),
         Option("9", "For call introduction", to="call_introduction"),
-    ), back="main", reads="read_routing", note="First tells you where your calls go now."),
+    ), back="main", reads="read_routing"),
 
     Menu("location", "Location", "§3.3.2, §3.9.3", (
         Option("1", "For your desk", do="select_location", arg="desk"),
