@@ -4,11 +4,11 @@ or a voicemail for users and teams — after the tone, ``#`` or silence ends it.
 from __future__ import annotations
 
 import logging
-import uuid
 from pathlib import Path
 
 from smartnumbers_gateway.fastagi import AgiRequest, Hangup
 from smartnumbers_gateway.mailbox_client import MailboxClient
+from smartnumbers_gateway.phone.line import Line
 
 log = logging.getLogger(__name__)
 RECORD_AFTER_TONE = "sn/record-after-tone"
@@ -20,19 +20,9 @@ async def record_after_the_tone(request: AgiRequest, spool: Path) -> bytes | Non
     """Prompt, beep, record until # or 5 s of silence; what was said (or None)."""
     await request.command("ANSWER")
     await request.command(f'STREAM FILE {RECORD_AFTER_TONE} ""')
-    recording = spool / "recordings" / uuid.uuid4().hex
-    recording.parent.mkdir(parents=True, exist_ok=True)
-    hung_up = False
-    try:
-        await request.command(f'RECORD FILE {recording} wav "#" {MAX_MS} BEEP s=5')
-    except Hangup:
-        hung_up = True
-    wav = recording.with_suffix(".wav")
-    try:
-        data = wav.read_bytes() if wav.exists() and wav.stat().st_size > 44 else None
-    finally:
-        wav.unlink(missing_ok=True)
-    if hung_up and data is None:
+    line = Line(request, spool)
+    data = await line.record(MAX_MS)
+    if line.hung_up and data is None:
         raise Hangup("hung up before saying anything")
     return data
 

