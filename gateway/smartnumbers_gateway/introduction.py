@@ -84,10 +84,10 @@ class Introductions:
         async def name(recording: str | None, words: str | None) -> str | None:
             if recording and self.mailbox is not None and self.spool is not None:
                 kind, _, owner = recording.removeprefix("mailbox:").rpartition(":name")[0].partition(":")
-                audio = self.spool / "names" / f"{uuid.uuid4().hex}.wav"
                 try:
-                    await self.mailbox.download(organisation_id, f"/v1/mailboxes/{kind}s/{owner}/greetings/name/audio",
-                                                audio)
+                    audio = await self.mailbox.download(
+                        organisation_id, f"/v1/mailboxes/{kind}s/{owner}/greetings/name/audio",
+                        self.spool / "names" / f"{uuid.uuid4().hex}.wav")
                     fetched.append(audio)
                     return str(audio.with_suffix(""))
                 except Exception as e:  # a name recording removed meanwhile: say the name instead

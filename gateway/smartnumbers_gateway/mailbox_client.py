@@ -3,6 +3,8 @@ and depositing what the caller left (all as ``service``)."""
 
 from __future__ import annotations
 
+import io
+import wave
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +20,26 @@ class Greeting:
     name_audio_path: str | None
     number: str | None
     takes_messages: bool
+
+
+def spool_file(target: Path, content: bytes) -> Path:
+    """``content`` written to ``target`` all at once (renamed into place); a 16 kHz WAV gets
+    Asterisk's ``.wav16`` extension instead of ``.wav``."""
+    if target.suffix == ".wav" and wav_rate(content) == 16000:
+        target = target.with_suffix(".wav16")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".part")
+    partial.write_bytes(content)
+    partial.rename(target)
+    return target
+
+
+def wav_rate(content: bytes) -> int | None:
+    try:
+        with wave.open(io.BytesIO(content)) as w:
+            return w.getframerate()
+    except (wave.Error, EOFError):
+        return None
 
 
 def mailbox_path(mailbox: str) -> str:
@@ -40,14 +62,12 @@ class MailboxClient:
         return Greeting(**r.json())
 
     async def download(self, organisation_id: str, path: str, target: Path) -> Path:
-        """Fetch a recording into the spool Asterisk plays from."""
+        """Fetch a recording (or a fax image) into the spool Asterisk plays from; the file
+        written, which for a 16 kHz recording is ``.wav16`` (Asterisk reads ``.wav`` as 8 kHz
+        only): play it by its name without the extension, remove the path returned."""
         r = await self.http.get(path, headers=self._auth(organisation_id))
         r.raise_for_status()
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_suffix(".part")
-        partial.write_bytes(r.content)
-        partial.rename(target)
-        return target
+        return spool_file(target, r.content)
 
     async def deposit(self, organisation_id: str, mailbox: str, wav: bytes, caller_number: str | None,
                       caller_name: str | None) -> str:

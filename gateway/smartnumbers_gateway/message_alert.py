@@ -83,9 +83,9 @@ class PlayNewMessages:
             if message.get("caller_number"):
                 await request.command(f'STREAM FILE {MESSAGE_FROM} ""')
                 await request.command(f'SAY DIGITS {message["caller_number"].lstrip("+")} ""')
-            audio = self.spool / "playing" / f"{uuid.uuid4().hex}.wav"
-            await self.mailbox.download(organisation, f"/v1/mailboxes/users/{user}/messages/{message['id']}/audio",
-                                        audio)
+            audio = await self.mailbox.download(
+                organisation, f"/v1/mailboxes/users/{user}/messages/{message['id']}/audio",
+                self.spool / "playing" / f"{uuid.uuid4().hex}.wav")
             try:
                 await request.command(f'STREAM FILE {audio.with_suffix("")} ""')
             finally:

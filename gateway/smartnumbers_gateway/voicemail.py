@@ -105,8 +105,7 @@ class Voicemail:
 
     async def _play_recording(self, request: AgiRequest, organisation_id: str, path: str, keys: str) -> str | None:
         """Fetched fresh each time (a greeting can be recorded again), played, removed."""
-        audio = self.spool / "greetings" / f"{uuid.uuid4().hex}.wav"
-        await self.mailbox.download(organisation_id, path, audio)
+        audio = await self.mailbox.download(organisation_id, path, self.spool / "greetings" / f"{uuid.uuid4().hex}.wav")
         try:
             return _key(await request.command(f'STREAM FILE {audio.with_suffix("")} "{keys}"'))
         finally:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import re
+import wave
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,6 +57,8 @@ class FakeAgiChannel:
     DIGIT, and digits up to '#' at GET DATA (the '#' ends the entry). '-' lets a wait time
     out. When the keys run out, the person hangs up."""
     hung_up: bool = False
+    files_played: list[str] = field(default_factory=list)
+    """Spool files (absolute paths) Asterisk opened for STREAM FILE, with the extension it chose."""
 
     def header_block(self) -> bytes:
         values = {
@@ -86,7 +89,8 @@ class FakeAgiChannel:
             return "HANGUP"
         if m := re.fullmatch(r'(STREAM FILE|SAY DIGITS|SAY NUMBER|SAY DATETIME) (\S+) "([^"]*)".*', command):
             verb, what, escape = m.groups()
-            if verb == "STREAM FILE" and (what in self.missing_files or what.startswith("does-not-exist")):
+            if verb == "STREAM FILE" and (what in self.missing_files or what.startswith("does-not-exist")
+                                          or not self._opens(what)):
                 return "200 result=-1 endpos=0"
             self.played.append({"SAY DIGITS": "digits:", "SAY NUMBER": "number:", "SAY DATETIME": "datetime:",
                                 "STREAM FILE": ""}[verb] + what)
@@ -128,6 +132,21 @@ class FakeAgiChannel:
             self.hung_up = True
             return "200 result=1"
         return self._reply(command)
+
+    def _opens(self, name: str) -> bool:
+        """Whether Asterisk would open ``name`` (no extension): system prompts are taken to
+        exist; a spool file must, as format_wav accepts it — ``.wav`` 8 kHz, ``.wav16`` 16 kHz
+        ("Unexpected frequency mismatch" otherwise)."""
+        if not name.startswith("/"):
+            return True
+        for extension, rate in ((".wav", 8000), (".wav16", 16000)):
+            path = Path(name + extension)
+            if path.exists():
+                with wave.open(str(path)) as w:
+                    if w.getframerate() == rate and w.getnchannels() == 1 and w.getsampwidth() == 2:
+                        self.files_played.append(str(path))
+                        return True
+        return False
 
     def _hang_up(self) -> str:
         self.hung_up = True

@@ -131,16 +131,17 @@ class Stage:
         return httpx.AsyncClient(base_url=service.url, headers={"Authorization": f"Bearer {token}"}, timeout=20)
 
     async def message_for(self, person: Person, seconds: float = 1.0, *, urgent: bool = False,
-                          caller_number: str | None = "+447700900777", sender: Person | None = None) -> str:
+                          caller_number: str | None = "+447700900777", sender: Person | None = None,
+                          rate: int = 8000) -> str:
         """A voicemail in ``person``'s mailbox: left by a caller, or sent by another user (§5.4)."""
         async with self.as_gateway(self.mailbox) as gateway:
             if sender is not None:
-                r = await gateway.post("/v1/voicemails", content=tone_wav(seconds), headers=WAV, params=[
+                r = await gateway.post("/v1/voicemails", content=tone_wav(seconds, rate), headers=WAV, params=[
                     ("to", f"user:{person.user_id}"), ("sender", sender.user_id)])
                 assert r.status_code == 201, r.text
                 return r.json()[0]["message_id"]
             params = {"urgent": str(urgent).lower(), **({"caller_number": caller_number} if caller_number else {})}
-            r = await gateway.post(f"/v1/mailboxes/users/{person.user_id}/messages", content=tone_wav(seconds),
+            r = await gateway.post(f"/v1/mailboxes/users/{person.user_id}/messages", content=tone_wav(seconds, rate),
                                    params=params, headers=WAV)
             assert r.status_code == 201, r.text
             return r.json()["id"]

@@ -38,6 +38,14 @@ async def test_fast_forward_and_rewind_move_four_seconds(stage):
     assert offsets(call, stage.spool) == [0, 8000 + 32000, 8000]
 
 
+async def test_a_message_recorded_on_the_web_at_16_khz_plays_as_wav16_and_skips_four_seconds(stage):
+    adam = await stage.person("adam")
+    await stage.message_for(adam, 1.0, rate=16000)
+    call = await stage.dial(adam, adam.signs_in + "-6" + "-*")
+    assert [f.rsplit(".", 1)[1] for f in call.files_played] == ["wav16", "wav16"], "Asterisk reads .wav as 8 kHz"
+    assert offsets(call, stage.spool) == [0, 8000 + 4 * 16000]
+
+
 async def test_the_envelope_says_when_and_from_whom(stage):
     adam = await stage.person("adam")
     await stage.message_for(adam, 1.0, caller_number="+447700900777")

@@ -3,11 +3,17 @@ availability, delegate, team availability, call introduction — all presence's 
 
 from __future__ import annotations
 
-from pathlib import Path
 
-from smartnumbers_gateway.phone.actions.common import dialable, find_recipient, name_of, number_or_here, on_off
+from smartnumbers_gateway.phone.actions.common import (
+    dialable,
+    find_recipient,
+    forget,
+    name_of,
+    number_or_here,
+    on_off,
+)
 from smartnumbers_gateway.phone.dialogs import confirmed
-from smartnumbers_gateway.phone.line import Audio, Digits
+from smartnumbers_gateway.phone.line import Digits
 from smartnumbers_gateway.phone.registry import action
 from smartnumbers_gateway.phone.session import PhoneSession, Refused
 
@@ -93,8 +99,7 @@ async def hear_delegate(session: PhoneSession, _: str) -> None:
     try:
         await session.line.play("sn/your-delegate-is", name)
     finally:
-        if isinstance(name, Audio):
-            Path(f"{name.path}.wav").unlink(missing_ok=True)
+        forget(name)
 
 
 @action("change_delegate")

@@ -10,6 +10,7 @@ from pathlib import Path
 import phonenumbers
 
 from smartnumbers_gateway.fastagi import Hangup
+from smartnumbers_gateway.mailbox_client import spool_file
 from smartnumbers_gateway.phone import keys
 from smartnumbers_gateway.phone.dialogs import confirmed
 from smartnumbers_gateway.phone.line import Audio, Digits
@@ -23,12 +24,10 @@ def on_off(value: bool) -> str:
 
 
 async def fetch(session: PhoneSession, path: str) -> Path:
-    """A recording from the mailbox into the spool Asterisk plays from (``.wav``)."""
-    target = session.line.spool / "phone" / f"{uuid.uuid4().hex}.wav"
-    target.parent.mkdir(parents=True, exist_ok=True)
+    """A recording from the mailbox into the spool Asterisk plays from (``.wav``, or
+    ``.wav16`` at 16 kHz: recordings made on the web are)."""
     r = await session.mailbox.call("GET", path)
-    target.write_bytes(r.content)
-    return target
+    return spool_file(session.line.spool / "phone" / f"{uuid.uuid4().hex}.wav", r.content)
 
 
 def sample_rate(wav: Path) -> int:
@@ -48,9 +47,7 @@ async def play_recording(session: PhoneSession, path: str, keys_: str = "", offs
 
 
 async def play_bytes(session: PhoneSession, wav: bytes) -> None:
-    audio = session.line.spool / "phone" / f"{uuid.uuid4().hex}.wav"
-    audio.parent.mkdir(parents=True, exist_ok=True)
-    audio.write_bytes(wav)
+    audio = spool_file(session.line.spool / "phone" / f"{uuid.uuid4().hex}.wav", wav)
     try:
         await session.line.play(Audio(str(audio.with_suffix(""))), keys=keys.CONFIRM)
     finally:
@@ -64,6 +61,13 @@ async def name_of(session: PhoneSession, kind: str, owner: str, number: str | No
     except Refused:
         return Digits(number) if number else None
     return Audio(str(audio.with_suffix("")))
+
+
+def forget(item: object) -> None:
+    """Remove a recording fetched for playing (``name_of``), whatever its extension."""
+    if isinstance(item, Audio):
+        for extension in (".wav", ".wav16"):
+            Path(f"{item.path}{extension}").unlink(missing_ok=True)
 
 
 async def find_recipient(session: PhoneSession, users_only: bool = False) -> tuple[str, str] | None:
@@ -85,8 +89,7 @@ async def find_recipient(session: PhoneSession, users_only: bool = False) -> tup
     try:
         ok = await confirmed(session, name, "sn/is-the-recipient")
     finally:
-        if isinstance(name, Audio):
-            Path(f"{name.path}.wav").unlink(missing_ok=True)
+        forget(name)
     return (found["kind"], found["id"]) if ok else None
 
 
