@@ -47,7 +47,7 @@ async def test_a_message_recorded_on_the_web_at_16_khz_plays_as_wav16_and_skips_
 
 
 async def test_the_envelope_says_when_and_from_whom(stage):
-    adam = await stage.person("adam")
+    adam = await stage.person("adam", time_zone="America/New_York")
     await stage.message_for(adam, 1.0, caller_number="+447700900777")
     call = await stage.dial(adam, adam.signs_in + "5" + "-*")
     (message,) = await stage.messages_of(adam)
@@ -55,6 +55,8 @@ async def test_the_envelope_says_when_and_from_whom(stage):
     arrived = int(datetime.fromisoformat(message["arrived_at"]).timestamp())
     assert call.played[at:at + 4] == ["sn/message-received-at", f"datetime:{arrived}", "sn/message-from",
                                       "digits:447700900777"]
+    (said,) = [c for c in call.sent if c.startswith("SAY DATETIME")]
+    assert said.endswith(" America/New_York"), "in his own time zone"
 
 
 async def test_calling_the_sender_dials_their_number(stage):

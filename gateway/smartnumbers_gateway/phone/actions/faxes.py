@@ -30,8 +30,9 @@ async def read_fax(session: PhoneSession, keys_: str) -> str | None:
         raise GoTo("main")
     sender = ("sn/fax-from", Digits(fax["caller_number"])) if fax["caller_number"] else ()
     arrived = int(datetime.fromisoformat(fax["arrived_at"]).timestamp())
+    zone = (await session.mailbox.get(session.my_mailbox))["time_zone"]
     return await session.line.play("sn/fax", Number(session.fax_index + 1), *sender, Number(fax["pages"]),
-                                   "sn/pages", "sn/message-received-at", DateTime(arrived), keys=keys_)
+                                   "sn/pages", "sn/message-received-at", DateTime(arrived, zone), keys=keys_)
 
 
 @action("previous_fax")

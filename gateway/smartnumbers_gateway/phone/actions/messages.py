@@ -106,7 +106,8 @@ async def envelope(session: PhoneSession, _: str) -> None:
         return
     arrived = int(datetime.fromisoformat(message["arrived_at"]).timestamp())
     sender = message["caller_number"] or message["callback_number"]
-    await session.line.play("sn/message-received-at", DateTime(arrived),
+    zone = (await session.mailbox.get(session.my_mailbox))["time_zone"]
+    await session.line.play("sn/message-received-at", DateTime(arrived, zone),
                             *(("sn/message-from", Digits(sender)) if sender else ()), keys=keys.BACK)
 
 

@@ -21,6 +21,8 @@ from smartnumbers_mailbox.domain.fax_delivery import FaxDelivery, delivery_targe
 from smartnumbers_mailbox.domain.greetings import GreetingKind, heard, todays_greeting_ends
 from smartnumbers_mailbox.domain.message import Folder, expired, phone_order
 
+DEFAULT_TIME_ZONE = "Europe/London"
+
 
 class Mailbox(Aggregate):
     @staticmethod
@@ -260,10 +262,14 @@ class Mailbox(Aggregate):
         else:
             self.greetings[greeting] = dict(recording)
 
+    @property
+    def time_zone(self) -> str:
+        """The owner's (the directory's profile), else the service's home zone."""
+        return self.profile.get("time_zone") or DEFAULT_TIME_ZONE
+
     def todays_greeting_over(self, now: datetime) -> bool:
         today = self.greetings.get(GreetingKind.TODAY)
-        zone = self.profile.get("time_zone") or "Europe/London"
-        return today is not None and now >= todays_greeting_ends(today["recorded_at"], zone)
+        return today is not None and now >= todays_greeting_ends(today["recorded_at"], self.time_zone)
 
     # -- extended absence (§3.9) -------------------------------------------------------
     def enable_extended_absence(self) -> None:

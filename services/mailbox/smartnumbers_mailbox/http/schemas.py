@@ -73,7 +73,7 @@ class Message(BaseModel):
 
     @classmethod
     def of(cls, mailbox: Mailbox, m: dict[str, Any], base: str, callback_number: str | None) -> Message:
-        zone = ZoneInfo(mailbox.profile.get("time_zone") or "Europe/London")
+        zone = ZoneInfo(mailbox.time_zone)
         return cls(
             id=m["id"],
             folder=m["folder"],
@@ -159,6 +159,7 @@ class MailboxView(BaseModel):
     alerts: MessageAlerts = Field(description="How the owner is told of a new message (§3.5)")
     greetings: list[Greeting]
     heard: Heard
+    time_zone: str = Field(description="The owner's time zone: envelopes and today's greeting follow it")
 
     @classmethod
     def of(cls, mailbox: Mailbox, base: str) -> MailboxView:
@@ -176,6 +177,7 @@ class MailboxView(BaseModel):
             fax_numbers=mailbox.fax_numbers,
             alerts=MessageAlerts(**mailbox.alerts),
             heard=mailbox.heard(),
+            time_zone=mailbox.time_zone,
             greetings=[
                 Greeting(
                     kind=k,
