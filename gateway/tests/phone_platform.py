@@ -83,6 +83,8 @@ class Stage:
     spool: Path = Path()
     left: list[Any] = field(default_factory=list)
     tokens: ServiceTokens | None = None
+    services: Services | None = None
+    """What the gateway's phone sessions reach (a story may point one elsewhere)."""
 
     def as_(self, person: Person, service: ServiceProcess) -> httpx.AsyncClient:
         return httpx.AsyncClient(base_url=service.url, headers={"Authorization": f"Bearer {person.token}"},
@@ -243,7 +245,8 @@ async def stage(phone_services, tmp_path, dev_keys):  # type: ignore[no-untyped-
     speech.available = False
     plans = PlansInFlight()
     voicemail = Voicemail(plans, box, speech, the_stage.spool, the_stage.left.append)
-    services = Services(clients[0], clients[1], box.http, tokens, send_command, "PJSIP/{e164}@trunk")
+    services = the_stage.services = Services(clients[0], clients[1], box.http, tokens, send_command,
+                                             "PJSIP/{e164}@trunk")
     agi = FastAgiServer(header_timeout=2)
     agi.add_route("mailbox", MailboxAccess(nc, plans, services, voicemail, routing_timeout=2))
     the_stage.port = free_port()

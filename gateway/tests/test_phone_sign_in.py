@@ -8,6 +8,7 @@ import pytest
 
 from gateway.tests.fake_agi import FakeAgiChannel
 from gateway.tests.phone_platform import CALLING_FROM
+from smartnumbers_kit.natsserver import free_port
 from services.mailbox.tests.samples import tone_wav
 
 pytestmark = pytest.mark.slow
@@ -91,3 +92,16 @@ async def test_a_number_that_is_not_a_mailbox_number_gets_the_apology(stage):
                                 keypad="*").run()
     assert call.played == ["sn/no-messages-taken"], "a smartnumber is not a mailbox number"
     assert not any(c.startswith("GET DATA") for c in call.sent)
+
+
+async def test_a_service_that_cannot_be_reached_is_said_and_the_session_goes_on(stage):
+    adam = await stage.person("adam")
+    away = httpx.AsyncClient(base_url=f"http://127.0.0.1:{free_port()}", timeout=2)
+    stage.services.presence = away  # presence is down
+    try:
+        call = await stage.dial(adam, adam.signs_in + "4" + "5")  # call routing… then customisation
+    finally:
+        await away.aclose()
+    at = call.played.index("sn/not-done")
+    assert call.played[at + 1] == "sn/no-new-messages", "back at the main menu"
+    assert "sn/menu-customisation" in call.played[at:], "and the rest of the menus still work"

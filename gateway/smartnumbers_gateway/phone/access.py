@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
+import httpx
 from nats.aio.client import Client
 
 from smartnumbers_contracts import routing as wire
@@ -67,7 +68,10 @@ class MailboxAccess:
             await line.play(machine.GOODBYE_PROMPT)
             return
         session = PhoneSession(line, self.services, org, owner, calling_from)
-        await load_messages(session, new_only=True)
+        try:
+            await load_messages(session, new_only=True)
+        except (Refused, httpx.HTTPError) as e:  # the main menu says what it can
+            log.warning("call %s: the new messages of %s cannot be listed: %s", call_id, owner, e)
         start = "main"
         if session.messages:
             await line.play("sn/you-have", Number(len(session.messages)), "sn/new-messages")

@@ -33,6 +33,11 @@ async def run(session: PhoneSession, start: str = "main") -> None:
         except GoTo as jump:
             name = jump.menu
             continue
+        except (Refused, httpx.HTTPError) as e:  # its reading failed: a service is away
+            log.warning("phone %s/%s: %s cannot be read: %s", session.organisation_id, session.user_id, name, e)
+            await session.line.play("sn/not-done")
+            name = GOODBYE if name == "main" else (menu.back or GOODBYE)
+            continue
         if key is None:
             break
         if key == keys.BACK:
