@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from gateway.tests.phone_platform import CALLING_FROM, WAV
@@ -164,3 +165,30 @@ async def test_selecting_a_location_ends_extended_absence(stage):
     await stage.dial(adam, adam.signs_in + CALL_ROUTING + "1" + "2" + "#")
     async with stage.as_(adam, stage.mailbox) as box:
         await eventually(lambda: box.get("/v1/mailboxes/users/me"), lambda r: r.json()["extended_absence"] is False)
+
+
+class ReadsOnly(httpx.AsyncBaseTransport):
+    """Presence answering reads while its writes cannot get through."""
+
+    def __init__(self) -> None:
+        self.real = httpx.AsyncHTTPTransport()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method != "GET":
+            raise httpx.ConnectError("presence is away", request=request)
+        return await self.real.handle_async_request(request)
+
+
+async def test_a_change_that_cannot_be_made_stays_in_the_menu_it_was_asked_in(stage):
+    adam = await stage.person("adam")
+    real = stage.services.presence
+    stage.services.presence = httpx.AsyncClient(base_url=real.base_url, transport=ReadsOnly())
+    try:
+        call = await stage.dial(adam, adam.signs_in + CALL_ROUTING + "3")  # divert to voicemail
+    finally:
+        await stage.services.presence.aclose()
+        stage.services.presence = real
+    at = call.played.index("sn/not-done")
+    assert call.played[at + 1] == "sn/your-location-is", "still in Call routing, which reads again"
+    assert "sn/menu-voicemail-greeting" not in call.played
+    assert (await stage.presence_of(adam))["availability"] == "available"

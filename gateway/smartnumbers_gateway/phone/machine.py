@@ -51,12 +51,10 @@ async def run(session: PhoneSession, start: str = "main") -> None:
                 following = await ACTIONS[option.do](session, option.arg)
             except GoTo as jump:
                 following = jump.menu
-            except Refused as e:
-                log.info("phone %s/%s: %s refused: %s", session.organisation_id, session.user_id, option.do, e)
+            except (Refused, httpx.HTTPError) as e:  # nothing changed: say so, stay in this menu
+                log.warning("phone %s/%s: %s not done: %s", session.organisation_id, session.user_id, option.do, e)
                 await session.line.play("sn/not-done")
-            except httpx.HTTPError as e:
-                log.warning("phone %s/%s: %s failed: %s", session.organisation_id, session.user_id, option.do, e)
-                await session.line.play("sn/not-done")
+                continue
         name = following or option.to or name
     await session.line.play(GOODBYE_PROMPT)
     await session.line.request.command("HANGUP")
