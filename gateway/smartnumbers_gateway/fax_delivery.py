@@ -22,7 +22,7 @@ from smartnumbers_contracts import Contract, calls
 from smartnumbers_contracts import gateway as commands
 from smartnumbers_gateway.ami import AmiLink
 from smartnumbers_gateway.click_to_dial import REASONS
-from smartnumbers_gateway.commands import CommandConsumer
+from smartnumbers_gateway.commands import CommandConsumer, ami_ready
 from smartnumbers_gateway.mailbox_client import MailboxClient
 from smartnumbers_gateway.plan_variables import dial_string
 
@@ -48,17 +48,8 @@ class FaxDelivery:
             log.error("fax delivery: unreadable command (%s); skipped", e)
             await message.term()
             return
-        if not self.ami.logged_in.is_set():
-            if datetime.now(UTC) - command.occurred_at > self.deadline:
-                self.publish(calls.CommandFailed(
-                    event_id=uuid5(NAMESPACE_URL, f"smartnumbers:gateway:failed:{command.event_id}"),
-                    organisation_id=command.organisation_id, occurred_at=datetime.now(UTC),
-                    command=command.subject, request_event_id=str(command.event_id),
-                    reason=f"AMI unavailable for more than {self.deadline}",
-                ))
-                await message.term()
-            else:
-                await message.nak(delay=self.retry_seconds)
+        if not await ami_ready(self.ami.logged_in.is_set(), message, command, self.deadline, self.retry_seconds,
+                               self.publish):
             return
         tiff = self.spool / "faxes" / f"{command.fax_id}.tif"
         await self.mailbox.download(command.organisation_id, command.fetch_path, tiff)

@@ -25,7 +25,7 @@ from smartnumbers_contracts import Contract
 from smartnumbers_contracts import calls
 from smartnumbers_contracts import mailbox as mb
 from smartnumbers_gateway.ami import AmiLink
-from smartnumbers_gateway.commands import CommandConsumer
+from smartnumbers_gateway.commands import CommandConsumer, ami_ready, failed
 
 log = logging.getLogger(__name__)
 
@@ -56,16 +56,8 @@ class MessageWaiting:
         target = mwi_mailbox(count.owner_kind.value, count.owner_id, count.organisation_id)
         shown = count.new_count if count.message_waiting_light else 0
         envelope = {"organisation_id": count.organisation_id, "occurred_at": datetime.now(UTC)}
-        if not self.ami.logged_in.is_set():
-            if datetime.now(UTC) - count.occurred_at > self.deadline:
-                self.publish(calls.CommandFailed(
-                    event_id=uuid5(NAMESPACE_URL, f"smartnumbers:gateway:failed:{count.event_id}"), **envelope,
-                    command=count.subject, request_event_id=str(count.event_id),
-                    reason=f"AMI unavailable for more than {self.deadline}",
-                ))
-                await message.term()
-            else:
-                await message.nak(delay=self.retry_seconds)
+        if not await ami_ready(self.ami.logged_in.is_set(), message, count, self.deadline, self.retry_seconds,
+                               self.publish):
             return
         try:
             response = await asyncio.wait_for(self.ami.manager.send_action({
@@ -77,11 +69,7 @@ class MessageWaiting:
             await message.nak(delay=self.retry_seconds)
             return
         if getattr(response, "success", True) is False:
-            self.publish(calls.CommandFailed(
-                event_id=uuid5(NAMESPACE_URL, f"smartnumbers:gateway:failed:{count.event_id}"), **envelope,
-                command=count.subject, request_event_id=str(count.event_id),
-                reason=str(response.get("Message", "refused by Asterisk")),
-            ))
+            self.publish(failed(count, str(response.get("Message", "refused by Asterisk"))))
         else:
             self.publish(calls.MessageWaitingSet(
                 event_id=uuid5(NAMESPACE_URL, f"smartnumbers:gateway:mwi:{count.event_id}"), **envelope,
