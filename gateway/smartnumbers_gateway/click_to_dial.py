@@ -69,17 +69,23 @@ async def click_to_dial(body: ClickToDial, request: Request, principal: CurrentP
 
 async def ring_me_first(request: Request, why: str) -> str:
     """The user's current location, when Asterisk can be asked to ring it; else a clear 4xx/503."""
-    ami = request.app.state.runtime.ami
-    if ami is None or not ami.logged_in.is_set():
+    return await location_to_ring(request, "me", request.headers["authorization"], "your",
+                                  f"select a location first, {why}")
+
+
+async def location_to_ring(request: Request, user: str, authorization: str, whose: str, otherwise: str) -> str:
+    """``user``'s current location number as presence says (read with ``authorization``), when
+    AMI is there to ring it; 503 when either cannot be reached, 409 when the location is None."""
+    state = request.app.state
+    if state.runtime.ami is None or not state.runtime.ami.logged_in.is_set():
         raise Unavailable("the telephone system cannot be reached just now: nothing was dialled, try again")
-    async with httpx.AsyncClient(base_url=request.app.state.settings.presence_url, timeout=3) as presence:
-        r = await presence.get("/v1/users/me/presence",
-                               headers={"Authorization": request.headers["authorization"]})
+    async with httpx.AsyncClient(base_url=state.settings.presence_url, timeout=3) as presence:
+        r = await presence.get(f"/v1/users/{user}/presence", headers={"Authorization": authorization})
     if r.status_code != 200:
-        raise Unavailable(f"your current location could not be read (presence answered {r.status_code})")
+        raise Unavailable(f"{whose} location could not be read (presence answered {r.status_code})")
     number = r.json().get("location_number")
     if not number:
-        raise Conflict(f"your location is None: select a location first, {why}")
+        raise Conflict(f"{whose} location is None: {otherwise}")
     return number
 
 

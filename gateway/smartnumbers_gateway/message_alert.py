@@ -12,17 +12,16 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-import httpx
 from fastapi import APIRouter, Request, status
 from pydantic import BaseModel, ConfigDict
 
 from smartnumbers_contracts.base import Identifier
 from smartnumbers_gateway.call_me import Calling, _originate
-from smartnumbers_gateway.click_to_dial import Unavailable, ring_me_first
+from smartnumbers_gateway.click_to_dial import location_to_ring, ring_me_first
 from smartnumbers_gateway.fastagi import AgiRequest
 from smartnumbers_gateway.mailbox_client import MailboxClient
 from smartnumbers_kit.auth import CurrentPrincipal, Role
-from smartnumbers_kit.errors import Conflict, Forbidden
+from smartnumbers_kit.errors import Forbidden
 
 router = APIRouter(prefix="/v1", tags=["call control"])
 YOU_HAVE_NEW = "sn/you-have-new-messages"
@@ -40,7 +39,8 @@ class AlertCall(BaseModel):
 async def call_with_new_messages(body: AlertCall, request: Request, principal: CurrentPrincipal) -> Calling:
     user = body.user_id or principal.user_id
     if principal.role is Role.SERVICE:
-        number = await _location_of(request, principal.organisation_id, user)
+        token = request.app.state.service_tokens.for_organisation(principal.organisation_id)
+        number = await location_to_ring(request, user, f"Bearer {token}", f"{user}'s", "there is nowhere to call")
     elif user != principal.user_id:
         raise Forbidden("you may ask for your own messages only")
     else:
@@ -48,21 +48,6 @@ async def call_with_new_messages(body: AlertCall, request: Request, principal: C
     request_id = _originate(request, number, "play-messages",
                             [f"SN_USER={user}", f"SN_ORG={principal.organisation_id}"], principal.organisation_id, user)
     return Calling(request_id=request_id, ringing=number)
-
-
-async def _location_of(request: Request, organisation_id: str, user_id: str) -> str:
-    state = request.app.state
-    if state.runtime.ami is None or not state.runtime.ami.logged_in.is_set():
-        raise Unavailable("the telephone system cannot be reached just now: nothing was dialled, try again")
-    token = state.service_tokens.for_organisation(organisation_id)
-    async with httpx.AsyncClient(base_url=state.settings.presence_url, timeout=3) as presence:
-        r = await presence.get(f"/v1/users/{user_id}/presence", headers={"Authorization": f"Bearer {token}"})
-    if r.status_code != 200:
-        raise Unavailable(f"{user_id}'s location could not be read (presence answered {r.status_code})")
-    number = r.json().get("location_number")
-    if not number:
-        raise Conflict(f"{user_id}'s location is None: there is nowhere to call")
-    return number
 
 
 class PlayNewMessages:
