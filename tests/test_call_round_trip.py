@@ -23,7 +23,7 @@ from gateway.tests.fake_agi import FakeAgiChannel
 from gateway.tests.fake_ami import FakeAmi
 from gateway.tests.transcripts import events
 from services.presence.tests.e2e import BusWatcher, eventually, presence_process
-from services.directory.tests.e2e import create_organisation, directory_process, signed_in
+from services.directory.tests.e2e import create_organisation, directory_process, first_login
 from services.mailbox.tests.e2e import mailbox_process
 from services.mailbox.tests.samples import tone_wav
 from services.routing.tests.e2e import create_people, routing_process
@@ -89,16 +89,6 @@ async def create_user(platform, admin_token: str, user_id: str, number: str) -> 
         r = await admin.post("/v1/users", json={"user_id": user_id, "display_name": user_id.title(), "smartnumber": number,
                                                "initial_password": "739182"})
         assert r.status_code == 201, r.text
-
-
-async def first_login(directory, number: str, new_password: str) -> str:
-    """Sign in with the initial password, change it as the guide says (§2), return the new access token."""
-    initial = (await signed_in(directory, number, "739182"))["access_token"]
-    async with httpx.AsyncClient(base_url=directory.url, headers={"Authorization": f"Bearer {initial}"}) as c:
-        r = await c.put("/v1/users/me/password", json={"old_password": "739182", "new_password": new_password,
-                                                       "confirm_password": new_password})
-        assert r.status_code == 200, r.text
-        return r.json()["access_token"]
 
 
 async def test_a_call_to_a_smartnumber_rings_mobile_and_is_recorded(platform):

@@ -102,7 +102,7 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
             await js.publish(command.subject, command.to_bytes(), headers={"Nats-Msg-Id": str(command.event_id)})
 
         phone = Services(directory.http, presence, mailbox.http, tokens, send_command, settings.dial_template)
-        agi.add_route("mailbox", MailboxAccess(nc, plans, phone, voicemail, settings.routing_timeout))
+        agi.add_route("mailbox", MailboxAccess(nc, plans, phone, voicemail, directory, settings.routing_timeout))
         server = await agi.serve(settings.agi_host, settings.agi_port, settings.agi_backlog)
         log.info("FastAGI listening on %s:%s", settings.agi_host, settings.agi_port)
         ami, waiting, waiting_task, faxes, faxes_task = None, None, None, None, None

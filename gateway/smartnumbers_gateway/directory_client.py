@@ -14,11 +14,17 @@ class DirectoryClient:
 
     async def pin_is_right(self, organisation_id: str, user_id: str, pin: str) -> bool:
         """False for a wrong PIN, and while the account is locked (five wrong in a row)."""
+        return await self.pin_check(organisation_id, user_id, pin) is True
+
+    async def pin_check(self, organisation_id: str, user_id: str, pin: str) -> bool | None:
+        """True: right. False: wrong (it counts towards the lockout). None: the account is locked."""
         r = await self.http.post(
             "/v1/service/pin-checks", json={"user_id": user_id, "pin": pin},
             headers={"Authorization": f"Bearer {self.tokens.for_organisation(organisation_id)}"},
         )
-        if r.status_code in (401, 404, 422, 423):
+        if r.status_code == 423:
+            return None
+        if r.status_code in (401, 404, 422):
             return False
         r.raise_for_status()
         return bool(r.json()["valid"])

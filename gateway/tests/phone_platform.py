@@ -22,13 +22,14 @@ import nats
 import pytest
 
 from gateway.tests.fake_agi import FakeAgiChannel
-from services.directory.tests.e2e import create_organisation, directory_process, smartnumber
+from services.directory.tests.e2e import create_organisation, directory_process, first_login, smartnumber
 from services.mailbox.tests.e2e import mailbox_process
 from services.mailbox.tests.samples import tiff, tone_wav
 from services.presence.tests.e2e import eventually, presence_process
 from services.routing.tests.e2e import routing_process
 from smartnumbers_contracts import Contract
 from smartnumbers_contracts import routing as wire
+from smartnumbers_gateway.directory_client import DirectoryClient
 from smartnumbers_gateway.fastagi import FastAgiServer
 from smartnumbers_gateway.incoming import PlansInFlight
 from smartnumbers_gateway.mailbox_client import MailboxClient
@@ -100,7 +101,7 @@ class Stage:
                 "user_id": user_id, "display_name": name.title(), "smartnumber": number,
                 "mailbox_number": mailbox_number, "initial_password": PASSWORD, **profile})
             assert r.status_code == 201, r.text
-        token = await first_sign_in(self.directory.url, number)
+        token = await first_login(self.directory, number, CHOSEN)
         who = Person(user_id, number, mailbox_number, token)
         async with self.as_(who, self.presence) as p, self.as_(who, self.mailbox) as m:
             await eventually(lambda: p.get("/v1/users/me/presence"), lambda r: r.status_code == 200)
@@ -185,17 +186,6 @@ class Stage:
         return await call.run(timeout=timeout)
 
 
-async def first_sign_in(directory_url: str, number: str) -> str:
-    """Sign in with the initial password and change it, as the guide asks first (§2); the new token."""
-    async with httpx.AsyncClient(base_url=directory_url, timeout=20) as web:
-        r = await web.post("/v1/sessions", json={"number": number, "password": PASSWORD})
-        assert r.status_code == 200, r.text
-        r = await web.put("/v1/users/me/password", headers={"Authorization": f"Bearer {r.json()['access_token']}"},
-                          json={"old_password": PASSWORD, "new_password": CHOSEN, "confirm_password": CHOSEN})
-        assert r.status_code == 200, r.text
-        return r.json()["access_token"]
-
-
 @pytest.fixture(scope="session")
 def phone_services(tmp_path_factory, dev_keys):  # type: ignore[no-untyped-def]
     """The four services as processes on a nats-server of their own (their durable consumers
@@ -219,7 +209,7 @@ def _services(tmp: Path, nats_url: str, dev_keys: tuple[Path, Path]):  # type: i
             process.start()
         organisation = f"phone{uuid.uuid4().hex[:6]}"
         admin_number = create_organisation(processes[0], organisation, "boss")
-        admin_token = asyncio.run(first_sign_in(processes[0].url, admin_number))
+        admin_token = asyncio.run(first_login(processes[0], admin_number, CHOSEN))
         yield processes, admin_token, organisation, nats_url
     finally:
         for process in reversed(processes):
@@ -248,7 +238,8 @@ async def stage(phone_services, tmp_path, dev_keys):  # type: ignore[no-untyped-
     services = the_stage.services = Services(clients[0], clients[1], box.http, tokens, send_command,
                                              "PJSIP/{e164}@trunk")
     agi = FastAgiServer(header_timeout=2)
-    agi.add_route("mailbox", MailboxAccess(nc, plans, services, voicemail, routing_timeout=2))
+    directory_client = DirectoryClient(directory.url, tokens, timeout=20)
+    agi.add_route("mailbox", MailboxAccess(nc, plans, services, voicemail, directory_client, routing_timeout=2))
     the_stage.port = free_port()
     server = await agi.serve("127.0.0.1", the_stage.port, 64)
     try:
@@ -259,5 +250,6 @@ async def stage(phone_services, tmp_path, dev_keys):  # type: ignore[no-untyped-
         for client in clients:
             await client.aclose()
         await box.close()
+        await directory_client.close()
         await nc.close()
 

@@ -17,12 +17,13 @@ import httpx
 from nats.aio.client import Client
 
 from smartnumbers_contracts import routing as wire
+from smartnumbers_gateway.directory_client import DirectoryClient
 from smartnumbers_gateway.fastagi import AgiRequest
 from smartnumbers_gateway.incoming import PlansInFlight, call_started, e164
 from smartnumbers_gateway.phone import keys, machine
 from smartnumbers_gateway.phone.actions.messages import load_messages
 from smartnumbers_gateway.phone.line import Line, Number
-from smartnumbers_gateway.phone.session import Api, PhoneSession, Refused, Services
+from smartnumbers_gateway.phone.session import PhoneSession, Refused, Services
 from smartnumbers_gateway.voicemail import NOT_TAKING, Voicemail
 from smartnumbers_kit.plans import ask_for_plan
 
@@ -32,8 +33,9 @@ PASSWORD_ATTEMPTS = 3
 
 class MailboxAccess:
     def __init__(self, nc: Client, plans: PlansInFlight, services: Services, voicemail: Voicemail,
-                 routing_timeout: float = 0.5) -> None:
+                 directory: DirectoryClient, routing_timeout: float = 0.5) -> None:
         self.nc, self.plans, self.services, self.voicemail = nc, plans, services, voicemail
+        self.directory = directory
         self.routing_timeout = routing_timeout
 
     async def __call__(self, request: AgiRequest) -> None:
@@ -79,18 +81,13 @@ class MailboxAccess:
         await machine.run(session, start)
 
     async def _signed_in(self, line: Line, organisation_id: str, user_id: str) -> bool:
-        directory = Api(self.services.directory, self.services.tokens, organisation_id)
         for _ in range(PASSWORD_ATTEMPTS):
             pin = await line.enter("sn/enter-password", max_digits=12)
-            if pin:
-                try:
-                    r = await directory.call("POST", "/v1/service/pin-checks", json={"user_id": user_id, "pin": pin})
-                except Refused as e:
-                    if e.status == 423:
-                        await line.play("sn/account-locked")
-                        return False
-                else:
-                    if r.json()["valid"]:
-                        return True
+            right = await self.directory.pin_check(organisation_id, user_id, pin) if pin else False
+            if right is None:
+                await line.play("sn/account-locked")
+                return False
+            if right:
+                return True
             await line.play("sn/wrong-password")
         return False

@@ -85,6 +85,8 @@ class PhoneSession:
     fax_index: int = 0
     alert: str = ""
     """The message alert chosen in the Message alerts menu."""
+    time_zone: str | None = None
+    """The owner's, as the mailbox says (asked once, when a date is first said)."""
 
     def __post_init__(self) -> None:
         s, org = self.services, self.organisation_id

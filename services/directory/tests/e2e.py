@@ -68,3 +68,13 @@ async def new_user(admin: httpx.AsyncClient, user_id: str, **profile: str) -> di
     r = await admin.post("/v1/users", json=body)
     assert r.status_code == 201, r.text
     return r.json()
+
+
+async def first_login(service: ServiceProcess, number: str, new_password: str, initial: str = "739182") -> str:
+    """Sign in with the initial password and change it, as the guide asks first (§2); the new access token."""
+    token = (await signed_in(service, number, initial))["access_token"]
+    async with client(service, token) as c:
+        r = await c.put("/v1/users/me/password", json={"old_password": initial, "new_password": new_password,
+                                                       "confirm_password": new_password})
+        assert r.status_code == 200, r.text
+        return r.json()["access_token"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 import wave
+from datetime import datetime
 from pathlib import Path
 
 import phonenumbers
@@ -13,7 +14,7 @@ from smartnumbers_gateway.fastagi import Hangup
 from smartnumbers_gateway.mailbox_client import spool_file
 from smartnumbers_gateway.phone import keys
 from smartnumbers_gateway.phone.dialogs import confirmed
-from smartnumbers_gateway.phone.line import Audio, Digits
+from smartnumbers_gateway.phone.line import Audio, DateTime, Digits
 from smartnumbers_gateway.phone.session import PhoneSession, Refused
 
 ON_OFF = {True: "sn/is-on", False: "sn/is-off"}
@@ -28,6 +29,13 @@ async def fetch(session: PhoneSession, path: str) -> Path:
     ``.wav16`` at 16 kHz: recordings made on the web are)."""
     r = await session.mailbox.call("GET", path)
     return spool_file(session.line.spool / "phone" / f"{uuid.uuid4().hex}.wav", r.content)
+
+
+async def when(session: PhoneSession, iso: str) -> DateTime:
+    """A date from the mailbox, to be said in the owner's time zone."""
+    if session.time_zone is None:
+        session.time_zone = (await session.mailbox.get(session.my_mailbox))["time_zone"]
+    return DateTime(int(datetime.fromisoformat(iso).timestamp()), session.time_zone)
 
 
 def sample_rate(wav: Path) -> int:

@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 from uuid import uuid4
 
 from smartnumbers_contracts import gateway as commands
-from smartnumbers_gateway.phone.actions.common import dialable, find_recipient
+from smartnumbers_gateway.phone.actions.common import dialable, find_recipient, when
 from smartnumbers_gateway.phone.dialogs import confirmed
-from smartnumbers_gateway.phone.line import DateTime, Digits, Number
+from smartnumbers_gateway.phone.line import Digits, Number
 from smartnumbers_gateway.phone.registry import GoTo, action
 from smartnumbers_gateway.phone.session import PhoneSession
 
@@ -29,10 +29,9 @@ async def read_fax(session: PhoneSession, keys_: str) -> str | None:
         await session.line.play("sn/no-more-faxes" if session.faxes else "sn/no-faxes")
         raise GoTo("main")
     sender = ("sn/fax-from", Digits(fax["caller_number"])) if fax["caller_number"] else ()
-    arrived = int(datetime.fromisoformat(fax["arrived_at"]).timestamp())
-    zone = (await session.mailbox.get(session.my_mailbox))["time_zone"]
     return await session.line.play("sn/fax", Number(session.fax_index + 1), *sender, Number(fax["pages"]),
-                                   "sn/pages", "sn/message-received-at", DateTime(arrived, zone), keys=keys_)
+                                   "sn/pages", "sn/message-received-at", await when(session, fax["arrived_at"]),
+                                   keys=keys_)
 
 
 @action("previous_fax")

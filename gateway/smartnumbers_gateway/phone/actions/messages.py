@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import io
 import wave
-from datetime import datetime
 from typing import Any
 
 from smartnumbers_gateway.fastagi import Hangup
 from smartnumbers_gateway.phone import keys
-from smartnumbers_gateway.phone.actions.common import fetch, find_recipient, play_bytes, recorded, sample_rate
+from smartnumbers_gateway.phone.actions.common import fetch, find_recipient, play_bytes, recorded, sample_rate, when
 from smartnumbers_gateway.phone.dialogs import choose
-from smartnumbers_gateway.phone.line import Audio, DateTime, Digits, Number
+from smartnumbers_gateway.phone.line import Audio, Digits, Number
 from smartnumbers_gateway.phone.registry import GoTo, action
 from smartnumbers_gateway.phone.session import PhoneSession
 from smartnumbers_gateway.phone.table import MENUS
@@ -104,10 +103,8 @@ async def envelope(session: PhoneSession, _: str) -> None:
     message = session.message
     if message is None:
         return
-    arrived = int(datetime.fromisoformat(message["arrived_at"]).timestamp())
     sender = message["caller_number"] or message["callback_number"]
-    zone = (await session.mailbox.get(session.my_mailbox))["time_zone"]
-    await session.line.play("sn/message-received-at", DateTime(arrived, zone),
+    await session.line.play("sn/message-received-at", await when(session, message["arrived_at"]),
                             *(("sn/message-from", Digits(sender)) if sender else ()), keys=keys.BACK)
 
 
