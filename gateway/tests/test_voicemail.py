@@ -14,7 +14,8 @@ from smartnumbers_gateway.incoming import PlansInFlight
 from smartnumbers_gateway.mailbox_client import MailboxClient
 from smartnumbers_gateway.service_tokens import ServiceTokens
 from smartnumbers_gateway.speech import Speech
-from smartnumbers_gateway.voicemail import NOT_AVAILABLE, NOT_TAKING, Voicemail
+from smartnumbers_gateway.introduction import Introductions
+from smartnumbers_gateway.voicemail import NOT_AVAILABLE, NOT_TAKING, TRANSFER_PROMPT, OfferTransfer, Voicemail
 from smartnumbers_kit.natsserver import free_port
 from smartnumbers_kit.settings import DEV_ISSUER
 
@@ -42,15 +43,18 @@ async def gateway(tmp_path, mailbox, dev_keys):
     agi = FastAgiServer(header_timeout=0.5)
     agi.add_route("voicemail", Voicemail(plans, box, speech, tmp_path / "spool", left.append))
     agi.add_route("greeting", Voicemail(plans, box, speech, tmp_path / "spool", left.append, record=False))
+    agi.add_route("offer-transfer", OfferTransfer(plans, Voicemail(plans, box, speech, tmp_path / "spool",
+                                                                   left.append)))
+    agi.add_route("introduce", Introductions(plans, speech, None, box, tmp_path / "spool"))
     port = free_port()
     server = await agi.serve("127.0.0.1", port, 64)
-    yield org, port, left, tmp_path / "spool"
+    yield org, port, left, tmp_path / "spool", plans
     server.close()
     await box.close()
 
 
 async def test_story_a_caller_leaves_a_message_after_the_default_greeting(gateway, mailbox, nats_server, mint):
-    org, port, left, spool = gateway
+    org, port, left, spool, plans = gateway
     await Directory(nats_server.url, mailbox.url, mint("gw", org, "service"), org).users("adam")
     # 1. No greeting recorded: the default speaks the mailbox number, then asks for a message.
     call = await FakeAgiChannel(port, script="voicemail", args=["adam", "system", "call-7"],
@@ -68,7 +72,7 @@ async def test_story_a_caller_leaves_a_message_after_the_default_greeting(gatewa
 
 async def test_the_recorded_greeting_is_played_and_hanging_up_after_the_beep_keeps_the_message(
         gateway, mailbox, nats_server, mint):
-    org, port, left, spool = gateway
+    org, port, left, spool, plans = gateway
     await Directory(nats_server.url, mailbox.url, mint("gw", org, "service"), org).users("adam")
     async with client(mailbox, mint("adam", org)) as adam:
         r = await adam.put("/v1/mailboxes/users/me/greetings/permanent", content=tone_wav(1.0),
@@ -84,7 +88,7 @@ async def test_the_recorded_greeting_is_played_and_hanging_up_after_the_beep_kee
 
 
 async def test_hanging_up_before_the_beep_leaves_nothing(gateway, mailbox, nats_server, mint):
-    org, port, left, _ = gateway
+    org, port, left, _, _ = gateway
     await Directory(nats_server.url, mailbox.url, mint("gw", org, "service"), org).users("adam")
     await FakeAgiChannel(port, script="voicemail", args=["adam", "system", "call-7"], says=None,
                          hangs_up_while_recording=True).run()
@@ -94,7 +98,7 @@ async def test_hanging_up_before_the_beep_leaves_nothing(gateway, mailbox, nats_
 
 
 async def test_no_messages_plays_the_greeting_and_records_nothing(gateway, mailbox, nats_server, mint):
-    org, port, left, _ = gateway
+    org, port, left, _, _ = gateway
     await Directory(nats_server.url, mailbox.url, mint("gw", org, "service"), org).users("adam")
     call = await FakeAgiChannel(port, script="greeting", args=["adam", "system", "call-7"],
                                 says=tone_wav(1.0)).run()
@@ -102,60 +106,32 @@ async def test_no_messages_plays_the_greeting_and_records_nothing(gateway, mailb
     assert not any(c.startswith("RECORD FILE") for c in call.sent)
 
 
-async def test_extended_absence_offers_the_delegate_and_one_transfers(gateway, mailbox, nats_server, mint, dev_keys):
-    from smartnumbers_gateway.voicemail import TRANSFER_PROMPT, OfferTransfer
-
-    org, port, left, spool = gateway
+async def test_extended_absence_offers_the_delegate_and_one_transfers(gateway, mailbox, nats_server, mint):
+    org, port, left, spool, plans = gateway
     await Directory(nats_server.url, mailbox.url, mint("gw", org, "service"), org).users("adam")
-    plans = PlansInFlight()
     plans.remember(wire.RoutingPlan(call_id="call-8", organisation_id=org, dialled="+441632960100",
                                     call_for_kind="user", call_for="adam", reasons=[], steps=[]))
-    box = MailboxClient(mailbox.url, ServiceTokens(dev_keys[0], DEV_ISSUER))
-    speech = Speech(spool)
-    speech.available = False
-    agi = FastAgiServer(header_timeout=0.5)
-    agi.add_route("offer-transfer", OfferTransfer(plans, Voicemail(plans, box, speech, spool, left.append)))
-    offer_port = free_port()
-    server = await agi.serve("127.0.0.1", offer_port, 64)
-    try:
-        yes = await FakeAgiChannel(offer_port, script="offer-transfer", args=["adam", "call-8"], presses="-1").run()
-        no = await FakeAgiChannel(offer_port, script="offer-transfer", args=["adam", "call-8"], presses="--").run()
-    finally:
-        server.close()
-        await box.close()
+    yes = await FakeAgiChannel(port, script="offer-transfer", args=["adam", "call-8"], presses="-1").run()
+    no = await FakeAgiChannel(port, script="offer-transfer", args=["adam", "call-8"], presses="--").run()
     assert yes.variables["SN_TRANSFER"] == "1" and no.variables["SN_TRANSFER"] == "0"
     assert TRANSFER_PROMPT in yes.played
     assert not any(c.startswith("RECORD FILE") for c in yes.sent + no.sent)
 
 
-async def test_the_introduction_plays_the_recorded_name(gateway, mailbox, nats_server, mint, dev_keys):
-    from smartnumbers_gateway.introduction import Introductions
-
-    org, _, _, spool = gateway
+async def test_the_introduction_plays_the_recorded_name(gateway, mailbox, nats_server, mint):
+    org, port, _, spool, plans = gateway
     await Directory(nats_server.url, mailbox.url, mint("gw", org, "service"), org).users("adam")
     async with client(mailbox, mint("adam", org)) as adam:
         r = await adam.put("/v1/mailboxes/users/me/greetings/name", content=tone_wav(0.8),
                            headers={"Content-Type": "audio/wav"})
         assert r.status_code == 200, r.text
-    plans = PlansInFlight()
     plans.remember(wire.RoutingPlan(
         call_id="call-9", organisation_id=org, dialled="+441632960100", call_for_kind="user", call_for="adam",
         reasons=[], steps=[wire.Step(kind="ring", targets=["+447700900100"], answered_by=["adam"], introductions=[
             wire.Introduction(text="Adam, there is a call for you. Press star to receive, or replace the handset.",
                               form="direct", for_name="Adam", for_name_recording="mailbox:user:adam:name")])]))
-    box = MailboxClient(mailbox.url, ServiceTokens(dev_keys[0], DEV_ISSUER))
-    speech = Speech(spool)
-    speech.available = False
-    agi = FastAgiServer(header_timeout=0.5)
-    agi.add_route("introduce", Introductions(plans, speech, None, box, spool))
-    port = free_port()
-    server = await agi.serve("127.0.0.1", port, 64)
-    try:
-        call = await FakeAgiChannel(port, script="introduce", args=["call-9", "1", "447700900100"],
-                                    presses="--*").run()
-    finally:
-        server.close()
-        await box.close()
+    call = await FakeAgiChannel(port, script="introduce", args=["call-9", "1", "447700900100"],
+                                presses="--*").run()
     name, *rest = call.played
     assert name.startswith(str(spool / "names")), "Adam's own recording says his name"
     assert rest == ["sn/there-is-a-call-for-you", "sn/press-star-to-receive"]
