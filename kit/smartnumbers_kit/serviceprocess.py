@@ -65,3 +65,14 @@ class ServiceProcess:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+def service_process(name: str, var_dir: Path, nats_url: str, public_key: Path, log_file: Path,
+                    **env: str) -> ServiceProcess:
+    """``smartnumbers_<name>`` with its SQLite store under ``var_dir``, on ``nats_url``,
+    trusting tokens signed for ``public_key`` (the shape every service's tests start it in)."""
+    return ServiceProcess(f"smartnumbers_{name}.main:create", {
+        "NATS_URL": nats_url, "PERSISTENCE": "sqlite", "VAR_DIR": str(var_dir),
+        "JWT_PUBLIC_KEY_FILE": str(public_key), "LOG_LEVEL": "INFO", **env,
+    }, log_file=log_file)
+

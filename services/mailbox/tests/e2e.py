@@ -11,7 +11,7 @@ from services.presence.tests.e2e import BusWatcher, envelope, eventually
 from smartnumbers_contracts import Contract
 from smartnumbers_contracts import directory as wire
 from smartnumbers_kit.devdirectory import publish
-from smartnumbers_kit.serviceprocess import ServiceProcess
+from smartnumbers_kit.serviceprocess import ServiceProcess, service_process
 
 __all__ = [
     "BusWatcher",
@@ -26,18 +26,7 @@ __all__ = [
 
 
 def mailbox_process(tmp: Path, nats_url: str, public_key: Path, **env: str) -> ServiceProcess:
-    return ServiceProcess(
-        "smartnumbers_mailbox.main:create",
-        {
-            "NATS_URL": nats_url,
-            "PERSISTENCE": "sqlite",
-            "VAR_DIR": str(tmp / "var"),
-            "JWT_PUBLIC_KEY_FILE": str(public_key),
-            "LOG_LEVEL": "INFO",
-            **env,
-        },
-        log_file=tmp / "mailbox.log",
-    )
+    return service_process("mailbox", tmp / "var", nats_url, public_key, tmp / "mailbox.log", **env)
 
 
 def client(service: ServiceProcess, token: str) -> httpx.AsyncClient:

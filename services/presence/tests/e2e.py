@@ -15,22 +15,11 @@ import nats
 
 from smartnumbers_contracts import directory as wire
 from smartnumbers_kit.devdirectory import publish
-from smartnumbers_kit.serviceprocess import ServiceProcess
+from smartnumbers_kit.serviceprocess import ServiceProcess, service_process
 
 
 def presence_process(tmp: Path, nats_url: str, public_key: Path, **env: str) -> ServiceProcess:
-    return ServiceProcess(
-        "smartnumbers_presence.main:create",
-        {
-            "NATS_URL": nats_url,
-            "PERSISTENCE": "sqlite",
-            "VAR_DIR": str(tmp / "var"),
-            "JWT_PUBLIC_KEY_FILE": str(public_key),
-            "LOG_LEVEL": "INFO",
-            **env,
-        },
-        log_file=tmp / "presence.log",
-    )
+    return service_process("presence", tmp / "var", nats_url, public_key, tmp / "presence.log", **env)
 
 
 def envelope(org: str) -> dict[str, Any]:

@@ -6,18 +6,13 @@ from pathlib import Path
 
 from smartnumbers_contracts import directory as wire
 from smartnumbers_kit.devdirectory import publish
-from smartnumbers_kit.serviceprocess import ServiceProcess
+from smartnumbers_kit.serviceprocess import ServiceProcess, service_process
 
 from services.presence.tests.e2e import envelope
 
 
 def routing_process(tmp: Path, nats_url: str, public_key: Path, **env: str) -> ServiceProcess:
-    return ServiceProcess(
-        "smartnumbers_routing.main:create",
-        {"NATS_URL": nats_url, "PERSISTENCE": "sqlite", "VAR_DIR": str(tmp / "var-routing"),
-         "JWT_PUBLIC_KEY_FILE": str(public_key), **env},
-        log_file=tmp / "routing.log",
-    )
+    return service_process("routing", tmp / "var-routing", nats_url, public_key, tmp / "routing.log", **env)
 
 
 async def create_people(nats_url: str, org: str, people: dict[str, str],
