@@ -17,14 +17,14 @@ from pathlib import Path
 from uuid import NAMESPACE_URL, uuid5
 
 from smartnumbers_contracts import calls
-from smartnumbers_gateway.fastagi import AgiRequest, Hangup
+from smartnumbers_gateway.fastagi import AgiRequest
 from smartnumbers_gateway.incoming import PlansInFlight, e164
 from smartnumbers_gateway.mailbox_client import Greeting, MailboxClient
+from smartnumbers_gateway.phone.line import Line
 from smartnumbers_gateway.speech import Speech
 
 log = logging.getLogger(__name__)
 MAX_MESSAGE_MS = 180_000
-SILENCE_SECONDS = 5
 NOT_AVAILABLE = "sn/not-available-leave-message"
 NOT_TAKING = "sn/no-messages-taken"
 TRANSFER_PROMPT = "sn/transfer-to-delegate"
@@ -67,24 +67,12 @@ class Voicemail:
                 self.announce(held)  # type: ignore[arg-type]
 
     async def _take_message(self, request: AgiRequest, organisation_id: str, mailbox: str, call_id: str) -> None:
-        recording = self.spool / "recordings" / f"{uuid.uuid4().hex}"
-        recording.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            await request.command(
-                f'RECORD FILE {recording} wav "#" {MAX_MESSAGE_MS} BEEP s={SILENCE_SECONDS}'
-            )
-        except Hangup:
-            pass  # hanging up ends the message; what was said before is kept
-        wav = recording.with_suffix(".wav")
-        if not wav.exists() or wav.stat().st_size <= 44:
+        message = await Line(request, self.spool).record(MAX_MESSAGE_MS)  # hanging up ends it, kept
+        if message is None:
             log.info("call %s: the caller left no message", call_id)
             return
-        try:
-            await self.mailbox.deposit(organisation_id, mailbox, wav.read_bytes(),
-                                       e164(request.headers.get("agi_callerid")),
-                                       request.headers.get("agi_calleridname") or None)
-        finally:
-            wav.unlink(missing_ok=True)
+        await self.mailbox.deposit(organisation_id, mailbox, message, e164(request.headers.get("agi_callerid")),
+                                   request.headers.get("agi_calleridname") or None)
         self.announce(calls.VoicemailLeft(
             event_id=uuid5(NAMESPACE_URL, f"smartnumbers:gateway:{call_id}:voicemail:{mailbox}"),
             organisation_id=organisation_id, occurred_at=datetime.now(UTC), call_id=call_id, mailbox=mailbox,

@@ -11,10 +11,8 @@ from smartnumbers_gateway.fastagi import AgiRequest, Hangup
 
 KEY_SECONDS = 6
 ENTRY_SECONDS = 10
-MAX_RECORDING_MS = 180_000  # as a caller's message (voicemail.py)
+MAX_RECORDING_MS = 180_000
 SILENCE_SECONDS = 5
-BEEP = "beep"  # Asterisk's core sound
-ALL_KEYS = "0123456789*#"
 
 
 @dataclass(frozen=True)
