@@ -41,12 +41,60 @@ from services.directory.tests.e2e import directory_process
 
 ORG = "bench"
 USERS, CONTACTS, BATCH = 10_000, 100_000, 2_000
-FIRST = ["Ann", "Anna", "Bob", "Björn", "Carol", "Chloé", "David", "Émile", "Fatima", "George", "Hannah", "Ian",
-         "Joanne", "Karl", "Léa", "Mohammed", "Niamh", "Olu", "Priya", "Quentin", "Rosa", "Søren", "Tomás", "Una",
-         "Victor", "Wen", "Xavier", "Yusuf", "Zoë"] + [f"Name{i}" for i in range(170)]
-LAST = ["Smith", "Jones", "Åkesson", "Brown", "Černý", "Davies", "Evans", "García", "Hughes", "Ito", "Jensen",
-        "Kowalski", "López", "Müller", "Nguyen", "O'Brien", "Patel", "Quinn", "Rossi", "Søndergaard", "Taylor"] \
-    + [f"Surname{i}" for i in range(480)]
+FIRST = [
+    "Ann",
+    "Anna",
+    "Bob",
+    "Björn",
+    "Carol",
+    "Chloé",
+    "David",
+    "Émile",
+    "Fatima",
+    "George",
+    "Hannah",
+    "Ian",
+    "Joanne",
+    "Karl",
+    "Léa",
+    "Mohammed",
+    "Niamh",
+    "Olu",
+    "Priya",
+    "Quentin",
+    "Rosa",
+    "Søren",
+    "Tomás",
+    "Una",
+    "Victor",
+    "Wen",
+    "Xavier",
+    "Yusuf",
+    "Zoë",
+] + [f"Name{i}" for i in range(170)]
+LAST = [
+    "Smith",
+    "Jones",
+    "Åkesson",
+    "Brown",
+    "Černý",
+    "Davies",
+    "Evans",
+    "García",
+    "Hughes",
+    "Ito",
+    "Jensen",
+    "Kowalski",
+    "López",
+    "Müller",
+    "Nguyen",
+    "O'Brien",
+    "Patel",
+    "Quinn",
+    "Rossi",
+    "Søndergaard",
+    "Taylor",
+] + [f"Surname{i}" for i in range(480)]
 
 
 def user_number(i: int) -> str:
@@ -73,11 +121,26 @@ def seed(var_dir: Path) -> tuple[float, dict[str, list[float]]]:
 
     for i in range(USERS):
         first, last = rng.choice(FIRST), rng.choice(LAST)
-        profile = {"display_name": f"{first} {last}", "first_name": first, "last_name": last,
-                   "smartnumber": user_number(i), "mailbox_number": None, "sms_number": None,
-                   "email": None, "time_zone": "Europe/London", "language": "en"}
-        batch.append(User(organisation_id=ORG, user_id=f"u{i}", profile=profile, role="user",
-                          password_hash=password_hash))
+        profile = {
+            "display_name": f"{first} {last}",
+            "first_name": first,
+            "last_name": last,
+            "smartnumber": user_number(i),
+            "mailbox_number": None,
+            "sms_number": None,
+            "email": None,
+            "time_zone": "Europe/London",
+            "language": "en",
+        }
+        batch.append(
+            User(
+                organisation_id=ORG,
+                user_id=f"u{i}",
+                profile=profile,
+                role="user",
+                password_hash=password_hash,
+            )
+        )
         claim = NumberClaim(number=user_number(i))
         claim.claim(ORG, "user", f"u{i}", "smartnumber")
         batch.append(claim)
@@ -86,9 +149,21 @@ def seed(var_dir: Path) -> tuple[float, dict[str, list[float]]]:
     for i in range(CONTACTS):
         first, last = rng.choice(FIRST), rng.choice(LAST)
         visibility = "private" if i % 10 == 0 else "staff"
-        batch.append(Contact.add(ORG, f"c{i}", f"u{i % USERS}", {
-            "first_name": first, "last_name": last, "company": f"Company {i % 997}",
-            "numbers": {"office": [contact_number(i)]}, "viewable_by": visibility, "editable_by": visibility}))
+        batch.append(
+            Contact.add(
+                ORG,
+                f"c{i}",
+                f"u{i % USERS}",
+                {
+                    "first_name": first,
+                    "last_name": last,
+                    "company": f"Company {i % 997}",
+                    "numbers": {"office": [contact_number(i)]},
+                    "viewable_by": visibility,
+                    "editable_by": visibility,
+                },
+            )
+        )
         if len(batch) >= BATCH:
             flush()
     flush()
@@ -121,7 +196,10 @@ async def relay_caught_up(url: str, last: int) -> float:
     async with httpx.AsyncClient(base_url=url) as http:
         while True:
             for line in (await http.get("/metrics")).text.splitlines():
-                if line.startswith('relay_position{relay="relay:directory"}') and float(line.split()[-1]) >= last:
+                if (
+                    line.startswith('relay_position{relay="relay:directory"}')
+                    and float(line.split()[-1]) >= last
+                ):
                     return time.perf_counter() - started
             await asyncio.sleep(0.5)
 
@@ -150,8 +228,10 @@ async def main() -> None:
     with tempfile.TemporaryDirectory(prefix="sn-bench-directory-") as directory:
         tmp = Path(directory)
         keys = generate_keypair(tmp / "keys")
-        print(f"seeding {USERS:,} users and {CONTACTS:,} contacts into SQLite (directly, see the docstring)…",
-              flush=True)
+        print(
+            f"seeding {USERS:,} users and {CONTACTS:,} contacts into SQLite (directly, see the docstring)…",
+            flush=True,
+        )
         seeded, in_process = seed(tmp / "var")
         server = NatsServer(binary, tmp / "nats")
         server.start()
@@ -165,13 +245,18 @@ async def main() -> None:
             bare = await bare_request_reply(server.url)
             rng = random.Random(11)
             token = mint(keys[0].read_bytes(), user="u1", org=ORG)
-            names = [rng.choice(LAST[:21]) for _ in range(300)] + \
-                [f"{rng.choice(FIRST[:29])[:3]} {rng.choice(LAST[:21])[:2]}" for _ in range(300)]
-            numbers = [contact_number(rng.randrange(CONTACTS)) for _ in range(300)] + \
-                ["0" + user_number(rng.randrange(USERS))[3:] for _ in range(300)]
-            lookups = [contact_number(rng.randrange(CONTACTS)) for _ in range(700)] + \
-                [user_number(rng.randrange(USERS)) for _ in range(300)]
-            async with httpx.AsyncClient(base_url=process.url, headers={"Authorization": f"Bearer {token}"}) as http:
+            names = [rng.choice(LAST[:21]) for _ in range(300)] + [
+                f"{rng.choice(FIRST[:29])[:3]} {rng.choice(LAST[:21])[:2]}" for _ in range(300)
+            ]
+            numbers = [contact_number(rng.randrange(CONTACTS)) for _ in range(300)] + [
+                "0" + user_number(rng.randrange(USERS))[3:] for _ in range(300)
+            ]
+            lookups = [contact_number(rng.randrange(CONTACTS)) for _ in range(700)] + [
+                user_number(rng.randrange(USERS)) for _ in range(300)
+            ]
+            async with httpx.AsyncClient(
+                base_url=process.url, headers={"Authorization": f"Bearer {token}"}
+            ) as http:
                 await timed(http, [("/v1/search", {"q": n}) for n in names[:50]])  # warm up
                 by_name = await timed(http, [("/v1/search", {"q": n}) for n in names])
                 by_number = await timed(http, [("/v1/search", {"q": n}) for n in numbers])
@@ -185,18 +270,28 @@ async def main() -> None:
     base = bare + bare_again
     base_p50, base_p99 = statistics.median(base), pct(base, 99)
     print("\nsmartnumbers bench — directory (figures of this run, on this machine)\n")
-    print(f"{USERS:,} users and {CONTACTS:,} contacts in one organisation; seeded in {seeded:.0f} s, "
-          f"service ready (read side rebuilt from the store) in {startup:.1f} s, "
-          f"resident memory {rss_mib:.0f} MiB; its relay then published the seeded events in {published:.0f} s\n")
-    print(f"{'measure (through the REST API, one client)':<58}{'p50':>11}{'p99':>11}   ratio to bare NATS p50/p99")
-    print(f"{'bare NATS request/reply round trip (baseline)':<58}{ms(base_p50):>11}{ms(base_p99):>11}   1.0 / 1.0")
-    for label, samples in (("search by name (a surname, or parts of two names)", by_name),
-                           ("search by number (E.164 or national format)", by_number),
-                           ("reverse lookup of a caller's number", reverse)):
+    print(
+        f"{USERS:,} users and {CONTACTS:,} contacts in one organisation; seeded in {seeded:.0f} s, "
+        f"service ready (read side rebuilt from the store) in {startup:.1f} s, "
+        f"resident memory {rss_mib:.0f} MiB; its relay then published the seeded events in {published:.0f} s\n"
+    )
+    print(
+        f"{'measure (through the REST API, one client)':<58}{'p50':>11}{'p99':>11}   ratio to bare NATS p50/p99"
+    )
+    print(
+        f"{'bare NATS request/reply round trip (baseline)':<58}{ms(base_p50):>11}{ms(base_p99):>11}   1.0 / 1.0"
+    )
+    for label, samples in (
+        ("search by name (a surname, or parts of two names)", by_name),
+        ("search by number (E.164 or national format)", by_number),
+        ("reverse lookup of a caller's number", reverse),
+    ):
         p50, p99 = statistics.median(samples), pct(samples, 99)
         print(f"{label:<58}{ms(p50):>11}{ms(p99):>11}   {p50 / base_p50:.1f} / {p99 / base_p99:.1f}")
-    for label, samples in (("  the same surname search inside the process (no HTTP)", in_process["search"]),
-                           ("  the same reverse lookup inside the process (no HTTP)", in_process["reverse"])):
+    for label, samples in (
+        ("  the same surname search inside the process (no HTTP)", in_process["search"]),
+        ("  the same reverse lookup inside the process (no HTTP)", in_process["reverse"]),
+    ):
         p50, p99 = statistics.median(samples), pct(samples, 99)
         print(f"{label:<58}{ms(p50):>11}{ms(p99):>11}   {p50 / base_p50:.1f} / {p99 / base_p99:.1f}")
     print("\ntargets (issue 3): reverse lookup p99 under 5 ms, search p99 under 20 ms")

@@ -28,11 +28,12 @@ sys.path.insert(0, str(ROOT))
 
 from bench_presence import bare_request_reply, ms, pct  # noqa: E402
 from bench_routing import USERS, seed, smartnumber  # noqa: E402
-from gateway.tests.fake_agi import FakeAgiChannel  # noqa: E402
-from services.routing.tests.e2e import routing_process  # noqa: E402
 from smartnumbers_kit.natsserver import NatsServer, find_binary, free_port  # noqa: E402
 from smartnumbers_kit.serviceprocess import ServiceProcess  # noqa: E402
 from smartnumbers_kit.tokens import generate_keypair  # noqa: E402
+
+from gateway.tests.fake_agi import FakeAgiChannel  # noqa: E402
+from services.routing.tests.e2e import routing_process  # noqa: E402
 
 
 async def one_call(port: int, i: int) -> float:
@@ -75,9 +76,6 @@ async def concurrent(port: int, in_flight: int = 50, per_worker: int = 40) -> fl
 async def ami_to_bus(url: str, n: int = 200) -> list[float]:
     """Recorded DialBegin sent by the fake AMI → gateway.call.ringing.v1 at a subscriber."""
     import nats
-
-    from gateway.tests.fake_ami import FakeAmi, frame
-    from gateway.tests.transcripts import events
     from smartnumbers_contracts import routing as wire
     from smartnumbers_gateway.ami import AmiLink
     from smartnumbers_gateway.call_events import CallTracker
@@ -85,8 +83,14 @@ async def ami_to_bus(url: str, n: int = 200) -> list[float]:
     from smartnumbers_gateway.publisher import CallEventPublisher
     from smartnumbers_kit import bus
 
-    recorded = [e for e in events("incoming-answered")
-                if e.get("Event") == "DialBegin" and e.get("DialString", "").endswith("@phones")][0]
+    from gateway.tests.fake_ami import FakeAmi, frame
+    from gateway.tests.transcripts import events
+
+    recorded = [
+        e
+        for e in events("incoming-answered")
+        if e.get("Event") == "DialBegin" and e.get("DialString", "").endswith("@phones")
+    ][0]
     fake = FakeAmi()
     port = await fake.start()
     nc = await nats.connect(url)
@@ -112,9 +116,17 @@ async def ami_to_bus(url: str, n: int = 200) -> list[float]:
     samples = []
     for i in range(n):
         call_id = f"bench-{i}"
-        plans.remember(wire.RoutingPlan(call_id=call_id, organisation_id="bench", dialled="+441632960001",
-                                        call_for_kind="user", call_for="adam", reasons=[], steps=[
-                                            wire.Step(kind="ring", targets=["+447700900001"], answered_by=["adam"])]))
+        plans.remember(
+            wire.RoutingPlan(
+                call_id=call_id,
+                organisation_id="bench",
+                dialled="+441632960001",
+                call_for_kind="user",
+                call_for="adam",
+                reasons=[],
+                steps=[wire.Step(kind="ring", targets=["+447700900001"], answered_by=["adam"])],
+            )
+        )
         got.clear()
         sent = time.perf_counter()
         for writer in fake._writers:
@@ -139,10 +151,17 @@ async def main() -> None:
         _, public_key = generate_keypair(tmp / "keys")
         agi_port = free_port()
         routing = routing_process(tmp, server.url, public_key, LOG_LEVEL="WARNING")
-        gateway = ServiceProcess("smartnumbers_gateway.main:create", {
-            "NATS_URL": server.url, "FASTAGI_PORT": str(agi_port), "LOG_LEVEL": "WARNING",
-            "JWT_PUBLIC_KEY_FILE": str(public_key), "GATEWAY_DIAL_TEMPLATE": "PJSIP/{e164}@trunk",
-        }, log_file=tmp / "gateway.log")
+        gateway = ServiceProcess(
+            "smartnumbers_gateway.main:create",
+            {
+                "NATS_URL": server.url,
+                "FASTAGI_PORT": str(agi_port),
+                "LOG_LEVEL": "WARNING",
+                "JWT_PUBLIC_KEY_FILE": str(public_key),
+                "GATEWAY_DIAL_TEMPLATE": "PJSIP/{e164}@trunk",
+            },
+            log_file=tmp / "gateway.log",
+        )
         try:
             await seed(server.url)
             routing.start()
@@ -160,18 +179,26 @@ async def main() -> None:
     c50, c99 = statistics.median(calls), pct(calls, 99)
     print(f"\nsmartnumbers bench — gateway FastAGI ({USERS} users; figures of this run, on this machine)\n")
     print(f"{'measure':<58}{'p50':>11}{'p99':>11}   ratio to bare NATS p50/p99")
-    print(f"{'bare NATS request/reply round trip (baseline)':<58}{ms(base50):>11}{ms(base99):>11}   1.0 / 1.0")
-    print(f"{'incoming call: connect -> last variable set (sequential)':<58}{ms(c50):>11}{ms(c99):>11}"
-          f"   {c50 / base50:.1f} / {c99 / base99:.1f}")
+    print(
+        f"{'bare NATS request/reply round trip (baseline)':<58}{ms(base50):>11}{ms(base99):>11}   1.0 / 1.0"
+    )
+    print(
+        f"{'incoming call: connect -> last variable set (sequential)':<58}{ms(c50):>11}{ms(c99):>11}"
+        f"   {c50 / base50:.1f} / {c99 / base99:.1f}"
+    )
     if offered_times:
         o50, o99 = statistics.median(offered_times), pct(offered_times, 99)
-        print(f"{'same, under 500 connections/s offered for 4 s':<58}{ms(o50):>11}{ms(o99):>11}"
-              f"   {o50 / base50:.1f} / {o99 / base99:.1f}")
+        print(
+            f"{'same, under 500 connections/s offered for 4 s':<58}{ms(o50):>11}{ms(o99):>11}"
+            f"   {o50 / base50:.1f} / {o99 / base99:.1f}"
+        )
     print(f"\n500 connections/s for 4 s: {offered_total} calls, {failed} failed or dropped")
     print(f"{'incoming-call decisions/s, 50 calls in flight':<58}{rate:>11.0f}")
     l50, l99 = statistics.median(live), pct(live, 99)
-    print(f"{'Asterisk rings (AMI DialBegin) -> ringing event on the bus':<58}{ms(l50):>11}{ms(l99):>11}"
-          f"   {l50 / base50:.1f} / {l99 / base99:.1f}")
+    print(
+        f"{'Asterisk rings (AMI DialBegin) -> ringing event on the bus':<58}{ms(l50):>11}{ms(l99):>11}"
+        f"   {l50 / base50:.1f} / {l99 / base99:.1f}"
+    )
 
 
 if __name__ == "__main__":

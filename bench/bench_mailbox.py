@@ -29,11 +29,12 @@ import nats
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from smartnumbers_kit.natsserver import NatsServer, find_binary  # noqa: E402
+from smartnumbers_kit.tokens import generate_keypair, mint  # noqa: E402
+
 from bench.bench_presence import bare_request_reply, drop_database, ms, pct, postgres_env  # noqa: E402
 from services.mailbox.tests.e2e import Directory, mailbox_process  # noqa: E402
 from services.mailbox.tests.samples import tone_wav  # noqa: E402
-from smartnumbers_kit.natsserver import NatsServer, find_binary  # noqa: E402
-from smartnumbers_kit.tokens import generate_keypair, mint  # noqa: E402
 
 MEMBERS = 1000
 DEPOSITS = 400
@@ -138,11 +139,17 @@ def report(label: str, f: dict[str, Any], base_p50: float, base_p99: float) -> N
     row(f"  voicemail to a {MEMBERS}-member team: API answered", ms(answered), f"{answered / base_p50:,.0f}")
     row(f"    ... {MEMBERS}th new-count event at a NATS subscriber", ms(on_bus), f"{on_bus / base_p50:,.0f}")
     row("    ... bytes of audio stored", f"{f['stored']:,}", f"({MEMBERS} copies would be {f['copies']:,})")
-    row("  deposits/s through the API (5 s WAV, 8 clients)", f"{throughput:.1f}",
-        f"({1 / throughput / base_p50:.0f}x a bare round trip per deposit)")
+    row(
+        "  deposits/s through the API (5 s WAV, 8 clients)",
+        f"{throughput:.1f}",
+        f"({1 / throughput / base_p50:.0f}x a bare round trip per deposit)",
+    )
     p50, p99 = statistics.median(f["latencies"]), pct(f["latencies"], 99)
-    row("    ... one deposit, p50 / p99", ms(p50),
-        f"{p50 / base_p50:.0f}  (p99 {ms(p99).strip()}, {p99 / base_p99:.0f})")
+    row(
+        "    ... one deposit, p50 / p99",
+        ms(p50),
+        f"{p50 / base_p50:.0f}  (p99 {ms(p99).strip()}, {p99 / base_p99:.0f})",
+    )
 
 
 async def main() -> None:

@@ -28,9 +28,10 @@ import nats
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from services.presence.tests.e2e import create_users, presence_process  # noqa: E402
 from smartnumbers_kit.natsserver import NatsServer, find_binary  # noqa: E402
 from smartnumbers_kit.tokens import generate_keypair, mint  # noqa: E402
+
+from services.presence.tests.e2e import create_users, presence_process  # noqa: E402
 
 
 def pct(values: list[float], p: float) -> float:
@@ -114,33 +115,56 @@ def postgres_env() -> tuple[dict[str, str] | None, str]:
     try:
         import psycopg
 
-        admin = psycopg.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres",
-                                autocommit=True, connect_timeout=3)
+        admin = psycopg.connect(
+            host="127.0.0.1",
+            port=5432,
+            user="postgres",
+            dbname="postgres",
+            autocommit=True,
+            connect_timeout=3,
+        )
     except Exception as e:
         return None, f"no PostgreSQL at 127.0.0.1:5432 ({e})"
     name = f"sn_bench_{uuid.uuid4().hex[:8]}"
     admin.execute(f'CREATE DATABASE "{name}"')
     admin.close()
-    return {"PERSISTENCE": "postgres", "POSTGRES_HOST": "127.0.0.1", "POSTGRES_PORT": "5432",
-            "POSTGRES_USER": "postgres", "POSTGRES_PASSWORD": "", "POSTGRES_DBNAME": name}, name
+    return {
+        "PERSISTENCE": "postgres",
+        "POSTGRES_HOST": "127.0.0.1",
+        "POSTGRES_PORT": "5432",
+        "POSTGRES_USER": "postgres",
+        "POSTGRES_PASSWORD": "",
+        "POSTGRES_DBNAME": name,
+    }, name
 
 
 def drop_database(name: str) -> None:
     import psycopg
 
-    with psycopg.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres", autocommit=True) as c:
+    with psycopg.connect(
+        host="127.0.0.1", port=5432, user="postgres", dbname="postgres", autocommit=True
+    ) as c:
         c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-async def presence_figures(tmp: Path, nats_url: str, public_key: Path, private_pem: bytes,
-                           env: dict[str, str], label: str, measure_latency: bool) -> dict[str, object]:
+async def presence_figures(
+    tmp: Path,
+    nats_url: str,
+    public_key: Path,
+    private_pem: bytes,
+    env: dict[str, str],
+    label: str,
+    measure_latency: bool,
+) -> dict[str, object]:
     process = presence_process(tmp / label, nats_url, public_key, **env)
     (tmp / label).mkdir(exist_ok=True)
     process.start()
     try:
         org = f"bench-{label}"
         users = [f"u{i}" for i in range(16)]
-        await create_users(nats_url, process.url, mint(private_pem, user="a", org=org, role="admin"), org, *users)
+        await create_users(
+            nats_url, process.url, mint(private_pem, user="a", org=org, role="admin"), org, *users
+        )
         tokens = [mint(private_pem, user=u, org=org) for u in users]
         figures: dict[str, object] = {}
         if measure_latency:
@@ -164,14 +188,16 @@ async def main() -> None:
         private_pem = private_key.read_bytes()
         try:
             bare = await bare_request_reply(server.url)
-            sqlite = await presence_figures(tmp, server.url, public_key, private_pem, {"PERSISTENCE": "sqlite"},
-                                            "sqlite", True)
+            sqlite = await presence_figures(
+                tmp, server.url, public_key, private_pem, {"PERSISTENCE": "sqlite"}, "sqlite", True
+            )
             pg_env, pg_name = postgres_env()
             postgres = None
             if pg_env is not None:
                 try:
-                    postgres = await presence_figures(tmp, server.url, public_key, private_pem, pg_env,
-                                                      "postgres", False)
+                    postgres = await presence_figures(
+                        tmp, server.url, public_key, private_pem, pg_env, "postgres", False
+                    )
                 finally:
                     drop_database(pg_name)
             bare_rr = await bare_request_reply(server.url)  # again, to see the machine's drift
@@ -183,23 +209,33 @@ async def main() -> None:
     latency, before_return = sqlite["rest_to_event"]  # type: ignore[misc]
     print("\nsmartnumbers bench — presence (figures of this run, on this machine)\n")
     print(f"{'measure':<58}{'p50':>11}{'p99':>11}   ratio to bare NATS p50/p99")
-    print(f"{'bare NATS request/reply round trip (baseline)':<58}{ms(base_p50):>11}{ms(base_p99):>11}   1.0 / 1.0")
+    print(
+        f"{'bare NATS request/reply round trip (baseline)':<58}{ms(base_p50):>11}{ms(base_p99):>11}   1.0 / 1.0"
+    )
     p50, p99 = statistics.median(latency), pct(latency, 99)  # type: ignore[arg-type]
-    print(f"{'REST call sent -> its event at a NATS subscriber':<58}{ms(p50):>11}{ms(p99):>11}"
-          f"   {p50 / base_p50:.1f} / {p99 / base_p99:.1f}")
+    print(
+        f"{'REST call sent -> its event at a NATS subscriber':<58}{ms(p50):>11}{ms(p99):>11}"
+        f"   {p50 / base_p50:.1f} / {p99 / base_p99:.1f}"
+    )
     print(f"  the event had arrived before the REST call returned: {before_return} of {len(latency)} calls")
     print()
     sqlite_wps = sqlite["writes_per_second"]
-    print(f"{'presence writes/s through the API, SQLite (16 clients)':<58}{sqlite_wps:>11.0f}"
-          f"   ({1 / sqlite_wps / base_p50:.1f}x a bare round trip per write)")
+    print(
+        f"{'presence writes/s through the API, SQLite (16 clients)':<58}{sqlite_wps:>11.0f}"
+        f"   ({1 / sqlite_wps / base_p50:.1f}x a bare round trip per write)"
+    )
     if postgres is not None:
         pg_wps = postgres["writes_per_second"]
-        print(f"{'presence writes/s through the API, PostgreSQL (16 clients)':<58}{pg_wps:>11.0f}"
-              f"   ({1 / pg_wps / base_p50:.1f}x a bare round trip per write)")
+        print(
+            f"{'presence writes/s through the API, PostgreSQL (16 clients)':<58}{pg_wps:>11.0f}"
+            f"   ({1 / pg_wps / base_p50:.1f}x a bare round trip per write)"
+        )
     else:
         print(f"presence writes/s, PostgreSQL: skipped — {pg_name}")
-    print(f"\nbaseline drift within the run: first {ms(statistics.median(bare))}, "
-          f"last {ms(statistics.median(bare_rr))} (p50)")
+    print(
+        f"\nbaseline drift within the run: first {ms(statistics.median(bare))}, "
+        f"last {ms(statistics.median(bare_rr))} (p50)"
+    )
 
 
 if __name__ == "__main__":

@@ -24,8 +24,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench_presence import bare_request_reply, ms, pct  # noqa: E402
-from services.presence.tests.e2e import envelope  # noqa: E402
-from services.routing.tests.e2e import routing_process  # noqa: E402
 from smartnumbers_contracts import directory as d  # noqa: E402
 from smartnumbers_contracts import presence as p  # noqa: E402
 from smartnumbers_contracts import routing as wire  # noqa: E402
@@ -34,6 +32,9 @@ from smartnumbers_kit.follower import StreamFollower  # noqa: E402
 from smartnumbers_kit.natsserver import NatsServer, find_binary  # noqa: E402
 from smartnumbers_kit.tokens import generate_keypair  # noqa: E402
 from smartnumbers_routing.read_model import RoutingView  # noqa: E402
+
+from services.presence.tests.e2e import envelope  # noqa: E402
+from services.routing.tests.e2e import routing_process  # noqa: E402
 
 USERS = 1000
 ORG = "bench"
@@ -51,21 +52,42 @@ async def seed(url: str) -> None:
     for i in range(USERS):
         user = f"u{i}"
         for contract in (
-            d.UserCreated(**envelope(ORG), user_id=user, display_name=user,
-                          profile=d.UserProfile(display_name=user, smartnumber=smartnumber(i))),
-            p.LocationChanged(**envelope(ORG), user_id=user, location="mobile", number=f"+4477009{i:05d}",
-                              previous_location="none", cause="selected"),
-            p.AvailabilityChanged(**envelope(ORG), user_id=user,
-                                  availability=["available", "voicemail", "delegate"][i % 3],
-                                  delegate_id=f"u{(i + 1) % USERS}"),
+            d.UserCreated(
+                **envelope(ORG),
+                user_id=user,
+                display_name=user,
+                profile=d.UserProfile(display_name=user, smartnumber=smartnumber(i)),
+            ),
+            p.LocationChanged(
+                **envelope(ORG),
+                user_id=user,
+                location="mobile",
+                number=f"+4477009{i:05d}",
+                previous_location="none",
+                cause="selected",
+            ),
+            p.AvailabilityChanged(
+                **envelope(ORG),
+                user_id=user,
+                availability=["available", "voicemail", "delegate"][i % 3],
+                delegate_id=f"u{(i + 1) % USERS}",
+            ),
         ):
             await js.publish(contract.subject, contract.to_bytes())
     await nc.close()
 
 
 def request(i: int) -> bytes:
-    return wire.PlanRequest(call_id=f"c{i}", dialled=smartnumber(i % USERS), caller_number="+447700900555",
-                            at=datetime.now(UTC)).model_dump_json().encode()
+    return (
+        wire.PlanRequest(
+            call_id=f"c{i}",
+            dialled=smartnumber(i % USERS),
+            caller_number="+447700900555",
+            at=datetime.now(UTC),
+        )
+        .model_dump_json()
+        .encode()
+    )
 
 
 async def decisions(url: str, n: int = 3000) -> list[float]:
@@ -138,11 +160,17 @@ async def main() -> None:
     d50, d99 = statistics.median(decided), pct(decided, 99)
     print(f"\nsmartnumbers bench — routing ({USERS} users; figures of this run, on this machine)\n")
     print(f"{'measure':<58}{'p50':>11}{'p99':>11}   ratio to bare NATS p50/p99")
-    print(f"{'bare NATS request/reply round trip (baseline)':<58}{ms(base50):>11}{ms(base99):>11}   1.0 / 1.0")
-    print(f"{'routing decision through rpc.routing.plan.v1':<58}{ms(d50):>11}{ms(d99):>11}"
-          f"   {d50 / base50:.2f} / {d99 / base99:.2f}")
-    print(f"{'event publication -> applied in routing read model':<58}{ms(statistics.median(lags)):>11}"
-          f"{ms(pct(lags, 99)):>11}")
+    print(
+        f"{'bare NATS request/reply round trip (baseline)':<58}{ms(base50):>11}{ms(base99):>11}   1.0 / 1.0"
+    )
+    print(
+        f"{'routing decision through rpc.routing.plan.v1':<58}{ms(d50):>11}{ms(d99):>11}"
+        f"   {d50 / base50:.2f} / {d99 / base99:.2f}"
+    )
+    print(
+        f"{'event publication -> applied in routing read model':<58}{ms(statistics.median(lags)):>11}"
+        f"{ms(pct(lags, 99)):>11}"
+    )
     print(f"\n{'routing decisions/s, 20 concurrent callers':<58}{rate:>11.0f}")
     print(f"baseline drift: first {ms(base50)}, last {ms(statistics.median(bare_rate_samples))} (p50)")
 

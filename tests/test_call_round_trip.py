@@ -18,17 +18,17 @@ from types import SimpleNamespace
 
 import httpx
 import pytest
+from smartnumbers_kit.natsserver import free_port
+from smartnumbers_kit.serviceprocess import ServiceProcess
 
 from gateway.tests.fake_agi import FakeAgiChannel
 from gateway.tests.fake_ami import FakeAmi
 from gateway.tests.transcripts import events
-from services.presence.tests.e2e import BusWatcher, eventually, presence_process
 from services.directory.tests.e2e import create_organisation, directory_process, first_login
 from services.mailbox.tests.e2e import mailbox_process
 from services.mailbox.tests.samples import tone_wav
+from services.presence.tests.e2e import BusWatcher, eventually, presence_process
 from services.routing.tests.e2e import create_people, routing_process
-from smartnumbers_kit.natsserver import free_port
-from smartnumbers_kit.serviceprocess import ServiceProcess
 
 pytestmark = pytest.mark.slow
 SMARTNUMBER = "+441632960001"  # the number dialled in the recorded calls
@@ -48,20 +48,41 @@ async def platform(tmp_path, fresh_nats_server, dev_keys):
     routing = routing_process(tmp_path, nats_url, dev_keys[1])
     mailbox = mailbox_process(tmp_path / "mb", nats_url, dev_keys[1])
     (tmp_path / "mb").mkdir()
-    gateway = ServiceProcess("smartnumbers_gateway.main:create", {
-        "NATS_URL": nats_url, "FASTAGI_PORT": str(agi_port), "GATEWAY_DIAL_TEMPLATE": "Local/{digits}@phones",
-        "AMI_HOST": "127.0.0.1", "AMI_PORT": str(ami_port), "AMI_USERNAME": "gateway", "AMI_SECRET": "s3cret",
-        "JWT_PUBLIC_KEY_FILE": str(dev_keys[1]), "VAR_DIR": str(tmp_path / "var-gw"),
-        "GATEWAY_SIGNING_KEY_FILE": str(dev_keys[0]), "MAILBOX_URL": mailbox.url,
-        "SPOOL_DIR": str(tmp_path / "spool"), "PRESENCE_URL": presence.url, "DIRECTORY_URL": directory.url,
-    }, log_file=tmp_path / "gateway.log")
+    gateway = ServiceProcess(
+        "smartnumbers_gateway.main:create",
+        {
+            "NATS_URL": nats_url,
+            "FASTAGI_PORT": str(agi_port),
+            "GATEWAY_DIAL_TEMPLATE": "Local/{digits}@phones",
+            "AMI_HOST": "127.0.0.1",
+            "AMI_PORT": str(ami_port),
+            "AMI_USERNAME": "gateway",
+            "AMI_SECRET": "s3cret",
+            "JWT_PUBLIC_KEY_FILE": str(dev_keys[1]),
+            "VAR_DIR": str(tmp_path / "var-gw"),
+            "GATEWAY_SIGNING_KEY_FILE": str(dev_keys[0]),
+            "MAILBOX_URL": mailbox.url,
+            "SPOOL_DIR": str(tmp_path / "spool"),
+            "PRESENCE_URL": presence.url,
+            "DIRECTORY_URL": directory.url,
+        },
+        log_file=tmp_path / "gateway.log",
+    )
     try:
         for process in (directory, presence, routing, mailbox, gateway):
             # In a thread: the fake AMI server answers the gateway's login from this loop.
             await asyncio.to_thread(process.start)
         await fake_ami.logged_in()
-        yield SimpleNamespace(nats_url=nats_url, fake_ami=fake_ami, agi_port=agi_port, directory=directory,
-                              presence=presence, routing=routing, mailbox=mailbox, gateway=gateway)
+        yield SimpleNamespace(
+            nats_url=nats_url,
+            fake_ami=fake_ami,
+            agi_port=agi_port,
+            directory=directory,
+            presence=presence,
+            routing=routing,
+            mailbox=mailbox,
+            gateway=gateway,
+        )
     finally:
         for process in (gateway, mailbox, routing, presence, directory):
             process.stop()
@@ -72,12 +93,23 @@ async def adam_on_his_mobile(platform) -> str:
     """The administrator creates Adam; he signs in, changes his password, selects Mobile. Returns his token."""
     admin_number = await asyncio.to_thread(create_organisation, platform.directory, "acme", "boss")
     boss = platform.boss = await first_login(platform.directory, admin_number, "582917")
-    async with httpx.AsyncClient(base_url=platform.directory.url, headers={"Authorization": f"Bearer {boss}"}) as admin:
-        r = await admin.post("/v1/users", json={"user_id": "adam", "display_name": "Adam Ant", "smartnumber": SMARTNUMBER,
-                                               "initial_password": "739182"})
+    async with httpx.AsyncClient(
+        base_url=platform.directory.url, headers={"Authorization": f"Bearer {boss}"}
+    ) as admin:
+        r = await admin.post(
+            "/v1/users",
+            json={
+                "user_id": "adam",
+                "display_name": "Adam Ant",
+                "smartnumber": SMARTNUMBER,
+                "initial_password": "739182",
+            },
+        )
         assert r.status_code == 201, r.text
     token = await first_login(platform.directory, SMARTNUMBER, "917253")
-    async with httpx.AsyncClient(base_url=platform.presence.url, headers={"Authorization": f"Bearer {token}"}) as adam:
+    async with httpx.AsyncClient(
+        base_url=platform.presence.url, headers={"Authorization": f"Bearer {token}"}
+    ) as adam:
         await eventually(lambda: adam.get("/v1/users/me/presence"), lambda r: r.status_code == 200)
         await adam.patch("/v1/users/me/numbers", json={"mobile": MOBILE})
         assert (await adam.put("/v1/users/me/location", json={"location": "mobile"})).status_code == 200
@@ -85,9 +117,18 @@ async def adam_on_his_mobile(platform) -> str:
 
 
 async def create_user(platform, admin_token: str, user_id: str, number: str) -> None:
-    async with httpx.AsyncClient(base_url=platform.directory.url, headers={"Authorization": f"Bearer {admin_token}"}) as admin:
-        r = await admin.post("/v1/users", json={"user_id": user_id, "display_name": user_id.title(), "smartnumber": number,
-                                               "initial_password": "739182"})
+    async with httpx.AsyncClient(
+        base_url=platform.directory.url, headers={"Authorization": f"Bearer {admin_token}"}
+    ) as admin:
+        r = await admin.post(
+            "/v1/users",
+            json={
+                "user_id": user_id,
+                "display_name": user_id.title(),
+                "smartnumber": number,
+                "initial_password": "739182",
+            },
+        )
         assert r.status_code == 201, r.text
 
 
@@ -106,15 +147,22 @@ async def test_a_call_to_a_smartnumber_rings_mobile_and_is_recorded(platform):
     await fake_ami.play("incoming-answered")
     # 4. Routing's call record: answered by Adam, the callee hung up.
     async with httpx.AsyncClient(base_url=routing.url, headers={"Authorization": f"Bearer {token}"}) as adam:
-        calls = await eventually(lambda: adam.get("/v1/calls"),
-                                 lambda r: r.status_code == 200 and r.json() and r.json()[0]["ended_at"])
+        calls = await eventually(
+            lambda: adam.get("/v1/calls"),
+            lambda r: r.status_code == 200 and r.json() and r.json()[0]["ended_at"],
+        )
     (record,) = calls.json()
     assert (record["call_id"], record["outcome"], record["actual_recipient"]) == (call_id, "answered", "adam")
     assert record["caller_number"] == "+447700900555"
 
 
 async def test_an_unanswered_call_leaves_a_voicemail_that_lights_the_lamp(platform):
-    fake_ami, agi_port, routing, mailbox = platform.fake_ami, platform.agi_port, platform.routing, platform.mailbox
+    fake_ami, agi_port, routing, mailbox = (
+        platform.fake_ami,
+        platform.agi_port,
+        platform.routing,
+        platform.mailbox,
+    )
     token = await adam_on_his_mobile(platform)
     call_id = next(e["Linkedid"] for e in events("incoming-noanswer-voicemail"))
     # 1. The plan rings his mobile, then voicemail.
@@ -122,24 +170,40 @@ async def test_an_unanswered_call_leaves_a_voicemail_that_lights_the_lamp(platfo
         lambda: FakeAgiChannel(agi_port, args=[SMARTNUMBER.lstrip("+"), call_id]).run(),
         lambda c: c.variables.get("SN_S2_KIND") == "voicemail",
     )
-    assert (call.variables["SN_S1_KIND"], call.variables["SN_S1_DIAL"]) == ("ring", "Local/447700900001@phones")
+    assert (call.variables["SN_S1_KIND"], call.variables["SN_S1_DIAL"]) == (
+        "ring",
+        "Local/447700900001@phones",
+    )
     # 2. Nobody answers (the recorded call); the voicemail step records the caller, who hangs
     #    up after speaking: the call's end (AMI) arrives while the message is being deposited.
-    voicemail = FakeAgiChannel(agi_port, script="voicemail", args=[call.variables["SN_S2_MAILBOX"], "system", call_id],
-                               says=tone_wav(2.0), hangs_up_while_recording=True)
+    voicemail = FakeAgiChannel(
+        agi_port,
+        script="voicemail",
+        args=[call.variables["SN_S2_MAILBOX"], "system", call_id],
+        says=tone_wav(2.0),
+        hangs_up_while_recording=True,
+    )
     await asyncio.gather(voicemail.run(), fake_ami.play("incoming-noanswer-voicemail"))
     # 3. The message is in Adam's mailbox, and the message-waiting light is set on Asterisk.
     async with httpx.AsyncClient(base_url=mailbox.url, headers={"Authorization": f"Bearer {token}"}) as adam:
-        (message,) = (await eventually(lambda: adam.get("/v1/mailboxes/users/me/messages"),
-                                       lambda r: r.status_code == 200 and r.json())).json()
+        (message,) = (
+            await eventually(
+                lambda: adam.get("/v1/mailboxes/users/me/messages"),
+                lambda r: r.status_code == 200 and r.json(),
+            )
+        ).json()
     assert message["caller_number"] == "+447700900555"
-    await eventually(fake_ami.recorded_actions, lambda actions: any(a.get("Action") == "MWIUpdate" for a in actions))
+    await eventually(
+        fake_ami.recorded_actions, lambda actions: any(a.get("Action") == "MWIUpdate" for a in actions)
+    )
     (mwi,) = [a for a in fake_ami.actions if a.get("Action") == "MWIUpdate"]
     assert (mwi["Mailbox"], mwi["NewMessages"]) == ("adam@acme", "1")
     # 4. Routing's record of the call: voicemail.
     async with httpx.AsyncClient(base_url=routing.url, headers={"Authorization": f"Bearer {token}"}) as adam:
-        calls = await eventually(lambda: adam.get("/v1/calls"),
-                                 lambda r: r.status_code == 200 and r.json() and r.json()[0]["outcome"])
+        calls = await eventually(
+            lambda: adam.get("/v1/calls"),
+            lambda r: r.status_code == 200 and r.json() and r.json()[0]["outcome"],
+        )
     (record,) = calls.json()
     assert (record["outcome"], record["actual_recipient"]) == ("voicemail", "voicemail:adam")
 
@@ -147,26 +211,45 @@ async def test_an_unanswered_call_leaves_a_voicemail_that_lights_the_lamp(platfo
 async def test_click_to_dial_rings_my_location_then_the_number(platform):
     fake_ami, gateway = platform.fake_ami, platform.gateway
     token = await adam_on_his_mobile(platform)
-    async with BusWatcher(platform.nats_url, "gateway.>") as bus, \
-            httpx.AsyncClient(base_url=gateway.url, headers={"Authorization": f"Bearer {token}"}) as adam:
+    async with (
+        BusWatcher(platform.nats_url, "gateway.>") as bus,
+        httpx.AsyncClient(base_url=gateway.url, headers={"Authorization": f"Bearer {token}"}) as adam,
+    ):
         r = await adam.post("/v1/click-to-dial", json={"to": "07700 900555"})
         assert r.status_code == 202, r.text
         assert r.json()["first_leg"] == "+447700900001"
         finished = await bus.next_matching("gateway.call.placed.v1", request_id=r.json()["request_id"])
     (originate,) = [a for a in fake_ami.actions if a.get("Action") == "Originate"]
     assert originate["Channel"] == "Local/447700900001@phones"
-    assert (originate["Context"], originate["Exten"], originate["Async"]) == ("sn-originated", "connect", "true")
+    assert (originate["Context"], originate["Exten"], originate["Async"]) == (
+        "sn-originated",
+        "connect",
+        "true",
+    )
     assert originate["Variable"] == "SN_CONNECT_DIAL=Local/447700900555@phones"
-    assert (finished["answered"], finished["reason"], finished["user_id"], finished["purpose"]) == \
-        (True, "answered", "adam", "click-to-dial")
+    assert (finished["answered"], finished["reason"], finished["user_id"], finished["purpose"]) == (
+        True,
+        "answered",
+        "adam",
+        "click-to-dial",
+    )
 
 
 async def test_click_to_dial_needs_a_location_and_a_number(platform, mint):
-    nats_url, fake_ami, presence, gateway = platform.nats_url, platform.fake_ami, platform.presence, platform.gateway
+    nats_url, fake_ami, presence, gateway = (
+        platform.nats_url,
+        platform.fake_ami,
+        platform.presence,
+        platform.gateway,
+    )
     await create_people(nats_url, "acme", {"cleo": "+441632960003"})
-    async with httpx.AsyncClient(base_url=presence.url, headers={"Authorization": f"Bearer {mint('cleo', 'acme')}"}) as p:
+    async with httpx.AsyncClient(
+        base_url=presence.url, headers={"Authorization": f"Bearer {mint('cleo', 'acme')}"}
+    ) as p:
         await eventually(lambda: p.get("/v1/users/me/presence"), lambda r: r.status_code == 200)
-    async with httpx.AsyncClient(base_url=gateway.url, headers={"Authorization": f"Bearer {mint('cleo', 'acme')}"}) as cleo:
+    async with httpx.AsyncClient(
+        base_url=gateway.url, headers={"Authorization": f"Bearer {mint('cleo', 'acme')}"}
+    ) as cleo:
         none = await cleo.post("/v1/click-to-dial", json={"to": "07700 900555"})
         bad = await cleo.post("/v1/click-to-dial", json={"to": "12"})
     async with httpx.AsyncClient(base_url=gateway.url) as anonymous:
@@ -179,18 +262,26 @@ async def test_click_to_dial_needs_a_location_and_a_number(platform, mint):
 async def test_call_manager_accepts_delegates_diverts_holds_and_hangs_up_a_pc_ring_call(platform, mint):
     fake_ami, agi_port, gateway = platform.fake_ami, platform.agi_port, platform.gateway
     token = await adam_on_his_mobile(platform)
-    async with httpx.AsyncClient(base_url=platform.presence.url, headers={"Authorization": f"Bearer {token}"}) as adam:
+    async with httpx.AsyncClient(
+        base_url=platform.presence.url, headers={"Authorization": f"Bearer {token}"}
+    ) as adam:
         await adam.post("/v1/users/me/call-manager/sessions")
-        assert (await adam.put("/v1/users/me/availability", json={"availability": "pc_ring"})).status_code == 200
+        assert (
+            await adam.put("/v1/users/me/availability", json={"availability": "pc_ring"})
+        ).status_code == 200
     # 1. A call rings at Adam's PC: the plan's first step is PC ring, and his Call Manager's
     #    live feed shows it ringing for him.
     call_id = "cm-call-1"
-    async with httpx.AsyncClient(base_url=gateway.url, headers={"Authorization": f"Bearer {token}"}, timeout=10) as web:
+    async with httpx.AsyncClient(
+        base_url=gateway.url, headers={"Authorization": f"Bearer {token}"}, timeout=10
+    ) as web:
         async with web.stream("GET", "/v1/calls/feed") as feed:
             lines = feed.aiter_lines()
             assert await anext(lines) == ": connected"
-            await eventually(lambda: FakeAgiChannel(agi_port, args=[SMARTNUMBER.lstrip("+"), call_id]).run(),
-                                    lambda c: c.variables.get("SN_S1_KIND") == "pc_ring")
+            await eventually(
+                lambda: FakeAgiChannel(agi_port, args=[SMARTNUMBER.lstrip("+"), call_id]).run(),
+                lambda c: c.variables.get("SN_S1_KIND") == "pc_ring",
+            )
             await FakeAgiChannel(agi_port, script="pc-ring", args=[call_id, "1"]).run()
             seen = []
             async for line in lines:
@@ -200,10 +291,14 @@ async def test_call_manager_accepts_delegates_diverts_holds_and_hangs_up_a_pc_ri
                     break
     assert seen[0] == "gateway.call.started.v1" and "gateway.call.ringing.v1" in seen
     caller_channel = f"Local/{SMARTNUMBER.lstrip('+')}@from-trunk-00000000;2"
-    async with BusWatcher(platform.nats_url, "gateway.>") as bus, \
-            httpx.AsyncClient(base_url=gateway.url, headers={"Authorization": f"Bearer {token}"}) as cm:
+    async with (
+        BusWatcher(platform.nats_url, "gateway.>") as bus,
+        httpx.AsyncClient(base_url=gateway.url, headers={"Authorization": f"Bearer {token}"}) as cm,
+    ):
         # 2. Someone else cannot touch it.
-        async with httpx.AsyncClient(base_url=gateway.url, headers={"Authorization": f"Bearer {mint('eve', 'acme')}"}) as eve:
+        async with httpx.AsyncClient(
+            base_url=gateway.url, headers={"Authorization": f"Bearer {mint('eve', 'acme')}"}
+        ) as eve:
             assert (await eve.post(f"/v1/calls/{call_id}/accept")).status_code == 403
         assert (await cm.post("/v1/calls/nope/accept")).status_code == 404
         # 3. Please Hold, then (the enquiry call made, §7.5.3) Accept: the held caller is put
@@ -222,13 +317,20 @@ async def test_call_manager_accepts_delegates_diverts_holds_and_hangs_up_a_pc_ri
         assert len(fake_ami.actions) == before
         # 6. With Bob as his delegate, Delegate sends the caller to Bob's smartnumber (routed again).
         await create_user(platform, platform.boss, "bob", "+441632960002")
-        async with httpx.AsyncClient(base_url=platform.presence.url, headers={"Authorization": f"Bearer {token}"}) as adam:
-            await eventually(lambda: adam.put("/v1/users/me/delegate", json={"delegate_id": "bob"}),
-                             lambda r: r.status_code == 200)
+        async with httpx.AsyncClient(
+            base_url=platform.presence.url, headers={"Authorization": f"Bearer {token}"}
+        ) as adam:
+            await eventually(
+                lambda: adam.put("/v1/users/me/delegate", json={"delegate_id": "bob"}),
+                lambda r: r.status_code == 200,
+            )
         assert (await cm.post(f"/v1/calls/{call_id}/delegate")).status_code == 202
         await bus.next_matching("gateway.call.transferred.v1", call_id=call_id, to_user_id="bob")
-    sent = [(a["Action"], a.get("Context"), a.get("Exten"), a.get("Variable"), a.get("Value"))
-            for a in fake_ami.actions if a["Action"] in ("Setvar", "Redirect", "Hangup")]
+    sent = [
+        (a["Action"], a.get("Context"), a.get("Exten"), a.get("Variable"), a.get("Value"))
+        for a in fake_ami.actions
+        if a["Action"] in ("Setvar", "Redirect", "Hangup")
+    ]
     assert sent == [
         ("Redirect", "sn-hold", "s", None, None),
         ("Setvar", None, None, "SN_CM_DIAL", "Local/447700900001@phones"),
@@ -238,16 +340,27 @@ async def test_call_manager_accepts_delegates_diverts_holds_and_hangs_up_a_pc_ri
         ("Hangup", None, None, None, None),
         ("Redirect", "sn-incoming", "+441632960002", None, None),
     ]
-    assert all(a["Channel"] == caller_channel for a in fake_ami.actions if a["Action"] in ("Setvar", "Redirect", "Hangup"))
+    assert all(
+        a["Channel"] == caller_channel
+        for a in fake_ami.actions
+        if a["Action"] in ("Setvar", "Redirect", "Hangup")
+    )
 
 
 async def test_call_me_to_record_a_greeting_and_to_leave_a_voicemail_for_a_colleague(platform):
-    fake_ami, agi_port, gateway, mailbox = platform.fake_ami, platform.agi_port, platform.gateway, platform.mailbox
+    fake_ami, agi_port, gateway, mailbox = (
+        platform.fake_ami,
+        platform.agi_port,
+        platform.gateway,
+        platform.mailbox,
+    )
     token = await adam_on_his_mobile(platform)
     await create_user(platform, platform.boss, "bob", "+441632960002")
     bob = await first_login(platform.directory, "+441632960002", "864219")
-    async with httpx.AsyncClient(base_url=gateway.url, headers={"Authorization": f"Bearer {token}"}) as adam, \
-            BusWatcher(platform.nats_url, "gateway.>") as bus:
+    async with (
+        httpx.AsyncClient(base_url=gateway.url, headers={"Authorization": f"Bearer {token}"}) as adam,
+        BusWatcher(platform.nats_url, "gateway.>") as bus,
+    ):
         # 1. "Call me to record" my permanent greeting: Asterisk rings my mobile (§5.1.3).
         r = await adam.post("/v1/recordings", json={"greeting": "permanent"})
         assert r.status_code == 202 and r.json()["ringing"] == "+447700900001"
@@ -260,33 +373,54 @@ async def test_call_me_to_record_a_greeting_and_to_leave_a_voicemail_for_a_colle
         assert (await adam.post("/v1/voicemail-calls", json={"to": ["bob"]})).status_code == 422
     originated = [a for a in fake_ami.actions if a.get("Action") == "Originate"]
     assert [(a["Exten"], a["Channel"]) for a in originated] == [
-        ("record", "Local/447700900001@phones"), ("send-voicemail", "Local/447700900001@phones")]
+        ("record", "Local/447700900001@phones"),
+        ("send-voicemail", "Local/447700900001@phones"),
+    ]
     assert originated[0]["Variable"] == ["SN_RECORD_KIND=permanent", "SN_USER=adam", "SN_ORG=acme"]
     # 3. Adam answers each call and speaks after the tone (the conversations Asterisk would run).
-    await FakeAgiChannel(agi_port, script="record", args=["permanent", "adam", "acme"], says=tone_wav(1.5)).run()
-    await FakeAgiChannel(agi_port, script="send-voicemail", args=["user:bob", "adam", "acme"],
-                         says=tone_wav(2.0)).run()
+    await FakeAgiChannel(
+        agi_port, script="record", args=["permanent", "adam", "acme"], says=tone_wav(1.5)
+    ).run()
+    await FakeAgiChannel(
+        agi_port, script="send-voicemail", args=["user:bob", "adam", "acme"], says=tone_wav(2.0)
+    ).run()
     async with httpx.AsyncClient(base_url=mailbox.url, headers={"Authorization": f"Bearer {token}"}) as m:
         view = (await m.get("/v1/mailboxes/users/me")).json()
     (greeting,) = view["greetings"]
     assert (greeting["kind"], round(greeting["duration_seconds"], 1)) == ("permanent", 1.5)
     assert view["heard"] == "permanent"
     async with httpx.AsyncClient(base_url=mailbox.url, headers={"Authorization": f"Bearer {bob}"}) as m:
-        (message,) = (await eventually(lambda: m.get("/v1/mailboxes/users/me/messages"),
-                                       lambda r: r.status_code == 200 and r.json())).json()
+        (message,) = (
+            await eventually(
+                lambda: m.get("/v1/mailboxes/users/me/messages"), lambda r: r.status_code == 200 and r.json()
+            )
+        ).json()
     assert message["sender_user_id"] == "adam" and round(message["duration_seconds"]) == 2
 
 
 async def test_a_message_alert_calls_my_location_and_plays_my_new_messages(platform, mint):
-    fake_ami, agi_port, gateway, mailbox = platform.fake_ami, platform.agi_port, platform.gateway, platform.mailbox
+    fake_ami, agi_port, gateway, mailbox = (
+        platform.fake_ami,
+        platform.agi_port,
+        platform.gateway,
+        platform.mailbox,
+    )
     token = await adam_on_his_mobile(platform)
     gateway_service = mint("gateway", "acme", "service")
-    async with httpx.AsyncClient(base_url=mailbox.url, headers={"Authorization": f"Bearer {gateway_service}"}) as gw:
-        r = await gw.post("/v1/mailboxes/users/adam/messages", content=tone_wav(1.0),
-                          params={"caller_number": "+447700900555"}, headers={"Content-Type": "audio/wav"})
+    async with httpx.AsyncClient(
+        base_url=mailbox.url, headers={"Authorization": f"Bearer {gateway_service}"}
+    ) as gw:
+        r = await gw.post(
+            "/v1/mailboxes/users/adam/messages",
+            content=tone_wav(1.0),
+            params={"caller_number": "+447700900555"},
+            headers={"Content-Type": "audio/wav"},
+        )
         assert r.status_code == 201, r.text
     # 1. The alert is asked for by notify (a service) for Adam, or by Adam himself.
-    async with httpx.AsyncClient(base_url=gateway.url, headers={"Authorization": f"Bearer {gateway_service}"}) as notify:
+    async with httpx.AsyncClient(
+        base_url=gateway.url, headers={"Authorization": f"Bearer {gateway_service}"}
+    ) as notify:
         r = await notify.post("/v1/message-alert-calls", json={"user_id": "adam"})
         assert r.status_code == 202 and r.json()["ringing"] == "+447700900001"
     async with httpx.AsyncClient(base_url=gateway.url, headers={"Authorization": f"Bearer {token}"}) as adam:
@@ -310,17 +444,26 @@ async def test_a_fax_goes_on_to_the_office_fax_machine(platform, mint):
     fake_ami, mailbox = platform.fake_ami, platform.mailbox
     token = await adam_on_his_mobile(platform)
     # 1. Adam keeps an office fax number and chooses to have faxes sent there (§5.5, §5.6.1).
-    async with httpx.AsyncClient(base_url=platform.presence.url, headers={"Authorization": f"Bearer {token}"}) as p:
+    async with httpx.AsyncClient(
+        base_url=platform.presence.url, headers={"Authorization": f"Bearer {token}"}
+    ) as p:
         assert (await p.patch("/v1/users/me/numbers", json={"office_fax": "01632 960999"})).status_code == 200
     async with httpx.AsyncClient(base_url=mailbox.url, headers={"Authorization": f"Bearer {token}"}) as m:
-        await eventually(lambda: m.get("/v1/mailboxes/users/me"),
-                         lambda r: r.json()["fax_numbers"].get("office_fax") == "+441632960999")
-        assert (await m.patch("/v1/mailboxes/users/me/settings", json={"fax_delivery": "office_fax"})).status_code == 200
+        await eventually(
+            lambda: m.get("/v1/mailboxes/users/me"),
+            lambda r: r.json()["fax_numbers"].get("office_fax") == "+441632960999",
+        )
+        assert (
+            await m.patch("/v1/mailboxes/users/me/settings", json={"fax_delivery": "office_fax"})
+        ).status_code == 200
     # 2. A fax arrives; the gateway sends it on with SendFAX, and says so on the bus.
     async with BusWatcher(platform.nats_url, "gateway.>") as bus:
-        async with httpx.AsyncClient(base_url=mailbox.url,
-                                     headers={"Authorization": f"Bearer {mint('gateway', 'acme', 'service')}"}) as gw:
-            r = await gw.post("/v1/mailboxes/users/adam/faxes", content=tiff(2), headers={"Content-Type": "image/tiff"})
+        async with httpx.AsyncClient(
+            base_url=mailbox.url, headers={"Authorization": f"Bearer {mint('gateway', 'acme', 'service')}"}
+        ) as gw:
+            r = await gw.post(
+                "/v1/mailboxes/users/adam/faxes", content=tiff(2), headers={"Content-Type": "image/tiff"}
+            )
             assert r.status_code == 201, r.text
         sent = await bus.next_matching("gateway.fax.sent.v1", user_id="adam")
     (originate,) = [a for a in fake_ami.actions if a.get("Action") == "Originate"]

@@ -11,11 +11,10 @@ import random
 
 import httpx
 import pytest
+from smartnumbers_kit.relay import FAULT_ENV
+from witness import Witness, committed_event_ids, stream_event_ids
 
 from services.presence.tests.e2e import create_users, eventually, presence_process
-from smartnumbers_kit.relay import FAULT_ENV
-
-from witness import Witness, committed_event_ids, stream_event_ids
 
 pytestmark = pytest.mark.slow
 
@@ -62,7 +61,9 @@ async def all_published_once(tmp, nats_url: str, witness: Witness) -> list[str]:
     return committed
 
 
-async def test_sigkill_before_during_and_after_publishing_loses_nothing(tmp_path, fresh_nats_server, spawn, mint):
+async def test_sigkill_before_during_and_after_publishing_loses_nothing(
+    tmp_path, fresh_nats_server, spawn, mint
+):
     nats_url, token = fresh_nats_server.url, mint("alice", "acme")
     headers = {"Authorization": f"Bearer {token}"}
     async with Witness(tmp_path, nats_url) as witness:
@@ -119,8 +120,10 @@ async def test_nats_restart_mid_stream_loses_nothing(tmp_path, fresh_nats_server
     try:
         await create_users(nats_url, service.url, mint("admin", "acme", "admin"), "acme", "alice")
         headers = {"Authorization": f"Bearer {mint('alice', 'acme')}"}
-        async with Witness(tmp_path, nats_url) as witness, \
-                httpx.AsyncClient(base_url=service.url, headers=headers) as client:
+        async with (
+            Witness(tmp_path, nats_url) as witness,
+            httpx.AsyncClient(base_url=service.url, headers=headers) as client,
+        ):
             for i in range(30):
                 assert await write(client, i)
             # NATS goes away and comes back (same port, same JetStream store) mid-stream.

@@ -13,15 +13,18 @@ from typing import Any
 
 import nats
 from eventsourcing.domain import Aggregate, event
-
 from smartnumbers_contracts import presence as wire
 from smartnumbers_kit import bus
 from smartnumbers_kit.consumer import Consumer
 from smartnumbers_kit.store import ServiceApplication
 
 PRESENCE_CONTRACTS = [
-    wire.LocationChanged, wire.AvailabilityChanged, wire.TeamAvailabilityChanged,
-    wire.NumbersChanged, wire.CallManagerConnected, wire.CallManagerDisconnected,
+    wire.LocationChanged,
+    wire.AvailabilityChanged,
+    wire.TeamAvailabilityChanged,
+    wire.NumbersChanged,
+    wire.CallManagerConnected,
+    wire.CallManagerDisconnected,
 ]
 
 
@@ -41,8 +44,9 @@ class WitnessApp(ServiceApplication):
 
 class Witness:
     def __init__(self, tmp: Path, nats_url: str) -> None:
-        self.app = WitnessApp({"PERSISTENCE_MODULE": "eventsourcing.sqlite",
-                               "SQLITE_DBNAME": str(tmp / "witness.sqlite")})
+        self.app = WitnessApp(
+            {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp / "witness.sqlite")}
+        )
         ledger = Ledger()
         self.app.save(ledger)
         self.ledger_id = ledger.id
@@ -61,8 +65,13 @@ class Witness:
         js = self.nc.jetstream()
         await bus.ensure_stream(js, "presence")
         await bus.ensure_parked_stream(js)
-        self.consumer = Consumer(self.app, js, stream="PRESENCE", durable="witness",
-                                 handlers={c: self._handle for c in PRESENCE_CONTRACTS})
+        self.consumer = Consumer(
+            self.app,
+            js,
+            stream="PRESENCE",
+            durable="witness",
+            handlers={c: self._handle for c in PRESENCE_CONTRACTS},
+        )
         self.task = asyncio.create_task(self.consumer.run())
         return self
 
@@ -101,8 +110,9 @@ def committed_event_ids(var_dir: Path) -> list[str]:
     from smartnumbers_presence.application import PresenceApplication
     from smartnumbers_presence.publishing import PresenceContracts
 
-    app = PresenceApplication({"PERSISTENCE_MODULE": "eventsourcing.sqlite",
-                               "SQLITE_DBNAME": str(var_dir / "presence.sqlite")})
+    app = PresenceApplication(
+        {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(var_dir / "presence.sqlite")}
+    )
     try:
         to_contracts, epoch = PresenceContracts(app), app.log_identity()
         ids: list[str] = []

@@ -60,7 +60,9 @@ def document() -> dict[str, Any]:
         reply_channel = f"{channel_id}_reply"
         for model in (request, reply):
             messages[model.__name__] = {
-                "name": model.__name__, "title": model.__name__, "contentType": "application/json",
+                "name": model.__name__,
+                "title": model.__name__,
+                "contentType": "application/json",
                 "payload": {"$ref": REF.format(model=model.__name__)},
             }
         messages[request.__name__]["summary"] = summary

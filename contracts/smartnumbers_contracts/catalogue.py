@@ -59,7 +59,9 @@ CATALOGUE: dict[str, type[Contract]] = {
 
 REQUESTS: dict[str, tuple[type[BaseModel], type[BaseModel], str]] = {
     routing.PLAN_REQUEST_SUBJECT: (
-        routing.PlanRequest, routing.RoutingPlan, "The gateway asks routing where a call goes (request/reply)"
+        routing.PlanRequest,
+        routing.RoutingPlan,
+        "The gateway asks routing where a call goes (request/reply)",
     ),
 }
 """Request/reply subjects (outside every stream): request model, reply model, summary."""

@@ -51,7 +51,9 @@ class UserCreated(Contract):
     user_id: Identifier
     display_name: str
     smartnumber: str | None = None
-    profile: UserProfile | None = Field(default=None, description="The whole profile (absent from the stand-in)")
+    profile: UserProfile | None = Field(
+        default=None, description="The whole profile (absent from the stand-in)"
+    )
 
 
 class UserUpdated(Contract):

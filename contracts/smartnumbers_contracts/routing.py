@@ -41,8 +41,12 @@ class Introduction(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     text: str = Field(description="What the answering party hears (§3.8)")
-    form: str = Field(default="direct", description="direct: '<name>, there is a call…'; for: 'There is a call for <name>…'")
-    for_name: str | None = Field(default=None, description="Who the call is for (the answerer, a colleague or a team)")
+    form: str = Field(
+        default="direct", description="direct: '<name>, there is a call…'; for: 'There is a call for <name>…'"
+    )
+    for_name: str | None = Field(
+        default=None, description="Who the call is for (the answerer, a colleague or a team)"
+    )
     from_name: str | None = Field(default=None, description="The caller's name, when known")
     for_name_recording: str | None = Field(default=None, description="Recorded name of who the call is for")
     from_name_recording: str | None = Field(default=None, description="Recorded name of the caller")
@@ -79,7 +83,9 @@ class RoutingPlan(BaseModel):
     steps: list[Step]
     reasons: list[str] = Field(description="Why, in the callee's words")
     delegated_from: list[Identifier] = Field(default_factory=list)
-    fallback: bool = Field(default=False, description="True when routing could not decide and chose voicemail")
+    fallback: bool = Field(
+        default=False, description="True when routing could not decide and chose voicemail"
+    )
     mailbox_access: bool = Field(
         default=False,
         description="The number dialled is the user's mailbox number (§3.1.1): the caller may sign in",
@@ -88,7 +94,9 @@ class RoutingPlan(BaseModel):
 
 class CallDelegated(Contract):
     subject = "routing.call.delegated.v1"
-    summary = "A call to a user was diverted to their delegate (§3.6.4); notify alerts users who asked (§3.6.8)"
+    summary = (
+        "A call to a user was diverted to their delegate (§3.6.4); notify alerts users who asked (§3.6.8)"
+    )
 
     call_id: str
     intended_user_id: Identifier
@@ -111,7 +119,11 @@ class CallLost(Contract):
 def fallback_plan(request: PlanRequest, reason: str) -> RoutingPlan:
     """The safe answer when routing cannot be asked: the caller reaches voicemail of the number dialled."""
     return RoutingPlan(
-        call_id=request.call_id, dialled=request.dialled, call_for_kind="unknown", call_for=None,
+        call_id=request.call_id,
+        dialled=request.dialled,
+        call_for_kind="unknown",
+        call_for=None,
         steps=[Step(kind=StepKind.VOICEMAIL, mailbox=None, greeting="system")],
-        reasons=[f"Routing did not answer ({reason}): the call goes to voicemail."], fallback=True,
+        reasons=[f"Routing did not answer ({reason}): the call goes to voicemail."],
+        fallback=True,
     )

@@ -7,9 +7,7 @@ COMMITTED = Path(__file__).resolve().parents[1] / "asyncapi.yaml"
 
 
 def test_committed_asyncapi_document_is_generated_from_the_models():
-    assert COMMITTED.read_text() == render(), (
-        "contracts/asyncapi.yaml is stale: run `make contracts`"
-    )
+    assert COMMITTED.read_text() == render(), "contracts/asyncapi.yaml is stale: run `make contracts`"
 
 
 def test_every_contract_has_a_channel_with_its_subject_and_payload_schema():

@@ -3,7 +3,6 @@ from uuid import uuid4
 
 import pytest
 from pydantic import ValidationError
-
 from smartnumbers_contracts import Contract, contract_for_subject
 from smartnumbers_contracts.catalogue import CATALOGUE
 from smartnumbers_contracts.presence import Location, LocationCause, LocationChanged
@@ -23,9 +22,14 @@ def test_a_subject_not_of_the_form_is_refused_when_the_class_is_defined():
 
 def test_a_contract_round_trips_through_bytes_and_rejects_bad_identifiers():
     event = LocationChanged(
-        event_id=uuid4(), organisation_id="acme", occurred_at=datetime.now(UTC),
-        user_id="alice", location=Location.MOBILE, number="+447700900123",
-        previous_location=Location.DESK, cause=LocationCause.SELECTED,
+        event_id=uuid4(),
+        organisation_id="acme",
+        occurred_at=datetime.now(UTC),
+        user_id="alice",
+        location=Location.MOBILE,
+        number="+447700900123",
+        previous_location=Location.DESK,
+        cause=LocationCause.SELECTED,
     )
     again = contract_for_subject(event.subject).from_bytes(event.to_bytes())
     assert again == event

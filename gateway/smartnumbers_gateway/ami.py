@@ -21,15 +21,29 @@ FIRST_RETRY, LAST_RETRY = 1, 30
 
 
 class AmiLink:
-    def __init__(self, host: str, port: int, username: str, secret: str,
-                 tracker: CallTracker, publisher: CallEventPublisher) -> None:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        username: str,
+        secret: str,
+        tracker: CallTracker,
+        publisher: CallEventPublisher,
+    ) -> None:
         self.tracker = tracker
         self.publisher = publisher
         self.logged_in = asyncio.Event()
         self.manager = Manager(
-            loop=asyncio.get_running_loop(), host=host, port=port, username=username, secret=secret,
-            ping_delay=10, ping_interval=10, reconnect_timeout=FIRST_RETRY,
-            on_login=self._on_login, on_disconnect=self._on_disconnect,
+            loop=asyncio.get_running_loop(),
+            host=host,
+            port=port,
+            username=username,
+            secret=secret,
+            ping_delay=10,
+            ping_interval=10,
+            reconnect_timeout=FIRST_RETRY,
+            on_login=self._on_login,
+            on_disconnect=self._on_disconnect,
         )
         self.manager.register_event("*", self._on_event)
 

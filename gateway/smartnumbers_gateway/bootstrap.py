@@ -10,32 +10,32 @@ from contextlib import asynccontextmanager
 import httpx
 from fastapi import FastAPI
 from nats.aio.client import Client
-
-from smartnumbers_gateway import call_manager, call_me, click_to_dial, message_alert, pc_ring
-from smartnumbers_gateway.message_alert import PlayNewMessages
-from smartnumbers_gateway.recording import RecordGreeting, SendVoicemail
-from smartnumbers_gateway.pc_ring import PcRing
-from smartnumbers_gateway.phone.access import MailboxAccess
-from smartnumbers_gateway.phone.session import Services
-from smartnumbers_gateway.ami import AmiLink
-from smartnumbers_gateway.call_events import CallTracker
-from smartnumbers_gateway.directory_client import DirectoryClient
-from smartnumbers_gateway.fastagi import FastAgiServer
-from smartnumbers_gateway.fax_delivery import FaxDelivery
-from smartnumbers_gateway.introduction import Introductions
-from smartnumbers_gateway.mailbox_client import MailboxClient
-from smartnumbers_gateway.message_waiting import MessageWaiting
-from smartnumbers_gateway.service_tokens import ServiceTokens
-from smartnumbers_gateway.speech import Speech
-from smartnumbers_gateway.voicemail import OfferTransfer, Voicemail
-from smartnumbers_gateway.publisher import CallEventPublisher
-from smartnumbers_gateway.incoming import IncomingCalls, PlansInFlight
-from smartnumbers_gateway.settings import GatewaySettings
 from smartnumbers_contracts import Contract
 from smartnumbers_kit import bus
 from smartnumbers_kit.auth import TokenVerifier
 from smartnumbers_kit.http import create_http_app
 from smartnumbers_kit.logs import configure_logging
+
+from smartnumbers_gateway import call_manager, call_me, click_to_dial, message_alert, pc_ring
+from smartnumbers_gateway.ami import AmiLink
+from smartnumbers_gateway.call_events import CallTracker
+from smartnumbers_gateway.directory_client import DirectoryClient
+from smartnumbers_gateway.fastagi import FastAgiServer
+from smartnumbers_gateway.fax_delivery import FaxDelivery
+from smartnumbers_gateway.incoming import IncomingCalls, PlansInFlight
+from smartnumbers_gateway.introduction import Introductions
+from smartnumbers_gateway.mailbox_client import MailboxClient
+from smartnumbers_gateway.message_alert import PlayNewMessages
+from smartnumbers_gateway.message_waiting import MessageWaiting
+from smartnumbers_gateway.pc_ring import PcRing
+from smartnumbers_gateway.phone.access import MailboxAccess
+from smartnumbers_gateway.phone.session import Services
+from smartnumbers_gateway.publisher import CallEventPublisher
+from smartnumbers_gateway.recording import RecordGreeting, SendVoicemail
+from smartnumbers_gateway.service_tokens import ServiceTokens
+from smartnumbers_gateway.settings import GatewaySettings
+from smartnumbers_gateway.speech import Speech
+from smartnumbers_gateway.voicemail import OfferTransfer, Voicemail
 
 log = logging.getLogger(__name__)
 
@@ -81,8 +81,12 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
         publisher.start()
         plans = PlansInFlight()
         agi = FastAgiServer(header_timeout=settings.agi_header_timeout)
-        agi.add_route("incoming", IncomingCalls(nc, settings.dial_template, settings.routing_timeout, plans,
-                                                announce=publisher.put))
+        agi.add_route(
+            "incoming",
+            IncomingCalls(
+                nc, settings.dial_template, settings.routing_timeout, plans, announce=publisher.put
+            ),
+        )
         speech = Speech(settings.spool_dir)
         tokens = ServiceTokens(settings.signing_key_file, settings.token_issuer)
         directory = DirectoryClient(settings.directory_url, tokens)
@@ -90,7 +94,9 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
         agi.add_route("introduce", Introductions(plans, speech, directory, mailbox, settings.spool_dir))
         voicemail = Voicemail(plans, mailbox, speech, settings.spool_dir, publisher.put)
         agi.add_route("voicemail", voicemail)
-        agi.add_route("greeting", Voicemail(plans, mailbox, speech, settings.spool_dir, publisher.put, record=False))
+        agi.add_route(
+            "greeting", Voicemail(plans, mailbox, speech, settings.spool_dir, publisher.put, record=False)
+        )
         agi.add_route("offer-transfer", OfferTransfer(plans, voicemail))
         agi.add_route("pc-ring", PcRing(plans, publisher.put))
         agi.add_route("record", RecordGreeting(mailbox, settings.spool_dir))
@@ -99,21 +105,33 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
         presence = httpx.AsyncClient(base_url=settings.presence_url, timeout=3.0)
 
         async def send_command(command: Contract) -> None:
-            await js.publish(command.subject, command.to_bytes(), headers={"Nats-Msg-Id": str(command.event_id)})
+            await js.publish(
+                command.subject, command.to_bytes(), headers={"Nats-Msg-Id": str(command.event_id)}
+            )
 
         phone = Services(directory.http, presence, mailbox.http, tokens, send_command, settings.dial_template)
-        agi.add_route("mailbox", MailboxAccess(nc, plans, phone, voicemail, directory, settings.routing_timeout))
+        agi.add_route(
+            "mailbox", MailboxAccess(nc, plans, phone, voicemail, directory, settings.routing_timeout)
+        )
         server = await agi.serve(settings.agi_host, settings.agi_port, settings.agi_backlog)
         log.info("FastAGI listening on %s:%s", settings.agi_host, settings.agi_port)
         ami, waiting, waiting_task, faxes, faxes_task = None, None, None, None, None
         if settings.ami_host:
-            ami = AmiLink(settings.ami_host, settings.ami_port, settings.ami_username, settings.ami_secret,
-                          CallTracker(plans), publisher)
+            ami = AmiLink(
+                settings.ami_host,
+                settings.ami_port,
+                settings.ami_username,
+                settings.ami_secret,
+                CallTracker(plans),
+                publisher,
+            )
             ami.start()
             await bus.ensure_stream(js, "mailbox", settings.stream_replicas)
             waiting = MessageWaiting(ami, js, publisher.put).consumer()
             waiting_task = asyncio.create_task(waiting.run(), name="message-waiting")
-            faxes = FaxDelivery(ami, js, mailbox, settings.spool_dir, settings.dial_template, publisher.put).consumer()
+            faxes = FaxDelivery(
+                ami, js, mailbox, settings.spool_dir, settings.dial_template, publisher.put
+            ).consumer()
             faxes_task = asyncio.create_task(faxes.run(), name="fax-delivery")
         http.state.runtime = GatewayRuntime(nc, agi, server, ami)
         http.state.plans = plans

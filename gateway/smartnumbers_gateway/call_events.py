@@ -17,6 +17,7 @@ from uuid import NAMESPACE_URL, uuid5
 
 from smartnumbers_contracts import Contract
 from smartnumbers_contracts import calls as wire
+
 from smartnumbers_gateway.incoming import PlansInFlight, e164
 
 HANGUP_REQUESTS = {"HangupRequest", "SoftHangupRequest"}
@@ -62,12 +63,20 @@ class CallTracker:
             return []
         call = self._calls.setdefault(call_id, _Call(call_id))
         name = event.get("Event", "")
-        targets = {t: (s.answered_by[i] if i < len(s.answered_by) else None)
-                   for s in plan.steps for i, t in enumerate(s.targets)}
+        targets = {
+            t: (s.answered_by[i] if i < len(s.answered_by) else None)
+            for s in plan.steps
+            for i, t in enumerate(s.targets)
+        }
 
         def contract(cls: type[Contract], key: str, **fields: object) -> Contract:
-            return cls(event_id=uuid5(NAMESPACE_URL, f"smartnumbers:gateway:{call_id}:{cls.subject}:{key}"),
-                       organisation_id=plan.organisation_id, occurred_at=self.clock(), call_id=call_id, **fields)
+            return cls(
+                event_id=uuid5(NAMESPACE_URL, f"smartnumbers:gateway:{call_id}:{cls.subject}:{key}"),
+                organisation_id=plan.organisation_id,
+                occurred_at=self.clock(),
+                call_id=call_id,
+                **fields,
+            )
 
         if name == "DialBegin":
             number = dial_target(event.get("DialString"))
@@ -79,8 +88,11 @@ class CallTracker:
             number = call.dialling.get(event.get("DestChannel", "")) or dial_target(event.get("DialString"))
             if number in targets:
                 call.answered = True
-                return [contract(wire.CallAnswered, number, answered_number=number,
-                                 answered_by_user_id=targets[number])]
+                return [
+                    contract(
+                        wire.CallAnswered, number, answered_number=number, answered_by_user_id=targets[number]
+                    )
+                ]
         elif name in HANGUP_REQUESTS and call.first_hangup_by is None:
             channel = _pair(event.get("Channel", ""))
             if event.get("Uniqueid") == call_id:
@@ -95,8 +107,14 @@ class CallTracker:
             call.ended = True
             self._calls.pop(call_id, None)
             hung_up_by = call.first_hangup_by or "system"
-            return [contract(wire.CallEnded, "end", hung_up_by=hung_up_by,
-                             cause=event.get("Cause-txt") or event.get("Cause") or "")]
+            return [
+                contract(
+                    wire.CallEnded,
+                    "end",
+                    hung_up_by=hung_up_by,
+                    cause=event.get("Cause-txt") or event.get("Cause") or "",
+                )
+            ]
         return []
 
     def resynchronise(self, active_call_ids: set[str]) -> list[Contract]:
@@ -107,9 +125,16 @@ class CallTracker:
             self._calls.pop(call_id, None)
             if plan is None or not plan.organisation_id:
                 continue
-            ended.append(wire.CallEnded(
-                event_id=uuid5(NAMESPACE_URL, f"smartnumbers:gateway:{call_id}:{wire.CallEnded.subject}:end"),
-                organisation_id=plan.organisation_id, occurred_at=self.clock(), call_id=call_id,
-                hung_up_by="system", cause=OUTAGE,
-            ))
+            ended.append(
+                wire.CallEnded(
+                    event_id=uuid5(
+                        NAMESPACE_URL, f"smartnumbers:gateway:{call_id}:{wire.CallEnded.subject}:end"
+                    ),
+                    organisation_id=plan.organisation_id,
+                    occurred_at=self.clock(),
+                    call_id=call_id,
+                    hung_up_by="system",
+                    cause=OUTAGE,
+                )
+            )
         return ended

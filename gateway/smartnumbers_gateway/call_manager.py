@@ -18,12 +18,12 @@ from uuid import NAMESPACE_URL, uuid5
 import httpx
 from fastapi import APIRouter, Request, status
 from pydantic import BaseModel
-
 from smartnumbers_contracts import calls
-from smartnumbers_gateway.click_to_dial import Unavailable
-from smartnumbers_gateway.plan_variables import dial_string
 from smartnumbers_kit.auth import CurrentPrincipal, Principal, Role
 from smartnumbers_kit.errors import Conflict, Forbidden, NotFound
+
+from smartnumbers_gateway.click_to_dial import Unavailable
+from smartnumbers_gateway.plan_variables import dial_string
 
 router = APIRouter(prefix="/v1", tags=["call control"])
 
@@ -48,8 +48,12 @@ def _involved(principal: Principal, plan) -> bool:  # type: ignore[no-untyped-de
     return principal.user_id in people
 
 
-@router.post("/calls/{call_id}/{action}", response_model=Done, status_code=status.HTTP_202_ACCEPTED,
-             summary="Call Manager: accept, delegate, voicemail, please hold or hang up a call (§7.5.2)")
+@router.post(
+    "/calls/{call_id}/{action}",
+    response_model=Done,
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Call Manager: accept, delegate, voicemail, please hold or hang up a call (§7.5.2)",
+)
 async def act(call_id: str, action: Action, request: Request, principal: CurrentPrincipal) -> Done:
     state = request.app.state
     plan = state.plans.get(call_id)
@@ -70,12 +74,22 @@ async def act(call_id: str, action: Action, request: Request, principal: Current
     if action is Action.HANG_UP:
         await _ami(ami, {"Action": "Hangup", "Channel": channel, "Cause": "16"})
     elif action is Action.HOLD:
-        await _ami(ami, {"Action": "Redirect", "Channel": channel, "Context": "sn-hold", "Exten": "s",
-                         "Priority": "1"})
+        await _ami(
+            ami,
+            {"Action": "Redirect", "Channel": channel, "Context": "sn-hold", "Exten": "s", "Priority": "1"},
+        )
     elif action is Action.VOICEMAIL:
         await _ami(ami, {"Action": "Setvar", "Channel": channel, "Variable": "SN_CM_MAILBOX", "Value": user})
-        await _ami(ami, {"Action": "Redirect", "Channel": channel, "Context": "sn-cm", "Exten": "voicemail",
-                         "Priority": "1"})
+        await _ami(
+            ami,
+            {
+                "Action": "Redirect",
+                "Channel": channel,
+                "Context": "sn-cm",
+                "Exten": "voicemail",
+                "Priority": "1",
+            },
+        )
         moved_to = (None, None)
     else:
         presence = await _get(state.settings.presence_url, "/v1/users/me/presence", auth)
@@ -83,28 +97,58 @@ async def act(call_id: str, action: Action, request: Request, principal: Current
             number = presence.get("location_number")
             if not number:
                 raise Conflict("your location is None: select a location to take the call there (§3.3)")
-            await _ami(ami, {"Action": "Setvar", "Channel": channel, "Variable": "SN_CM_DIAL",
-                             "Value": dial_string(template, [number])})
-            await _ami(ami, {"Action": "Redirect", "Channel": channel, "Context": "sn-cm", "Exten": "accept",
-                             "Priority": "1"})
+            await _ami(
+                ami,
+                {
+                    "Action": "Setvar",
+                    "Channel": channel,
+                    "Variable": "SN_CM_DIAL",
+                    "Value": dial_string(template, [number]),
+                },
+            )
+            await _ami(
+                ami,
+                {
+                    "Action": "Redirect",
+                    "Channel": channel,
+                    "Context": "sn-cm",
+                    "Exten": "accept",
+                    "Priority": "1",
+                },
+            )
             moved_to = (user, number)
         else:
             delegate = presence.get("delegate_id")
             if not delegate:
                 raise Conflict("you have no delegate: choose one first (§3.6.4)")
-            profile = (await _get(state.settings.directory_url, f"/v1/users/{delegate}", auth)).get("profile", {})
+            profile = (await _get(state.settings.directory_url, f"/v1/users/{delegate}", auth)).get(
+                "profile", {}
+            )
             if not profile.get("smartnumber"):
                 raise Conflict(f"your delegate {delegate!r} has no smartnumber to send the call to")
-            await _ami(ami, {"Action": "Redirect", "Channel": channel, "Context": "sn-incoming",
-                             "Exten": profile["smartnumber"], "Priority": "1"})
+            await _ami(
+                ami,
+                {
+                    "Action": "Redirect",
+                    "Channel": channel,
+                    "Context": "sn-incoming",
+                    "Exten": profile["smartnumber"],
+                    "Priority": "1",
+                },
+            )
             moved_to = (delegate, profile["smartnumber"])
     if moved_to is not None:
         to_user, to_number = moved_to
-        state.publisher.put(calls.CallTransferred(
-            event_id=uuid5(NAMESPACE_URL, f"smartnumbers:gateway:{call_id}:cm:{action.value}:{to_user}"),
-            organisation_id=plan.organisation_id, occurred_at=datetime.now(UTC), call_id=call_id,
-            to_user_id=to_user, to_number=to_number,
-        ))
+        state.publisher.put(
+            calls.CallTransferred(
+                event_id=uuid5(NAMESPACE_URL, f"smartnumbers:gateway:{call_id}:cm:{action.value}:{to_user}"),
+                organisation_id=plan.organisation_id,
+                occurred_at=datetime.now(UTC),
+                call_id=call_id,
+                to_user_id=to_user,
+                to_number=to_number,
+            )
+        )
     return Done(call_id=call_id, action=action)
 
 

@@ -15,11 +15,11 @@ from typing import Literal
 
 from fastapi import APIRouter, Request, status
 from pydantic import BaseModel, ConfigDict, Field
+from smartnumbers_kit.auth import CurrentPrincipal
+from smartnumbers_kit.errors import Invalid
 
 from smartnumbers_gateway.click_to_dial import follow, ring_me_first
 from smartnumbers_gateway.plan_variables import dial_string
-from smartnumbers_kit.auth import CurrentPrincipal
-from smartnumbers_kit.errors import Invalid
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1", tags=["call control"])
@@ -40,39 +40,75 @@ class Calling(BaseModel):
     ringing: str
 
 
-def _originate(request: Request, number: str, exten: str, variables: list[str], organisation_id: str,
-               user_id: str) -> str:
+def _originate(
+    request: Request, number: str, exten: str, variables: list[str], organisation_id: str, user_id: str
+) -> str:
     request_id = uuid.uuid4().hex
     action = {
-        "Action": "Originate", "ActionID": f"{exten}-{request_id}", "Async": "true",
+        "Action": "Originate",
+        "ActionID": f"{exten}-{request_id}",
+        "Async": "true",
         "Channel": dial_string(request.app.state.settings.dial_template, [number]),
-        "Context": "sn-originated", "Exten": exten, "Priority": "1", "Timeout": "30000",
-        "CallerID": '"smartnumbers" <>', "Variable": variables,
+        "Context": "sn-originated",
+        "Exten": exten,
+        "Priority": "1",
+        "Timeout": "30000",
+        "CallerID": '"smartnumbers" <>',
+        "Variable": variables,
     }
-    asyncio.create_task(follow(request.app.state, action, request_id, exten, organisation_id, user_id, number))
+    asyncio.create_task(
+        follow(request.app.state, action, request_id, exten, organisation_id, user_id, number)
+    )
     return request_id
 
 
-@router.post("/recordings", response_model=Calling, status_code=status.HTTP_202_ACCEPTED,
-             summary="Call me at my current location to record a greeting or my name (§5.1, §7.3)")
+@router.post(
+    "/recordings",
+    response_model=Calling,
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Call me at my current location to record a greeting or my name (§5.1, §7.3)",
+)
 async def call_me_to_record(body: RecordingCall, request: Request, principal: CurrentPrincipal) -> Calling:
     number = await ring_me_first(request, "the platform calls you there to record")
-    request_id = _originate(request, number, "record", [
-        f"SN_RECORD_KIND={body.greeting}", f"SN_USER={principal.user_id}", f"SN_ORG={principal.organisation_id}",
-    ], principal.organisation_id, principal.user_id)
+    request_id = _originate(
+        request,
+        number,
+        "record",
+        [
+            f"SN_RECORD_KIND={body.greeting}",
+            f"SN_USER={principal.user_id}",
+            f"SN_ORG={principal.organisation_id}",
+        ],
+        principal.organisation_id,
+        principal.user_id,
+    )
     return Calling(request_id=request_id, ringing=number)
 
 
-@router.post("/voicemail-calls", response_model=Calling, status_code=status.HTTP_202_ACCEPTED,
-             summary="Call me at my current location to leave a voicemail for users or teams (§5.4.1)")
-async def call_me_to_leave_a_voicemail(body: VoicemailCall, request: Request,
-                                       principal: CurrentPrincipal) -> Calling:
+@router.post(
+    "/voicemail-calls",
+    response_model=Calling,
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Call me at my current location to leave a voicemail for users or teams (§5.4.1)",
+)
+async def call_me_to_leave_a_voicemail(
+    body: VoicemailCall, request: Request, principal: CurrentPrincipal
+) -> Calling:
     for target in body.to:
         kind, _, owner = target.partition(":")
         if kind not in ("user", "team") or not owner or "," in owner:
             raise Invalid(f"{target!r} is not user:<id> or team:<id>")
     number = await ring_me_first(request, "the platform calls you there to record the message")
-    request_id = _originate(request, number, "send-voicemail", [
-        f"SN_TO={'+'.join(body.to)}", f"SN_USER={principal.user_id}", f"SN_ORG={principal.organisation_id}",
-    ], principal.organisation_id, principal.user_id)
+    request_id = _originate(
+        request,
+        number,
+        "send-voicemail",
+        [
+            f"SN_TO={'+'.join(body.to)}",
+            f"SN_USER={principal.user_id}",
+            f"SN_ORG={principal.organisation_id}",
+        ],
+        principal.organisation_id,
+        principal.user_id,
+    )
     return Calling(request_id=request_id, ringing=number)

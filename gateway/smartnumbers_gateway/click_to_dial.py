@@ -20,12 +20,12 @@ from uuid import NAMESPACE_URL, uuid5
 import httpx
 from fastapi import APIRouter, Request, status
 from pydantic import BaseModel, ConfigDict, Field
-
 from smartnumbers_contracts import calls
-from smartnumbers_gateway.plan_variables import dial_string
 from smartnumbers_kit.auth import CurrentPrincipal
 from smartnumbers_kit.dialable import to_e164
 from smartnumbers_kit.errors import Conflict, DomainError
+
+from smartnumbers_gateway.plan_variables import dial_string
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1", tags=["call control"])
@@ -47,8 +47,12 @@ class Requested(BaseModel):
     first_leg: str
 
 
-@router.post("/click-to-dial", response_model=Requested, status_code=status.HTTP_202_ACCEPTED,
-             summary="Ring my current location, then connect me to a number (§4.4)")
+@router.post(
+    "/click-to-dial",
+    response_model=Requested,
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Ring my current location, then connect me to a number (§4.4)",
+)
 async def click_to_dial(body: ClickToDial, request: Request, principal: CurrentPrincipal) -> Requested:
     state = request.app.state
     settings = state.settings
@@ -56,24 +60,42 @@ async def click_to_dial(body: ClickToDial, request: Request, principal: CurrentP
     first_leg = await ring_me_first(request, "click-to-dial rings it (§4.4)")
     request_id = uuid.uuid4().hex
     action = {
-        "Action": "Originate", "ActionID": f"click-to-dial-{request_id}", "Async": "true",
+        "Action": "Originate",
+        "ActionID": f"click-to-dial-{request_id}",
+        "Async": "true",
         "Channel": dial_string(settings.dial_template, [first_leg]),
-        "Context": "sn-originated", "Exten": "connect", "Priority": "1",
-        "CallerID": f'"Click to dial" <{to.lstrip("+")}>', "Timeout": "30000",
+        "Context": "sn-originated",
+        "Exten": "connect",
+        "Priority": "1",
+        "CallerID": f'"Click to dial" <{to.lstrip("+")}>',
+        "Timeout": "30000",
         "Variable": f"SN_CONNECT_DIAL={dial_string(settings.dial_template, [to])}",
     }
-    asyncio.create_task(follow(state, action, request_id, "click-to-dial", principal.organisation_id,
-                               principal.user_id, first_leg, to))
+    asyncio.create_task(
+        follow(
+            state,
+            action,
+            request_id,
+            "click-to-dial",
+            principal.organisation_id,
+            principal.user_id,
+            first_leg,
+            to,
+        )
+    )
     return Requested(request_id=request_id, first_leg=first_leg)
 
 
 async def ring_me_first(request: Request, why: str) -> str:
     """The user's current location, when Asterisk can be asked to ring it; else a clear 4xx/503."""
-    return await location_to_ring(request, "me", request.headers["authorization"], "your",
-                                  f"select a location first, {why}")
+    return await location_to_ring(
+        request, "me", request.headers["authorization"], "your", f"select a location first, {why}"
+    )
 
 
-async def location_to_ring(request: Request, user: str, authorization: str, whose: str, otherwise: str) -> str:
+async def location_to_ring(
+    request: Request, user: str, authorization: str, whose: str, otherwise: str
+) -> str:
     """``user``'s current location number as presence says (read with ``authorization``), when
     AMI is there to ring it; 503 when either cannot be reached, 409 when the location is None."""
     state = request.app.state
@@ -100,8 +122,17 @@ async def follow(state, action, request_id, purpose, organisation_id, user_id, f
             reason = REASONS.get(str(outcome.get("Reason")), f"reason {outcome.get('Reason')}")
     except Exception as e:
         log.warning("%s %s: no outcome from Asterisk (%s)", purpose, request_id, e)
-    state.publisher.put(calls.CallPlaced(
-        event_id=uuid5(NAMESPACE_URL, f"smartnumbers:gateway:placed:{request_id}"),
-        organisation_id=organisation_id, occurred_at=datetime.now(UTC), request_id=request_id, purpose=purpose,
-        user_id=user_id, to=to, first_leg=first_leg, answered=reason == "answered", reason=reason,
-    ))
+    state.publisher.put(
+        calls.CallPlaced(
+            event_id=uuid5(NAMESPACE_URL, f"smartnumbers:gateway:placed:{request_id}"),
+            organisation_id=organisation_id,
+            occurred_at=datetime.now(UTC),
+            request_id=request_id,
+            purpose=purpose,
+            user_id=user_id,
+            to=to,
+            first_leg=first_leg,
+            answered=reason == "answered",
+            reason=reason,
+        )
+    )

@@ -15,7 +15,6 @@ from nats.aio.msg import Msg
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
-
 from smartnumbers_contracts import Contract, calls
 
 log = logging.getLogger(__name__)
@@ -25,13 +24,22 @@ def failed(command: Contract, reason: str) -> calls.CommandFailed:
     """``gateway.command.failed.v1`` for ``command`` (one per command: its id is derived)."""
     return calls.CommandFailed(
         event_id=uuid5(NAMESPACE_URL, f"smartnumbers:gateway:failed:{command.event_id}"),
-        organisation_id=command.organisation_id, occurred_at=datetime.now(UTC),
-        command=command.subject, request_event_id=str(command.event_id), reason=reason,
+        organisation_id=command.organisation_id,
+        occurred_at=datetime.now(UTC),
+        command=command.subject,
+        request_event_id=str(command.event_id),
+        reason=reason,
     )
 
 
-async def ami_ready(logged_in: bool, message: Msg, command: Contract, deadline: timedelta, retry_seconds: float,
-                    publish: Callable[[Contract], None]) -> bool:
+async def ami_ready(
+    logged_in: bool,
+    message: Msg,
+    command: Contract,
+    deadline: timedelta,
+    retry_seconds: float,
+    publish: Callable[[Contract], None],
+) -> bool:
     """True when AMI can take the command now. Otherwise the message is redelivered later,
     or — past ``deadline`` since the command was made — given up with a failure event."""
     if logged_in:
@@ -45,9 +53,18 @@ async def ami_ready(logged_in: bool, message: Msg, command: Contract, deadline: 
 
 
 class CommandConsumer:
-    def __init__(self, js: JetStreamContext, *, stream: str, subject: str, durable: str,
-                 handle: Callable[[Msg], Awaitable[None]], deliver_policy: DeliverPolicy = DeliverPolicy.ALL,
-                 ack_wait: float = 60, retry_seconds: float = 5.0) -> None:
+    def __init__(
+        self,
+        js: JetStreamContext,
+        *,
+        stream: str,
+        subject: str,
+        durable: str,
+        handle: Callable[[Msg], Awaitable[None]],
+        deliver_policy: DeliverPolicy = DeliverPolicy.ALL,
+        ack_wait: float = 60,
+        retry_seconds: float = 5.0,
+    ) -> None:
         self.js, self.stream, self.subject, self.durable = js, stream, subject, durable
         self.handle, self.deliver_policy, self.ack_wait = handle, deliver_policy, ack_wait
         self.retry_seconds = retry_seconds
@@ -57,11 +74,17 @@ class CommandConsumer:
         self._stopping = True
 
     async def run(self) -> None:
-        config = ConsumerConfig(durable_name=self.durable, ack_policy=AckPolicy.EXPLICIT,
-                                deliver_policy=self.deliver_policy, max_ack_pending=1, ack_wait=self.ack_wait)
+        config = ConsumerConfig(
+            durable_name=self.durable,
+            ack_policy=AckPolicy.EXPLICIT,
+            deliver_policy=self.deliver_policy,
+            max_ack_pending=1,
+            ack_wait=self.ack_wait,
+        )
         # The subject argument is the filter (nats-py overwrites config.filter_subject with it).
-        subscription = await self.js.pull_subscribe(self.subject, durable=self.durable, stream=self.stream,
-                                                    config=config)
+        subscription = await self.js.pull_subscribe(
+            self.subject, durable=self.durable, stream=self.stream, config=config
+        )
         while not self._stopping:
             try:
                 messages = await subscription.fetch(1, timeout=1.0)

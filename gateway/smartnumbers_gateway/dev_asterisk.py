@@ -34,10 +34,17 @@ def prepare(var: Path, binary: str, *, ami_port: int = 5038, sip_port: int = 516
     spool = var / "spool"
     prefix = Path(binary).resolve().parent.parent  # …/sbin/asterisk → …
     directories = {
-        "astetcdir": etc, "astvarlibdir": root / "lib", "astdbdir": root / "lib", "astkeydir": root / "lib",
-        "astspooldir": spool, "astrundir": root / "run", "astlogdir": root / "log", "astagidir": root / "agi-bin",
+        "astetcdir": etc,
+        "astvarlibdir": root / "lib",
+        "astdbdir": root / "lib",
+        "astkeydir": root / "lib",
+        "astspooldir": spool,
+        "astrundir": root / "run",
+        "astlogdir": root / "log",
+        "astagidir": root / "agi-bin",
         "astmoddir": prefix / "lib" / "asterisk" / "modules",
-        "astdatadir": _data_dir(prefix), "astsbindir": Path(binary).resolve().parent,
+        "astdatadir": _data_dir(prefix),
+        "astsbindir": Path(binary).resolve().parent,
     }
     for name, path in directories.items():
         if name not in ("astmoddir", "astdatadir", "astsbindir"):
@@ -55,8 +62,13 @@ def prepare(var: Path, binary: str, *, ami_port: int = 5038, sip_port: int = 516
     (etc / "manager_secret.conf").write_text(f"[gateway](smartnumbers-gateway)\nsecret = {secret}\n")
     (etc / "modules.conf").write_text("[modules]\nautoload = yes\nnoload = chan_sip.so\n")
     (etc / "logger.conf").write_text("[general]\n[logfiles]\nconsole => notice,warning,error\n")
-    return DevAsterisk(config=etc / "asterisk.conf", ami_port=ami_port, ami_username="gateway", ami_secret=secret,
-                       spool=spool)
+    return DevAsterisk(
+        config=etc / "asterisk.conf",
+        ami_port=ami_port,
+        ami_username="gateway",
+        ami_secret=secret,
+        spool=spool,
+    )
 
 
 def _data_dir(prefix: Path) -> Path:

@@ -19,7 +19,8 @@ class DirectoryClient:
     async def pin_check(self, organisation_id: str, user_id: str, pin: str) -> bool | None:
         """True: right. False: wrong (it counts towards the lockout). None: the account is locked."""
         r = await self.http.post(
-            "/v1/service/pin-checks", json={"user_id": user_id, "pin": pin},
+            "/v1/service/pin-checks",
+            json={"user_id": user_id, "pin": pin},
             headers={"Authorization": f"Bearer {self.tokens.for_organisation(organisation_id)}"},
         )
         if r.status_code == 423:

@@ -17,9 +17,9 @@ from pathlib import Path
 from uuid import NAMESPACE_URL, uuid5
 
 from nats.js import JetStreamContext
-
 from smartnumbers_contracts import Contract, calls
 from smartnumbers_contracts import gateway as commands
+
 from smartnumbers_gateway.ami import AmiLink
 from smartnumbers_gateway.click_to_dial import REASONS
 from smartnumbers_gateway.commands import CommandConsumer, ami_ready
@@ -30,16 +30,31 @@ log = logging.getLogger(__name__)
 
 
 class FaxDelivery:
-    def __init__(self, ami: AmiLink, js: JetStreamContext, mailbox: MailboxClient, spool: Path,
-                 dial_template: str, publish: Callable[[Contract], None],
-                 deadline: timedelta = timedelta(hours=1), retry_seconds: float = 5.0) -> None:
+    def __init__(
+        self,
+        ami: AmiLink,
+        js: JetStreamContext,
+        mailbox: MailboxClient,
+        spool: Path,
+        dial_template: str,
+        publish: Callable[[Contract], None],
+        deadline: timedelta = timedelta(hours=1),
+        retry_seconds: float = 5.0,
+    ) -> None:
         self.ami, self.js, self.mailbox, self.spool = ami, js, mailbox, spool
         self.dial_template, self.publish = dial_template, publish
         self.deadline, self.retry_seconds = deadline, retry_seconds
 
     def consumer(self) -> CommandConsumer:
-        return CommandConsumer(self.js, stream="GATEWAY", subject=commands.DeliverFax.subject, durable="gateway-fax",
-                               handle=self._handle, ack_wait=300, retry_seconds=self.retry_seconds)
+        return CommandConsumer(
+            self.js,
+            stream="GATEWAY",
+            subject=commands.DeliverFax.subject,
+            durable="gateway-fax",
+            handle=self._handle,
+            ack_wait=300,
+            retry_seconds=self.retry_seconds,
+        )
 
     async def _handle(self, message) -> None:  # type: ignore[no-untyped-def]
         try:
@@ -48,15 +63,20 @@ class FaxDelivery:
             log.error("fax delivery: unreadable command (%s); skipped", e)
             await message.term()
             return
-        if not await ami_ready(self.ami.logged_in.is_set(), message, command, self.deadline, self.retry_seconds,
-                               self.publish):
+        if not await ami_ready(
+            self.ami.logged_in.is_set(), message, command, self.deadline, self.retry_seconds, self.publish
+        ):
             return
         tiff = self.spool / "faxes" / f"{command.fax_id}.tif"
         await self.mailbox.download(command.organisation_id, command.fetch_path, tiff)
         action = {
-            "Action": "Originate", "ActionID": f"fax-{command.event_id}", "Async": "true",
+            "Action": "Originate",
+            "ActionID": f"fax-{command.event_id}",
+            "Async": "true",
             "Channel": dial_string(self.dial_template, [command.to_number]),
-            "Application": "SendFAX", "Data": str(tiff), "Timeout": "60000",
+            "Application": "SendFAX",
+            "Data": str(tiff),
+            "Timeout": "60000",
         }
         reason = "failed"
         try:
@@ -67,9 +87,16 @@ class FaxDelivery:
                 reason = REASONS.get(str(outcome.get("Reason")), f"reason {outcome.get('Reason')}")
         except TimeoutError:
             reason = "no outcome from Asterisk"
-        self.publish(calls.FaxSent(
-            event_id=uuid5(NAMESPACE_URL, f"smartnumbers:gateway:fax:{command.event_id}"),
-            organisation_id=command.organisation_id, occurred_at=datetime.now(UTC), fax_id=command.fax_id,
-            user_id=command.user_id, to_number=command.to_number, delivered=reason == "answered", reason=reason,
-        ))
+        self.publish(
+            calls.FaxSent(
+                event_id=uuid5(NAMESPACE_URL, f"smartnumbers:gateway:fax:{command.event_id}"),
+                organisation_id=command.organisation_id,
+                occurred_at=datetime.now(UTC),
+                fax_id=command.fax_id,
+                user_id=command.user_id,
+                to_number=command.to_number,
+                delivered=reason == "answered",
+                reason=reason,
+            )
+        )
         await message.ack()

@@ -17,16 +17,19 @@ from uuid import NAMESPACE_URL, uuid5
 import phonenumbers
 from nats.aio.client import Client
 from prometheus_client import Histogram
-
 from smartnumbers_contracts import calls
 from smartnumbers_contracts import routing as wire
-from smartnumbers_gateway.fastagi import AgiRequest
-from smartnumbers_gateway.plan_variables import plan_variables
 from smartnumbers_kit.plans import ask_for_plan
 
+from smartnumbers_gateway.fastagi import AgiRequest
+from smartnumbers_gateway.plan_variables import plan_variables
+
 log = logging.getLogger(__name__)
-DECIDED = Histogram("gateway_incoming_seconds", "FastAGI incoming call: connection to last variable set",
-                    buckets=(0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.1, 0.5, 1))
+DECIDED = Histogram(
+    "gateway_incoming_seconds",
+    "FastAGI incoming call: connection to last variable set",
+    buckets=(0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.1, 0.5, 1),
+)
 UNKNOWN = {"", "unknown", "anonymous", "<unknown>"}
 
 
@@ -95,8 +98,12 @@ def call_started(plan: wire.RoutingPlan, caller: str | None) -> calls.CallStarte
     intended = plan.call_for if not plan.mailbox_access else None
     return calls.CallStarted(
         event_id=uuid5(NAMESPACE_URL, f"smartnumbers:gateway:{plan.call_id}:started"),
-        organisation_id=plan.organisation_id, occurred_at=datetime.now(UTC), call_id=plan.call_id,
-        direction=calls.Direction.INBOUND, caller_number=caller, dialled=plan.dialled,
+        organisation_id=plan.organisation_id,
+        occurred_at=datetime.now(UTC),
+        call_id=plan.call_id,
+        direction=calls.Direction.INBOUND,
+        caller_number=caller,
+        dialled=plan.dialled,
         intended_user_id=intended if plan.call_for_kind == "user" else None,
         intended_team_id=intended if plan.call_for_kind == "team" else None,
     )
@@ -104,7 +111,11 @@ def call_started(plan: wire.RoutingPlan, caller: str | None) -> calls.CallStarte
 
 class IncomingCalls:
     def __init__(
-        self, nc: Client, dial_template: str, routing_timeout: float, plans: PlansInFlight,
+        self,
+        nc: Client,
+        dial_template: str,
+        routing_timeout: float,
+        plans: PlansInFlight,
         announce: Callable[[calls.CallStarted], None] | None = None,
     ) -> None:
         self.nc = nc
@@ -127,8 +138,13 @@ class IncomingCalls:
             return
         plan = await ask_for_plan(
             self.nc,
-            wire.PlanRequest(call_id=call_id, dialled=dialled, caller_number=caller,
-                             caller_name=None if name.lower() in UNKNOWN else name, at=datetime.now(UTC)),
+            wire.PlanRequest(
+                call_id=call_id,
+                dialled=dialled,
+                caller_number=caller,
+                caller_name=None if name.lower() in UNKNOWN else name,
+                at=datetime.now(UTC),
+            ),
             timeout=self.routing_timeout,
         )
         self.plans.remember(plan)

@@ -13,6 +13,7 @@ import uuid
 from pathlib import Path
 
 from smartnumbers_contracts import routing as wire
+
 from smartnumbers_gateway.directory_client import DirectoryClient
 from smartnumbers_gateway.fastagi import AgiRequest
 from smartnumbers_gateway.incoming import PlansInFlight, e164
@@ -25,7 +26,9 @@ PASSWORD_PROMPT = "sn/enter-password-to-receive"
 ANSWER_SECONDS = 8
 
 
-def introduction_for(plan: wire.RoutingPlan | None, step: int, target: str | None) -> wire.Introduction | None:
+def introduction_for(
+    plan: wire.RoutingPlan | None, step: int, target: str | None
+) -> wire.Introduction | None:
     if plan is None or not 1 <= step <= len(plan.steps) or target is None:
         return None
     planned = plan.steps[step - 1]
@@ -36,8 +39,14 @@ def introduction_for(plan: wire.RoutingPlan | None, step: int, target: str | Non
 
 
 class Introductions:
-    def __init__(self, plans: PlansInFlight, speech: Speech, directory: DirectoryClient | None = None,
-                 mailbox: MailboxClient | None = None, spool: Path | None = None) -> None:
+    def __init__(
+        self,
+        plans: PlansInFlight,
+        speech: Speech,
+        directory: DirectoryClient | None = None,
+        mailbox: MailboxClient | None = None,
+        spool: Path | None = None,
+    ) -> None:
         self.plans = plans
         self.speech = speech
         self.directory = directory
@@ -77,7 +86,9 @@ class Introductions:
             return False
         return await self.directory.pin_is_right(plan.organisation_id, user_id, pin)
 
-    async def _announce_with_names(self, request: AgiRequest, intro: wire.Introduction, organisation_id: str) -> int:
+    async def _announce_with_names(
+        self, request: AgiRequest, intro: wire.Introduction, organisation_id: str
+    ) -> int:
         """The introduction in parts, the names from their recordings when there are some (§3.8)."""
         fetched: list[Path] = []
 
@@ -86,8 +97,10 @@ class Introductions:
                 kind, _, owner = recording.removeprefix("mailbox:").rpartition(":name")[0].partition(":")
                 try:
                     audio = await self.mailbox.download(
-                        organisation_id, f"/v1/mailboxes/{kind}s/{owner}/greetings/name/audio",
-                        self.spool / "names" / f"{uuid.uuid4().hex}.wav")
+                        organisation_id,
+                        f"/v1/mailboxes/{kind}s/{owner}/greetings/name/audio",
+                        self.spool / "names" / f"{uuid.uuid4().hex}.wav",
+                    )
                     fetched.append(audio)
                     return str(audio.with_suffix(""))
                 except Exception as e:  # a name recording removed meanwhile: say the name instead
@@ -95,8 +108,11 @@ class Introductions:
             return await self.speech.say(words) if words else None
 
         for_part = await name(intro.for_name_recording, intro.for_name)
-        from_part = await name(intro.from_name_recording, intro.from_name) if (intro.from_name or
-                                                                                 intro.from_name_recording) else None
+        from_part = (
+            await name(intro.from_name_recording, intro.from_name)
+            if (intro.from_name or intro.from_name_recording)
+            else None
+        )
         if intro.form == "for":
             parts = ["sn/there-is-a-call-for", for_part]
         else:
@@ -112,8 +128,9 @@ class Introductions:
 
     async def _announce(self, request: AgiRequest, intro: wire.Introduction) -> int:
         spoken = await self.speech.say(intro.text)
-        return await _first_key(request, [spoken] if spoken else
-                                ["sn/there-is-a-call-for-you", "sn/press-star-to-receive"])
+        return await _first_key(
+            request, [spoken] if spoken else ["sn/there-is-a-call-for-you", "sn/press-star-to-receive"]
+        )
 
 
 async def _first_key(request: AgiRequest, prompts: list[str]) -> int:

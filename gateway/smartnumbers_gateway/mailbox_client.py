@@ -69,28 +69,48 @@ class MailboxClient:
         r.raise_for_status()
         return spool_file(target, r.content)
 
-    async def deposit(self, organisation_id: str, mailbox: str, wav: bytes, caller_number: str | None,
-                      caller_name: str | None) -> str:
+    async def deposit(
+        self,
+        organisation_id: str,
+        mailbox: str,
+        wav: bytes,
+        caller_number: str | None,
+        caller_name: str | None,
+    ) -> str:
         params = {k: v for k, v in {"caller_number": caller_number, "caller_name": caller_name}.items() if v}
-        r = await self.http.post(f"{mailbox_path(mailbox)}/messages", content=wav, params=params,
-                                 headers={**self._auth(organisation_id), "Content-Type": "audio/wav"})
+        r = await self.http.post(
+            f"{mailbox_path(mailbox)}/messages",
+            content=wav,
+            params=params,
+            headers={**self._auth(organisation_id), "Content-Type": "audio/wav"},
+        )
         r.raise_for_status()
         return r.json()["id"]
 
     async def record_greeting(self, organisation_id: str, user_id: str, greeting: str, wav: bytes) -> None:
-        r = await self.http.put(f"/v1/mailboxes/users/{user_id}/greetings/{greeting}", content=wav,
-                                headers={**self._auth(organisation_id), "Content-Type": "audio/wav"})
+        r = await self.http.put(
+            f"/v1/mailboxes/users/{user_id}/greetings/{greeting}",
+            content=wav,
+            headers={**self._auth(organisation_id), "Content-Type": "audio/wav"},
+        )
         r.raise_for_status()
 
     async def send_voicemail(self, organisation_id: str, sender: str, to: list[str], wav: bytes) -> None:
-        r = await self.http.post("/v1/voicemails", content=wav, params=[("to", t) for t in to] + [("sender", sender)],
-                                 headers={**self._auth(organisation_id), "Content-Type": "audio/wav"})
+        r = await self.http.post(
+            "/v1/voicemails",
+            content=wav,
+            params=[("to", t) for t in to] + [("sender", sender)],
+            headers={**self._auth(organisation_id), "Content-Type": "audio/wav"},
+        )
         r.raise_for_status()
 
     async def new_messages(self, organisation_id: str, user_id: str) -> list[dict]:
         """The New messages in the order the phone plays them (urgent first, then oldest)."""
-        r = await self.http.get(f"/v1/mailboxes/users/{user_id}/messages", params={"folder": "new"},
-                                headers=self._auth(organisation_id))
+        r = await self.http.get(
+            f"/v1/mailboxes/users/{user_id}/messages",
+            params={"folder": "new"},
+            headers=self._auth(organisation_id),
+        )
         r.raise_for_status()
         return r.json()
 

@@ -14,14 +14,14 @@ from pathlib import Path
 
 from fastapi import APIRouter, Request, status
 from pydantic import BaseModel, ConfigDict
-
 from smartnumbers_contracts.base import Identifier
+from smartnumbers_kit.auth import CurrentPrincipal, Role
+from smartnumbers_kit.errors import Forbidden
+
 from smartnumbers_gateway.call_me import Calling, _originate
 from smartnumbers_gateway.click_to_dial import location_to_ring, ring_me_first
 from smartnumbers_gateway.fastagi import AgiRequest
 from smartnumbers_gateway.mailbox_client import MailboxClient
-from smartnumbers_kit.auth import CurrentPrincipal, Role
-from smartnumbers_kit.errors import Forbidden
 
 router = APIRouter(prefix="/v1", tags=["call control"])
 YOU_HAVE_NEW = "sn/you-have-new-messages"
@@ -34,19 +34,31 @@ class AlertCall(BaseModel):
     user_id: Identifier | None = None
 
 
-@router.post("/message-alert-calls", response_model=Calling, status_code=status.HTTP_202_ACCEPTED,
-             summary="Call a user at their current location and play their new messages (§3.5)")
+@router.post(
+    "/message-alert-calls",
+    response_model=Calling,
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Call a user at their current location and play their new messages (§3.5)",
+)
 async def call_with_new_messages(body: AlertCall, request: Request, principal: CurrentPrincipal) -> Calling:
     user = body.user_id or principal.user_id
     if principal.role is Role.SERVICE:
         token = request.app.state.service_tokens.for_organisation(principal.organisation_id)
-        number = await location_to_ring(request, user, f"Bearer {token}", f"{user}'s", "there is nowhere to call")
+        number = await location_to_ring(
+            request, user, f"Bearer {token}", f"{user}'s", "there is nowhere to call"
+        )
     elif user != principal.user_id:
         raise Forbidden("you may ask for your own messages only")
     else:
         number = await ring_me_first(request, "the alert calls you there")
-    request_id = _originate(request, number, "play-messages",
-                            [f"SN_USER={user}", f"SN_ORG={principal.organisation_id}"], principal.organisation_id, user)
+    request_id = _originate(
+        request,
+        number,
+        "play-messages",
+        [f"SN_USER={user}", f"SN_ORG={principal.organisation_id}"],
+        principal.organisation_id,
+        user,
+    )
     return Calling(request_id=request_id, ringing=number)
 
 
@@ -69,8 +81,10 @@ class PlayNewMessages:
                 await request.command(f'STREAM FILE {MESSAGE_FROM} ""')
                 await request.command(f'SAY DIGITS {message["caller_number"].lstrip("+")} ""')
             audio = await self.mailbox.download(
-                organisation, f"/v1/mailboxes/users/{user}/messages/{message['id']}/audio",
-                self.spool / "playing" / f"{uuid.uuid4().hex}.wav")
+                organisation,
+                f"/v1/mailboxes/users/{user}/messages/{message['id']}/audio",
+                self.spool / "playing" / f"{uuid.uuid4().hex}.wav",
+            )
             try:
                 await request.command(f'STREAM FILE {audio.with_suffix("")} ""')
             finally:

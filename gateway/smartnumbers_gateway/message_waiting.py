@@ -20,10 +20,9 @@ from uuid import NAMESPACE_URL, uuid5
 
 from nats.js import JetStreamContext
 from nats.js.api import DeliverPolicy
-
-from smartnumbers_contracts import Contract
-from smartnumbers_contracts import calls
+from smartnumbers_contracts import Contract, calls
 from smartnumbers_contracts import mailbox as mb
+
 from smartnumbers_gateway.ami import AmiLink
 from smartnumbers_gateway.commands import CommandConsumer, ami_ready, failed
 
@@ -35,16 +34,29 @@ def mwi_mailbox(owner_kind: str, owner_id: str, organisation_id: str) -> str:
 
 
 class MessageWaiting:
-    def __init__(self, ami: AmiLink, js: JetStreamContext, publish: Callable[[Contract], None],
-                 deadline: timedelta = timedelta(minutes=10), retry_seconds: float = 2.0) -> None:
+    def __init__(
+        self,
+        ami: AmiLink,
+        js: JetStreamContext,
+        publish: Callable[[Contract], None],
+        deadline: timedelta = timedelta(minutes=10),
+        retry_seconds: float = 2.0,
+    ) -> None:
         self.ami, self.js, self.publish = ami, js, publish
         self.deadline = deadline
         self.retry_seconds = retry_seconds
 
     def consumer(self) -> CommandConsumer:
-        return CommandConsumer(self.js, stream="MAILBOX", subject=mb.NewMessageCountChanged.subject,
-                               durable="gateway-mwi", handle=self._handle, deliver_policy=DeliverPolicy.NEW,
-                               ack_wait=30, retry_seconds=self.retry_seconds)
+        return CommandConsumer(
+            self.js,
+            stream="MAILBOX",
+            subject=mb.NewMessageCountChanged.subject,
+            durable="gateway-mwi",
+            handle=self._handle,
+            deliver_policy=DeliverPolicy.NEW,
+            ack_wait=30,
+            retry_seconds=self.retry_seconds,
+        )
 
     async def _handle(self, message) -> None:  # type: ignore[no-untyped-def]
         try:
@@ -56,14 +68,22 @@ class MessageWaiting:
         target = mwi_mailbox(count.owner_kind.value, count.owner_id, count.organisation_id)
         shown = count.new_count if count.message_waiting_light else 0
         envelope = {"organisation_id": count.organisation_id, "occurred_at": datetime.now(UTC)}
-        if not await ami_ready(self.ami.logged_in.is_set(), message, count, self.deadline, self.retry_seconds,
-                               self.publish):
+        if not await ami_ready(
+            self.ami.logged_in.is_set(), message, count, self.deadline, self.retry_seconds, self.publish
+        ):
             return
         try:
-            response = await asyncio.wait_for(self.ami.manager.send_action({
-                "Action": "MWIUpdate", "Mailbox": target,
-                "NewMessages": str(shown), "OldMessages": "0",
-            }), 5)
+            response = await asyncio.wait_for(
+                self.ami.manager.send_action(
+                    {
+                        "Action": "MWIUpdate",
+                        "Mailbox": target,
+                        "NewMessages": str(shown),
+                        "OldMessages": "0",
+                    }
+                ),
+                5,
+            )
         except Exception as e:
             log.warning("MWIUpdate for %s not answered (%s); again later", target, e)
             await message.nak(delay=self.retry_seconds)
@@ -71,8 +91,12 @@ class MessageWaiting:
         if getattr(response, "success", True) is False:
             self.publish(failed(count, str(response.get("Message", "refused by Asterisk"))))
         else:
-            self.publish(calls.MessageWaitingSet(
-                event_id=uuid5(NAMESPACE_URL, f"smartnumbers:gateway:mwi:{count.event_id}"), **envelope,
-                mwi_mailbox=target, new_messages=shown,
-            ))
+            self.publish(
+                calls.MessageWaitingSet(
+                    event_id=uuid5(NAMESPACE_URL, f"smartnumbers:gateway:mwi:{count.event_id}"),
+                    **envelope,
+                    mwi_mailbox=target,
+                    new_messages=shown,
+                )
+            )
         await message.ack()

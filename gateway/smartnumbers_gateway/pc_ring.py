@@ -14,12 +14,12 @@ from uuid import NAMESPACE_URL, uuid5
 
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
-
 from smartnumbers_contracts import calls
-from smartnumbers_gateway.fastagi import AgiRequest
-from smartnumbers_gateway.incoming import PlansInFlight
 from smartnumbers_kit.auth import CurrentPrincipal
 from smartnumbers_kit.feed import sse_response
+
+from smartnumbers_gateway.fastagi import AgiRequest
+from smartnumbers_gateway.incoming import PlansInFlight
 
 router = APIRouter(prefix="/v1", tags=["call control"])
 
@@ -36,15 +36,23 @@ class PcRing:
         if plan is None or not plan.organisation_id or not 1 <= step <= len(plan.steps):
             return
         for user_id in plan.steps[step - 1].answered_by:
-            self.announce(calls.CallRinging(
-                event_id=uuid5(NAMESPACE_URL, f"smartnumbers:gateway:{call_id}:pc-ring:{step}:{user_id}"),
-                organisation_id=plan.organisation_id, occurred_at=datetime.now(UTC), call_id=call_id,
-                target_number=None, user_id=user_id,
-            ))
+            self.announce(
+                calls.CallRinging(
+                    event_id=uuid5(NAMESPACE_URL, f"smartnumbers:gateway:{call_id}:pc-ring:{step}:{user_id}"),
+                    organisation_id=plan.organisation_id,
+                    occurred_at=datetime.now(UTC),
+                    call_id=call_id,
+                    target_number=None,
+                    user_id=user_id,
+                )
+            )
 
 
-@router.get("/calls/feed", response_class=StreamingResponse,
-            summary="Call Manager's live view: the calls ringing for you and what happens to them (SSE)")
+@router.get(
+    "/calls/feed",
+    response_class=StreamingResponse,
+    summary="Call Manager's live view: the calls ringing for you and what happens to them (SSE)",
+)
 async def feed(request: Request, principal: CurrentPrincipal) -> StreamingResponse:
     mine: set[str] = set()
 

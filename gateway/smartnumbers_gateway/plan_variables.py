@@ -1,20 +1,20 @@
 """A routing plan as the channel variables the shipped dialplan reads (deploy/asterisk/extensions.conf).
 
-    SN_PLAN_STEPS          number of steps
-    SN_ORG, SN_CALL_FOR    the organisation and who the call is for (user or team:<id>)
-    SN_FALLBACK            1 when routing did not answer
-    SN_MAILBOX_ACCESS      1 when the number dialled is a mailbox number (§3.1.1): the
-                           dialplan goes to sn-mailbox-access (greeting, star to sign in)
-    SN_S<i>_KIND           ring, pc_ring, queue, voicemail, greeting_then_hang_up, offer_transfer
-    SN_S<i>_DIAL           ring/queue/offer_transfer: the Dial() string (targets joined with &);
-                           a screened step dials each target through Local/<number>@sn-target,
-                           so the introduction knows who answers
-    __SN_DIAL_<digits>     the real dial string of each screened target (inherited by Local channels)
-    SN_S<i>_TIMEOUT        ring seconds
-    SN_S<i>_SCREEN         1 when the answering party hears a call introduction first
-    SN_S<i>_MAILBOX        voicemail/greeting: whose mailbox
-    SN_S<i>_GREETING       today, permanent, system or extended_absence
-    SN_S<i>_MAXWAIT        queue: longest wait in seconds
+SN_PLAN_STEPS          number of steps
+SN_ORG, SN_CALL_FOR    the organisation and who the call is for (user or team:<id>)
+SN_FALLBACK            1 when routing did not answer
+SN_MAILBOX_ACCESS      1 when the number dialled is a mailbox number (§3.1.1): the
+                       dialplan goes to sn-mailbox-access (greeting, star to sign in)
+SN_S<i>_KIND           ring, pc_ring, queue, voicemail, greeting_then_hang_up, offer_transfer
+SN_S<i>_DIAL           ring/queue/offer_transfer: the Dial() string (targets joined with &);
+                       a screened step dials each target through Local/<number>@sn-target,
+                       so the introduction knows who answers
+__SN_DIAL_<digits>     the real dial string of each screened target (inherited by Local channels)
+SN_S<i>_TIMEOUT        ring seconds
+SN_S<i>_SCREEN         1 when the answering party hears a call introduction first
+SN_S<i>_MAILBOX        voicemail/greeting: whose mailbox
+SN_S<i>_GREETING       today, permanent, system or extended_absence
+SN_S<i>_MAXWAIT        queue: longest wait in seconds
 """
 
 from __future__ import annotations

@@ -12,7 +12,6 @@ import logging
 
 from nats.js import JetStreamContext
 from prometheus_client import Counter, Gauge
-
 from smartnumbers_contracts import Contract
 
 log = logging.getLogger(__name__)
@@ -39,8 +38,12 @@ class CallEventPublisher:
             delay = 0.1
             while True:
                 try:
-                    await self.js.publish(contract.subject, contract.to_bytes(), timeout=2.0,
-                                          headers={"Nats-Msg-Id": str(contract.event_id)})
+                    await self.js.publish(
+                        contract.subject,
+                        contract.to_bytes(),
+                        timeout=2.0,
+                        headers={"Nats-Msg-Id": str(contract.event_id)},
+                    )
                     break
                 except Exception as e:
                     log.warning("cannot publish %s yet (%s); retrying", contract.subject, e)

@@ -26,7 +26,14 @@ class ServiceTokens:
     def for_organisation(self, organisation_id: str) -> str:
         expires, token = self._cache.get(organisation_id, (0.0, ""))
         if time.time() > expires - 60:
-            token = mint(self._key, user="gateway", org=organisation_id, role="service",
-                         ttl_seconds=TTL_SECONDS, issuer=self._issuer, kid=self._kid)
+            token = mint(
+                self._key,
+                user="gateway",
+                org=organisation_id,
+                role="service",
+                ttl_seconds=TTL_SECONDS,
+                issuer=self._issuer,
+                kid=self._kid,
+            )
             self._cache[organisation_id] = (time.time() + TTL_SECONDS, token)
         return token

@@ -6,7 +6,6 @@ from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
-
 from smartnumbers_kit.settings import ServiceSettings
 
 
@@ -25,15 +24,19 @@ class GatewaySettings(ServiceSettings):
         description="How a number becomes a Dial() string: {e164} (+441632960001) or {digits} (441632960001)",
     )
     routing_timeout: float = Field(default=0.5, validation_alias="GATEWAY_ROUTING_TIMEOUT")
-    spool_dir: Path = Field(default=Path("var/spool"), validation_alias="SPOOL_DIR",
-                            description="Shared with Asterisk: recordings and spoken prompts")
+    spool_dir: Path = Field(
+        default=Path("var/spool"),
+        validation_alias="SPOOL_DIR",
+        description="Shared with Asterisk: recordings and spoken prompts",
+    )
     ami_host: str = Field(default="", validation_alias="AMI_HOST", description="Empty: AMI not used")
     ami_port: int = Field(default=5038, validation_alias="AMI_PORT")
     ami_username: str = Field(default="gateway", validation_alias="AMI_USERNAME")
     ami_secret: str = Field(default="", validation_alias="AMI_SECRET")
     mailbox_url: str = Field(default="http://127.0.0.1:8103", validation_alias="MAILBOX_URL")
     signing_key_file: Path = Field(
-        default=Path("var/dev-keys/jwt-private.pem"), validation_alias="GATEWAY_SIGNING_KEY_FILE",
+        default=Path("var/dev-keys/jwt-private.pem"),
+        validation_alias="GATEWAY_SIGNING_KEY_FILE",
         description="Signs the gateway's own service tokens (see service_tokens.py)",
     )
     token_issuer: str = Field(default="smartnumbers-dev", validation_alias="GATEWAY_TOKEN_ISSUER")

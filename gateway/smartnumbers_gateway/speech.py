@@ -35,8 +35,9 @@ class Speech:
             if not target.exists():
                 self.directory.mkdir(parents=True, exist_ok=True)
                 raw = self.directory / f".{name}.raw.wav"
-                if not await _run("espeak-ng", "-v", self.voice, "-s", "150", "-w", str(raw), text) or \
-                        not await _run("sox", str(raw), "-r", "8000", "-c", "1", "-b", "16", str(target)):
+                if not await _run(
+                    "espeak-ng", "-v", self.voice, "-s", "150", "-w", str(raw), text
+                ) or not await _run("sox", str(raw), "-r", "8000", "-c", "1", "-b", "16", str(target)):
                     raw.unlink(missing_ok=True)
                     return None
                 raw.unlink(missing_ok=True)

@@ -17,6 +17,7 @@ from pathlib import Path
 from uuid import NAMESPACE_URL, uuid5
 
 from smartnumbers_contracts import calls
+
 from smartnumbers_gateway.fastagi import AgiRequest
 from smartnumbers_gateway.incoming import PlansInFlight, e164
 from smartnumbers_gateway.mailbox_client import Greeting, MailboxClient
@@ -31,8 +32,16 @@ TRANSFER_PROMPT = "sn/transfer-to-delegate"
 
 
 class Voicemail:
-    def __init__(self, plans: PlansInFlight, mailbox: MailboxClient, speech: Speech, spool: Path,
-                 announce: Callable[[calls.VoicemailLeft], None], *, record: bool = True) -> None:
+    def __init__(
+        self,
+        plans: PlansInFlight,
+        mailbox: MailboxClient,
+        speech: Speech,
+        spool: Path,
+        announce: Callable[[calls.VoicemailLeft], None],
+        *,
+        record: bool = True,
+    ) -> None:
         self.plans = plans
         self.mailbox = mailbox
         self.speech = speech
@@ -57,7 +66,9 @@ class Voicemail:
             return
         await self.leave_message(request, organisation_id, mailbox, call_id)
 
-    async def leave_message(self, request: AgiRequest, organisation_id: str, mailbox: str, call_id: str) -> None:
+    async def leave_message(
+        self, request: AgiRequest, organisation_id: str, mailbox: str, call_id: str
+    ) -> None:
         """Record after the beep and deposit; the call's end waits until the message is in."""
         self.plans.hold_end(call_id)
         try:
@@ -66,20 +77,33 @@ class Voicemail:
             for held in self.plans.release_end(call_id):
                 self.announce(held)  # type: ignore[arg-type]
 
-    async def _take_message(self, request: AgiRequest, organisation_id: str, mailbox: str, call_id: str) -> None:
+    async def _take_message(
+        self, request: AgiRequest, organisation_id: str, mailbox: str, call_id: str
+    ) -> None:
         message = await Line(request, self.spool).record(MAX_MESSAGE_MS)  # hanging up ends it, kept
         if message is None:
             log.info("call %s: the caller left no message", call_id)
             return
-        await self.mailbox.deposit(organisation_id, mailbox, message, e164(request.headers.get("agi_callerid")),
-                                   request.headers.get("agi_calleridname") or None)
-        self.announce(calls.VoicemailLeft(
-            event_id=uuid5(NAMESPACE_URL, f"smartnumbers:gateway:{call_id}:voicemail:{mailbox}"),
-            organisation_id=organisation_id, occurred_at=datetime.now(UTC), call_id=call_id, mailbox=mailbox,
-        ))
+        await self.mailbox.deposit(
+            organisation_id,
+            mailbox,
+            message,
+            e164(request.headers.get("agi_callerid")),
+            request.headers.get("agi_calleridname") or None,
+        )
+        self.announce(
+            calls.VoicemailLeft(
+                event_id=uuid5(NAMESPACE_URL, f"smartnumbers:gateway:{call_id}:voicemail:{mailbox}"),
+                organisation_id=organisation_id,
+                occurred_at=datetime.now(UTC),
+                call_id=call_id,
+                mailbox=mailbox,
+            )
+        )
 
-    async def play_greeting(self, request: AgiRequest, organisation_id: str, greeting: Greeting,
-                            keys: str = "#") -> str | None:
+    async def play_greeting(
+        self, request: AgiRequest, organisation_id: str, greeting: Greeting, keys: str = "#"
+    ) -> str | None:
         """The greeting callers hear; the first of ``keys`` pressed stops it and is returned."""
         if greeting.audio_path:
             return await self._play_recording(request, organisation_id, greeting.audio_path, keys)
@@ -91,9 +115,13 @@ class Voicemail:
             pressed = None
         return pressed or _key(await request.command(f'STREAM FILE {NOT_AVAILABLE} "{keys}"'))
 
-    async def _play_recording(self, request: AgiRequest, organisation_id: str, path: str, keys: str) -> str | None:
+    async def _play_recording(
+        self, request: AgiRequest, organisation_id: str, path: str, keys: str
+    ) -> str | None:
         """Fetched fresh each time (a greeting can be recorded again), played, removed."""
-        audio = await self.mailbox.download(organisation_id, path, self.spool / "greetings" / f"{uuid.uuid4().hex}.wav")
+        audio = await self.mailbox.download(
+            organisation_id, path, self.spool / "greetings" / f"{uuid.uuid4().hex}.wav"
+        )
         try:
             return _key(await request.command(f'STREAM FILE {audio.with_suffix("")} "{keys}"'))
         finally:

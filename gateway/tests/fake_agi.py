@@ -22,7 +22,9 @@ def recorded_header_block() -> tuple[tuple[str, str], ...]:
     """The header block of the first recorded FastAGI conversation, in Asterisk's order."""
     text = (TRANSCRIPTS / "fastagi-conversations.txt").read_text()
     block = text.split("--- asterisk\n", 1)[1].split("\n\n", 1)[0]
-    return tuple(tuple(line.split(": ", 1)) if ": " in line else (line.rstrip(":"), "") for line in block.splitlines())
+    return tuple(
+        tuple(line.split(": ", 1)) if ": " in line else (line.rstrip(":"), "") for line in block.splitlines()
+    )
 
 
 @dataclass
@@ -89,11 +91,19 @@ class FakeAgiChannel:
             return "HANGUP"
         if m := re.fullmatch(r'(STREAM FILE|SAY DIGITS|SAY NUMBER|SAY DATETIME) (\S+) "([^"]*)".*', command):
             verb, what, escape = m.groups()
-            if verb == "STREAM FILE" and (what in self.missing_files or what.startswith("does-not-exist")
-                                          or not self._opens(what)):
+            if verb == "STREAM FILE" and (
+                what in self.missing_files or what.startswith("does-not-exist") or not self._opens(what)
+            ):
                 return "200 result=-1 endpos=0"
-            self.played.append({"SAY DIGITS": "digits:", "SAY NUMBER": "number:", "SAY DATETIME": "datetime:",
-                                "STREAM FILE": ""}[verb] + what)
+            self.played.append(
+                {
+                    "SAY DIGITS": "digits:",
+                    "SAY NUMBER": "number:",
+                    "SAY DATETIME": "datetime:",
+                    "STREAM FILE": "",
+                }[verb]
+                + what
+            )
             key = self.keypad[:1]
             pressed = key if key and key != "-" and key in escape else None
             if pressed:
@@ -118,7 +128,7 @@ class FakeAgiChannel:
                     return f"200 result={typed} (timeout)"
                 typed += key
             return self._hang_up()
-        if m := re.fullmatch(r'RECORD FILE (\S+) (\S+) .*', command):
+        if m := re.fullmatch(r"RECORD FILE (\S+) (\S+) .*", command):
             if self.says is not None:
                 Path(f"{m.group(1)}.{m.group(2)}").write_bytes(self.says)
             if self.hangs_up_while_recording or not self.keypad:
@@ -164,19 +174,19 @@ class FakeAgiChannel:
                 name, _, value = pair.partition("=")
                 self.variables[name] = value
             return "200 result=0"
-        if m := re.fullmatch(r'STREAM FILE (\S+) .*', command):
+        if m := re.fullmatch(r"STREAM FILE (\S+) .*", command):
             if m.group(1) in self.missing_files or m.group(1).startswith("does-not-exist"):
                 return "200 result=-1 endpos=0"  # as recorded for a missing file
             self.played.append(m.group(1))
             key = self._next_key()
             return f"200 result={ord(key) if key else 0} endpos=8000"
-        if m := re.fullmatch(r'RECORD FILE (\S+) (\S+) .*', command):
+        if m := re.fullmatch(r"RECORD FILE (\S+) (\S+) .*", command):
             if self.says is not None:
                 Path(f"{m.group(1)}.{m.group(2)}").write_bytes(self.says)
             if self.hangs_up_while_recording:
                 return "200 result=-1 (hangup) endpos=16000"
             return "200 result=0 (timeout) endpos=16000"
-        if m := re.fullmatch(r'SAY DIGITS (\S+) .*', command):
+        if m := re.fullmatch(r"SAY DIGITS (\S+) .*", command):
             self.played.append(f"digits:{m.group(1)}")
             return "200 result=0"
         if command.startswith("GET DATA"):

@@ -59,7 +59,11 @@ class FakeAmi:
         all of them or up to the first event named ``until``."""
         _, messages = read(scenario)
         for message in messages:
-            if not message.sent_by_client and message.get("Event") and message.get("Event") != "OriginateResponse":
+            if (
+                not message.sent_by_client
+                and message.get("Event")
+                and message.get("Event") != "OriginateResponse"
+            ):
                 for writer in self._writers:
                     writer.write(frame(message.fields))
                 if until and message.get("Event") == until:
@@ -78,8 +82,11 @@ class FakeAmi:
                     if ": " in line:
                         key, value = line.split(": ", 1)
                         # A repeated header (Originate's Variable) keeps every value, in order.
-                        action[key] = [*action[key], value] if isinstance(action.get(key), list) else \
-                            ([action[key], value] if key in action else value)
+                        action[key] = (
+                            [*action[key], value]
+                            if isinstance(action.get(key), list)
+                            else ([action[key], value] if key in action else value)
+                        )
                 await self._answer(action, writer, recorded)
         except (asyncio.IncompleteReadError, ConnectionError):
             pass
@@ -102,8 +109,11 @@ class FakeAmi:
                 self.logins += 1
                 self._login_seen.set()
             else:
-                writer.write(frame([("Response", "Error"), ("ActionID", action_id),
-                                    ("Message", "Authentication failed")]))
+                writer.write(
+                    frame(
+                        [("Response", "Error"), ("ActionID", action_id), ("Message", "Authentication failed")]
+                    )
+                )
         elif name == "originate":
             # As recorded: the queued response, then the call's events and OriginateResponse.
             _, recorded_call = read("click-to-dial")
@@ -112,15 +122,39 @@ class FakeAmi:
                     writer.write(frame([(k, action_id if k == "ActionID" else v) for k, v in message.fields]))
         elif name == "coreshowchannels":
             # As recorded: the list's start, one event per channel, the list's end.
-            writer.write(frame([("Response", "Success"), ("ActionID", action_id), ("EventList", "start"),
-                                ("Message", "Channels will follow")]))
+            writer.write(
+                frame(
+                    [
+                        ("Response", "Success"),
+                        ("ActionID", action_id),
+                        ("EventList", "start"),
+                        ("Message", "Channels will follow"),
+                    ]
+                )
+            )
             for channel in self.channels:
                 writer.write(frame([("Event", "CoreShowChannel"), ("ActionID", action_id), *channel.items()]))
-            writer.write(frame([("Event", "CoreShowChannelsComplete"), ("ActionID", action_id),
-                                ("EventList", "Complete"), ("ListItems", str(len(self.channels)))]))
+            writer.write(
+                frame(
+                    [
+                        ("Event", "CoreShowChannelsComplete"),
+                        ("ActionID", action_id),
+                        ("EventList", "Complete"),
+                        ("ListItems", str(len(self.channels))),
+                    ]
+                )
+            )
         elif name == "ping":
-            writer.write(frame([("Response", "Success"), ("ActionID", action_id), ("Ping", "Pong"),
-                                ("Timestamp", "1795769518.000000")]))
+            writer.write(
+                frame(
+                    [
+                        ("Response", "Success"),
+                        ("ActionID", action_id),
+                        ("Ping", "Pong"),
+                        ("Timestamp", "1795769518.000000"),
+                    ]
+                )
+            )
         else:
             writer.write(frame([("Response", "Success"), ("ActionID", action_id)]))
         await writer.drain()

@@ -20,13 +20,6 @@ from typing import Any
 import httpx
 import nats
 import pytest
-
-from gateway.tests.fake_agi import FakeAgiChannel
-from services.directory.tests.e2e import create_organisation, directory_process, first_login, smartnumber
-from services.mailbox.tests.e2e import mailbox_process
-from services.mailbox.tests.samples import tiff, tone_wav
-from services.presence.tests.e2e import eventually, presence_process
-from services.routing.tests.e2e import routing_process
 from smartnumbers_contracts import Contract
 from smartnumbers_contracts import routing as wire
 from smartnumbers_gateway.directory_client import DirectoryClient
@@ -43,6 +36,13 @@ from smartnumbers_kit.plans import ask_for_plan
 from smartnumbers_kit.serviceprocess import ServiceProcess
 from smartnumbers_kit.settings import DEV_ISSUER
 from smartnumbers_kit.testing import own_nats_server
+
+from gateway.tests.fake_agi import FakeAgiChannel
+from services.directory.tests.e2e import create_organisation, directory_process, first_login, smartnumber
+from services.mailbox.tests.e2e import mailbox_process
+from services.mailbox.tests.samples import tiff, tone_wav
+from services.presence.tests.e2e import eventually, presence_process
+from services.routing.tests.e2e import routing_process
 
 PASSWORD = "739182"  # initial, given by the administrator
 CHOSEN = "917253"  # what each person changes it to at first sign-in (§2)
@@ -88,18 +88,28 @@ class Stage:
     """What the gateway's phone sessions reach (a story may point one elsewhere)."""
 
     def as_(self, person: Person, service: ServiceProcess) -> httpx.AsyncClient:
-        return httpx.AsyncClient(base_url=service.url, headers={"Authorization": f"Bearer {person.token}"},
-                                 timeout=20)
+        return httpx.AsyncClient(
+            base_url=service.url, headers={"Authorization": f"Bearer {person.token}"}, timeout=20
+        )
 
     async def person(self, name: str = "adam", **profile: str) -> Person:
         """A new user (unique id), known to every service before the story goes on."""
         user_id = f"{name}-{next(_people)}-{uuid.uuid4().hex[:4]}"
         number, mailbox_number = smartnumber(), smartnumber()
-        async with httpx.AsyncClient(base_url=self.directory.url, timeout=20,
-                                     headers={"Authorization": f"Bearer {self.admin_token}"}) as admin:
-            r = await admin.post("/v1/users", json={
-                "user_id": user_id, "display_name": name.title(), "smartnumber": number,
-                "mailbox_number": mailbox_number, "initial_password": PASSWORD, **profile})
+        async with httpx.AsyncClient(
+            base_url=self.directory.url, timeout=20, headers={"Authorization": f"Bearer {self.admin_token}"}
+        ) as admin:
+            r = await admin.post(
+                "/v1/users",
+                json={
+                    "user_id": user_id,
+                    "display_name": name.title(),
+                    "smartnumber": number,
+                    "mailbox_number": mailbox_number,
+                    "initial_password": PASSWORD,
+                    **profile,
+                },
+            )
             assert r.status_code == 201, r.text
         token = await first_login(self.directory, number, CHOSEN)
         who = Person(user_id, number, mailbox_number, token)
@@ -108,9 +118,14 @@ class Stage:
             await eventually(lambda: m.get("/v1/mailboxes/users/me"), lambda r: r.status_code == 200)
         nc = await nats.connect(self.nats_url)
         try:
+
             async def plan() -> wire.RoutingPlan:
-                return await ask_for_plan(nc, wire.PlanRequest(call_id="probe", dialled=mailbox_number,
-                                                               at=datetime.now(UTC)), timeout=2)
+                return await ask_for_plan(
+                    nc,
+                    wire.PlanRequest(call_id="probe", dialled=mailbox_number, at=datetime.now(UTC)),
+                    timeout=2,
+                )
+
             await eventually(plan, lambda p: p.mailbox_access and p.call_for == user_id)
         finally:
             await nc.close()
@@ -119,40 +134,75 @@ class Stage:
     async def team(self, name: str, members: list[Person]) -> str:
         """A team (its smartnumber returned) once the directory and the mailbox know it."""
         team_id, number = f"{name}-{uuid.uuid4().hex[:6]}", smartnumber()
-        async with httpx.AsyncClient(base_url=self.directory.url, timeout=20,
-                                     headers={"Authorization": f"Bearer {self.admin_token}"}) as admin:
-            r = await admin.post("/v1/teams", json={"team_id": team_id, "kind": "team", "name": name.title(),
-                                                     "smartnumber": number, "members": [m.user_id for m in members]})
+        async with httpx.AsyncClient(
+            base_url=self.directory.url, timeout=20, headers={"Authorization": f"Bearer {self.admin_token}"}
+        ) as admin:
+            r = await admin.post(
+                "/v1/teams",
+                json={
+                    "team_id": team_id,
+                    "kind": "team",
+                    "name": name.title(),
+                    "smartnumber": number,
+                    "members": [m.user_id for m in members],
+                },
+            )
             assert r.status_code == 201, r.text
         async with self.as_gateway(self.mailbox) as gateway:
-            await eventually(lambda: gateway.get(f"/v1/mailboxes/teams/{team_id}"), lambda r: r.status_code == 200)
+            await eventually(
+                lambda: gateway.get(f"/v1/mailboxes/teams/{team_id}"), lambda r: r.status_code == 200
+            )
         return number
 
     def as_gateway(self, service: ServiceProcess) -> httpx.AsyncClient:
         assert self.tokens is not None
         token = self.tokens.for_organisation(self.organisation)
-        return httpx.AsyncClient(base_url=service.url, headers={"Authorization": f"Bearer {token}"}, timeout=20)
+        return httpx.AsyncClient(
+            base_url=service.url, headers={"Authorization": f"Bearer {token}"}, timeout=20
+        )
 
-    async def message_for(self, person: Person, seconds: float = 1.0, *, urgent: bool = False,
-                          caller_number: str | None = "+447700900777", sender: Person | None = None,
-                          rate: int = 8000) -> str:
+    async def message_for(
+        self,
+        person: Person,
+        seconds: float = 1.0,
+        *,
+        urgent: bool = False,
+        caller_number: str | None = "+447700900777",
+        sender: Person | None = None,
+        rate: int = 8000,
+    ) -> str:
         """A voicemail in ``person``'s mailbox: left by a caller, or sent by another user (§5.4)."""
         async with self.as_gateway(self.mailbox) as gateway:
             if sender is not None:
-                r = await gateway.post("/v1/voicemails", content=tone_wav(seconds, rate), headers=WAV, params=[
-                    ("to", f"user:{person.user_id}"), ("sender", sender.user_id)])
+                r = await gateway.post(
+                    "/v1/voicemails",
+                    content=tone_wav(seconds, rate),
+                    headers=WAV,
+                    params=[("to", f"user:{person.user_id}"), ("sender", sender.user_id)],
+                )
                 assert r.status_code == 201, r.text
                 return r.json()[0]["message_id"]
-            params = {"urgent": str(urgent).lower(), **({"caller_number": caller_number} if caller_number else {})}
-            r = await gateway.post(f"/v1/mailboxes/users/{person.user_id}/messages", content=tone_wav(seconds, rate),
-                                   params=params, headers=WAV)
+            params = {
+                "urgent": str(urgent).lower(),
+                **({"caller_number": caller_number} if caller_number else {}),
+            }
+            r = await gateway.post(
+                f"/v1/mailboxes/users/{person.user_id}/messages",
+                content=tone_wav(seconds, rate),
+                params=params,
+                headers=WAV,
+            )
             assert r.status_code == 201, r.text
             return r.json()["id"]
 
     async def fax_for(self, person: Person, pages: int = 2, caller_number: str = "+441632960444") -> str:
         async with self.as_gateway(self.mailbox) as gateway:
-            r = await gateway.post(f"/v1/mailboxes/users/{person.user_id}/faxes", content=tiff(pages),
-                                   params={"caller_number": caller_number}, headers={"Content-Type": "image/tiff"})
+            r = await gateway.post(
+                f"/v1/mailboxes/users/{person.user_id}/faxes",
+                content=tiff(pages),
+                params={"caller_number": caller_number},
+                headers={"Content-Type": "image/tiff"},
+            )
             assert r.status_code == 201, r.text
             return r.json()["id"]
 
@@ -176,13 +226,25 @@ class Stage:
         async with self.as_(person, self.presence) as p:
             return (await p.get("/v1/users/me/presence")).json()
 
-    async def dial(self, person: Person, keypad: str, *, says: bytes | None = None,
-                   calling_from: str = CALLING_FROM, timeout: float = 20.0) -> FakeAgiChannel:
+    async def dial(
+        self,
+        person: Person,
+        keypad: str,
+        *,
+        says: bytes | None = None,
+        calling_from: str = CALLING_FROM,
+        timeout: float = 20.0,
+    ) -> FakeAgiChannel:
         """A call to ``person``'s mailbox number, pressing ``keypad``; hangs up when the keys run out."""
-        call = FakeAgiChannel(self.port, script="mailbox", args=[person.mailbox_number.lstrip("+"),
-                                                                 f"call-{uuid.uuid4().hex[:8]}"],
-                              extension=person.mailbox_number.lstrip("+"), callerid=calling_from,
-                              keypad=keypad, says=says)
+        call = FakeAgiChannel(
+            self.port,
+            script="mailbox",
+            args=[person.mailbox_number.lstrip("+"), f"call-{uuid.uuid4().hex[:8]}"],
+            extension=person.mailbox_number.lstrip("+"),
+            callerid=calling_from,
+            keypad=keypad,
+            says=says,
+        )
         return await call.run(timeout=timeout)
 
 
@@ -223,10 +285,21 @@ async def stage(phone_services, tmp_path, dev_keys):  # type: ignore[no-untyped-
     nc = await nats.connect(nats_url)
     tokens = ServiceTokens(dev_keys[0], DEV_ISSUER)
     box = MailboxClient(mailbox.url, tokens, timeout=20)
-    clients = [httpx.AsyncClient(base_url=directory.url, timeout=20),
-               httpx.AsyncClient(base_url=presence.url, timeout=20)]
-    the_stage = Stage(directory, presence, mailbox, routing, nats_url, admin_token, organisation,
-                      spool=tmp_path / "spool", tokens=tokens)
+    clients = [
+        httpx.AsyncClient(base_url=directory.url, timeout=20),
+        httpx.AsyncClient(base_url=presence.url, timeout=20),
+    ]
+    the_stage = Stage(
+        directory,
+        presence,
+        mailbox,
+        routing,
+        nats_url,
+        admin_token,
+        organisation,
+        spool=tmp_path / "spool",
+        tokens=tokens,
+    )
 
     async def send_command(command: Contract) -> None:
         the_stage.commands.append(command)
@@ -235,11 +308,14 @@ async def stage(phone_services, tmp_path, dev_keys):  # type: ignore[no-untyped-
     speech.available = False
     plans = PlansInFlight()
     voicemail = Voicemail(plans, box, speech, the_stage.spool, the_stage.left.append)
-    services = the_stage.services = Services(clients[0], clients[1], box.http, tokens, send_command,
-                                             "PJSIP/{e164}@trunk")
+    services = the_stage.services = Services(
+        clients[0], clients[1], box.http, tokens, send_command, "PJSIP/{e164}@trunk"
+    )
     agi = FastAgiServer(header_timeout=2)
     directory_client = DirectoryClient(directory.url, tokens, timeout=20)
-    agi.add_route("mailbox", MailboxAccess(nc, plans, services, voicemail, directory_client, routing_timeout=2))
+    agi.add_route(
+        "mailbox", MailboxAccess(nc, plans, services, voicemail, directory_client, routing_timeout=2)
+    )
     the_stage.port = free_port()
     server = await agi.serve("127.0.0.1", the_stage.port, 64)
     try:
@@ -252,4 +328,3 @@ async def stage(phone_services, tmp_path, dev_keys):  # type: ignore[no-untyped-
         await box.close()
         await directory_client.close()
         await nc.close()
-

@@ -6,8 +6,6 @@ import asyncio
 
 import nats
 import pytest
-
-from services.presence.tests.e2e import BusWatcher
 from smartnumbers_gateway.ami import AmiLink
 from smartnumbers_gateway.call_events import CallTracker
 from smartnumbers_gateway.publisher import CallEventPublisher
@@ -15,6 +13,7 @@ from smartnumbers_kit import bus
 
 from gateway.tests.fake_ami import FakeAmi
 from gateway.tests.test_call_events import call_id, planned
+from services.presence.tests.e2e import BusWatcher
 
 
 @pytest.fixture
@@ -44,7 +43,9 @@ async def test_a_recorded_call_becomes_call_events_on_the_bus(asterisk, nats_ser
         async with BusWatcher(nats_server.url, "gateway.>") as watcher:
             await fake.play("incoming-answered")
             ended = await watcher.next_matching("gateway.call.ended.v1", call_id=call_id("incoming-answered"))
-            answered = await watcher.next_matching("gateway.call.answered.v1", call_id=call_id("incoming-answered"))
+            answered = await watcher.next_matching(
+                "gateway.call.answered.v1", call_id=call_id("incoming-answered")
+            )
     finally:
         link.close()
         await publisher.drain()
@@ -84,8 +85,13 @@ async def test_after_a_reconnect_calls_asterisk_no_longer_has_are_ended(asterisk
             await watcher.next_matching("gateway.call.ringing.v1", call_id=call_id(scenario))
             fake.drop()
             if still_up:
-                fake.channels = [{"Channel": "Local/441632960002@from-trunk-00000002;1",
-                                  "Uniqueid": call_id(scenario), "Linkedid": call_id(scenario)}]
+                fake.channels = [
+                    {
+                        "Channel": "Local/441632960002@from-trunk-00000002;1",
+                        "Uniqueid": call_id(scenario),
+                        "Linkedid": call_id(scenario),
+                    }
+                ]
             # 2. The gateway logs in again and asks Asterisk which calls are up.
             await fake.logged_in()
             await _until(lambda: any(a.get("Action") == "CoreShowChannels" for a in fake.actions[1:]))

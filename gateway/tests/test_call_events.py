@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-
 from smartnumbers_contracts import routing as wire
 from smartnumbers_gateway.call_events import CallTracker, dial_target
 from smartnumbers_gateway.incoming import PlansInFlight
 
 from gateway.tests.transcripts import events
+
 
 def call_id(name: str) -> str:
     """The recorded call's Linkedid."""
@@ -19,13 +19,25 @@ def call_id(name: str) -> str:
 
 def planned(name: str = "incoming-answered") -> PlansInFlight:
     plans = PlansInFlight()
-    plans.remember(wire.RoutingPlan(
-        call_id=call_id(name), organisation_id="acme", dialled="+441632960001", call_for_kind="user", call_for="adam",
-        reasons=[], steps=[
-            wire.Step(kind="ring", targets=["+447700900001", "+447700900002", "+447700900003"],
-                      answered_by=["adam", "bob", "cleo"], ring_seconds=5),
-            wire.Step(kind="voicemail", mailbox="adam"),
-        ]))
+    plans.remember(
+        wire.RoutingPlan(
+            call_id=call_id(name),
+            organisation_id="acme",
+            dialled="+441632960001",
+            call_for_kind="user",
+            call_for="adam",
+            reasons=[],
+            steps=[
+                wire.Step(
+                    kind="ring",
+                    targets=["+447700900001", "+447700900002", "+447700900003"],
+                    answered_by=["adam", "bob", "cleo"],
+                    ring_seconds=5,
+                ),
+                wire.Step(kind="voicemail", mailbox="adam"),
+            ],
+        )
+    )
     return plans
 
 
@@ -34,8 +46,12 @@ def replay(name: str, plans: PlansInFlight) -> list[tuple[str, dict]]:
     out = []
     for event in events(name):
         for contract in tracker.on_event(event):
-            out.append((contract.subject, contract.model_dump(exclude={"event_id", "occurred_at", "organisation_id",
-                                                                        "call_id"})))
+            out.append(
+                (
+                    contract.subject,
+                    contract.model_dump(exclude={"event_id", "occurred_at", "organisation_id", "call_id"}),
+                )
+            )
     return out
 
 
@@ -64,16 +80,32 @@ def test_calls_the_gateway_did_not_plan_are_not_reported():
 
 
 def test_event_ids_are_stable_so_a_replay_after_reconnect_is_deduplicated():
-    first = CallTracker(planned()).on_event(next(e for e in events("incoming-answered") if e.get("Event") == "DialBegin"
-                                                 and e.get("DialString", "").endswith("@phones")))
-    again = CallTracker(planned()).on_event(next(e for e in events("incoming-answered") if e.get("Event") == "DialBegin"
-                                                 and e.get("DialString", "").endswith("@phones")))
+    first = CallTracker(planned()).on_event(
+        next(
+            e
+            for e in events("incoming-answered")
+            if e.get("Event") == "DialBegin" and e.get("DialString", "").endswith("@phones")
+        )
+    )
+    again = CallTracker(planned()).on_event(
+        next(
+            e
+            for e in events("incoming-answered")
+            if e.get("Event") == "DialBegin" and e.get("DialString", "").endswith("@phones")
+        )
+    )
     assert first[0].event_id == again[0].event_id
 
 
-@pytest.mark.parametrize(("dial", "number"), [
-    ("447700900001@phones", "+447700900001"), ("+447700900001@trunk", "+447700900001"),
-    ("PJSIP/+447700900001@trunk", "+447700900001"), ("", None), (None, None),
-])
+@pytest.mark.parametrize(
+    ("dial", "number"),
+    [
+        ("447700900001@phones", "+447700900001"),
+        ("+447700900001@trunk", "+447700900001"),
+        ("PJSIP/+447700900001@trunk", "+447700900001"),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_dial_strings_give_the_target_number(dial, number):
     assert dial_target(dial) == number

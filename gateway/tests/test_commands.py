@@ -25,9 +25,17 @@ class Delivered:
 
 
 def fax(made_ago: timedelta) -> commands.DeliverFax:
-    return commands.DeliverFax(event_id=uuid.uuid4(), organisation_id="acme",
-                               occurred_at=datetime.now(UTC) - made_ago, user_id="adam", fax_id="f1",
-                               to_number="+441632960999", sha256="0" * 64, pages=1, fetch_path="/v1/blobs/x")
+    return commands.DeliverFax(
+        event_id=uuid.uuid4(),
+        organisation_id="acme",
+        occurred_at=datetime.now(UTC) - made_ago,
+        user_id="adam",
+        fax_id="f1",
+        to_number="+441632960999",
+        sha256="0" * 64,
+        pages=1,
+        fetch_path="/v1/blobs/x",
+    )
 
 
 async def test_with_ami_the_command_goes_ahead():
@@ -38,7 +46,9 @@ async def test_with_ami_the_command_goes_ahead():
 
 async def test_without_ami_it_is_tried_again_later_until_its_deadline():
     published, message = [], Delivered()
-    assert not await ami_ready(False, message, fax(timedelta(minutes=5)), timedelta(hours=1), 5.0, published.append)
+    assert not await ami_ready(
+        False, message, fax(timedelta(minutes=5)), timedelta(hours=1), 5.0, published.append
+    )
     assert (published, message.outcome) == ([], ("nak", 5.0))
 
 
@@ -48,5 +58,8 @@ async def test_past_its_deadline_it_fails_on_the_bus_and_is_dropped():
     (failure,) = published
     assert isinstance(failure, calls.CommandFailed) and message.outcome == ("term", None)
     assert (failure.command, failure.request_event_id, failure.organisation_id) == (
-        "gateway.fax.deliver.v1", str(command.event_id), "acme")
+        "gateway.fax.deliver.v1",
+        str(command.event_id),
+        "acme",
+    )
     assert failure.reason == "AMI unavailable for more than 1:00:00"

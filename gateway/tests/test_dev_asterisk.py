@@ -9,7 +9,6 @@ import shutil
 import subprocess
 
 import pytest
-
 from smartnumbers_gateway.dev_asterisk import SHIPPED, prepare
 
 from gateway.tests.fake_ami import frame
@@ -34,14 +33,17 @@ def test_the_private_configuration_is_the_shipped_one_on_loopback_with_a_fresh_s
 ASTERISK = os.environ.get("ASTERISK_BIN") or shutil.which("asterisk")
 
 
-@pytest.mark.skipif(ASTERISK is None, reason="no Asterisk binary (set ASTERISK_BIN): it cannot be installed here")
+@pytest.mark.skipif(
+    ASTERISK is None, reason="no Asterisk binary (set ASTERISK_BIN): it cannot be installed here"
+)
 async def test_a_real_asterisk_starts_with_it_and_the_gateway_logs_in(tmp_path):
     from smartnumbers_kit.natsserver import free_port
 
     port = free_port()
     dev = prepare(tmp_path, ASTERISK, ami_port=port, sip_port=free_port())
-    process = subprocess.Popen([ASTERISK, "-f", "-C", str(dev.config)], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [ASTERISK, "-f", "-C", str(dev.config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         for _ in range(200):
             try:

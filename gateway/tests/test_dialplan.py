@@ -33,13 +33,27 @@ def test_every_step_kind_has_a_context_that_returns():
 
 def test_the_variables_the_dialplan_reads_are_the_ones_the_gateway_sets():
     read = set(re.findall(r"SN_S\$\{SN_I\}_([A-Z]+)", DIALPLAN.read_text()))
-    plan = wire.RoutingPlan(dialled="+441632960100", call_for_kind="user", call_for="adam", reasons=[], steps=[
-        wire.Step(kind="ring", targets=["+447700900100"], ring_seconds=20,
-                  introductions=[wire.Introduction(text="x")]),
-        wire.Step(kind="queue", targets=["+447700900100"], ring_seconds=20, max_wait_seconds=60),
-        wire.Step(kind="voicemail", mailbox="adam", greeting="permanent"),
-    ])
-    written = {name.split("_", 2)[2] for name in plan_variables(plan, "PJSIP/{e164}@trunk") if name.startswith("SN_S")}
+    plan = wire.RoutingPlan(
+        dialled="+441632960100",
+        call_for_kind="user",
+        call_for="adam",
+        reasons=[],
+        steps=[
+            wire.Step(
+                kind="ring",
+                targets=["+447700900100"],
+                ring_seconds=20,
+                introductions=[wire.Introduction(text="x")],
+            ),
+            wire.Step(kind="queue", targets=["+447700900100"], ring_seconds=20, max_wait_seconds=60),
+            wire.Step(kind="voicemail", mailbox="adam", greeting="permanent"),
+        ],
+    )
+    written = {
+        name.split("_", 2)[2]
+        for name in plan_variables(plan, "PJSIP/{e164}@trunk")
+        if name.startswith("SN_S")
+    }
     assert read <= written, f"the dialplan reads {sorted(read - written)} that the gateway never sets"
     for name in ("SN_PLAN_STEPS", "SN_CALL_ID", "SN_DIALLED", "SN_AGI"):
         assert name in DIALPLAN.read_text()
@@ -47,8 +61,20 @@ def test_the_variables_the_dialplan_reads_are_the_ones_the_gateway_sets():
 
 
 def test_a_screened_step_dials_each_target_through_sn_target_with_its_real_dial_string():
-    plan = wire.RoutingPlan(dialled="+441632960100", call_for_kind="user", call_for="adam", reasons=[], steps=[
-        wire.Step(kind="ring", targets=["+447700900100"], ring_seconds=20, introductions=[wire.Introduction(text="x")])])
+    plan = wire.RoutingPlan(
+        dialled="+441632960100",
+        call_for_kind="user",
+        call_for="adam",
+        reasons=[],
+        steps=[
+            wire.Step(
+                kind="ring",
+                targets=["+447700900100"],
+                ring_seconds=20,
+                introductions=[wire.Introduction(text="x")],
+            )
+        ],
+    )
     variables = plan_variables(plan, "PJSIP/{e164}@trunk")
     assert variables["SN_S1_DIAL"] == "Local/+447700900100@sn-target"
     assert variables["__SN_DIAL_447700900100"] == "PJSIP/+447700900100@trunk"
@@ -57,8 +83,13 @@ def test_a_screened_step_dials_each_target_through_sn_target_with_its_real_dial_
 
 
 def test_dial_strings_come_from_the_template():
-    plan = wire.RoutingPlan(dialled="+441632960100", call_for_kind="team", call_for="sales", reasons=[], steps=[
-        wire.Step(kind="ring", targets=["+447700900100", "+447700900200"], ring_seconds=15)])
+    plan = wire.RoutingPlan(
+        dialled="+441632960100",
+        call_for_kind="team",
+        call_for="sales",
+        reasons=[],
+        steps=[wire.Step(kind="ring", targets=["+447700900100", "+447700900200"], ring_seconds=15)],
+    )
     variables = plan_variables(plan, "PJSIP/{digits}@trunk")
     assert variables["SN_S1_DIAL"] == "PJSIP/447700900100@trunk&PJSIP/447700900200@trunk"
     assert variables["SN_CALL_FOR"] == "team:sales"
@@ -66,7 +97,6 @@ def test_dial_strings_come_from_the_template():
 
 def test_the_gateways_service_tokens_carry_the_kid_the_directorys_jwks_lists(tmp_path):
     import jwt
-
     from smartnumbers_directory.signing import TokenIssuer
     from smartnumbers_gateway.service_tokens import ServiceTokens
     from smartnumbers_kit.tokens import generate_keypair
@@ -79,9 +109,15 @@ def test_the_gateways_service_tokens_carry_the_kid_the_directorys_jwks_lists(tmp
 
 
 def test_a_mailbox_number_leaves_the_plan_for_the_mailbox_access_conversation():
-    plan = wire.RoutingPlan(dialled="+441632960900", organisation_id="acme", call_for_kind="user", call_for="adam",
-                            reasons=[], mailbox_access=True,
-                            steps=[wire.Step(kind="voicemail", mailbox="adam", greeting="permanent")])
+    plan = wire.RoutingPlan(
+        dialled="+441632960900",
+        organisation_id="acme",
+        call_for_kind="user",
+        call_for="adam",
+        reasons=[],
+        mailbox_access=True,
+        steps=[wire.Step(kind="voicemail", mailbox="adam", greeting="permanent")],
+    )
     assert plan_variables(plan, "PJSIP/{e164}@trunk")["SN_MAILBOX_ACCESS"] == "1"
     incoming = contexts()["sn-incoming"]
     diverts = incoming.index('GotoIf($["${SN_MAILBOX_ACCESS}" = "1"]?sn-mailbox-access,${EXTEN},1)')

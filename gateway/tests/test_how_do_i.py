@@ -48,7 +48,10 @@ async def test_how_do_i_divert_calls_to_a_new_desk(stage):
     assert "sn/no-number-for-location" in call.played and "digits:441632960999" in call.played
     now = await stage.presence_of(adam)
     assert (now["location"], now["location_number"], now["numbers"]["desk"]) == (
-        "desk", "+441632960999", "+441632960999")
+        "desk",
+        "+441632960999",
+        "+441632960999",
+    )
 
 
 async def test_how_do_i_ensure_that_people_who_call_me_can_speak_to_someone_who_can_help_them(stage):

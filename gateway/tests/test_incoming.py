@@ -7,9 +7,6 @@ import uuid
 
 import nats
 import pytest
-
-from services.presence.tests.e2e import envelope, eventually
-from services.routing.tests.e2e import create_people, routing_process
 from smartnumbers_contracts import presence as p
 from smartnumbers_gateway.fastagi import FastAgiServer
 from smartnumbers_gateway.incoming import IncomingCalls, PlansInFlight
@@ -17,6 +14,8 @@ from smartnumbers_kit import bus
 from smartnumbers_kit.natsserver import free_port
 
 from gateway.tests.fake_agi import FakeAgiChannel
+from services.presence.tests.e2e import envelope, eventually
+from services.routing.tests.e2e import create_people, routing_process
 
 TEMPLATE = "Local/{digits}@phones"
 
@@ -51,8 +50,14 @@ async def adam_on_his_mobile(nats_url: str) -> tuple[str, str]:
     nc = await nats.connect(nats_url)
     js = nc.jetstream()
     await bus.ensure_stream(js, "presence")
-    e = p.LocationChanged(**envelope(org), user_id="adam", location="mobile", number="+447700900100",
-                          previous_location="none", cause="selected")
+    e = p.LocationChanged(
+        **envelope(org),
+        user_id="adam",
+        location="mobile",
+        number="+447700900100",
+        previous_location="none",
+        cause="selected",
+    )
     await js.publish(e.subject, e.to_bytes())
     await nc.close()
     return org, number
@@ -64,16 +69,25 @@ async def test_an_incoming_call_gets_its_plan_as_channel_variables(routing, nats
     try:
         # Routing's read model learns of Adam from the bus within milliseconds: call until it has.
         call = await eventually(
-            lambda: FakeAgiChannel(port, args=[number.lstrip("+"), "1795769518.1"],
-                                   extension=number.lstrip("+")).run(),
+            lambda: FakeAgiChannel(
+                port, args=[number.lstrip("+"), "1795769518.1"], extension=number.lstrip("+")
+            ).run(),
             lambda c: c.variables.get("SN_S1_KIND") == "ring",
         )
     finally:
         await stop_gateway(nc, server)
     assert call.variables == {
-        "SN_PLAN_STEPS": "2", "SN_ORG": org, "SN_CALL_FOR": "adam", "SN_FALLBACK": "0", "SN_MAILBOX_ACCESS": "0",
-        "SN_S1_KIND": "ring", "SN_S1_DIAL": "Local/447700900100@phones", "SN_S1_TIMEOUT": "20",
-        "SN_S2_KIND": "voicemail", "SN_S2_MAILBOX": "adam", "SN_S2_GREETING": "system",
+        "SN_PLAN_STEPS": "2",
+        "SN_ORG": org,
+        "SN_CALL_FOR": "adam",
+        "SN_FALLBACK": "0",
+        "SN_MAILBOX_ACCESS": "0",
+        "SN_S1_KIND": "ring",
+        "SN_S1_DIAL": "Local/447700900100@phones",
+        "SN_S1_TIMEOUT": "20",
+        "SN_S2_KIND": "voicemail",
+        "SN_S2_MAILBOX": "adam",
+        "SN_S2_GREETING": "system",
     }
     assert len(call.sent) == 1 and call.sent[0].startswith("EXEC MSet"), "one short conversation: one command"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
 from smartnumbers_contracts import routing as wire
 from smartnumbers_gateway.fastagi import FastAgiServer
 from smartnumbers_gateway.incoming import PlansInFlight
@@ -20,12 +19,28 @@ TEXT = "Adam, there is a call from Lucy. Press star to receive, or replace the h
 
 def plans(password: bool = False) -> PlansInFlight:
     kept = PlansInFlight()
-    kept.remember(wire.RoutingPlan(
-        call_id="call-1", organisation_id="acme", dialled="+441632960100", call_for_kind="user", call_for="adam",
-        reasons=[], steps=[wire.Step(
-            kind="ring", targets=["+447700900100", "+447700900200"], answered_by=["adam", "bob"], ring_seconds=20,
-            introductions=[wire.Introduction(text=TEXT, requires_password_of="adam" if password else None), None],
-        )]))
+    kept.remember(
+        wire.RoutingPlan(
+            call_id="call-1",
+            organisation_id="acme",
+            dialled="+441632960100",
+            call_for_kind="user",
+            call_for="adam",
+            reasons=[],
+            steps=[
+                wire.Step(
+                    kind="ring",
+                    targets=["+447700900100", "+447700900200"],
+                    answered_by=["adam", "bob"],
+                    ring_seconds=20,
+                    introductions=[
+                        wire.Introduction(text=TEXT, requires_password_of="adam" if password else None),
+                        None,
+                    ],
+                )
+            ],
+        )
+    )
     return kept
 
 
@@ -51,8 +66,9 @@ def silent(tmp_path) -> Speech:
 
 
 async def answer(port: int, target: str, presses: str) -> FakeAgiChannel:
-    return await FakeAgiChannel(port, script="introduce", args=["call-1", "1", target.lstrip("+")],
-                                presses=presses).run()
+    return await FakeAgiChannel(
+        port, script="introduce", args=["call-1", "1", target.lstrip("+")], presses=presses
+    ).run()
 
 
 async def test_star_accepts_the_call(gateway, tmp_path):
@@ -83,8 +99,9 @@ async def test_with_password_the_call_is_not_put_through_on_star_alone(gateway, 
 
 async def test_hanging_up_during_the_introduction_ends_it(gateway, tmp_path):
     port = await gateway(plans(), silent(tmp_path))
-    call = await FakeAgiChannel(port, script="introduce", args=["call-1", "1", "447700900100"],
-                                hang_up_after=2).run()
+    call = await FakeAgiChannel(
+        port, script="introduce", args=["call-1", "1", "447700900100"], hang_up_after=2
+    ).run()
     assert "SN_ACCEPTED" not in call.variables
 
 
@@ -93,7 +110,10 @@ async def test_the_introduction_is_spoken_in_words(gateway, tmp_path):
     port = await gateway(plans(), Speech(tmp_path))
     call = await answer(port, "+447700900100", "*")
     (played,) = call.played
-    assert played.startswith(str(tmp_path / "tts")) and (tmp_path / "tts" / (played.rsplit("/", 1)[1] + ".wav")).exists()
+    assert (
+        played.startswith(str(tmp_path / "tts"))
+        and (tmp_path / "tts" / (played.rsplit("/", 1)[1] + ".wav")).exists()
+    )
     assert call.variables["SN_ACCEPTED"] == "1"
 
 
@@ -110,8 +130,9 @@ def directory(tmp_path_factory, nats_server, dev_keys):
 
 
 @pytest.mark.parametrize(("typed", "accepted"), [("739182", "1"), ("111111", "0"), ("", "0")])
-async def test_with_password_the_answerer_types_their_pin_after_star(gateway, tmp_path, directory, dev_keys,
-                                                                     typed, accepted):
+async def test_with_password_the_answerer_types_their_pin_after_star(
+    gateway, tmp_path, directory, dev_keys, typed, accepted
+):
     from smartnumbers_gateway.directory_client import DirectoryClient
     from smartnumbers_gateway.introduction import PASSWORD_PROMPT
     from smartnumbers_gateway.service_tokens import ServiceTokens
@@ -124,8 +145,9 @@ async def test_with_password_the_answerer_types_their_pin_after_star(gateway, tm
     port = free_port()
     server = await agi.serve("127.0.0.1", port, 64)
     try:
-        call = await FakeAgiChannel(port, script="introduce", args=["call-1", "1", "447700900100"],
-                                    presses="*", typed=[typed]).run()
+        call = await FakeAgiChannel(
+            port, script="introduce", args=["call-1", "1", "447700900100"], presses="*", typed=[typed]
+        ).run()
     finally:
         server.close()
         await client.close()

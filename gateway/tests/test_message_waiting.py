@@ -9,8 +9,6 @@ from datetime import UTC, datetime
 
 import nats
 import pytest
-
-from services.presence.tests.e2e import BusWatcher, eventually
 from smartnumbers_contracts import mailbox as mb
 from smartnumbers_gateway.ami import AmiLink
 from smartnumbers_gateway.call_events import CallTracker
@@ -20,13 +18,20 @@ from smartnumbers_gateway.publisher import CallEventPublisher
 from smartnumbers_kit import bus
 
 from gateway.tests.fake_ami import FakeAmi
+from services.presence.tests.e2e import BusWatcher, eventually
 
 
 def count(new: int, old: int, *, light: bool | None = None) -> mb.NewMessageCountChanged:
     lamp = {} if light is None else {"message_waiting_light": light}
     return mb.NewMessageCountChanged(
-        event_id=uuid.uuid4(), organisation_id="acme", occurred_at=datetime.now(UTC),
-        owner_kind=mb.OwnerKind.USER, owner_id="adam", new_count=new, old_count=old, **lamp,
+        event_id=uuid.uuid4(),
+        organisation_id="acme",
+        occurred_at=datetime.now(UTC),
+        owner_kind=mb.OwnerKind.USER,
+        owner_id="adam",
+        new_count=new,
+        old_count=old,
+        **lamp,
     )
 
 

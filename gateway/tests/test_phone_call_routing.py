@@ -27,8 +27,13 @@ async def test_the_menu_first_says_where_calls_go_now(stage):
         assert (await p.put("/v1/users/me/location", json={"location": "mobile"})).status_code == 200
     call = await stage.dial(adam, adam.signs_in + CALL_ROUTING)
     start = call.played.index("sn/your-location-is")
-    assert call.played[start:start + 5] == ["sn/your-location-is", "sn/location-mobile", "sn/at-number",
-                                            "digits:447700900123", "sn/availability-available"]
+    assert call.played[start : start + 5] == [
+        "sn/your-location-is",
+        "sn/location-mobile",
+        "sn/at-number",
+        "digits:447700900123",
+        "sn/availability-available",
+    ]
 
 
 async def test_selecting_a_location_reads_its_number_back_and_hash_confirms_it(stage):
@@ -145,8 +150,9 @@ async def test_team_availability_is_read_then_switched_off(stage):
     assert (await stage.presence_of(adam))["available_for_team_calls"] is False
 
 
-@pytest.mark.parametrize(("key", "setting"), [
-    ("1", "on"), ("2", "on_with_password"), ("3", "delegated_only"), ("4", "off")])
+@pytest.mark.parametrize(
+    ("key", "setting"), [("1", "on"), ("2", "on_with_password"), ("3", "delegated_only"), ("4", "off")]
+)
 async def test_each_of_the_four_call_introduction_settings(stage, key, setting):
     adam = await stage.person("adam")
     call = await stage.dial(adam, adam.signs_in + CALL_ROUTING + "9" + key)
@@ -158,13 +164,17 @@ async def test_selecting_a_location_ends_extended_absence(stage):
     adam = await stage.person("adam")
     await with_numbers(stage, adam, mobile="07700 900123")
     async with stage.as_(adam, stage.mailbox) as box:
-        r = await box.put("/v1/mailboxes/users/me/greetings/extended_absence", content=tone_wav(1.0), headers=WAV)
+        r = await box.put(
+            "/v1/mailboxes/users/me/greetings/extended_absence", content=tone_wav(1.0), headers=WAV
+        )
         assert r.status_code == 200, r.text
         r = await box.put("/v1/mailboxes/users/me/extended-absence", json={"enabled": True})
         assert r.json()["extended_absence"] is True
     await stage.dial(adam, adam.signs_in + CALL_ROUTING + "1" + "2" + "#")
     async with stage.as_(adam, stage.mailbox) as box:
-        await eventually(lambda: box.get("/v1/mailboxes/users/me"), lambda r: r.json()["extended_absence"] is False)
+        await eventually(
+            lambda: box.get("/v1/mailboxes/users/me"), lambda r: r.json()["extended_absence"] is False
+        )
 
 
 class ReadsOnly(httpx.AsyncBaseTransport):

@@ -36,9 +36,18 @@ async def test_message_alerts_are_read_then_one_is_switched(stage):
     # returns to Mailbox customisation. ("-": he lets the reading finish, then waits.)
     call = await stage.dial(adam, adam.signs_in + CUSTOMISATION + "2" + "-3" + "-2")
     read = call.played.index("sn/alert-call")
-    assert call.played[read:read + 10] == [
-        "sn/alert-call", "sn/is-off", "sn/alert-sms", "sn/is-off", "sn/alert-message_waiting", "sn/is-on",
-        "sn/alert-email", "sn/is-off", "sn/alert-pager", "sn/is-off"]
+    assert call.played[read : read + 10] == [
+        "sn/alert-call",
+        "sn/is-off",
+        "sn/alert-sms",
+        "sn/is-off",
+        "sn/alert-message_waiting",
+        "sn/is-on",
+        "sn/alert-email",
+        "sn/is-off",
+        "sn/alert-pager",
+        "sn/is-off",
+    ]
     assert call.played[call.played.index("sn/setting-changed") + 1] == "sn/menu-customisation"
     alerts = (await stage.mailbox_of(adam))["alerts"]
     assert alerts == {"call": False, "sms": False, "message_waiting": False, "email": False, "pager": False}
@@ -57,7 +66,7 @@ async def test_record_then_hear_the_name(stage):
     assert "sn/recording-saved" in call.played
     (name,) = [g for g in (await stage.mailbox_of(adam))["greetings"] if g["kind"] == "name"]
     assert round(name["duration_seconds"], 1) == 0.8
-    assert any(p.startswith(str(stage.spool)) for p in call.played[call.played.index("sn/recording-saved"):])
+    assert any(p.startswith(str(stage.spool)) for p in call.played[call.played.index("sn/recording-saved") :])
 
 
 async def test_permanent_greeting_record_hear_delete(stage):
@@ -81,8 +90,12 @@ async def test_deleting_a_greeting_there_is_not_says_so(stage):
     adam = await stage.person("adam")
     call = await stage.dial(adam, adam.signs_in + CUSTOMISATION + "5" + "3")
     read = call.played.index("sn/no-greeting")
-    assert call.played[read:read + 4] == ["sn/no-greeting", "sn/no-greeting", "sn/no-greeting",
-                                          "sn/menu-temporary-greeting"], "read (3 pressed), refused, read again"
+    assert call.played[read : read + 4] == [
+        "sn/no-greeting",
+        "sn/no-greeting",
+        "sn/no-greeting",
+        "sn/menu-temporary-greeting",
+    ], "read (3 pressed), refused, read again"
 
 
 async def test_extended_absence_greeting_recorded_from_its_menu_then_switched_on(stage):
@@ -98,7 +111,9 @@ async def test_extended_absence_switched_off_from_its_menu(stage):
     adam = await stage.person("adam")
     async with stage.as_(adam, stage.mailbox) as box:
         await box.put("/v1/mailboxes/users/me/greetings/extended_absence", content=tone_wav(1.0), headers=WAV)
-        assert (await box.put("/v1/mailboxes/users/me/extended-absence", json={"enabled": True})).status_code == 200
+        assert (
+            await box.put("/v1/mailboxes/users/me/extended-absence", json={"enabled": True})
+        ).status_code == 200
     call = await stage.dial(adam, adam.signs_in + CUSTOMISATION + "6" + "-5")
     assert call.played[call.played.index("sn/extended-absence") + 1] == "sn/is-on"
     assert (await stage.mailbox_of(adam))["extended_absence"] is False
@@ -137,8 +152,10 @@ async def test_a_fax_location_with_a_number_asks_for_none(stage):
     assert (await stage.presence_of(adam))["numbers"]["temporary_fax"] == "+441632960777", "kept as it was"
 
 
-@pytest.mark.parametrize(("key", "flag", "prompt"), [
-    ("1", "lost_calls", "sn/lost-calls"), ("2", "delegated_calls", "sn/delegated-calls")])
+@pytest.mark.parametrize(
+    ("key", "flag", "prompt"),
+    [("1", "lost_calls", "sn/lost-calls"), ("2", "delegated_calls", "sn/delegated-calls")],
+)
 async def test_call_reporting_is_read_then_switched_on(stage, key, flag, prompt):
     adam = await stage.person("adam")
     call = await stage.dial(adam, adam.signs_in + CUSTOMISATION + "8" + key + "-1")

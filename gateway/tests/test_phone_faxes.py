@@ -7,10 +7,10 @@ import hashlib
 from datetime import datetime
 
 import pytest
+from smartnumbers_contracts import gateway as commands
 
 from gateway.tests.phone_platform import CALLING_FROM
 from services.mailbox.tests.samples import tiff
-from smartnumbers_contracts import gateway as commands
 
 pytestmark = pytest.mark.slow
 FAXES, ACTION = "3", "7"
@@ -24,10 +24,18 @@ async def test_each_fax_is_read_out_and_three_moves_to_the_next(stage):
     fax = next(f for f in await stage.faxes_of(adam) if f["id"] == first)
     at = call.played.index("sn/fax")
     arrived = int(datetime.fromisoformat(fax["arrived_at"]).timestamp())
-    assert call.played[at:at + 8] == ["sn/fax", "number:1", "sn/fax-from", "digits:441632960444", "number:2",
-                                      "sn/pages", "sn/message-received-at", f"datetime:{arrived}"]
+    assert call.played[at : at + 8] == [
+        "sn/fax",
+        "number:1",
+        "sn/fax-from",
+        "digits:441632960444",
+        "number:2",
+        "sn/pages",
+        "sn/message-received-at",
+        f"datetime:{arrived}",
+    ]
     second = next(i for i, p in enumerate(call.played) if p == "sn/fax" and call.played[i + 1] == "number:2")
-    assert call.played[second:second + 4] == ["sn/fax", "number:2", "sn/fax-from", "digits:441632960555"]
+    assert call.played[second : second + 4] == ["sn/fax", "number:2", "sn/fax-from", "digits:441632960555"]
 
 
 async def test_send_a_fax_to_the_machine_calling(stage):
@@ -38,8 +46,15 @@ async def test_send_a_fax_to_the_machine_calling(stage):
     (command,) = stage.commands
     assert isinstance(command, commands.DeliverFax)
     assert (command.fax_id, command.to_number, command.user_id, command.pages) == (
-        fax_id, f"+{CALLING_FROM}", adam.user_id, 2)
-    assert command.sha256 == hashlib.sha256(tiff(2)).hexdigest() and command.organisation_id == stage.organisation
+        fax_id,
+        f"+{CALLING_FROM}",
+        adam.user_id,
+        2,
+    )
+    assert (
+        command.sha256 == hashlib.sha256(tiff(2)).hexdigest()
+        and command.organisation_id == stage.organisation
+    )
 
 
 async def test_send_a_fax_to_a_number_typed(stage):
@@ -80,4 +95,4 @@ async def test_no_faxes_says_so_and_returns_to_the_main_menu(stage):
     adam = await stage.person("adam")
     call = await stage.dial(adam, adam.signs_in + FAXES)
     said = call.played.index("sn/no-faxes")
-    assert call.played[said + 1:said + 3] == ["sn/no-new-messages", "sn/menu-main"], "back at the main menu"
+    assert call.played[said + 1 : said + 3] == ["sn/no-new-messages", "sn/menu-main"], "back at the main menu"

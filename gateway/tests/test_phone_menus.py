@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import pytest
-
 from smartnumbers_gateway.phone import docs, keys
 from smartnumbers_gateway.phone.machine import ACTIONS
 from smartnumbers_gateway.phone.table import GOODBYE, MENUS, READOUTS, all_prompts
@@ -79,8 +78,13 @@ def test_every_setting_read_out_has_its_prompt():
     from smartnumbers_gateway.phone.actions.customisation import ALERTS
     from smartnumbers_mailbox.domain.fax_delivery import FaxDelivery
 
-    families = {"availability": Availability, "call-introduction": CallIntroduction, "location": Location,
-                "fax": FaxDelivery, "alert": ALERTS}
+    families = {
+        "availability": Availability,
+        "call-introduction": CallIntroduction,
+        "location": Location,
+        "fax": FaxDelivery,
+        "alert": ALERTS,
+    }
     for family, values in families.items():
         for value in values:
             assert f"sn/{family}-{value}" in READOUTS, f"sn/{family}-{value}"

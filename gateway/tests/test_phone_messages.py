@@ -42,7 +42,9 @@ async def test_a_message_recorded_on_the_web_at_16_khz_plays_as_wav16_and_skips_
     adam = await stage.person("adam")
     await stage.message_for(adam, 1.0, rate=16000)
     call = await stage.dial(adam, adam.signs_in + "-6" + "-*")
-    assert [f.rsplit(".", 1)[1] for f in call.files_played] == ["wav16", "wav16"], "Asterisk reads .wav as 8 kHz"
+    assert [f.rsplit(".", 1)[1] for f in call.files_played] == ["wav16", "wav16"], (
+        "Asterisk reads .wav as 8 kHz"
+    )
     assert offsets(call, stage.spool) == [0, 8000 + 4 * 16000]
 
 
@@ -53,8 +55,12 @@ async def test_the_envelope_says_when_and_from_whom(stage):
     (message,) = await stage.messages_of(adam)
     at = call.played.index("sn/message-received-at")
     arrived = int(datetime.fromisoformat(message["arrived_at"]).timestamp())
-    assert call.played[at:at + 4] == ["sn/message-received-at", f"datetime:{arrived}", "sn/message-from",
-                                      "digits:447700900777"]
+    assert call.played[at : at + 4] == [
+        "sn/message-received-at",
+        f"datetime:{arrived}",
+        "sn/message-from",
+        "digits:447700900777",
+    ]
     (said,) = [c for c in call.sent if c.startswith("SAY DATETIME")]
     assert said.endswith(" America/New_York"), "in his own time zone"
 
@@ -120,8 +126,11 @@ async def test_forward_with_an_annotation_added_to_listened_and_marked_urgent(st
     adam, bob = await stage.person("adam"), await stage.person("bob")
     await stage.message_for(adam, 1.0)
     # Record (#), 3 adds to the end (#), 1 listens, 4 marks urgent, # sends now.
-    call = await stage.dial(adam, adam.signs_in + ACTION + "4" + f"{bob.national}#" + "#" + "#" + "3#" + "1" + "4"
-                            + "#" + "*", says=tone_wav(0.5))
+    call = await stage.dial(
+        adam,
+        adam.signs_in + ACTION + "4" + f"{bob.national}#" + "#" + "#" + "3#" + "1" + "4" + "#" + "*",
+        says=tone_wav(0.5),
+    )
     assert "sn/marked-urgent" in call.played
     (copy,) = await stage.messages_of(bob)
     assert copy["urgent"] is True and copy["forwarded_by"][0]["annotated"] is True
@@ -132,8 +141,11 @@ async def test_forward_with_an_annotation_added_to_listened_and_marked_urgent(st
 async def test_divert_with_an_annotation_recorded_again(stage):
     adam, bob = await stage.person("adam"), await stage.person("bob")
     await stage.message_for(adam, 1.0)
-    await stage.dial(adam, adam.signs_in + ACTION + "5" + f"{bob.national}#" + "#" + "#" + "2#" + "#" + "*",
-                     says=tone_wav(0.5))
+    await stage.dial(
+        adam,
+        adam.signs_in + ACTION + "5" + f"{bob.national}#" + "#" + "#" + "2#" + "#" + "*",
+        says=tone_wav(0.5),
+    )
     (copy,) = await stage.messages_of(bob)
     assert round(copy["duration_seconds"], 1) == 1.5, "only the annotation recorded again, then the message"
     assert await stage.messages_of(adam) == []
@@ -142,8 +154,9 @@ async def test_divert_with_an_annotation_recorded_again(stage):
 async def test_star_while_annotating_cancels_the_forward(stage):
     adam, bob = await stage.person("adam"), await stage.person("bob")
     await stage.message_for(adam, 1.0)
-    call = await stage.dial(adam, adam.signs_in + ACTION + "5" + f"{bob.national}#" + "#" + "#" + "*" + "*",
-                            says=tone_wav(0.5))
+    call = await stage.dial(
+        adam, adam.signs_in + ACTION + "5" + f"{bob.national}#" + "#" + "#" + "*" + "*", says=tone_wav(0.5)
+    )
     assert "sn/cancelled" in call.played
     assert await stage.messages_of(bob) == [] and len(await stage.messages_of(adam)) == 1
 
@@ -177,12 +190,16 @@ async def test_copy_to_email_sends_it_and_classes_it_old(stage):
         await stage.dial(adam, adam.signs_in + ACTION + "8")
         email = await bus.next_matching("notify.email.send.v1", to="adam@example.com", reason="archive")
     assert email["organisation_id"] == stage.organisation
-    assert [m["folder"] for m in await stage.messages_of(adam)] == ["old"], "copied to email without being heard"
+    assert [m["folder"] for m in await stage.messages_of(adam)] == ["old"], (
+        "copied to email without being heard"
+    )
 
 
 async def test_a_recipient_by_team_number_is_confirmed_and_every_member_gets_it(stage):
     adam, bob = await stage.person("adam"), await stage.person("bob")
     number = await stage.team("sales", [bob])
-    await stage.dial(adam, adam.signs_in + "2" + f"0{number.removeprefix('+44')}#" + "#" + "#", says=tone_wav(1.0))
+    await stage.dial(
+        adam, adam.signs_in + "2" + f"0{number.removeprefix('+44')}#" + "#" + "#", says=tone_wav(1.0)
+    )
     (sent,) = await stage.messages_of(bob)
     assert sent["sender_user_id"] == adam.user_id

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from smartnumbers_kit.natsserver import free_port
 
 from gateway.tests.fake_agi import FakeAgiChannel
 from gateway.tests.phone_platform import CALLING_FROM
-from smartnumbers_kit.natsserver import free_port
 from services.mailbox.tests.samples import tone_wav
 
 pytestmark = pytest.mark.slow
@@ -35,9 +35,13 @@ async def test_star_and_the_password_sign_in_and_new_messages_play_urgent_first(
     # the first message to its end, waits, presses 3 for the next, listens, goes back (*).
     call = await stage.dial(adam, adam.signs_in + "-3" + "-*", calling_from=adam.smartnumber.lstrip("+"))
     assert "sn/enter-password" in call.played
-    assert call.played[call.played.index("sn/enter-password") + 1:][:3] == ["sn/you-have", "number:2", "sn/new-messages"]
+    assert call.played[call.played.index("sn/enter-password") + 1 :][:3] == [
+        "sn/you-have",
+        "number:2",
+        "sn/new-messages",
+    ]
     first = call.played.index("sn/message")
-    assert call.played[first + 1:first + 3] == ["number:1", "sn/urgent"], "the urgent message plays first"
+    assert call.played[first + 1 : first + 3] == ["number:1", "sn/urgent"], "the urgent message plays first"
     second = call.played.index("sn/message", first + 1)
     assert call.played[second + 1] == "number:2" and "sn/menu-main" in call.played[second:]
     assert [m["folder"] for m in await stage.messages_of(adam)] == ["old", "old"], "both heard: now Old"
@@ -88,8 +92,9 @@ async def test_hanging_up_half_way_through_a_change_changes_nothing(stage):
 
 async def test_a_number_that_is_not_a_mailbox_number_gets_the_apology(stage):
     adam = await stage.person("adam")
-    call = await FakeAgiChannel(stage.port, script="mailbox", args=[adam.smartnumber.lstrip("+"), "call-x"],
-                                keypad="*").run()
+    call = await FakeAgiChannel(
+        stage.port, script="mailbox", args=[adam.smartnumber.lstrip("+"), "call-x"], keypad="*"
+    ).run()
     assert call.played == ["sn/no-messages-taken"], "a smartnumber is not a mailbox number"
     assert not any(c.startswith("GET DATA") for c in call.sent)
 

@@ -20,7 +20,9 @@ def test_every_prompt_the_gateway_or_the_dialplan_plays_is_listed():
     import re
 
     gateway_code = Path(__file__).resolve().parents[1] / "smartnumbers_gateway"
-    sources = [p.read_text() for p in gateway_code.rglob("*.py")] + [(ASTERISK / "extensions.conf").read_text()]
+    sources = [p.read_text() for p in gateway_code.rglob("*.py")] + [
+        (ASTERISK / "extensions.conf").read_text()
+    ]
     used = {name for text in sources for name in re.findall(r"\bsn/([a-z0-9_-]+)(?![{a-z0-9_-])", text)}
     from smartnumbers_gateway.phone.table import all_prompts
 
@@ -30,8 +32,10 @@ def test_every_prompt_the_gateway_or_the_dialplan_plays_is_listed():
     assert len(prompt_names()) == len(set(prompt_names())), "a prompt is listed twice"
 
 
-@pytest.mark.skipif(not (shutil.which("espeak-ng") and shutil.which("sox")),
-                    reason="espeak-ng and sox (Debian packages) are needed to speak the prompts")
+@pytest.mark.skipif(
+    not (shutil.which("espeak-ng") and shutil.which("sox")),
+    reason="espeak-ng and sox (Debian packages) are needed to speak the prompts",
+)
 def test_every_prompt_is_spoken_into_8khz_mono_audio_that_is_not_silence(tmp_path):
     subprocess.run([str(ASTERISK / "build-prompts.sh"), str(tmp_path)], check=True, capture_output=True)
     for name in prompt_names():
@@ -39,5 +43,7 @@ def test_every_prompt_is_spoken_into_8khz_mono_audio_that_is_not_silence(tmp_pat
         info = subprocess.run(["soxi", str(wav)], capture_output=True, text=True, check=True).stdout
         assert "Sample Rate    : 8000" in info and "Channels       : 1" in info, name
         stat = subprocess.run(["sox", str(wav), "-n", "stat"], capture_output=True, text=True).stderr
-        rms = float(next(line for line in stat.splitlines() if line.startswith("RMS     amplitude")).split(":")[1])
+        rms = float(
+            next(line for line in stat.splitlines() if line.startswith("RMS     amplitude")).split(":")[1]
+        )
         assert rms > 0.01, f"{name} is silent"

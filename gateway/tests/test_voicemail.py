@@ -5,21 +5,26 @@ from __future__ import annotations
 import uuid
 
 import pytest
-
-from services.mailbox.tests.e2e import Directory, client, mailbox_process
-from services.mailbox.tests.samples import tone_wav
 from smartnumbers_contracts import routing as wire
 from smartnumbers_gateway.fastagi import FastAgiServer
 from smartnumbers_gateway.incoming import PlansInFlight
+from smartnumbers_gateway.introduction import Introductions
 from smartnumbers_gateway.mailbox_client import MailboxClient
 from smartnumbers_gateway.service_tokens import ServiceTokens
 from smartnumbers_gateway.speech import Speech
-from smartnumbers_gateway.introduction import Introductions
-from smartnumbers_gateway.voicemail import NOT_AVAILABLE, NOT_TAKING, TRANSFER_PROMPT, OfferTransfer, Voicemail
+from smartnumbers_gateway.voicemail import (
+    NOT_AVAILABLE,
+    NOT_TAKING,
+    TRANSFER_PROMPT,
+    OfferTransfer,
+    Voicemail,
+)
 from smartnumbers_kit.natsserver import free_port
 from smartnumbers_kit.settings import DEV_ISSUER
 
 from gateway.tests.fake_agi import FakeAgiChannel
+from services.mailbox.tests.e2e import Directory, client, mailbox_process
+from services.mailbox.tests.samples import tone_wav
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +39,17 @@ def mailbox(tmp_path_factory, nats_server, dev_keys):
 async def gateway(tmp_path, mailbox, dev_keys):
     org = f"org-{uuid.uuid4().hex[:8]}"
     plans = PlansInFlight()
-    plans.remember(wire.RoutingPlan(call_id="call-7", organisation_id=org, dialled="+441632960100",
-                                    call_for_kind="user", call_for="adam", reasons=[], steps=[]))
+    plans.remember(
+        wire.RoutingPlan(
+            call_id="call-7",
+            organisation_id=org,
+            dialled="+441632960100",
+            call_for_kind="user",
+            call_for="adam",
+            reasons=[],
+            steps=[],
+        )
+    )
     left: list = []
     box = MailboxClient(mailbox.url, ServiceTokens(dev_keys[0], DEV_ISSUER))
     speech = Speech(tmp_path)
@@ -43,8 +57,9 @@ async def gateway(tmp_path, mailbox, dev_keys):
     agi = FastAgiServer(header_timeout=0.5)
     agi.add_route("voicemail", Voicemail(plans, box, speech, tmp_path / "spool", left.append))
     agi.add_route("greeting", Voicemail(plans, box, speech, tmp_path / "spool", left.append, record=False))
-    agi.add_route("offer-transfer", OfferTransfer(plans, Voicemail(plans, box, speech, tmp_path / "spool",
-                                                                   left.append)))
+    agi.add_route(
+        "offer-transfer", OfferTransfer(plans, Voicemail(plans, box, speech, tmp_path / "spool", left.append))
+    )
     agi.add_route("introduce", Introductions(plans, speech, None, box, tmp_path / "spool"))
     port = free_port()
     server = await agi.serve("127.0.0.1", port, 64)
@@ -53,12 +68,15 @@ async def gateway(tmp_path, mailbox, dev_keys):
     await box.close()
 
 
-async def test_story_a_caller_leaves_a_message_after_the_default_greeting(gateway, mailbox, nats_server, mint):
+async def test_story_a_caller_leaves_a_message_after_the_default_greeting(
+    gateway, mailbox, nats_server, mint
+):
     org, port, left, spool, plans = gateway
     await Directory(nats_server.url, mailbox.url, mint("gw", org, "service"), org).users("adam")
     # 1. No greeting recorded: the default speaks the mailbox number, then asks for a message.
-    call = await FakeAgiChannel(port, script="voicemail", args=["adam", "system", "call-7"],
-                                says=tone_wav(2.0)).run()
+    call = await FakeAgiChannel(
+        port, script="voicemail", args=["adam", "system", "call-7"], says=tone_wav(2.0)
+    ).run()
     assert call.played == ["digits:441632960100", NOT_AVAILABLE]
     # 2. The message is in Adam's mailbox, from Lucy's number; the call event says so.
     async with client(mailbox, mint("adam", org)) as adam:
@@ -71,15 +89,24 @@ async def test_story_a_caller_leaves_a_message_after_the_default_greeting(gatewa
 
 
 async def test_the_recorded_greeting_is_played_and_hanging_up_after_the_beep_keeps_the_message(
-        gateway, mailbox, nats_server, mint):
+    gateway, mailbox, nats_server, mint
+):
     org, port, left, spool, plans = gateway
     await Directory(nats_server.url, mailbox.url, mint("gw", org, "service"), org).users("adam")
     async with client(mailbox, mint("adam", org)) as adam:
-        r = await adam.put("/v1/mailboxes/users/me/greetings/permanent", content=tone_wav(1.0),
-                           headers={"Content-Type": "audio/wav"})
+        r = await adam.put(
+            "/v1/mailboxes/users/me/greetings/permanent",
+            content=tone_wav(1.0),
+            headers={"Content-Type": "audio/wav"},
+        )
         assert r.status_code == 200, r.text
-    call = await FakeAgiChannel(port, script="voicemail", args=["adam", "permanent", "call-7"],
-                                says=tone_wav(1.5), hangs_up_while_recording=True).run()
+    call = await FakeAgiChannel(
+        port,
+        script="voicemail",
+        args=["adam", "permanent", "call-7"],
+        says=tone_wav(1.5),
+        hangs_up_while_recording=True,
+    ).run()
     assert len(call.played) == 1 and call.played[0].startswith(str(spool / "greetings"))
     assert not list((spool / "greetings").iterdir()), "the fetched greeting was removed after playing"
     async with client(mailbox, mint("adam", org)) as adam:
@@ -90,8 +117,9 @@ async def test_the_recorded_greeting_is_played_and_hanging_up_after_the_beep_kee
 async def test_hanging_up_before_the_beep_leaves_nothing(gateway, mailbox, nats_server, mint):
     org, port, left, _, _ = gateway
     await Directory(nats_server.url, mailbox.url, mint("gw", org, "service"), org).users("adam")
-    await FakeAgiChannel(port, script="voicemail", args=["adam", "system", "call-7"], says=None,
-                         hangs_up_while_recording=True).run()
+    await FakeAgiChannel(
+        port, script="voicemail", args=["adam", "system", "call-7"], says=None, hangs_up_while_recording=True
+    ).run()
     async with client(mailbox, mint("adam", org)) as adam:
         assert (await adam.get("/v1/mailboxes/users/me/messages")).json() == []
     assert left == [], "no message: routing will count a lost call"
@@ -100,8 +128,9 @@ async def test_hanging_up_before_the_beep_leaves_nothing(gateway, mailbox, nats_
 async def test_no_messages_plays_the_greeting_and_records_nothing(gateway, mailbox, nats_server, mint):
     org, port, left, _, _ = gateway
     await Directory(nats_server.url, mailbox.url, mint("gw", org, "service"), org).users("adam")
-    call = await FakeAgiChannel(port, script="greeting", args=["adam", "system", "call-7"],
-                                says=tone_wav(1.0)).run()
+    call = await FakeAgiChannel(
+        port, script="greeting", args=["adam", "system", "call-7"], says=tone_wav(1.0)
+    ).run()
     assert call.played[-1] == NOT_TAKING
     assert not any(c.startswith("RECORD FILE") for c in call.sent)
 
@@ -109,8 +138,17 @@ async def test_no_messages_plays_the_greeting_and_records_nothing(gateway, mailb
 async def test_extended_absence_offers_the_delegate_and_one_transfers(gateway, mailbox, nats_server, mint):
     org, port, left, spool, plans = gateway
     await Directory(nats_server.url, mailbox.url, mint("gw", org, "service"), org).users("adam")
-    plans.remember(wire.RoutingPlan(call_id="call-8", organisation_id=org, dialled="+441632960100",
-                                    call_for_kind="user", call_for="adam", reasons=[], steps=[]))
+    plans.remember(
+        wire.RoutingPlan(
+            call_id="call-8",
+            organisation_id=org,
+            dialled="+441632960100",
+            call_for_kind="user",
+            call_for="adam",
+            reasons=[],
+            steps=[],
+        )
+    )
     yes = await FakeAgiChannel(port, script="offer-transfer", args=["adam", "call-8"], presses="-1").run()
     no = await FakeAgiChannel(port, script="offer-transfer", args=["adam", "call-8"], presses="--").run()
     assert yes.variables["SN_TRANSFER"] == "1" and no.variables["SN_TRANSFER"] == "0"
@@ -122,16 +160,40 @@ async def test_the_introduction_plays_the_recorded_name(gateway, mailbox, nats_s
     org, port, _, spool, plans = gateway
     await Directory(nats_server.url, mailbox.url, mint("gw", org, "service"), org).users("adam")
     async with client(mailbox, mint("adam", org)) as adam:
-        r = await adam.put("/v1/mailboxes/users/me/greetings/name", content=tone_wav(0.8),
-                           headers={"Content-Type": "audio/wav"})
+        r = await adam.put(
+            "/v1/mailboxes/users/me/greetings/name",
+            content=tone_wav(0.8),
+            headers={"Content-Type": "audio/wav"},
+        )
         assert r.status_code == 200, r.text
-    plans.remember(wire.RoutingPlan(
-        call_id="call-9", organisation_id=org, dialled="+441632960100", call_for_kind="user", call_for="adam",
-        reasons=[], steps=[wire.Step(kind="ring", targets=["+447700900100"], answered_by=["adam"], introductions=[
-            wire.Introduction(text="Adam, there is a call for you. Press star to receive, or replace the handset.",
-                              form="direct", for_name="Adam", for_name_recording="mailbox:user:adam:name")])]))
-    call = await FakeAgiChannel(port, script="introduce", args=["call-9", "1", "447700900100"],
-                                presses="--*").run()
+    plans.remember(
+        wire.RoutingPlan(
+            call_id="call-9",
+            organisation_id=org,
+            dialled="+441632960100",
+            call_for_kind="user",
+            call_for="adam",
+            reasons=[],
+            steps=[
+                wire.Step(
+                    kind="ring",
+                    targets=["+447700900100"],
+                    answered_by=["adam"],
+                    introductions=[
+                        wire.Introduction(
+                            text="Adam, there is a call for you. Press star to receive, or replace the handset.",
+                            form="direct",
+                            for_name="Adam",
+                            for_name_recording="mailbox:user:adam:name",
+                        )
+                    ],
+                )
+            ],
+        )
+    )
+    call = await FakeAgiChannel(
+        port, script="introduce", args=["call-9", "1", "447700900100"], presses="--*"
+    ).run()
     name, *rest = call.played
     assert name.startswith(str(spool / "names")), "Adam's own recording says his name"
     assert rest == ["sn/there-is-a-call-for-you", "sn/press-star-to-receive"]

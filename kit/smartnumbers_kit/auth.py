@@ -22,10 +22,10 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-
-from smartnumbers_contracts.base import Identifier
-from smartnumbers_kit.errors import DomainError, Forbidden
 from pydantic import TypeAdapter, ValidationError
+from smartnumbers_contracts.base import Identifier
+
+from smartnumbers_kit.errors import DomainError, Forbidden
 
 ALGORITHM = "EdDSA"
 _identifier = TypeAdapter(Identifier)
@@ -72,8 +72,14 @@ KeyFor = Callable[[str], Any]
 
 
 class TokenVerifier:
-    def __init__(self, public_key_pem: bytes | None = None, *, audience: str | list[str], issuers: list[str],
-                 key_for: KeyFor | None = None) -> None:
+    def __init__(
+        self,
+        public_key_pem: bytes | None = None,
+        *,
+        audience: str | list[str],
+        issuers: list[str],
+        key_for: KeyFor | None = None,
+    ) -> None:
         if key_for is None:
             key = serialization.load_pem_public_key(public_key_pem) if public_key_pem else None  # parsed once
             key_for = lambda _token: key  # noqa: E731
@@ -85,17 +91,22 @@ class TokenVerifier:
     def from_jwks_url(cls, url: str, *, audience: str | list[str], issuers: list[str]) -> TokenVerifier:
         """Keys from the directory's JWKS endpoint (fetched on first use, cached, refreshed for new kids)."""
         client = jwt.PyJWKClient(url, cache_keys=True, lifespan=300, timeout=5)
-        return cls(audience=audience, issuers=issuers,
-                   key_for=lambda token: client.get_signing_key_from_jwt(token).key)
+        return cls(
+            audience=audience,
+            issuers=issuers,
+            key_for=lambda token: client.get_signing_key_from_jwt(token).key,
+        )
 
     @classmethod
     def from_settings(cls, settings: Any) -> TokenVerifier:
         """JWKS when ``JWT_JWKS_URL`` is set, else the public key file (development keys by default)."""
         if settings.jwt_jwks_url:
-            return cls.from_jwks_url(settings.jwt_jwks_url, audience=settings.jwt_audience,
-                                     issuers=settings.jwt_issuers)
-        return cls.from_file(settings.public_key_path(), audience=settings.jwt_audience,
-                             issuers=settings.jwt_issuers)
+            return cls.from_jwks_url(
+                settings.jwt_jwks_url, audience=settings.jwt_audience, issuers=settings.jwt_issuers
+            )
+        return cls.from_file(
+            settings.public_key_path(), audience=settings.jwt_audience, issuers=settings.jwt_issuers
+        )
 
     @classmethod
     def from_file(cls, path: Path, *, audience: str, issuers: list[str]) -> TokenVerifier:

@@ -63,18 +63,27 @@ async def _ensure(js: JetStreamContext, config: StreamConfig) -> str:
 
 async def ensure_stream(js: JetStreamContext, domain: str, replicas: int = 1) -> str:
     """Create (or keep) the stream of a domain; returns its name."""
-    return await _ensure(js, StreamConfig(
-        name=stream_name(domain),
-        subjects=[f"{domain}.>"],
-        storage=StorageType.FILE,
-        retention=RetentionPolicy.LIMITS,
-        duplicate_window=DUPLICATE_WINDOW_SECONDS,
-        num_replicas=replicas,
-    ))
+    return await _ensure(
+        js,
+        StreamConfig(
+            name=stream_name(domain),
+            subjects=[f"{domain}.>"],
+            storage=StorageType.FILE,
+            retention=RetentionPolicy.LIMITS,
+            duplicate_window=DUPLICATE_WINDOW_SECONDS,
+            num_replicas=replicas,
+        ),
+    )
 
 
 async def ensure_parked_stream(js: JetStreamContext, replicas: int = 1) -> str:
     """The stream where consumers park messages they gave up on, for an operator to see."""
-    return await _ensure(js, StreamConfig(
-        name=PARKED_STREAM, subjects=["parked.>"], storage=StorageType.FILE, num_replicas=replicas,
-    ))
+    return await _ensure(
+        js,
+        StreamConfig(
+            name=PARKED_STREAM,
+            subjects=["parked.>"],
+            storage=StorageType.FILE,
+            num_replicas=replicas,
+        ),
+    )

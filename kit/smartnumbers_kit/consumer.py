@@ -26,8 +26,8 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from prometheus_client import Counter
 from pydantic import ValidationError
-
 from smartnumbers_contracts import Contract, contract_for_subject
+
 from smartnumbers_kit.bus import PARKED_STREAM
 from smartnumbers_kit.logs import bind_event_id
 from smartnumbers_kit.store import ServiceApplication
@@ -83,7 +83,10 @@ class Consumer:
             try:
                 if subscription is None:
                     subscription = await self.js.pull_subscribe(
-                        None, durable=self.durable, stream=self.stream, config=config  # type: ignore[arg-type]
+                        None,
+                        durable=self.durable,
+                        stream=self.stream,
+                        config=config,  # type: ignore[arg-type]
                     )
                 messages = await subscription.fetch(1, timeout=1.0)
             except (NatsTimeoutError, TimeoutError):
@@ -132,7 +135,11 @@ class Consumer:
             delay = self.backoff[min(tries - 1, len(self.backoff) - 1)]
             log.warning(
                 "consumer %s: try %s of %s failed (%s); again in %ss",
-                self.durable, tries, self.max_deliveries, e, delay,
+                self.durable,
+                tries,
+                self.max_deliveries,
+                e,
+                delay,
             )
             await message.nak(delay=delay)
             return
@@ -143,8 +150,12 @@ class Consumer:
         try:
             await message.ack_sync(timeout=2.0)
         except Exception as e:  # lost: JetStream redelivers after ack_wait, and we skip it then
-            log.warning("consumer %s: ack of stream seq %s not confirmed (%s)",
-                        self.durable, message.metadata.sequence.stream, e)
+            log.warning(
+                "consumer %s: ack of stream seq %s not confirmed (%s)",
+                self.durable,
+                message.metadata.sequence.stream,
+                e,
+            )
 
     def _apply(self, contract: Contract, tracking: Tracking) -> None:
         handler = self.handlers[contract.subject]
@@ -162,7 +173,9 @@ class Consumer:
 
     async def _park(self, message: Msg, reason: str) -> None:
         PARKED.labels(self.durable).inc()
-        log.error("consumer %s parked stream seq %s: %s", self.durable, message.metadata.sequence.stream, reason)
+        log.error(
+            "consumer %s parked stream seq %s: %s", self.durable, message.metadata.sequence.stream, reason
+        )
         await self.js.publish(
             f"parked.{self.durable}.{message.subject}",
             message.data,

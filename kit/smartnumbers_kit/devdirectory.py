@@ -18,9 +18,9 @@ import uuid
 from datetime import UTC, datetime
 
 import nats
-
 from smartnumbers_contracts import Contract
 from smartnumbers_contracts import directory as wire
+
 from smartnumbers_kit import bus
 
 
@@ -29,15 +29,25 @@ async def publish(url: str, *contracts: Contract) -> None:
         pass
 
     try:
-        nc = await nats.connect(url, name="smartnumbers-dev", connect_timeout=2, max_reconnect_attempts=3,
-                                allow_reconnect=False, error_cb=quiet)
+        nc = await nats.connect(
+            url,
+            name="smartnumbers-dev",
+            connect_timeout=2,
+            max_reconnect_attempts=3,
+            allow_reconnect=False,
+            error_cb=quiet,
+        )
     except Exception as e:
-        raise SystemExit(f"cannot reach NATS at {url} ({e}): is `make run` running? (or set NATS_URL)") from None
+        raise SystemExit(
+            f"cannot reach NATS at {url} ({e}): is `make run` running? (or set NATS_URL)"
+        ) from None
     try:
         js = nc.jetstream()
         await bus.ensure_stream(js, "directory")
         for contract in contracts:
-            await js.publish(contract.subject, contract.to_bytes(), headers={"Nats-Msg-Id": str(contract.event_id)})
+            await js.publish(
+                contract.subject, contract.to_bytes(), headers={"Nats-Msg-Id": str(contract.event_id)}
+            )
     finally:
         await nc.drain()
 
@@ -47,8 +57,9 @@ def _envelope(org: str) -> dict[str, object]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="smartnumbers-dev", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="smartnumbers-dev", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--nats", default=os.environ.get("NATS_URL", "nats://127.0.0.1:4322"))
     commands = parser.add_subparsers(dest="command", required=True)
     org = commands.add_parser("org", help="create or configure an organisation")
@@ -72,10 +83,13 @@ def main(argv: list[str] | None = None) -> None:
     envelope = _envelope(args.org)
     contract: Contract
     if args.command == "org":
-        contract = wire.OrganisationConfigured(**envelope, name=args.name or args.org, default_country=args.country)
+        contract = wire.OrganisationConfigured(
+            **envelope, name=args.name or args.org, default_country=args.country
+        )
     elif args.command == "user":
-        contract = wire.UserCreated(**envelope, user_id=args.user, display_name=args.name or args.user,
-                                    smartnumber=args.smartnumber)
+        contract = wire.UserCreated(
+            **envelope, user_id=args.user, display_name=args.name or args.user, smartnumber=args.smartnumber
+        )
     elif args.command == "teams":
         contract = wire.UserTeamsChanged(**envelope, user_id=args.user, active_in=args.teams)
     else:

@@ -60,8 +60,13 @@ def main() -> None:
     var = Path(os.environ.get("VAR_DIR", "var")).resolve()
     var.mkdir(parents=True, exist_ok=True)
     private_key, public_key = generate_keypair(var / "dev-keys")
-    env = {**os.environ, "VAR_DIR": str(var), "JWT_PUBLIC_KEY_FILE": str(public_key),
-           "GATEWAY_SIGNING_KEY_FILE": str(private_key), "SPOOL_DIR": str(var / "spool")}
+    env = {
+        **os.environ,
+        "VAR_DIR": str(var),
+        "JWT_PUBLIC_KEY_FILE": str(public_key),
+        "GATEWAY_SIGNING_KEY_FILE": str(private_key),
+        "SPOOL_DIR": str(var / "spool"),
+    }
     host = env.setdefault("HOST", "127.0.0.1")
 
     nats: NatsServer | None = None
@@ -70,7 +75,8 @@ def main() -> None:
         if binary is None:
             sys.exit("no nats-server binary: run `make install`, or set NATS_URL")
         nats = NatsServer(
-            binary, var / "nats",
+            binary,
+            var / "nats",
             port=int(os.environ.get("NATS_PORT", "4322")),
             monitor_port=int(os.environ.get("NATS_MONITOR_PORT", "8322")),
             log_file=var / "nats.log",
@@ -86,27 +92,57 @@ def main() -> None:
 
         dev = prepare(var, os.environ["ASTERISK_BIN"], ami_port=int(os.environ.get("AMI_PORT", "5038")))
         log = open(var / "asterisk.log", "ab")
-        processes.append(("asterisk", subprocess.Popen(
-            [os.environ["ASTERISK_BIN"], "-f", "-C", str(dev.config)], stdout=log, stderr=log)))
-        env |= {"AMI_HOST": "127.0.0.1", "AMI_PORT": str(dev.ami_port), "AMI_USERNAME": dev.ami_username,
-                "AMI_SECRET": dev.ami_secret, "SPOOL_DIR": str(dev.spool)}
+        processes.append(
+            (
+                "asterisk",
+                subprocess.Popen(
+                    [os.environ["ASTERISK_BIN"], "-f", "-C", str(dev.config)], stdout=log, stderr=log
+                ),
+            )
+        )
+        env |= {
+            "AMI_HOST": "127.0.0.1",
+            "AMI_PORT": str(dev.ami_port),
+            "AMI_USERNAME": dev.ami_username,
+            "AMI_SECRET": dev.ami_secret,
+            "SPOOL_DIR": str(dev.spool),
+        }
         asterisk_line = f"  asterisk   AMI 127.0.0.1:{dev.ami_port}, config {dev.config.parent} (log {var / 'asterisk.log'})"
-    lines = [f"  nats       {env['NATS_URL']}" + (f" (started here, log {var / 'nats.log'})" if nats else " (yours)")]
+    lines = [
+        f"  nats       {env['NATS_URL']}"
+        + (f" (started here, log {var / 'nats.log'})" if nats else " (yours)")
+    ]
     if asterisk_line:
         lines.append(asterisk_line)
     try:
         for name, factory, port_var, default in SERVICES:
             port = int(env.get(port_var, default))
             process = subprocess.Popen(
-                [sys.executable, "-m", "uvicorn", factory, "--factory", "--host", host, "--port", str(port),
-                 "--no-access-log", "--timeout-graceful-shutdown", "10"],
+                [
+                    sys.executable,
+                    "-m",
+                    "uvicorn",
+                    factory,
+                    "--factory",
+                    "--host",
+                    host,
+                    "--port",
+                    str(port),
+                    "--no-access-log",
+                    "--timeout-graceful-shutdown",
+                    "10",
+                ],
                 env=env,
             )
             processes.append((name, process))
             ok = _wait_ready(f"http://{host}:{port}/healthz", process)
-            lines.append(f"  {name:<10} http://{host}:{port}  (API docs /docs)" + ("" if ok else "  NOT STARTED"))
+            lines.append(
+                f"  {name:<10} http://{host}:{port}  (API docs /docs)" + ("" if ok else "  NOT STARTED")
+            )
         print("\nsmartnumbers is running:\n" + "\n".join(lines), flush=True)
-        print(f"\nmint a token:  .venv/bin/smartnumbers-token mint --user alice --org acme --dir {var}/dev-keys")
+        print(
+            f"\nmint a token:  .venv/bin/smartnumbers-token mint --user alice --org acme --dir {var}/dev-keys"
+        )
         print("Ctrl-C stops everything.\n", flush=True)
         signal.signal(signal.SIGTERM, _interrupt)
         signal.signal(signal.SIGINT, _interrupt)  # also when started in the background

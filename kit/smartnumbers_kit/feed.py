@@ -24,7 +24,11 @@ Shown = Callable[[dict[str, Any]], bool]
 
 
 async def _events(
-    request: Request, js: JetStreamContext, domain: str, organisation_id: str, after: int | None,
+    request: Request,
+    js: JetStreamContext,
+    domain: str,
+    organisation_id: str,
+    after: int | None,
     shown: Shown | None = None,
 ) -> AsyncIterator[bytes]:
     if after is None:
@@ -44,9 +48,7 @@ async def _events(
             if payload.get("organisation_id") != organisation_id or (shown and not shown(payload)):
                 continue
             sequence = message.metadata.sequence.stream
-            yield (
-                f"id: {sequence}\nevent: {message.subject}\ndata: {message.data.decode()}\n\n"
-            ).encode()
+            yield (f"id: {sequence}\nevent: {message.subject}\ndata: {message.data.decode()}\n\n").encode()
     except asyncio.CancelledError:
         pass
     finally:

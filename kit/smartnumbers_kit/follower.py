@@ -19,22 +19,27 @@ from nats.js import JetStreamContext
 from nats.js.api import ConsumerConfig, DeliverPolicy
 from prometheus_client import Gauge, Histogram
 from pydantic import ValidationError
-
 from smartnumbers_contracts import Contract, contract_for_subject
+
 from smartnumbers_kit.bus import ensure_stream, stream_name
 
 log = logging.getLogger(__name__)
 
 LAG = Histogram(
-    "follower_lag_seconds", "From an event's publication time (JetStream) to the read model applying it",
-    ["stream"], buckets=(0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1, 5),
+    "follower_lag_seconds",
+    "From an event's publication time (JetStream) to the read model applying it",
+    ["stream"],
+    buckets=(0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1, 5),
 )
 POSITION = Gauge("follower_position", "Last stream sequence applied", ["stream"])
 
 
 class StreamFollower:
     def __init__(
-        self, js: JetStreamContext, domain: str, apply: Callable[[Contract], None],
+        self,
+        js: JetStreamContext,
+        domain: str,
+        apply: Callable[[Contract], None],
         subjects: Iterable[str] | None = None,
     ) -> None:
         self.js = js
@@ -61,7 +66,11 @@ class StreamFollower:
             await self._on_message(message, target)
 
         self._subscription = await self.js.subscribe(
-            f"{self.domain}.>", ordered_consumer=True, config=config, cb=on_message, stream=self.stream,
+            f"{self.domain}.>",
+            ordered_consumer=True,
+            config=config,
+            cb=on_message,
+            stream=self.stream,
         )
 
     async def _on_message(self, message: Msg, target: int) -> None:

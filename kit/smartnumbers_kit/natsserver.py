@@ -46,16 +46,29 @@ class NatsServer:
         self.store_dir.mkdir(parents=True, exist_ok=True)
         out = open(self.log_file, "ab") if self.log_file else subprocess.DEVNULL
         self.process = subprocess.Popen(
-            [self.binary, "-a", "127.0.0.1", "-p", str(self.port), "-js",
-             "-sd", str(self.store_dir), "-m", str(self.monitor_port)],
-            stdout=out, stderr=out,
+            [
+                self.binary,
+                "-a",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-js",
+                "-sd",
+                str(self.store_dir),
+                "-m",
+                str(self.monitor_port),
+            ],
+            stdout=out,
+            stderr=out,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"nats-server exited with {self.process.returncode}")
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.monitor_port}/healthz?js-enabled-only=true", timeout=0.5) as r:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{self.monitor_port}/healthz?js-enabled-only=true", timeout=0.5
+                ) as r:
                     if r.status == 200:
                         return
             except OSError:

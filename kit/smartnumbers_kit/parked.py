@@ -46,23 +46,26 @@ async def parked_messages(url: str, limit: int = 50) -> list[ParkedMessage]:
             except NotFoundError:
                 continue
             headers = message.headers or {}
-            found.append(ParkedMessage(
-                sequence=sequence,
-                consumer=headers.get("Parked-Consumer", "?"),
-                subject=headers.get("Original-Subject", message.subject or "?"),
-                original_stream=headers.get("Original-Stream", "?"),
-                original_sequence=int(headers.get("Original-Sequence", "0")),
-                reason=headers.get("Parked-Reason", ""),
-                data=message.data or b"",
-            ))
+            found.append(
+                ParkedMessage(
+                    sequence=sequence,
+                    consumer=headers.get("Parked-Consumer", "?"),
+                    subject=headers.get("Original-Subject", message.subject or "?"),
+                    original_stream=headers.get("Original-Stream", "?"),
+                    original_sequence=int(headers.get("Original-Sequence", "0")),
+                    reason=headers.get("Parked-Reason", ""),
+                    data=message.data or b"",
+                )
+            )
         return found
     finally:
         await nc.close()
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="smartnumbers-parked", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="smartnumbers-parked", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--nats", default=os.environ.get("NATS_URL", "nats://127.0.0.1:4322"))
     parser.add_argument("--limit", type=int, default=50)
     args = parser.parse_args(argv)
@@ -70,7 +73,9 @@ def main(argv: list[str] | None = None) -> None:
     if not messages:
         print("nothing is parked")
     for m in messages:
-        print(f"#{m.sequence} {m.consumer} {m.subject} ({m.original_stream} seq {m.original_sequence}): {m.reason}")
+        print(
+            f"#{m.sequence} {m.consumer} {m.subject} ({m.original_stream} seq {m.original_sequence}): {m.reason}"
+        )
 
 
 if __name__ == "__main__":

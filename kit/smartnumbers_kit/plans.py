@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 
 from nats.aio.client import Client
-from nats.errors import NoRespondersError, TimeoutError as NatsTimeoutError
+from nats.errors import NoRespondersError
+from nats.errors import TimeoutError as NatsTimeoutError
 from pydantic import ValidationError
-
 from smartnumbers_contracts import routing as wire
 
 log = logging.getLogger(__name__)
@@ -16,7 +16,9 @@ log = logging.getLogger(__name__)
 async def ask_for_plan(nc: Client, request: wire.PlanRequest, timeout: float = 0.5) -> wire.RoutingPlan:
     """The plan for a call; voicemail (``fallback=True``) if routing is absent, slow or unreadable."""
     try:
-        reply = await nc.request(wire.PLAN_REQUEST_SUBJECT, request.model_dump_json().encode(), timeout=timeout)
+        reply = await nc.request(
+            wire.PLAN_REQUEST_SUBJECT, request.model_dump_json().encode(), timeout=timeout
+        )
         return wire.RoutingPlan.model_validate_json(reply.data)
     except NoRespondersError:
         reason = "no routing service is running"

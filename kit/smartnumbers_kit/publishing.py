@@ -7,7 +7,6 @@ from typing import Any
 from uuid import UUID, uuid5
 
 from eventsourcing.persistence import Notification
-
 from smartnumbers_contracts import Contract
 
 UNSTAMPED = UUID(int=0)

@@ -25,8 +25,8 @@ from typing import Any
 from eventsourcing.persistence import IntegrityError, Notification, Tracking
 from nats.js import JetStreamContext
 from prometheus_client import Counter, Gauge
-
 from smartnumbers_contracts import Contract
+
 from smartnumbers_kit.publishing import stamped
 from smartnumbers_kit.store import ServiceApplication
 
@@ -102,9 +102,7 @@ class Relay:
                 self._published.notify_all()
             self._crash_if("after_publish", notifications[-1].id)
             try:
-                await asyncio.to_thread(
-                    self.app.recorder.insert_tracking, Tracking(self.name, position)
-                )
+                await asyncio.to_thread(self.app.recorder.insert_tracking, Tracking(self.name, position))
             except IntegrityError:  # another replica's relay got there first
                 position = await asyncio.to_thread(self.position)
             self._crash_if("after_record", notifications[-1].id)

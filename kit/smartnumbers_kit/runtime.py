@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 from nats.aio.client import Client
 from nats.js import JetStreamContext
-
 from smartnumbers_contracts import Contract
+
 from smartnumbers_kit import bus
 from smartnumbers_kit.consumer import Consumer, Handler
 from smartnumbers_kit.relay import Relay, ToContracts
@@ -62,7 +62,8 @@ class Runtime:
         self._on_stop: list[Callable[[], Awaitable[None]]] = []
 
     def when_connected(
-        self, start: Callable[[Client, JetStreamContext], Awaitable[None]],
+        self,
+        start: Callable[[Client, JetStreamContext], Awaitable[None]],
         stop: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         """Start something of the service's own once the bus is up (a follower, a responder)."""

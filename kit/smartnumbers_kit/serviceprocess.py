@@ -30,15 +30,29 @@ class ServiceProcess:
     def start(self, timeout: float = 30.0, *, wait_for_nats: bool = True) -> None:
         log = open(self.log_file, "ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", self.factory, "--factory", "--host", "127.0.0.1",
-             "--port", str(self.port), "--no-access-log"],
-            env={**os.environ, **self.env}, stdout=log, stderr=log,
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                self.factory,
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--no-access-log",
+            ],
+            env={**os.environ, **self.env},
+            stdout=log,
+            stderr=log,
         )
         deadline = time.monotonic() + timeout
         path = "/readyz" if wait_for_nats else "/healthz"
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"{self.factory} exited: see {self.log_file}\n{self.log_file.read_text()[-3000:]}")
+                raise RuntimeError(
+                    f"{self.factory} exited: see {self.log_file}\n{self.log_file.read_text()[-3000:]}"
+                )
             try:
                 if httpx.get(self.url + path, timeout=1).status_code == 200:
                     return
@@ -67,12 +81,20 @@ class ServiceProcess:
                 self.process.wait()
 
 
-def service_process(name: str, var_dir: Path, nats_url: str, public_key: Path, log_file: Path,
-                    **env: str) -> ServiceProcess:
+def service_process(
+    name: str, var_dir: Path, nats_url: str, public_key: Path, log_file: Path, **env: str
+) -> ServiceProcess:
     """``smartnumbers_<name>`` with its SQLite store under ``var_dir``, on ``nats_url``,
     trusting tokens signed for ``public_key`` (the shape every service's tests start it in)."""
-    return ServiceProcess(f"smartnumbers_{name}.main:create", {
-        "NATS_URL": nats_url, "PERSISTENCE": "sqlite", "VAR_DIR": str(var_dir),
-        "JWT_PUBLIC_KEY_FILE": str(public_key), "LOG_LEVEL": "INFO", **env,
-    }, log_file=log_file)
-
+    return ServiceProcess(
+        f"smartnumbers_{name}.main:create",
+        {
+            "NATS_URL": nats_url,
+            "PERSISTENCE": "sqlite",
+            "VAR_DIR": str(var_dir),
+            "JWT_PUBLIC_KEY_FILE": str(public_key),
+            "LOG_LEVEL": "INFO",
+            **env,
+        },
+        log_file=log_file,
+    )

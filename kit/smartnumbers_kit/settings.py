@@ -54,9 +54,13 @@ class ServiceSettings(BaseSettings):
     def _refuse_unsafe_production_defaults(self) -> ServiceSettings:
         if self.environment == "production":
             if DEV_ISSUER in self.jwt_issuers:
-                raise ValueError("production refuses development tokens: drop smartnumbers-dev from JWT_ISSUERS")
+                raise ValueError(
+                    "production refuses development tokens: drop smartnumbers-dev from JWT_ISSUERS"
+                )
             if self.jwt_public_key_file is None and not self.jwt_jwks_url:
-                raise ValueError("production needs JWT_JWKS_URL (the directory's keys) or JWT_PUBLIC_KEY_FILE")
+                raise ValueError(
+                    "production needs JWT_JWKS_URL (the directory's keys) or JWT_PUBLIC_KEY_FILE"
+                )
         return self
 
     def public_key_path(self) -> Path:

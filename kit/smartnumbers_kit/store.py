@@ -14,7 +14,6 @@ import time
 import weakref
 from collections.abc import Callable
 from typing import Any
-
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent

@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import contextlib
-
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -22,7 +21,8 @@ from pathlib import Path
 import pytest
 
 from smartnumbers_kit.natsserver import NatsServer, find_binary
-from smartnumbers_kit.tokens import generate_keypair, mint as mint_token
+from smartnumbers_kit.tokens import generate_keypair
+from smartnumbers_kit.tokens import mint as mint_token
 
 
 @dataclass(frozen=True)
@@ -50,8 +50,9 @@ _FOUND: dict[str, str] = {}
 def _connect(host: str, port: int, user: str, password: str, dbname: str):  # type: ignore[no-untyped-def]
     import psycopg
 
-    return psycopg.connect(host=host, port=port, user=user, password=password, dbname=dbname,
-                           autocommit=True, connect_timeout=3)
+    return psycopg.connect(
+        host=host, port=port, user=user, password=password, dbname=dbname, autocommit=True, connect_timeout=3
+    )
 
 
 def _docker_postgres() -> tuple[object, str, int, str, str] | None:
@@ -64,8 +65,13 @@ def _docker_postgres() -> tuple[object, str, int, str, str] | None:
     from testcontainers.postgres import PostgresContainer
 
     container = PostgresContainer("postgres:16-alpine", driver=None).start()
-    return (container, container.get_container_host_ip(),
-            int(container.get_exposed_port(5432)), container.username, container.password)
+    return (
+        container,
+        container.get_container_host_ip(),
+        int(container.get_exposed_port(5432)),
+        container.username,
+        container.password,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -80,12 +86,16 @@ def postgres() -> Iterator[Postgres]:
     except Exception as local_error:
         started = _docker_postgres()
         if started is None:
-            pytest.skip(f"no PostgreSQL at {host}:{port} ({local_error}) and no Docker engine for testcontainers")
+            pytest.skip(
+                f"no PostgreSQL at {host}:{port} ({local_error}) and no Docker engine for testcontainers"
+            )
         container, host, port, user, password = started
         admin = _connect(host, port, user, password, "postgres")
     dbname = f"sn_test_{uuid.uuid4().hex[:12]}"
     admin.execute(f'CREATE DATABASE "{dbname}"')
-    _FOUND["postgres"] = f"{admin.execute('SHOW server_version').fetchone()[0]} at {host}:{port}, database {dbname}"
+    _FOUND["postgres"] = (
+        f"{admin.execute('SHOW server_version').fetchone()[0]} at {host}:{port}, database {dbname}"
+    )
     try:
         yield Postgres(host, port, user, password, dbname)
     finally:

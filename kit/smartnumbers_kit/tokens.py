@@ -15,9 +15,9 @@ import time
 from pathlib import Path
 
 import jwt
-from jwt.algorithms import OKPAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from jwt.algorithms import OKPAlgorithm
 
 from smartnumbers_kit.auth import ALGORITHM
 from smartnumbers_kit.settings import DEV_ISSUER
@@ -68,8 +68,13 @@ def mint(
 ) -> str:
     now = int(time.time())
     claims = {
-        "sub": user, "org": org, "role": role,
-        "iss": issuer, "aud": audience, "iat": now, "exp": now + ttl_seconds,
+        "sub": user,
+        "org": org,
+        "role": role,
+        "iss": issuer,
+        "aud": audience,
+        "iat": now,
+        "exp": now + ttl_seconds,
     }
     return jwt.encode(claims, private_key_pem, algorithm=ALGORITHM, headers={"kid": kid} if kid else None)
 
@@ -91,7 +96,8 @@ def main(argv: list[str] | None = None) -> None:
         print(public_path)
         return
     sys.stdout.write(
-        mint(private_path.read_bytes(), user=args.user, org=args.org, role=args.role, ttl_seconds=args.ttl) + "\n"
+        mint(private_path.read_bytes(), user=args.user, org=args.org, role=args.role, ttl_seconds=args.ttl)
+        + "\n"
     )
 
 

@@ -10,7 +10,6 @@ import nats
 import pytest
 from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import Tracking
-
 from smartnumbers_contracts import directory as wire
 from smartnumbers_kit import bus
 from smartnumbers_kit.consumer import Consumer
@@ -35,13 +34,20 @@ class TallyApp(ServiceApplication):
 
 
 def user_created(org: str, user: str) -> wire.UserCreated:
-    return wire.UserCreated(event_id=uuid.uuid4(), organisation_id=org, occurred_at=datetime.now(UTC),
-                            user_id=user, display_name=user)
+    return wire.UserCreated(
+        event_id=uuid.uuid4(),
+        organisation_id=org,
+        occurred_at=datetime.now(UTC),
+        user_id=user,
+        display_name=user,
+    )
 
 
 @pytest.fixture
 def app(tmp_path):
-    app = TallyApp({"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp_path / "t.sqlite")})
+    app = TallyApp(
+        {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp_path / "t.sqlite")}
+    )
     tally = Tally()
     app.save(tally)
     app.tally_id = tally.id
@@ -67,6 +73,7 @@ def counting_handler(app, calls, fail_for=()):  # type: ignore[no-untyped-def]
         tally = app.repository.get(app.tally_id)
         tally.count(e.user_id)
         return [tally]
+
     return handle
 
 
@@ -74,6 +81,7 @@ async def until(condition, timeout: float = 10.0) -> None:  # type: ignore[no-un
     async def wait() -> None:
         while not condition():
             await asyncio.sleep(0.01)
+
     await asyncio.wait_for(wait(), timeout)
 
 
@@ -81,35 +89,55 @@ async def run(consumer: Consumer) -> asyncio.Task:
     return asyncio.create_task(consumer.run())
 
 
-async def test_a_failing_handler_is_retried_with_backoff_then_parked_and_the_rest_go_on(app, js, fresh_nats_server):
+async def test_a_failing_handler_is_retried_with_backoff_then_parked_and_the_rest_go_on(
+    app, js, fresh_nats_server
+):
     calls: list[str] = []
     handler = counting_handler(app, calls, fail_for={"flaky": 2, "broken": 99})
-    consumer = Consumer(app, js, stream="DIRECTORY", durable="tally", handlers={wire.UserCreated: handler},
-                        max_deliveries=3, backoff_seconds=[0.05, 0.1])
+    consumer = Consumer(
+        app,
+        js,
+        stream="DIRECTORY",
+        durable="tally",
+        handlers={wire.UserCreated: handler},
+        max_deliveries=3,
+        backoff_seconds=[0.05, 0.1],
+    )
     for user in ("flaky", "broken", "after"):
         await js.publish("directory.user.created.v1", user_created("acme", user).to_bytes())
     task = await run(consumer)
     await until(lambda: "after" in app.repository.get(app.tally_id).seen)
-    await consumer.stop(); task.cancel()
+    await consumer.stop()
+    task.cancel()
 
     assert app.repository.get(app.tally_id).seen == ["flaky", "after"]
     assert calls.count("flaky") == 3 and calls.count("broken") == 3
     # The operator's view (smartnumbers-parked) shows what was given up on, and why.
     (parked,) = await parked_messages(fresh_nats_server.url)
-    assert (parked.consumer, parked.subject, parked.original_sequence) == ("tally", "directory.user.created.v1", 2)
+    assert (parked.consumer, parked.subject, parked.original_sequence) == (
+        "tally",
+        "directory.user.created.v1",
+        2,
+    )
     assert "broken is not welcome yet" in parked.reason
     assert wire.UserCreated.from_bytes(parked.data).user_id == "broken"
 
 
 async def test_an_unreadable_message_is_parked_at_once(app, js):
     calls: list[str] = []
-    consumer = Consumer(app, js, stream="DIRECTORY", durable="tally",
-                        handlers={wire.UserCreated: counting_handler(app, calls)})
+    consumer = Consumer(
+        app,
+        js,
+        stream="DIRECTORY",
+        durable="tally",
+        handlers={wire.UserCreated: counting_handler(app, calls)},
+    )
     await js.publish("directory.user.created.v1", b'{"user_id": "no envelope"}')
     await js.publish("directory.user.created.v1", user_created("acme", "fine").to_bytes())
     task = await run(consumer)
     await until(lambda: "fine" in app.repository.get(app.tally_id).seen)
-    await consumer.stop(); task.cancel()
+    await consumer.stop()
+    task.cancel()
     parked = await js.get_last_msg("PARKED", "parked.tally.directory.user.created.v1")
     assert parked.headers["Parked-Reason"].startswith("unreadable message")
     assert calls == ["fine"]
@@ -123,12 +151,18 @@ async def test_a_message_applied_but_not_acknowledged_is_not_applied_again(app, 
     app.record_processed(Tracking("consumer:tally", ack.seq), tally)
     # 2. The consumer starts again and JetStream redelivers it.
     calls: list[str] = []
-    consumer = Consumer(app, js, stream="DIRECTORY", durable="tally",
-                        handlers={wire.UserCreated: counting_handler(app, calls)})
+    consumer = Consumer(
+        app,
+        js,
+        stream="DIRECTORY",
+        durable="tally",
+        handlers={wire.UserCreated: counting_handler(app, calls)},
+    )
     await js.publish("directory.user.created.v1", user_created("acme", "next").to_bytes())
     task = await run(consumer)
     await until(lambda: "next" in app.repository.get(app.tally_id).seen)
-    await consumer.stop(); task.cancel()
+    await consumer.stop()
+    task.cancel()
     # 3. It was acknowledged without acting twice.
     assert calls == ["next"]
     assert app.repository.get(app.tally_id).seen == ["once", "next"]
@@ -142,11 +176,13 @@ async def test_a_restarted_consumer_loses_nothing_and_repeats_nothing(app, js):
     for i in range(20):
         await js.publish("directory.user.created.v1", user_created("acme", f"u{i}").to_bytes())
     await until(lambda: len(app.repository.get(app.tally_id).seen) >= 5)
-    await first.stop(); task.cancel()
+    await first.stop()
+    task.cancel()
     for i in range(20, 40):  # published while no consumer runs
         await js.publish("directory.user.created.v1", user_created("acme", f"u{i}").to_bytes())
     second = Consumer(app, js, stream="DIRECTORY", durable="tally", handlers=handlers)
     task = await run(second)
     await until(lambda: len(app.repository.get(app.tally_id).seen) >= 40)
-    await second.stop(); task.cancel()
+    await second.stop()
+    task.cancel()
     assert app.repository.get(app.tally_id).seen == [f"u{i}" for i in range(40)]

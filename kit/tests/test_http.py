@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import httpx
 from fastapi import FastAPI
-
 from smartnumbers_kit.http import create_http_app
 
 

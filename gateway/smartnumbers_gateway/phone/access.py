@@ -15,8 +15,9 @@ from datetime import UTC, datetime
 
 import httpx
 from nats.aio.client import Client
-
 from smartnumbers_contracts import routing as wire
+from smartnumbers_kit.plans import ask_for_plan
+
 from smartnumbers_gateway.directory_client import DirectoryClient
 from smartnumbers_gateway.fastagi import AgiRequest
 from smartnumbers_gateway.incoming import PlansInFlight, call_started, e164
@@ -25,15 +26,21 @@ from smartnumbers_gateway.phone.actions.messages import load_messages
 from smartnumbers_gateway.phone.line import Line, Number
 from smartnumbers_gateway.phone.session import PhoneSession, Refused, Services
 from smartnumbers_gateway.voicemail import NOT_TAKING, Voicemail
-from smartnumbers_kit.plans import ask_for_plan
 
 log = logging.getLogger(__name__)
 PASSWORD_ATTEMPTS = 3
 
 
 class MailboxAccess:
-    def __init__(self, nc: Client, plans: PlansInFlight, services: Services, voicemail: Voicemail,
-                 directory: DirectoryClient, routing_timeout: float = 0.5) -> None:
+    def __init__(
+        self,
+        nc: Client,
+        plans: PlansInFlight,
+        services: Services,
+        voicemail: Voicemail,
+        directory: DirectoryClient,
+        routing_timeout: float = 0.5,
+    ) -> None:
         self.nc, self.plans, self.services, self.voicemail = nc, plans, services, voicemail
         self.directory = directory
         self.routing_timeout = routing_timeout
@@ -45,10 +52,17 @@ class MailboxAccess:
         await request.command("ANSWER")
         plan = self.plans.get(call_id)  # asked already when the call came through sn-incoming
         if (plan is None or not plan.mailbox_access) and dialled:
-            plan = await ask_for_plan(self.nc, wire.PlanRequest(
-                call_id=call_id, dialled=dialled, caller_number=calling_from,
-                caller_name=request.headers.get("agi_calleridname") or None, at=datetime.now(UTC),
-            ), self.routing_timeout)
+            plan = await ask_for_plan(
+                self.nc,
+                wire.PlanRequest(
+                    call_id=call_id,
+                    dialled=dialled,
+                    caller_number=calling_from,
+                    caller_name=request.headers.get("agi_calleridname") or None,
+                    at=datetime.now(UTC),
+                ),
+                self.routing_timeout,
+            )
             if plan.mailbox_access:  # reached straight from a trunk context: the call starts here
                 self.plans.remember(plan)
                 if (started := call_started(plan, calling_from)) is not None:

@@ -23,7 +23,7 @@ END = "# --- end of phone menus ---"
 
 READS = {
     "read_mailbox": "how many new messages you have",
-    "play_message": "the message (\"Message 1\", \"Urgent\", then what was said)",
+    "play_message": 'the message ("Message 1", "Urgent", then what was said)',
     "read_routing": "where your calls go now: the location, its number and your availability",
     "read_today_greeting": "whether you have a temporary greeting",
     "read_call_introduction": "your call introduction setting",
@@ -131,8 +131,11 @@ def markdown() -> str:
             out.append(f"{menu.note}")
         out += ["", "| Key | Does |", "|---|---|"]
         out += [f"| {_key(o.key)} | {_does(menu, o.key)} |" for o in menu.options]
-        back = "Cancel" if menu.dialog else (
-            "Goodbye" if menu.back == GOODBYE else f"Back to *{MENUS[menu.back].title}*")
+        back = (
+            "Cancel"
+            if menu.dialog
+            else ("Goodbye" if menu.back == GOODBYE else f"Back to *{MENUS[menu.back].title}*")
+        )
         out += [f"| {_key(keys.BACK)} | {back} |", f"| {_key(keys.REPEAT)} | Repeat the options |", ""]
     return "\n".join(out).rstrip() + "\n"
 

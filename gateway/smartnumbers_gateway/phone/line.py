@@ -69,8 +69,9 @@ class Line:
             elif isinstance(item, Number):
                 result = await self.request.command(f"SAY NUMBER {item.value} {escape}")
             elif isinstance(item, DateTime):
-                result = await self.request.command(f'SAY DATETIME {item.epoch} {escape} "ABdY \'digits/at\' IMp" '
-                                                    f"{item.zone}")
+                result = await self.request.command(
+                    f"SAY DATETIME {item.epoch} {escape} \"ABdY 'digits/at' IMp\" {item.zone}"
+                )
             elif isinstance(item, Audio):
                 result = await self.request.command(f"STREAM FILE {item.path} {escape} {item.offset}")
                 self.stopped_at = int(result.get("endpos", ("0", ""))[0] or 0)
@@ -103,8 +104,7 @@ class Line:
         recording.parent.mkdir(parents=True, exist_ok=True)
         hung_up = False
         try:
-            await self.request.command(
-                f'RECORD FILE {recording} wav "#" {max_ms} BEEP s={SILENCE_SECONDS}')
+            await self.request.command(f'RECORD FILE {recording} wav "#" {max_ms} BEEP s={SILENCE_SECONDS}')
         except Hangup:
             hung_up = True
         wav = recording.with_suffix(".wav")

@@ -34,7 +34,9 @@ async def run(session: PhoneSession, start: str = "main") -> None:
             name = jump.menu
             continue
         except (Refused, httpx.HTTPError) as e:  # its reading failed: a service is away
-            log.warning("phone %s/%s: %s cannot be read: %s", session.organisation_id, session.user_id, name, e)
+            log.warning(
+                "phone %s/%s: %s cannot be read: %s", session.organisation_id, session.user_id, name, e
+            )
             await session.line.play("sn/not-done")
             name = GOODBYE if name == "main" else (menu.back or GOODBYE)
             continue
@@ -52,7 +54,9 @@ async def run(session: PhoneSession, start: str = "main") -> None:
             except GoTo as jump:
                 following = jump.menu
             except (Refused, httpx.HTTPError) as e:  # nothing changed: say so, stay in this menu
-                log.warning("phone %s/%s: %s not done: %s", session.organisation_id, session.user_id, option.do, e)
+                log.warning(
+                    "phone %s/%s: %s not done: %s", session.organisation_id, session.user_id, option.do, e
+                )
                 await session.line.play("sn/not-done")
                 continue
         name = following or option.to or name

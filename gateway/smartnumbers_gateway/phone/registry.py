@@ -29,4 +29,5 @@ def action(name: str) -> Callable[[Action], Action]:
             raise ValueError(f"two phone actions are called {name!r}")
         ACTIONS[name] = fn
         return fn
+
     return register

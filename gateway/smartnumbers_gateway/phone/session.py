@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-
 from smartnumbers_contracts import Contract
+
 from smartnumbers_gateway.phone.line import Line
 from smartnumbers_gateway.service_tokens import ServiceTokens
 
@@ -29,8 +29,10 @@ class Api:
         self.http, self.tokens, self.organisation_id = http, tokens, organisation_id
 
     async def call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        headers = {"Authorization": f"Bearer {self.tokens.for_organisation(self.organisation_id)}",
-                   **kwargs.pop("headers", {})}
+        headers = {
+            "Authorization": f"Bearer {self.tokens.for_organisation(self.organisation_id)}",
+            **kwargs.pop("headers", {}),
+        }
         r = await self.http.request(method, path, headers=headers, **kwargs)
         if 400 <= r.status_code < 500:
             try:

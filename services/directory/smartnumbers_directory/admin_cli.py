@@ -20,8 +20,11 @@ from smartnumbers_kit.errors import DomainError
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="smartnumbers-directory-admin", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="smartnumbers-directory-admin",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     create = commands.add_parser("create-organisation", help="an organisation and its first administrator")
     create.add_argument("--org", required=True)
@@ -37,8 +40,15 @@ def main(argv: list[str] | None = None) -> None:
     app = application(DirectorySettings(), read_side=False)
     try:
         profile = {"display_name": args.admin_name or args.admin, "smartnumber": args.admin_smartnumber}
-        app.found_organisation(args.org, args.name, args.country, args.password_min_length, args.admin, profile,
-                               args.admin_password)
+        app.found_organisation(
+            args.org,
+            args.name,
+            args.country,
+            args.password_min_length,
+            args.admin,
+            profile,
+            args.admin_password,
+        )
     except DomainError as e:
         sys.exit(f"refused: {e.message}")
     finally:

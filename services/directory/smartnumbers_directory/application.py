@@ -19,10 +19,17 @@ class DirectoryApplication(People, Identity, Contacts, Groups):
     name = "directory"
 
     # -- what presence tells us (bus handlers return what they changed) -------------------
-    def presence_seen(self, organisation_id: str, user_id: str, *, location: str | None = None,
-                      availability: str | None = None) -> list[Any]:
-        seen = self._maybe(LivePresence.create_id(organisation_id, user_id)) \
-            or LivePresence(organisation_id=organisation_id, user_id=user_id)
+    def presence_seen(
+        self,
+        organisation_id: str,
+        user_id: str,
+        *,
+        location: str | None = None,
+        availability: str | None = None,
+    ) -> list[Any]:
+        seen = self._maybe(LivePresence.create_id(organisation_id, user_id)) or LivePresence(
+            organisation_id=organisation_id, user_id=user_id
+        )
         if location is not None and location != seen.location:
             seen.located(location)
         if availability is not None and availability != seen.availability:

@@ -62,8 +62,11 @@ def bootstrap(
             subscriptions=[presence_subscription(app)],
             sends_commands_to=["notify"],
         )
-        issuer = TokenIssuer(settings.signing_key_path().read_bytes(), audience=settings.jwt_audience,
-                             access_seconds=settings.access_token_seconds)
+        issuer = TokenIssuer(
+            settings.signing_key_path().read_bytes(),
+            audience=settings.jwt_audience,
+            access_seconds=settings.access_token_seconds,
+        )
         http.state.directory = app
         http.state.runtime = runtime
         http.state.settings = settings
@@ -71,7 +74,9 @@ def bootstrap(
         http.state.issuer = issuer
         # The directory trusts its own key directly, and also accepts public directory tokens.
         http.state.token_verifier = TokenVerifier(
-            None, audience=[settings.jwt_audience, PUBLIC_AUDIENCE], issuers=settings.jwt_issuers,
+            None,
+            audience=[settings.jwt_audience, PUBLIC_AUDIENCE],
+            issuers=settings.jwt_issuers,
             key_for=_own_or_configured(issuer, settings),
         )
         await runtime.start()

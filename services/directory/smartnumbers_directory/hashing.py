@@ -8,7 +8,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 class Argon2Hasher:
     def __init__(self, *, time_cost: int = 3, memory_cost_kib: int = 65536, parallelism: int = 1) -> None:
-        self._hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost_kib, parallelism=parallelism)
+        self._hasher = PasswordHasher(
+            time_cost=time_cost, memory_cost=memory_cost_kib, parallelism=parallelism
+        )
 
     def hash(self, password: str) -> str:
         return self._hasher.hash(password)

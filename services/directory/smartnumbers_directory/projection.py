@@ -92,17 +92,31 @@ class DirectoryProjection:
         if isinstance(event, Contact.Removed):
             index.drop(f"contact:{contact_id}")
             return
-        owner = event.owner_id if isinstance(event, Contact.Added) else index.entries[f"contact:{contact_id}"].owner_id
+        owner = (
+            event.owner_id
+            if isinstance(event, Contact.Added)
+            else index.entries[f"contact:{contact_id}"].owner_id
+        )
         d = event.details
         numbers = tuple(n for kind in sorted(d["numbers"]) for n in d["numbers"][kind])
-        index.put(Entry(
-            kind="contact", id=contact_id, organisation_id=org, display_name=d["display_name"],
-            owner_id=owner, viewable_by=d["viewable_by"], editable_by=d["editable_by"],
-            fields={k: d.get(k) for k in ("first_name", "last_name", "job_title", "department", "company",
-                                          "email")},
-            numbers=numbers, sms_number=(d["numbers"]["mobile"] or [None])[0],
-            words=frozenset(words_of(d.get("first_name"), d.get("last_name"), d["display_name"])),
-        ))
+        index.put(
+            Entry(
+                kind="contact",
+                id=contact_id,
+                organisation_id=org,
+                display_name=d["display_name"],
+                owner_id=owner,
+                viewable_by=d["viewable_by"],
+                editable_by=d["editable_by"],
+                fields={
+                    k: d.get(k)
+                    for k in ("first_name", "last_name", "job_title", "department", "company", "email")
+                },
+                numbers=numbers,
+                sms_number=(d["numbers"]["mobile"] or [None])[0],
+                words=frozenset(words_of(d.get("first_name"), d.get("last_name"), d["display_name"])),
+            )
+        )
 
     def _user(self, event: Any) -> None:
         if isinstance(event, User.Created):
@@ -115,13 +129,20 @@ class DirectoryProjection:
         if not isinstance(event, (User.Created, User.ProfileChanged)):
             return
         p = event.profile
-        index.put(Entry(
-            kind="user", id=user_id, organisation_id=org, display_name=p["display_name"],
-            fields={k: p.get(k) for k in ("first_name", "last_name", "email")},
-            numbers=tuple(n for n in (p.get("smartnumber"), p.get("mailbox_number"), p.get("sms_number")) if n),
-            sms_number=p.get("sms_number"),
-            words=frozenset(words_of(p.get("first_name"), p.get("last_name"), p["display_name"])),
-        ))
+        index.put(
+            Entry(
+                kind="user",
+                id=user_id,
+                organisation_id=org,
+                display_name=p["display_name"],
+                fields={k: p.get(k) for k in ("first_name", "last_name", "email")},
+                numbers=tuple(
+                    n for n in (p.get("smartnumber"), p.get("mailbox_number"), p.get("sms_number")) if n
+                ),
+                sms_number=p.get("sms_number"),
+                words=frozenset(words_of(p.get("first_name"), p.get("last_name"), p["display_name"])),
+            )
+        )
 
     def _team(self, event: Any) -> None:
         if isinstance(event, Team.Created):
@@ -132,12 +153,17 @@ class DirectoryProjection:
             index.drop(f"team:{team_id}")
             return
         d = event.definition
-        index.put(Entry(
-            kind="team", id=team_id, organisation_id=org, display_name=d["name"],
-            fields={"members": " ".join(d["members"]), "team_kind": d["kind"]},
-            numbers=(d["smartnumber"],) if d.get("smartnumber") else (),
-            words=frozenset(words_of(d["name"])),
-        ))
+        index.put(
+            Entry(
+                kind="team",
+                id=team_id,
+                organisation_id=org,
+                display_name=d["name"],
+                fields={"members": " ".join(d["members"]), "team_kind": d["kind"]},
+                numbers=(d["smartnumber"],) if d.get("smartnumber") else (),
+                words=frozenset(words_of(d["name"])),
+            )
+        )
 
     def _group(self, event: Any) -> None:
         if isinstance(event, Group.Created):

@@ -29,8 +29,14 @@ class DirectoryContracts:
         self.app = app
 
     def __call__(self, event: Any) -> Sequence[Contract]:
-        for kind, mapper in ((Organisation, self._organisation), (User, self._user), (Team, self._team),
-                             (Contact, self._contact), (AddressBook, self._address_book), (Group, self._group)):
+        for kind, mapper in (
+            (Organisation, self._organisation),
+            (User, self._user),
+            (Team, self._team),
+            (Contact, self._contact),
+            (AddressBook, self._address_book),
+            (Group, self._group),
+        ):
             if isinstance(event, kind.Event):
                 return mapper(event, self._aggregate(event.originator_id))
         return []
@@ -40,16 +46,25 @@ class DirectoryContracts:
 
     @staticmethod
     def _organisation(event: Any, org: Organisation) -> list[Contract]:
-        return [wire.OrganisationConfigured(**envelope(event, org.organisation_id), name=event.name,
-                                            default_country=event.default_country)]
+        return [
+            wire.OrganisationConfigured(
+                **envelope(event, org.organisation_id), name=event.name, default_country=event.default_country
+            )
+        ]
 
     @staticmethod
     def _user(event: Any, user: User) -> list[Contract]:
         common = envelope(event, user.organisation_id) | {"user_id": user.user_id}
         if isinstance(event, User.Created):
             profile = wire.UserProfile(**event.profile)
-            return [wire.UserCreated(**common, display_name=profile.display_name, smartnumber=profile.smartnumber,
-                                     profile=profile)]
+            return [
+                wire.UserCreated(
+                    **common,
+                    display_name=profile.display_name,
+                    smartnumber=profile.smartnumber,
+                    profile=profile,
+                )
+            ]
         if isinstance(event, User.ProfileChanged):
             return [wire.UserUpdated(**common, profile=wire.UserProfile(**event.profile))]
         if isinstance(event, User.Removed):
@@ -76,14 +91,26 @@ class DirectoryContracts:
         if isinstance(event, Contact.Removed):
             return [wire.ContactRemoved(**common)]
         d = event.details
-        return [wire.ContactChanged(**common, owner_id=contact.owner_id, display_name=d["display_name"],
-                                    numbers=wire.ContactNumbers(**d["numbers"]), viewable_by=d["viewable_by"])]
+        return [
+            wire.ContactChanged(
+                **common,
+                owner_id=contact.owner_id,
+                display_name=d["display_name"],
+                numbers=wire.ContactNumbers(**d["numbers"]),
+                viewable_by=d["viewable_by"],
+            )
+        ]
 
     @staticmethod
     def _address_book(event: Any, book: AddressBook) -> list[Contract]:
         if isinstance(event, AddressBook.VipsChanged):
-            return [wire.VipsChanged(**envelope(event, book.organisation_id), user_id=book.user_id,
-                                     vip_numbers=event.vip_numbers)]
+            return [
+                wire.VipsChanged(
+                    **envelope(event, book.organisation_id),
+                    user_id=book.user_id,
+                    vip_numbers=event.vip_numbers,
+                )
+            ]
         return []
 
     @staticmethod
@@ -91,5 +118,9 @@ class DirectoryContracts:
         if not isinstance(event, Group.SmsRequested):
             return []
         common = envelope(event, group.organisation_id)
-        return [notify.SendSms(**common, to=number, text=event.text, requested_by=event.requested_by,
-                               group_id=group.group_id) for number in event.recipients]
+        return [
+            notify.SendSms(
+                **common, to=number, text=event.text, requested_by=event.requested_by, group_id=group.group_id
+            )
+            for number in event.recipients
+        ]

@@ -103,7 +103,9 @@ class DirectoryQueries:
             view = self.projection.org(reader.organisation_id)
             e164 = to_e164(number, view.country, what="caller's number")
             callee = Callee(callee_id, reader.organisation_id)
-            candidates = [e for e in view.index.with_number(e164) if visible(e, callee) and visible(e, reader)]
+            candidates = [
+                e for e in view.index.with_number(e164) if visible(e, callee) and visible(e, reader)
+            ]
             if not candidates:
                 return None
 
@@ -124,5 +126,3 @@ class DirectoryQueries:
             location, availability = view.presence.get(entry.id, ("none", "available"))
             return Found(entry, match, location, availability)
         return Found(entry, match)
-
-

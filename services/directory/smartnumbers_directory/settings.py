@@ -15,8 +15,11 @@ class DirectorySettings(ServiceSettings):
     service_name: str = "directory"
     port: int = Field(default=8104, validation_alias="DIRECTORY_PORT")
     signing_key_file: Path | None = Field(default=None, validation_alias="DIRECTORY_SIGNING_KEY_FILE")
-    default_country: str = Field(default="GB", validation_alias="DIRECTORY_DEFAULT_COUNTRY",
-                                 description="How numbers typed at sign-in are read when not in +format")
+    default_country: str = Field(
+        default="GB",
+        validation_alias="DIRECTORY_DEFAULT_COUNTRY",
+        description="How numbers typed at sign-in are read when not in +format",
+    )
     access_token_seconds: int = Field(default=15 * 60, validation_alias="DIRECTORY_ACCESS_TOKEN_SECONDS")
     refresh_token_days: int = Field(default=30, validation_alias="DIRECTORY_REFRESH_TOKEN_DAYS")
     argon2_time_cost: int = Field(default=3, validation_alias="DIRECTORY_ARGON2_TIME_COST")

@@ -30,12 +30,25 @@ class TokenIssuer:
         self.audience = audience
         self.access_seconds = access_seconds
 
-    def issue(self, *, user_id: str, organisation_id: str, role: str, scope: str | None = None,
-              audience: str | None = None, ttl_seconds: int | None = None) -> str:
+    def issue(
+        self,
+        *,
+        user_id: str,
+        organisation_id: str,
+        role: str,
+        scope: str | None = None,
+        audience: str | None = None,
+        ttl_seconds: int | None = None,
+    ) -> str:
         now = int(time.time())
         claims: dict[str, Any] = {
-            "sub": user_id, "org": organisation_id, "role": role, "iss": DIRECTORY_ISSUER,
-            "aud": audience or self.audience, "iat": now, "exp": now + (ttl_seconds or self.access_seconds),
+            "sub": user_id,
+            "org": organisation_id,
+            "role": role,
+            "iss": DIRECTORY_ISSUER,
+            "aud": audience or self.audience,
+            "iat": now,
+            "exp": now + (ttl_seconds or self.access_seconds),
         }
         if scope:
             claims["scope"] = scope

@@ -47,5 +47,10 @@ def organisation(app: DirectoryApplication, org: str, *users: str, country: str 
     """An organisation and its users (each with password 739182, smartnumber from a counter)."""
     app.configure_organisation(org, org.title(), country)
     for i, user in enumerate(users):
-        app.create_user(org, user, {"display_name": user.title(), "sms_number": f"07700 9{abs(hash(org)) % 100:02d}{i:03d}"},
-                        Role.ADMIN if user.startswith("admin") else Role.USER, "739182")
+        app.create_user(
+            org,
+            user,
+            {"display_name": user.title(), "sms_number": f"07700 9{abs(hash(org)) % 100:02d}{i:03d}"},
+            Role.ADMIN if user.startswith("admin") else Role.USER,
+            "739182",
+        )

@@ -35,18 +35,40 @@ def directory_env(tmp: Path, nats_url: str, keys: tuple[Path, Path], **env: str)
 
 
 def directory_process(tmp: Path, nats_url: str, keys: tuple[Path, Path], **env: str) -> ServiceProcess:
-    return ServiceProcess("smartnumbers_directory.main:create", directory_env(tmp, nats_url, keys, **env),
-                          log_file=tmp / "directory.log")
+    return ServiceProcess(
+        "smartnumbers_directory.main:create",
+        directory_env(tmp, nats_url, keys, **env),
+        log_file=tmp / "directory.log",
+    )
 
 
 def create_organisation(service: ServiceProcess, org: str, admin: str, password: str = "739182") -> str:
     """The admin CLI, as the README tour runs it; returns the administrator's smartnumber."""
     number = smartnumber()
     subprocess.run(
-        [sys.executable, "-m", "smartnumbers_directory.admin_cli", "create-organisation", "--org", org,
-         "--name", org.title(), "--country", "GB", "--admin", admin, "--admin-name", admin.title(),
-         "--admin-smartnumber", number, "--admin-password", password],
-        env={**os.environ, **service.env}, check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "smartnumbers_directory.admin_cli",
+            "create-organisation",
+            "--org",
+            org,
+            "--name",
+            org.title(),
+            "--country",
+            "GB",
+            "--admin",
+            admin,
+            "--admin-name",
+            admin.title(),
+            "--admin-smartnumber",
+            number,
+            "--admin-password",
+            password,
+        ],
+        env={**os.environ, **service.env},
+        check=True,
+        capture_output=True,
     )
     return number
 
@@ -70,11 +92,15 @@ async def new_user(admin: httpx.AsyncClient, user_id: str, **profile: str) -> di
     return r.json()
 
 
-async def first_login(service: ServiceProcess, number: str, new_password: str, initial: str = "739182") -> str:
+async def first_login(
+    service: ServiceProcess, number: str, new_password: str, initial: str = "739182"
+) -> str:
     """Sign in with the initial password and change it, as the guide asks first (§2); the new access token."""
     token = (await signed_in(service, number, initial))["access_token"]
     async with client(service, token) as c:
-        r = await c.put("/v1/users/me/password", json={"old_password": initial, "new_password": new_password,
-                                                       "confirm_password": new_password})
+        r = await c.put(
+            "/v1/users/me/password",
+            json={"old_password": initial, "new_password": new_password, "confirm_password": new_password},
+        )
         assert r.status_code == 200, r.text
         return r.json()["access_token"]

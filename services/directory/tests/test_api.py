@@ -28,8 +28,10 @@ async def test_story_an_admin_creates_a_user_who_must_change_the_initial_passwor
         async with client(service, first["access_token"]) as boss:
             r = await boss.get("/v1/users/me")
             assert r.status_code == 403 and "change your password first" in r.json()["detail"]
-            r = await boss.put("/v1/users/me/password", json={
-                "old_password": "739182", "new_password": "828374", "confirm_password": "828374"})
+            r = await boss.put(
+                "/v1/users/me/password",
+                json={"old_password": "739182", "new_password": "828374", "confirm_password": "828374"},
+            )
             assert r.status_code == 200, r.text
             tokens = r.json()
         assert tokens["must_change_password"] is False and tokens["refresh_token"]
@@ -37,7 +39,9 @@ async def test_story_an_admin_creates_a_user_who_must_change_the_initial_passwor
         alice_number = smartnumber()
         national = "0" + alice_number[3:]
         async with client(service, tokens["access_token"]) as boss:
-            created = await new_user(boss, "alice", first_name="Alice", last_name="Archer", smartnumber=national)
+            created = await new_user(
+                boss, "alice", first_name="Alice", last_name="Archer", smartnumber=national
+            )
         assert created["profile"]["smartnumber"] == alice_number
         assert "password" not in str(created).replace("must_change_password", "")
         event = await bus.next_matching("directory.user.created.v1", organisation_id=org, user_id="alice")
@@ -45,30 +49,43 @@ async def test_story_an_admin_creates_a_user_who_must_change_the_initial_passwor
         # 4. Alice signs in with the initial password, must change it, then gets a session.
         alice_first = await signed_in(service, national, "739182")
         async with client(service, alice_first["access_token"]) as alice:
-            r = await alice.put("/v1/users/me/password", json={
-                "old_password": "739182", "new_password": "0123456", "confirm_password": "0123456"})
+            r = await alice.put(
+                "/v1/users/me/password",
+                json={"old_password": "739182", "new_password": "0123456", "confirm_password": "0123456"},
+            )
             assert r.status_code == 422 and "cannot begin with zero" in r.text
-            r = await alice.put("/v1/users/me/password", json={
-                "old_password": "739182", "new_password": "919283", "confirm_password": "919283"})
+            r = await alice.put(
+                "/v1/users/me/password",
+                json={"old_password": "739182", "new_password": "919283", "confirm_password": "919283"},
+            )
             assert r.status_code == 200
         alice_tokens = await signed_in(service, alice_number, "919283")
         assert alice_tokens["must_change_password"] is False
         # 5. Refresh works until she logs out.
         async with client(service) as anonymous:
-            r = await anonymous.post("/v1/sessions/refresh", json={"refresh_token": alice_tokens["refresh_token"]})
+            r = await anonymous.post(
+                "/v1/sessions/refresh", json={"refresh_token": alice_tokens["refresh_token"]}
+            )
             assert r.status_code == 200
             async with client(service, r.json()["access_token"]) as alice:
                 assert (await alice.get("/v1/users/me")).json()["profile"]["first_name"] == "Alice"
-                r = await alice.post("/v1/sessions/logout", json={"refresh_token": alice_tokens["refresh_token"]})
+                r = await alice.post(
+                    "/v1/sessions/logout", json={"refresh_token": alice_tokens["refresh_token"]}
+                )
                 assert r.status_code == 204
-            r = await anonymous.post("/v1/sessions/refresh", json={"refresh_token": alice_tokens["refresh_token"]})
+            r = await anonymous.post(
+                "/v1/sessions/refresh", json={"refresh_token": alice_tokens["refresh_token"]}
+            )
             assert r.status_code == 401
 
 
 async def test_five_wrong_passwords_on_web_and_phone_lock_the_account(service, nats_server, mint, org):
     number = create_organisation(service, org, "boss")
-    async with client(service) as web, client(service, mint("gateway", org, "service")) as gateway, \
-            BusWatcher(nats_server.url, "directory.>") as bus:
+    async with (
+        client(service) as web,
+        client(service, mint("gateway", org, "service")) as gateway,
+        BusWatcher(nats_server.url, "directory.>") as bus,
+    ):
         for _ in range(3):
             r = await web.post("/v1/sessions", json={"number": number, "password": "111111"})
             assert r.status_code == 401 and r.json()["detail"] == "wrong number or password"
@@ -91,24 +108,41 @@ async def test_a_clashing_number_is_a_409_and_creates_nothing(service, mint, org
     taken = smartnumber()
     async with client(service, mint("boss", org, "admin")) as boss:
         await new_user(boss, "alice", smartnumber=taken)
-        r = await boss.post("/v1/users", json={"user_id": "bob", "display_name": "Bob", "smartnumber": taken,
-                                               "initial_password": "739182"})
+        r = await boss.post(
+            "/v1/users",
+            json={
+                "user_id": "bob",
+                "display_name": "Bob",
+                "smartnumber": taken,
+                "initial_password": "739182",
+            },
+        )
         assert r.status_code == 409 and "already in use" in r.json()["detail"]
         assert (await boss.get("/v1/users/bob")).status_code == 404
 
 
-@pytest.mark.parametrize(("path", "body", "message"), [
-    ("/v1/users", {"user_id": "x", "display_name": "X", "initial_password": "12"}, "at least 6 digits"),
-    ("/v1/users", {"user_id": "x", "display_name": "X", "initial_password": "abcdef"}, "digits only"),
-    ("/v1/users", {"user_id": "x", "display_name": "X", "initial_password": "739182", "smartnumber": "12"},
-     "smartnumber '12'"),
-    ("/v1/users", {"user_id": "no spaces", "display_name": "X", "initial_password": "739182"}, "user_id"),
-    ("/v1/contacts", {"first_name": "No last name"}, "last_name"),
-    ("/v1/contacts", {"last_name": "X", "viewable_by": "private", "editable_by": "staff"}, "wider than viewable"),
-    ("/v1/contacts", {"last_name": "X", "numbers": {"pager": ["07700 900001"]}}, "pager"),
-    ("/v1/groups", {"name": "G", "members": ["robot:1"]}, "user:<id>"),
-    ("/v1/teams", {"team_id": "t", "kind": "team", "name": "T", "members": ["ghost"]}, "'ghost'"),
-])
+@pytest.mark.parametrize(
+    ("path", "body", "message"),
+    [
+        ("/v1/users", {"user_id": "x", "display_name": "X", "initial_password": "12"}, "at least 6 digits"),
+        ("/v1/users", {"user_id": "x", "display_name": "X", "initial_password": "abcdef"}, "digits only"),
+        (
+            "/v1/users",
+            {"user_id": "x", "display_name": "X", "initial_password": "739182", "smartnumber": "12"},
+            "smartnumber '12'",
+        ),
+        ("/v1/users", {"user_id": "no spaces", "display_name": "X", "initial_password": "739182"}, "user_id"),
+        ("/v1/contacts", {"first_name": "No last name"}, "last_name"),
+        (
+            "/v1/contacts",
+            {"last_name": "X", "viewable_by": "private", "editable_by": "staff"},
+            "wider than viewable",
+        ),
+        ("/v1/contacts", {"last_name": "X", "numbers": {"pager": ["07700 900001"]}}, "pager"),
+        ("/v1/groups", {"name": "G", "members": ["robot:1"]}, "user:<id>"),
+        ("/v1/teams", {"team_id": "t", "kind": "team", "name": "T", "members": ["ghost"]}, "'ghost'"),
+    ],
+)
 async def test_bad_input_gets_a_clear_4xx_and_changes_nothing(service, mint, org, path, body, message):
     create_organisation(service, org, "boss")
     async with client(service, mint("boss", org, "admin")) as boss:
@@ -122,16 +156,32 @@ async def test_bad_input_gets_a_clear_4xx_and_changes_nothing(service, mint, org
 
 async def test_search_shows_live_presence_and_group_sms_goes_on_the_bus(service, nats_server, mint, org):
     create_organisation(service, org, "boss")
-    async with client(service, mint("boss", org, "admin")) as boss, \
-            BusWatcher(nats_server.url, "notify.>") as bus:
+    async with (
+        client(service, mint("boss", org, "admin")) as boss,
+        BusWatcher(nats_server.url, "notify.>") as bus,
+    ):
         await new_user(boss, "alice", first_name="Alice", last_name="Åkesson", sms_number="07700 900111")
-        await publish(nats_server.url, presence_wire.LocationChanged(
-            event_id=uuid.uuid4(), organisation_id=org, occurred_at="2026-01-05T09:00:00Z", user_id="alice",
-            location="mobile", number="+447700900111", previous_location="none", cause="selected"))
-        r = await eventually(lambda: boss.get("/v1/search", params={"q": "akes"}),
-                             lambda r: r.json() and r.json()[0]["location"] == "mobile")
+        await publish(
+            nats_server.url,
+            presence_wire.LocationChanged(
+                event_id=uuid.uuid4(),
+                organisation_id=org,
+                occurred_at="2026-01-05T09:00:00Z",
+                user_id="alice",
+                location="mobile",
+                number="+447700900111",
+                previous_location="none",
+                cause="selected",
+            ),
+        )
+        r = await eventually(
+            lambda: boss.get("/v1/search", params={"q": "akes"}),
+            lambda r: r.json() and r.json()[0]["location"] == "mobile",
+        )
         assert r.json()[0]["id"] == "alice" and r.json()[0]["match"] == "prefix"
-        group = (await boss.post("/v1/groups", json={"name": "Drill", "members": ["user:alice", "user:boss"]})).json()
+        group = (
+            await boss.post("/v1/groups", json={"name": "Drill", "members": ["user:alice", "user:boss"]})
+        ).json()
         r = await boss.post(f"/v1/groups/{group['id']}/sms", json={"text": "Fire drill at 3"})
         assert r.status_code == 202 and r.json()["recipients"] == 1
         sms = await bus.next_matching("notify.sms.send.v1", organisation_id=org)
@@ -144,7 +194,13 @@ async def test_operational_endpoints_and_jwks_need_no_token_and_the_rest_does(se
         assert (await anonymous.get("/readyz")).json()["ready"] is True
         keys = (await anonymous.get("/.well-known/jwks.json")).json()["keys"]
         assert keys[0]["kty"] == "OKP" and keys[0]["crv"] == "Ed25519" and "d" not in keys[0]
-        for path in ("/v1/search?q=a", "/v1/contacts", "/v1/users/me", "/v1/address-book", "/v1/organisation"):
+        for path in (
+            "/v1/search?q=a",
+            "/v1/contacts",
+            "/v1/users/me",
+            "/v1/address-book",
+            "/v1/organisation",
+        ):
             assert (await anonymous.get(path)).status_code == 401, path
 
 
@@ -152,7 +208,9 @@ async def test_the_gateway_changes_a_password_after_pin_login_and_an_admin_reset
     number = create_organisation(service, org, "boss")
     async with client(service, mint("gateway", org, "service")) as gateway:
         # §3.2.2: on the phone, after the PIN, the new password twice (no old one).
-        r = await gateway.put("/v1/users/boss/password", json={"new_password": "646372", "confirm_password": "646372"})
+        r = await gateway.put(
+            "/v1/users/boss/password", json={"new_password": "646372", "confirm_password": "646372"}
+        )
         assert r.status_code == 200, r.text
         r = await gateway.post("/v1/service/pin-checks", json={"mailbox_number": number, "pin": "646372"})
         assert r.json() == {"valid": True, "user_id": "boss"}
@@ -163,8 +221,10 @@ async def test_the_gateway_changes_a_password_after_pin_login_and_an_admin_reset
         assert r.status_code == 204
     assert (await signed_in(service, alice_number, "535261"))["must_change_password"] is True
     async with client(service, mint("alice", org)) as alice:
-        r = await alice.put("/v1/users/boss/password", json={
-            "old_password": "646372", "new_password": "747382", "confirm_password": "747382"})
+        r = await alice.put(
+            "/v1/users/boss/password",
+            json={"old_password": "646372", "new_password": "747382", "confirm_password": "747382"},
+        )
         assert r.status_code == 403 and "only your own password" in r.json()["detail"]
 
 
@@ -172,15 +232,24 @@ async def test_address_book_lists_private_contacts_and_organisation_settings(ser
     create_organisation(service, org, "boss")
     async with client(service, mint("boss", org, "admin")) as boss:
         await new_user(boss, "alice")
-        r = await boss.put("/v1/organisation", json={"name": "Renamed", "default_country": "GB",
-                                                     "password_min_length": 8})
+        r = await boss.put(
+            "/v1/organisation", json={"name": "Renamed", "default_country": "GB", "password_min_length": 8}
+        )
         assert r.status_code == 200
-        r = await boss.post("/v1/users", json={"user_id": "bob", "display_name": "Bob", "initial_password": "739182"})
+        r = await boss.post(
+            "/v1/users", json={"user_id": "bob", "display_name": "Bob", "initial_password": "739182"}
+        )
         assert r.status_code == 422 and "at least 8 digits" in r.json()["detail"]
     async with client(service, mint("alice", org)) as alice:
-        assert (await alice.put("/v1/organisation", json={"name": "Mine", "default_country": "GB"})).status_code == 403
-        mine = (await alice.post("/v1/contacts", json={"last_name": "Secret", "viewable_by": "private",
-                                                        "editable_by": "private"})).json()["id"]
+        assert (
+            await alice.put("/v1/organisation", json={"name": "Mine", "default_country": "GB"})
+        ).status_code == 403
+        mine = (
+            await alice.post(
+                "/v1/contacts",
+                json={"last_name": "Secret", "viewable_by": "private", "editable_by": "private"},
+            )
+        ).json()["id"]
         shared = (await alice.post("/v1/contacts", json={"last_name": "Shared"})).json()["id"]
         for entry in (f"contact:{mine}", f"contact:{shared}", "user:boss"):
             assert (await alice.post("/v1/address-book/vips", json={"entry": entry})).status_code == 200
@@ -198,9 +267,23 @@ def test_the_admin_cli_refuses_what_the_api_would_refuse(service, org):
 
     def cli(org_id: str, password: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "smartnumbers_directory.admin_cli", "create-organisation", "--org", org_id,
-             "--name", "Again", "--admin", "boss", "--admin-password", password],
-            env={**os.environ, **service.env}, capture_output=True, text=True,
+            [
+                sys.executable,
+                "-m",
+                "smartnumbers_directory.admin_cli",
+                "create-organisation",
+                "--org",
+                org_id,
+                "--name",
+                "Again",
+                "--admin",
+                "boss",
+                "--admin-password",
+                password,
+            ],
+            env={**os.environ, **service.env},
+            capture_output=True,
+            text=True,
         )
 
     create_organisation(service, org, "boss")

@@ -17,8 +17,11 @@ NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
 def published(app: DirectoryApplication) -> list[object]:
     to_contracts = DirectoryContracts(app)
-    return [c for n in app.recorder.select_notifications(1, 10_000)
-            for c in to_contracts(app.mapper.to_domain_event(n))]
+    return [
+        c
+        for n in app.recorder.select_notifications(1, 10_000)
+        for c in to_contracts(app.mapper.to_domain_event(n))
+    ]
 
 
 def test_smartnumbers_and_mailbox_numbers_are_unique_across_the_platform(directory):
@@ -27,14 +30,17 @@ def test_smartnumbers_and_mailbox_numbers_are_unique_across_the_platform(directo
     directory.update_user("acme", "alice", {"smartnumber": "01632 960001", "mailbox_number": "01632 960101"})
     before = directory.recorder.max_notification_id()
     with pytest.raises(Conflict, match=r"\+441632960101 is already in use"):
-        directory.create_user("bolt", "bob", {"display_name": "Bob", "smartnumber": "+44 1632 960101"},
-                              Role.USER, "739182")
+        directory.create_user(
+            "bolt", "bob", {"display_name": "Bob", "smartnumber": "+44 1632 960101"}, Role.USER, "739182"
+        )
     assert directory.recorder.max_notification_id() == before  # nothing half-written
     with pytest.raises(NotFound):
         directory.user("bolt", "bob")
     # Alice gives up her mailbox number: now Bob may have it.
     directory.update_user("acme", "alice", {"mailbox_number": None})
-    directory.create_user("bolt", "bob", {"display_name": "Bob", "smartnumber": "+441632960101"}, Role.USER, "739182")
+    directory.create_user(
+        "bolt", "bob", {"display_name": "Bob", "smartnumber": "+441632960101"}, Role.USER, "739182"
+    )
     assert directory.holder_of("+441632960101")["organisation_id"] == "bolt"
 
 
@@ -42,21 +48,45 @@ def test_a_team_number_clashes_like_a_users(directory):
     organisation(directory, "acme", "alice")
     directory.update_user("acme", "alice", {"smartnumber": "01632 960001"})
     with pytest.raises(Conflict):
-        directory.define_team("acme", "sales", {"kind": "team", "name": "Sales", "smartnumber": "01632 960001",
-                                                "members": ["alice"], "strategy": "in_order"}, new=True)
+        directory.define_team(
+            "acme",
+            "sales",
+            {
+                "kind": "team",
+                "name": "Sales",
+                "smartnumber": "01632 960001",
+                "members": ["alice"],
+                "strategy": "in_order",
+            },
+            new=True,
+        )
     with pytest.raises(NotFound):
         directory.team("acme", "sales")
 
 
 def test_users_are_active_only_in_teams_they_belong_to_and_leave_them_when_removed(directory):
     organisation(directory, "acme", "alice", "bob")
-    directory.define_team("acme", "sales", {"kind": "queue", "name": "Sales", "members": ["alice"],
-                                            "strategy": "round_robin", "max_wait_seconds": 120}, new=True)
+    directory.define_team(
+        "acme",
+        "sales",
+        {
+            "kind": "queue",
+            "name": "Sales",
+            "members": ["alice"],
+            "strategy": "round_robin",
+            "max_wait_seconds": 120,
+        },
+        new=True,
+    )
     with pytest.raises(Invalid, match="'bob' is not a member"):
         directory.set_active_teams("acme", "bob", ["sales"])
     directory.set_active_teams("acme", "alice", ["sales"])
-    directory.define_team("acme", "sales", {"kind": "queue", "name": "Sales", "members": ["bob"],
-                                            "strategy": "round_robin"}, new=False)
+    directory.define_team(
+        "acme",
+        "sales",
+        {"kind": "queue", "name": "Sales", "members": ["bob"], "strategy": "round_robin"},
+        new=False,
+    )
     assert directory.user("acme", "alice").active_in == []
     subjects = [c.subject for c in published(directory)]
     assert subjects.count("directory.user.teams_changed.v1") == 2
@@ -106,7 +136,10 @@ def test_search_ranks_exact_before_prefix_before_partial_ignoring_case_and_accen
         directory.add_contact(me, {"first_name": first, "last_name": last})
     found = directory.queries.search(me, "ANN")
     assert [(f.entry.display_name, f.match) for f in found] == [
-        ("Ann Andersson", "exact"), ("Anna Berg", "prefix"), ("Joanne Ng", "partial")]
+        ("Ann Andersson", "exact"),
+        ("Anna Berg", "prefix"),
+        ("Joanne Ng", "partial"),
+    ]
     assert [f.entry.display_name for f in directory.queries.search(me, "zoe anst")] == ["Zoë Ånström"]
     assert directory.queries.search(me, "nobody") == []
 
@@ -124,8 +157,15 @@ def test_reverse_lookup_prefers_users_then_the_callees_own_contacts_then_shared_
     alice, bob = as_user("alice"), as_user("bob")
     directory.add_contact(bob, {"last_name": "Shared", "numbers": {"mobile": ["07700 900555"]}})
     assert directory.queries.reverse_lookup(alice, "alice", "07700900555").entry.display_name == "Shared"
-    directory.add_contact(alice, {"last_name": "Mine", "numbers": {"mobile": ["07700 900555"]},
-                                  "viewable_by": "private", "editable_by": "private"})
+    directory.add_contact(
+        alice,
+        {
+            "last_name": "Mine",
+            "numbers": {"mobile": ["07700 900555"]},
+            "viewable_by": "private",
+            "editable_by": "private",
+        },
+    )
     assert directory.queries.reverse_lookup(alice, "alice", "07700900555").entry.display_name == "Mine"
     assert directory.queries.reverse_lookup(bob, "bob", "07700900555").entry.display_name == "Shared"
     directory.update_user("acme", "bob", {"sms_number": "07700 900555"})
@@ -138,13 +178,25 @@ def test_group_sms_reaches_every_member_through_nesting_once(directory):
     alice = as_user("alice")
     c1 = directory.add_contact(alice, {"last_name": "One", "numbers": {"mobile": ["07700 900801"]}})
     c2 = directory.add_contact(alice, {"last_name": "Landline", "numbers": {"office": ["01632 960802"]}})
-    hidden = directory.add_contact(as_user("carol"), {"last_name": "Hidden", "numbers": {"mobile": ["07700 900803"]},
-                                                      "viewable_by": "private", "editable_by": "private"})
-    directory.define_team("acme", "ops", {"kind": "team", "name": "Ops", "members": ["bob", "carol"],
-                                          "strategy": "all_at_once"}, new=True)
+    hidden = directory.add_contact(
+        as_user("carol"),
+        {
+            "last_name": "Hidden",
+            "numbers": {"mobile": ["07700 900803"]},
+            "viewable_by": "private",
+            "editable_by": "private",
+        },
+    )
+    directory.define_team(
+        "acme",
+        "ops",
+        {"kind": "team", "name": "Ops", "members": ["bob", "carol"], "strategy": "all_at_once"},
+        new=True,
+    )
     parent = directory.create_group(alice, {"name": "All", "members": [f"contact:{c1}", "user:bob"]})
-    child = directory.create_group(alice, {"name": "Ops people", "members": ["team:ops", f"contact:{c2}"],
-                                           "member_of": [parent]})
+    child = directory.create_group(
+        alice, {"name": "Ops people", "members": ["team:ops", f"contact:{c2}"], "member_of": [parent]}
+    )
     with pytest.raises(Invalid, match="member of itself"):
         directory.change_group(alice, parent, {"name": "All", "members": [], "member_of": [child]})
     with pytest.raises(Invalid, match="no member"):
@@ -156,7 +208,9 @@ def test_group_sms_reaches_every_member_through_nesting_once(directory):
     assert sorted(c.to for c in commands) == sorted(recipients)
     with pytest.raises(NotFound):  # a Staff group does not exist for a public token
         directory.send_sms(as_user("public", role="public"), parent, "hi")
-    locked = directory.create_group(alice, {"name": "Mine", "members": ["user:bob"], "editable_by": "private"})
+    locked = directory.create_group(
+        alice, {"name": "Mine", "members": ["user:bob"], "editable_by": "private"}
+    )
     with pytest.raises(Forbidden, match="leader"):
         directory.send_sms(as_user("carol"), locked, "hi")
 
@@ -172,15 +226,23 @@ def test_vip_numbers_follow_the_vip_contact(directory):
     directory.remove_from_list(alice, "vips", None)
     assert directory.address_book("acme", "alice").vip_numbers == []
     assert [c.vip_numbers for c in published(directory) if c.subject == "directory.user.vips_changed.v1"] == [
-        ["+447700900901"], ["+447700900902"], []]
+        ["+447700900901"],
+        ["+447700900902"],
+        [],
+    ]
 
 
 def test_the_read_side_is_rebuilt_from_the_store_at_start_up(directory):
     organisation(directory, "acme", "alice")
-    directory.add_contact(as_user("alice"), {"last_name": "Persistent", "numbers": {"home": ["01632 960777"]}})
+    directory.add_contact(
+        as_user("alice"), {"last_name": "Persistent", "numbers": {"home": ["01632 960777"]}}
+    )
     again = DirectoryApplication(directory.env, hasher=FAST_HASHER)
     try:
-        assert again.queries.reverse_lookup(as_user("alice"), "alice", "01632960777").entry.display_name == "Persistent"
+        assert (
+            again.queries.reverse_lookup(as_user("alice"), "alice", "01632960777").entry.display_name
+            == "Persistent"
+        )
     finally:
         again.close()
 
@@ -188,8 +250,12 @@ def test_the_read_side_is_rebuilt_from_the_store_at_start_up(directory):
 def test_advanced_search_on_fields_when_the_box_finds_nothing(directory):
     organisation(directory, "acme", "alice")
     me = as_user("alice")
-    directory.add_contact(me, {"first_name": "Ann", "last_name": "Lee", "company": "Globex", "department": "Sales"})
-    directory.add_contact(me, {"first_name": "Ann", "last_name": "Lee", "company": "Initech", "department": "Sales"})
+    directory.add_contact(
+        me, {"first_name": "Ann", "last_name": "Lee", "company": "Globex", "department": "Sales"}
+    )
+    directory.add_contact(
+        me, {"first_name": "Ann", "last_name": "Lee", "company": "Initech", "department": "Sales"}
+    )
     found = directory.queries.advanced(me, {"last_name": "lee", "company": "globex"})
     assert [f.entry.fields["company"] for f in found] == ["Globex"]
     with pytest.raises(Invalid, match="advanced search fields"):
@@ -207,8 +273,9 @@ def test_two_administrators_taking_one_number_at_once_leave_exactly_one_holder(d
     def take(args: tuple[str, str]) -> str:
         org, user = args
         try:
-            directory.create_user(org, user, {"display_name": user, "mailbox_number": "+441632960999"},
-                                  Role.USER, "739182")
+            directory.create_user(
+                org, user, {"display_name": user, "mailbox_number": "+441632960999"}, Role.USER, "739182"
+            )
             return "created"
         except Conflict:
             return "conflict"
@@ -219,7 +286,11 @@ def test_two_administrators_taking_one_number_at_once_leave_exactly_one_holder(d
     holder = directory.holder_of("+441632960999")
     winner = directory.user(holder["organisation_id"], holder["id"])
     assert winner.profile["mailbox_number"] == "+441632960999"
-    losers = [(o, u) for o, u in [("acme", "a1"), ("bolt", "b1"), ("acme", "a2"), ("bolt", "b2")] if u != holder["id"]]
+    losers = [
+        (o, u)
+        for o, u in [("acme", "a1"), ("bolt", "b1"), ("acme", "a2"), ("bolt", "b2")]
+        if u != holder["id"]
+    ]
     for org, user in losers:
         with pytest.raises(NotFound):
             directory.user(org, user)

@@ -27,19 +27,28 @@ class Reader:
 
 
 def alice(password: str = "739182") -> User:
-    return User.register("acme", "alice", {"display_name": "Alice", "smartnumber": "+441632960001",
-                                           "mailbox_number": "+441632960101"}, Role.USER, password,
-                         hasher=FAST_HASHER, min_length=6)
+    return User.register(
+        "acme",
+        "alice",
+        {"display_name": "Alice", "smartnumber": "+441632960001", "mailbox_number": "+441632960101"},
+        Role.USER,
+        password,
+        hasher=FAST_HASHER,
+        min_length=6,
+    )
 
 
-@pytest.mark.parametrize(("password", "reason"), [
-    ("12a456", "digits only"),
-    ("０１２３４５６", "digits only"),
-    ("073918", "cannot begin with zero"),
-    ("73918", "at least 6 digits"),
-    ("516329", "run of 4 or more digits"),   # 1632 from the smartnumber
-    ("796010", "run of 4 or more digits"),   # 6010 from the mailbox number
-])
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [
+        ("12a456", "digits only"),
+        ("０１２３４５６", "digits only"),
+        ("073918", "cannot begin with zero"),
+        ("73918", "at least 6 digits"),
+        ("516329", "run of 4 or more digits"),  # 1632 from the smartnumber
+        ("796010", "run of 4 or more digits"),  # 6010 from the mailbox number
+    ],
+)
 def test_a_password_breaking_a_rule_is_refused_with_the_rule(password, reason):
     with pytest.raises(Invalid, match=reason):
         check_rules(password, min_length=6, own_numbers=["+441632960001", "+441632960101"])
@@ -100,21 +109,62 @@ def test_a_contact_needs_a_last_name_and_its_display_name_defaults_to_first_and_
     assert contact.display_name == "Zoë Smith"
     assert (contact.viewable_by, contact.editable_by) == ("staff", "staff")
     with pytest.raises(Invalid, match="wider than viewable"):
-        Contact.add("acme", "c2", "alice", {"last_name": "X", "viewable_by": "private", "editable_by": "staff"})
+        Contact.add(
+            "acme", "c2", "alice", {"last_name": "X", "viewable_by": "private", "editable_by": "staff"}
+        )
 
 
 MATRIX = {
     # (viewable_by, editable_by): who may (see, edit) — owner, colleague, admin, other org, public token
-    ("private", "private"): {"owner": (1, 1), "colleague": (0, 0), "admin": (0, 0), "other": (0, 0), "public": (0, 0)},
-    ("staff", "private"): {"owner": (1, 1), "colleague": (1, 0), "admin": (1, 0), "other": (0, 0), "public": (0, 0)},
-    ("staff", "staff"): {"owner": (1, 1), "colleague": (1, 1), "admin": (1, 1), "other": (0, 0), "public": (0, 0)},
-    ("public", "private"): {"owner": (1, 1), "colleague": (1, 0), "admin": (1, 0), "other": (0, 0), "public": (1, 0)},
-    ("public", "staff"): {"owner": (1, 1), "colleague": (1, 1), "admin": (1, 1), "other": (0, 0), "public": (1, 0)},
-    ("public", "public"): {"owner": (1, 1), "colleague": (1, 1), "admin": (1, 1), "other": (0, 0), "public": (1, 1)},
+    ("private", "private"): {
+        "owner": (1, 1),
+        "colleague": (0, 0),
+        "admin": (0, 0),
+        "other": (0, 0),
+        "public": (0, 0),
+    },
+    ("staff", "private"): {
+        "owner": (1, 1),
+        "colleague": (1, 0),
+        "admin": (1, 0),
+        "other": (0, 0),
+        "public": (0, 0),
+    },
+    ("staff", "staff"): {
+        "owner": (1, 1),
+        "colleague": (1, 1),
+        "admin": (1, 1),
+        "other": (0, 0),
+        "public": (0, 0),
+    },
+    ("public", "private"): {
+        "owner": (1, 1),
+        "colleague": (1, 0),
+        "admin": (1, 0),
+        "other": (0, 0),
+        "public": (1, 0),
+    },
+    ("public", "staff"): {
+        "owner": (1, 1),
+        "colleague": (1, 1),
+        "admin": (1, 1),
+        "other": (0, 0),
+        "public": (1, 0),
+    },
+    ("public", "public"): {
+        "owner": (1, 1),
+        "colleague": (1, 1),
+        "admin": (1, 1),
+        "other": (0, 0),
+        "public": (1, 1),
+    },
 }
 READERS = {
-    "owner": Reader("alice"), "colleague": Reader("bob"), "admin": Reader("boss", role="admin"),
-    "other": Reader("alice", organisation_id="bolt"), "public": Reader("public", role="public"),
+    "owner": Reader("alice"),
+    "colleague": Reader("bob"),
+    "admin": Reader("boss", role="admin"),
+    "other": Reader("alice", organisation_id="bolt"),
+    "public": Reader("public", role="public"),
 }
 
 
@@ -122,9 +172,15 @@ READERS = {
 @pytest.mark.parametrize("settings", sorted(MATRIX))
 def test_access_matrix_of_contacts_and_groups(settings, kind):
     viewable, editable = settings
-    item = Contact.add("acme", "c1", "alice", {"last_name": "Smith", "viewable_by": viewable,
-                                               "editable_by": editable}) if kind == "contact" else \
-        Group.create("acme", "g1", "alice", {"name": "Team", "viewable_by": viewable, "editable_by": editable})
+    item = (
+        Contact.add(
+            "acme", "c1", "alice", {"last_name": "Smith", "viewable_by": viewable, "editable_by": editable}
+        )
+        if kind == "contact"
+        else Group.create(
+            "acme", "g1", "alice", {"name": "Team", "viewable_by": viewable, "editable_by": editable}
+        )
+    )
     seen = {who: (int(can_view(item, r)), int(can_edit(item, r))) for who, r in READERS.items()}
     assert seen == MATRIX[settings]
 
@@ -137,8 +193,18 @@ def test_a_group_cannot_become_a_member_of_itself_through_nesting():
 
 
 def test_only_the_leader_the_administrator_or_an_editor_sends_an_sms_to_a_group():
-    group = Group.create("acme", "g1", "alice", {"name": "Sales", "leader_id": "lee", "administrator_id": "ada",
-                                                 "viewable_by": "staff", "editable_by": "private"})
+    group = Group.create(
+        "acme",
+        "g1",
+        "alice",
+        {
+            "name": "Sales",
+            "leader_id": "lee",
+            "administrator_id": "ada",
+            "viewable_by": "staff",
+            "editable_by": "private",
+        },
+    )
     with pytest.raises(Forbidden, match="leader"):
         group.send_sms("hello", ["+447700900001"], Reader("bob"))
     for sender in ("lee", "ada", "alice"):

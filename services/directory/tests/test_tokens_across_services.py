@@ -14,19 +14,27 @@ PRODUCTION = {"ENVIRONMENT": "production", "JWT_ISSUERS": json.dumps(["smartnumb
 
 
 async def test_presence_accepts_directory_tokens_via_jwks_and_refuses_development_ones(
-        tmp_path, nats_server, dev_keys, mint):
+    tmp_path, nats_server, dev_keys, mint
+):
     directory = directory_process(tmp_path, nats_server.url, dev_keys, **PRODUCTION)
     directory.start()
-    presence = presence_process(tmp_path, nats_server.url, tmp_path / "no-key-file.pem",
-                                JWT_JWKS_URL=f"{directory.url}/.well-known/jwks.json", **PRODUCTION)
+    presence = presence_process(
+        tmp_path,
+        nats_server.url,
+        tmp_path / "no-key-file.pem",
+        JWT_JWKS_URL=f"{directory.url}/.well-known/jwks.json",
+        **PRODUCTION,
+    )
     presence.start()
     try:
         # 1. The administrator signs in to the directory and changes her initial password.
         number = create_organisation(directory, "acme", "boss")
         initial = (await signed_in(directory, number, "739182"))["access_token"]
         async with client(directory, initial) as boss:
-            r = await boss.put("/v1/users/me/password", json={
-                "old_password": "739182", "new_password": "828374", "confirm_password": "828374"})
+            r = await boss.put(
+                "/v1/users/me/password",
+                json={"old_password": "739182", "new_password": "828374", "confirm_password": "828374"},
+            )
             token = r.json()["access_token"]
         # 2. She creates Alice; presence hears of her from the directory's events.
         async with client(directory, token) as boss:

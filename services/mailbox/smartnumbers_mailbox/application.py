@@ -15,8 +15,8 @@ from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.utils import get_topic
-
 from smartnumbers_kit.errors import Invalid, NotFound
+
 from smartnumbers_mailbox.audio import Recording, joined, recording_from_stored
 from smartnumbers_mailbox.domain.greetings import GreetingKind
 from smartnumbers_mailbox.domain.mailbox import Mailbox

@@ -11,7 +11,6 @@ import wave
 from dataclasses import dataclass
 
 import av
-
 from smartnumbers_kit.errors import Invalid
 
 RATES = (8000, 16000)

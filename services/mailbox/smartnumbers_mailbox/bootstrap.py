@@ -8,12 +8,12 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from fastapi import FastAPI
-
 from smartnumbers_kit.auth import TokenVerifier
 from smartnumbers_kit.http import create_http_app
 from smartnumbers_kit.logs import configure_logging
 from smartnumbers_kit.runtime import Runtime
 from smartnumbers_kit.store import persistence_env
+
 from smartnumbers_mailbox.application import MailboxApplication
 from smartnumbers_mailbox.blobs import FileBlobStore
 from smartnumbers_mailbox.directory_events import directory_subscription

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 
 from PIL import Image, UnidentifiedImageError
-
 from smartnumbers_kit.errors import Invalid
 
 

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
-
 from smartnumbers_kit.store import ServiceApplication
+
 from smartnumbers_mailbox.blobs import BlobStore
 from smartnumbers_mailbox.domain.blob import Blob
 

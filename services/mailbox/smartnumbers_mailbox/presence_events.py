@@ -7,6 +7,7 @@ from typing import Any
 
 from smartnumbers_contracts import presence
 from smartnumbers_kit.runtime import Subscription
+
 from smartnumbers_mailbox.application import MailboxApplication
 
 FAX_KINDS = ("office_fax", "home_fax", "temporary_fax")

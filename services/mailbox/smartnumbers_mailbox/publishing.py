@@ -10,10 +10,10 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from smartnumbers_contracts import Contract
-from smartnumbers_contracts import gateway, notify
+from smartnumbers_contracts import Contract, gateway, notify
 from smartnumbers_contracts import mailbox as wire
 from smartnumbers_kit.publishing import envelope
+
 from smartnumbers_mailbox.application import MailboxApplication
 from smartnumbers_mailbox.domain.mailbox import Mailbox
 from smartnumbers_mailbox.domain.message import Folder
@@ -25,8 +25,13 @@ def blob_path(sha256: str) -> str:
 
 def attachment(filename: str, content_type: str, stored: dict[str, Any]) -> notify.Attachment:
     """A recording or fax image for notify to fetch (``stored`` has its sha256 and size)."""
-    return notify.Attachment(filename=filename, content_type=content_type, size=stored["size"],
-                             sha256=stored["sha256"], fetch_path=blob_path(stored["sha256"]))
+    return notify.Attachment(
+        filename=filename,
+        content_type=content_type,
+        size=stored["size"],
+        sha256=stored["sha256"],
+        fetch_path=blob_path(stored["sha256"]),
+    )
 
 
 class MailboxContracts:
@@ -74,7 +79,9 @@ class MailboxContracts:
             case "NewCountChanged":
                 return [
                     wire.NewMessageCountChanged(
-                        **common, new_count=event.new_count, old_count=event.old_count,
+                        **common,
+                        new_count=event.new_count,
+                        old_count=event.old_count,
                         message_waiting_light=event.message_waiting_light,
                     )
                 ]

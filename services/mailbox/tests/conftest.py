@@ -5,7 +5,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from smartnumbers_kit.store import persistence_env
 from smartnumbers_mailbox.application import MailboxApplication
 from smartnumbers_mailbox.blobs import FileBlobStore

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import httpx
 import nats
-
-from services.presence.tests.e2e import BusWatcher, envelope, eventually
 from smartnumbers_contracts import Contract
 from smartnumbers_contracts import directory as wire
 from smartnumbers_kit.devdirectory import publish
 from smartnumbers_kit.serviceprocess import ServiceProcess, service_process
+
+from services.presence.tests.e2e import BusWatcher, envelope, eventually
 
 __all__ = [
     "BusWatcher",

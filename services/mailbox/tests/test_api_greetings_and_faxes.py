@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+from smartnumbers_contracts import presence
+
 from services.mailbox.tests.e2e import BusWatcher, blob_files, client, envelope, eventually, publish_on_bus
 from services.mailbox.tests.samples import tiff, tone_wav
-from smartnumbers_contracts import presence
 
 
 def location_changed(org: str, user: str, cause: str = "selected") -> presence.LocationChanged:
@@ -100,7 +101,8 @@ async def test_story_message_alerts_are_set_partially_and_the_lamp_follows_its_s
         settings = "/v1/mailboxes/users/me/settings"
         # 1. At first only the message-waiting light is on (§3.5).
         assert (await alice.get("/v1/mailboxes/users/me")).json()["alerts"] == {
-            **everything_off, "message_waiting": True
+            **everything_off,
+            "message_waiting": True,
         }
         # 2. She wants a text message and no lamp: only those two change; the bus hears the full state.
         r = await alice.patch(settings, json={"alerts": {"sms": True, "message_waiting": False}})
@@ -116,14 +118,24 @@ async def test_story_message_alerts_are_set_partially_and_the_lamp_follows_its_s
         # 4. The gateway (her phone menu) switches the lamp on: the count is announced again, lamp on.
         r = await gw.patch("/v1/mailboxes/users/alice/settings", json={"alerts": {"message_waiting": True}})
         assert r.json()["alerts"] == {**everything_off, "sms": True, "message_waiting": True}
-        await bus.next_matching("mailbox.mailbox.new_count_changed.v1", owner_id="alice", old_count=1,
-                                new_count=1, message_waiting_light=True)
+        await bus.next_matching(
+            "mailbox.mailbox.new_count_changed.v1",
+            owner_id="alice",
+            old_count=1,
+            new_count=1,
+            message_waiting_light=True,
+        )
         # 5. Setting what is set changes nothing and announces nothing.
         assert (await alice.patch(settings, json={"alerts": {"sms": True}})).status_code == 200
         await alice.patch(settings, json={"alerts": {"pager": True}})
-        await bus.next_matching("mailbox.mailbox.message_alerts_changed.v1", owner_id="alice",
-                                alerts={**everything_off, "sms": True, "message_waiting": True, "pager": True})
-        subjects = [s for s, p in bus.messages if p.get("owner_id") == "alice" and p["organisation_id"] == org]
+        await bus.next_matching(
+            "mailbox.mailbox.message_alerts_changed.v1",
+            owner_id="alice",
+            alerts={**everything_off, "sms": True, "message_waiting": True, "pager": True},
+        )
+        subjects = [
+            s for s, p in bus.messages if p.get("owner_id") == "alice" and p["organisation_id"] == org
+        ]
         assert subjects.count("mailbox.mailbox.message_alerts_changed.v1") == 3
         # 6. Unknown alerts, non-booleans, a team's mailbox and someone else's are refused.
         r = await alice.patch(settings, json={"alerts": {"fax": True}})
@@ -196,7 +208,9 @@ async def test_story_faxes_arrive_are_delivered_as_chosen_and_are_kept_forwarded
             [copy] = (await bob.get("/v1/mailboxes/users/me/faxes")).json()
             assert (await bob.get(copy["image_path"])).content == (await alice.get(fax["image_path"])).content
             # From her phone's Fax menu (§5.7.1) the gateway forwards it for her: she is the forwarder.
-            r = await gw.post(f"/v1/mailboxes/users/alice/faxes/{fax['id']}/forward", params={"to": "user:bob"})
+            r = await gw.post(
+                f"/v1/mailboxes/users/alice/faxes/{fax['id']}/forward", params={"to": "user:bob"}
+            )
             assert r.status_code == 201 and r.json()["forwarded_by"] == ["alice"], r.text
             assert len((await bob.get("/v1/mailboxes/users/me/faxes")).json()) == 2
         assert (await alice.delete(f"/v1/mailboxes/users/me/faxes/{emailed['id']}")).status_code == 204

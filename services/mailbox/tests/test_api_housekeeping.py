@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
+from smartnumbers_mailbox.bootstrap import bootstrap
+from smartnumbers_mailbox.settings import MailboxSettings
 
 from services.mailbox.tests.e2e import Directory, blob_files, eventually
 from services.mailbox.tests.samples import tone_wav
-from smartnumbers_mailbox.bootstrap import bootstrap
-from smartnumbers_mailbox.settings import MailboxSettings
 
 RECORDED = datetime(2026, 7, 1, 20, 0, tzinfo=UTC)  # 21:00 in London, 16:00 in New York
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from smartnumbers_contracts import directory as wire
+from smartnumbers_kit.devdirectory import publish
 
 from services.mailbox.tests.e2e import BusWatcher, Directory, blob_files, client, envelope, eventually
 from services.mailbox.tests.samples import duration_of, encoded, tone_wav
-from smartnumbers_contracts import directory as wire
-from smartnumbers_kit.devdirectory import publish
 
 
 def deposit(gateway: httpx.AsyncClient, user: str, audio: bytes, **params: object):

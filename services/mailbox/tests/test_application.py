@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 
 import pytest
 from eventsourcing.persistence import StoredEvent
-
 from smartnumbers_kit.errors import Invalid, NotFound
 from smartnumbers_mailbox.audio import recording_from_upload
 from smartnumbers_mailbox.domain.blob import Blob
@@ -16,8 +15,8 @@ from smartnumbers_mailbox.domain.mailbox import Mailbox
 from smartnumbers_mailbox.domain.message import Folder
 from smartnumbers_mailbox.publishing import MailboxContracts
 
-from services.mailbox.tests.stories import enrol, team
 from services.mailbox.tests.samples import duration_of, tone_wav
+from services.mailbox.tests.stories import enrol, team
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -134,13 +133,21 @@ def test_message_alerts_are_stored_and_a_count_stored_before_them_reads_with_the
     enrol(mailbox, "acme", "alice")
     mailbox.change_settings("acme", ("user", "alice"), alerts={"message_waiting": False, "email": True})
     assert mailbox.mailbox("acme", ("user", "alice")).alerts == {
-        "call": False, "sms": False, "message_waiting": False, "email": True, "pager": False,
+        "call": False,
+        "sms": False,
+        "message_waiting": False,
+        "email": True,
+        "pager": False,
     }
     # A count stored by the mailbox before message alerts (class version 1, no lamp setting).
     current = mailbox.mailbox("acme", ("user", "alice"))
     old = mailbox.mapper.transcoder.encode({"timestamp": NOW, "new_count": 1, "old_count": 0})
-    stored = StoredEvent(originator_id=current.id, originator_version=current.version + 1,
-                         topic="smartnumbers_mailbox.domain.mailbox:Mailbox.NewCountChanged", state=old)
+    stored = StoredEvent(
+        originator_id=current.id,
+        originator_version=current.version + 1,
+        topic="smartnumbers_mailbox.domain.mailbox:Mailbox.NewCountChanged",
+        state=old,
+    )
     event = mailbox.mapper.to_domain_event(stored)
     assert isinstance(event, Mailbox.NewCountChanged) and event.message_waiting_light is True
     [published] = MailboxContracts(mailbox)(event)

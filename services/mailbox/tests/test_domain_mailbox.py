@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-
 from smartnumbers_kit.errors import Invalid, NotFound
 from smartnumbers_mailbox.domain.alerts import DEFAULT_ALERTS
 from smartnumbers_mailbox.domain.blob import Blob
@@ -105,13 +104,19 @@ def test_the_lamp_setting_travels_with_the_count_and_switching_it_announces_the_
     m = mailbox()
     m.change_settings(alerts={"message_waiting": False})  # no New messages: nothing to announce
     m.deposit(message("a"))
-    lamp = [(e.old_count, e.new_count, e.message_waiting_light)
-            for e in m.collect_events() if isinstance(e, Mailbox.NewCountChanged)]
+    lamp = [
+        (e.old_count, e.new_count, e.message_waiting_light)
+        for e in m.collect_events()
+        if isinstance(e, Mailbox.NewCountChanged)
+    ]
     assert lamp == [(0, 1, False)]
     m.change_settings(alerts={"message_waiting": True})
     m.change_settings(alerts={"sms": True})  # the lamp did not change: no count
-    lamp = [(e.old_count, e.new_count, e.message_waiting_light)
-            for e in m.collect_events() if isinstance(e, Mailbox.NewCountChanged)]
+    lamp = [
+        (e.old_count, e.new_count, e.message_waiting_light)
+        for e in m.collect_events()
+        if isinstance(e, Mailbox.NewCountChanged)
+    ]
     assert lamp == [(1, 1, True)]
 
 

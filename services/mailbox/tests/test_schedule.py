@@ -13,8 +13,8 @@ from smartnumbers_mailbox.domain.message import Folder
 from smartnumbers_mailbox.schedule import Housekeeping
 from smartnumbers_mailbox.settings import MailboxSettings
 
-from services.mailbox.tests.stories import enrol
 from services.mailbox.tests.samples import tone_wav
+from services.mailbox.tests.stories import enrol
 
 ARRIVED = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

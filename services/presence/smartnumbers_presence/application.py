@@ -11,9 +11,9 @@ from collections.abc import Callable
 from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
-
-from smartnumbers_kit.errors import NotFound, Invalid
+from smartnumbers_kit.errors import Invalid, NotFound
 from smartnumbers_kit.store import ServiceApplication
+
 from smartnumbers_presence.domain.availability import Availability, CallIntroduction
 from smartnumbers_presence.domain.dialable import to_e164
 from smartnumbers_presence.domain.location import NUMBER_KINDS, Location
@@ -124,11 +124,16 @@ class PresenceApplication(ServiceApplication):
         self._update(organisation_id, user_id, lambda user: user.set_call_introduction(setting))
 
     def set_call_reporting(
-        self, organisation_id: str, user_id: str, *, lost_calls: bool | None = None,
+        self,
+        organisation_id: str,
+        user_id: str,
+        *,
+        lost_calls: bool | None = None,
         delegated_calls: bool | None = None,
     ) -> None:
         self._update(
-            organisation_id, user_id,
+            organisation_id,
+            user_id,
             lambda user: user.set_call_reporting(lost_calls=lost_calls, delegated_calls=delegated_calls),
         )
 

@@ -8,12 +8,12 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 
 from fastapi import FastAPI
-
 from smartnumbers_kit.auth import TokenVerifier
 from smartnumbers_kit.http import create_http_app
 from smartnumbers_kit.logs import configure_logging
 from smartnumbers_kit.runtime import Runtime
 from smartnumbers_kit.store import persistence_env
+
 from smartnumbers_presence.application import PresenceApplication
 from smartnumbers_presence.call_manager_watch import CallManagerWatch
 from smartnumbers_presence.directory_events import directory_subscription

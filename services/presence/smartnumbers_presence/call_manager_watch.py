@@ -15,8 +15,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from eventsourcing.utils import get_topic
-
 from smartnumbers_kit.errors import NotFound
+
 from smartnumbers_presence.application import PresenceApplication
 from smartnumbers_presence.domain.user_presence import UserPresence
 
@@ -41,7 +41,9 @@ class CallManagerWatch:
             get_topic(UserPresence.CallManagerDisconnected),
         ]
         now, start, open_sessions = self.clock(), None, {}
-        while batch := self.app.recorder.select_notifications(start, 500, topics=topics, inclusive_of_start=False):
+        while batch := self.app.recorder.select_notifications(
+            start, 500, topics=topics, inclusive_of_start=False
+        ):
             for n in batch:
                 event = self.app.mapper.to_domain_event(n)
                 user = self.app.repository.get(event.originator_id)

@@ -6,6 +6,7 @@ from typing import Any
 
 from smartnumbers_contracts import directory
 from smartnumbers_kit.runtime import Subscription
+
 from smartnumbers_presence.application import PresenceApplication
 
 

@@ -13,6 +13,7 @@ from uuid import UUID
 from smartnumbers_contracts import Contract
 from smartnumbers_contracts import presence as wire
 from smartnumbers_kit.publishing import envelope
+
 from smartnumbers_presence.application import PresenceApplication
 from smartnumbers_presence.domain.user_presence import UserPresence
 
@@ -34,36 +35,53 @@ class PresenceContracts:
         common = envelope(event, org) | {"user_id": user_id}
         match type(event).__name__:
             case "LocationSelected":
-                return [wire.LocationChanged(
-                    **common, location=event.location, number=event.number,
-                    previous_location=event.previous_location, cause=event.cause,
-                    displaced_by=event.displaced_by,
-                )]
+                return [
+                    wire.LocationChanged(
+                        **common,
+                        location=event.location,
+                        number=event.number,
+                        previous_location=event.previous_location,
+                        cause=event.cause,
+                        displaced_by=event.displaced_by,
+                    )
+                ]
             case "NumbersChanged":
                 return [wire.NumbersChanged(**common, numbers=wire.Numbers(**event.numbers))]
             case "AvailabilityChanged":
-                return [wire.AvailabilityChanged(
-                    **common, availability=event.availability, delegate_id=event.delegate_id
-                )]
+                return [
+                    wire.AvailabilityChanged(
+                        **common, availability=event.availability, delegate_id=event.delegate_id
+                    )
+                ]
             case "TeamAvailabilityChanged":
-                return [wire.TeamAvailabilityChanged(
-                    **common, available_for_team_calls=event.available, active_in=event.active_in
-                )]
+                return [
+                    wire.TeamAvailabilityChanged(
+                        **common, available_for_team_calls=event.available, active_in=event.active_in
+                    )
+                ]
             case "CallIntroductionChanged":
                 return [wire.CallIntroductionChanged(**common, call_introduction=event.setting)]
             case "CallReportingChanged":
-                return [wire.CallReportingChanged(
-                    **common, lost_calls=event.lost_calls, delegated_calls=event.delegated_calls
-                )]
+                return [
+                    wire.CallReportingChanged(
+                        **common, lost_calls=event.lost_calls, delegated_calls=event.delegated_calls
+                    )
+                ]
             case "CallManagerConnected":
-                return [wire.CallManagerConnected(
-                    **common, session_id=event.session_id, connected_sessions=event.connected_sessions
-                )]
+                return [
+                    wire.CallManagerConnected(
+                        **common, session_id=event.session_id, connected_sessions=event.connected_sessions
+                    )
+                ]
             case "CallManagerDisconnected":
-                return [wire.CallManagerDisconnected(
-                    **common, session_id=event.session_id, expired=event.expired,
-                    connected_sessions=event.connected_sessions,
-                )]
+                return [
+                    wire.CallManagerDisconnected(
+                        **common,
+                        session_id=event.session_id,
+                        expired=event.expired,
+                        connected_sessions=event.connected_sessions,
+                    )
+                ]
         return []
 
     def _identity(self, originator_id: UUID) -> tuple[str, str]:

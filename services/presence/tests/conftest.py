@@ -3,7 +3,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-
 from smartnumbers_kit.store import persistence_env
 from smartnumbers_presence.application import PresenceApplication
 from smartnumbers_presence.settings import PresenceSettings

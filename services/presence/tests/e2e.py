@@ -12,7 +12,6 @@ from typing import Any
 
 import httpx
 import nats
-
 from smartnumbers_contracts import directory as wire
 from smartnumbers_kit.devdirectory import publish
 from smartnumbers_kit.serviceprocess import ServiceProcess, service_process
@@ -35,7 +34,9 @@ async def create_users(nats_url: str, base_url: str, token: str, org: str, *user
     )
     async with httpx.AsyncClient(base_url=base_url, headers={"Authorization": f"Bearer {token}"}) as client:
         for user in users:
-            await eventually(lambda u=user: client.get(f"/v1/users/{u}/presence"), lambda r: r.status_code == 200)
+            await eventually(
+                lambda u=user: client.get(f"/v1/users/{u}/presence"), lambda r: r.status_code == 200
+            )
 
 
 async def eventually(action, condition, timeout: float = 10.0):  # type: ignore[no-untyped-def]

@@ -13,8 +13,11 @@ from services.presence.tests.e2e import BusWatcher, create_users, presence_proce
 @pytest.fixture(scope="module")
 def service(tmp_path_factory, nats_server, dev_keys):
     process = presence_process(
-        tmp_path_factory.mktemp("presence"), nats_server.url, dev_keys[1],
-        CALL_MANAGER_TTL_SECONDS="0.6", CALL_MANAGER_SWEEP_SECONDS="0.1",
+        tmp_path_factory.mktemp("presence"),
+        nats_server.url,
+        dev_keys[1],
+        CALL_MANAGER_TTL_SECONDS="0.6",
+        CALL_MANAGER_SWEEP_SECONDS="0.1",
     )
     process.start()
     yield process
@@ -40,33 +43,50 @@ async def test_story_set_numbers_select_mobile_delegate_and_read(service, nats_s
         # 2. She selects Mobile: calls now ring her mobile, and the bus hears of it.
         r = await alice.put("/v1/users/me/location", json={"location": "mobile"})
         assert r.json()["location_number"] == "+447700900001"
-        event = await bus.next_matching("presence.user.location_changed.v1", organisation_id=org, user_id="alice")
-        assert (event["location"], event["previous_location"], event["cause"]) == ("mobile", "none", "selected")
+        event = await bus.next_matching(
+            "presence.user.location_changed.v1", organisation_id=org, user_id="alice"
+        )
+        assert (event["location"], event["previous_location"], event["cause"]) == (
+            "mobile",
+            "none",
+            "selected",
+        )
         # 3. She diverts her calls to Bob.
-        r = await alice.put("/v1/users/me/availability", json={"availability": "delegate", "delegate_id": "bob"})
+        r = await alice.put(
+            "/v1/users/me/availability", json={"availability": "delegate", "delegate_id": "bob"}
+        )
         assert r.status_code == 200, r.text
         event = await bus.next_matching("presence.user.availability_changed.v1", organisation_id=org)
         assert (event["availability"], event["delegate_id"]) == ("delegate", "bob")
         # 4. Bob reads Alice's presence; both appear in a batch read.
         async with client(service, mint("bob", org)) as bob:
             seen = (await bob.get("/v1/users/alice/presence")).json()
-            assert (seen["location"], seen["availability"], seen["delegate_id"]) == ("mobile", "delegate", "bob")
+            assert (seen["location"], seen["availability"], seen["delegate_id"]) == (
+                "mobile",
+                "delegate",
+                "bob",
+            )
             batch = await bob.post("/v1/presence/batch", json={"user_ids": ["alice", "bob", "nobody"]})
             assert [p["user_id"] for p in batch.json()] == ["alice", "bob"]
 
 
 async def test_hot_desking_through_the_api_raises_both_events(service, nats_server, mint, org):
     await create_users(nats_server.url, service.url, mint("admin", org, "admin"), org, "alice", "bob")
-    async with client(service, mint("alice", org)) as alice, client(service, mint("bob", org)) as bob, \
-            BusWatcher(nats_server.url) as bus:
+    async with (
+        client(service, mint("alice", org)) as alice,
+        client(service, mint("bob", org)) as bob,
+        BusWatcher(nats_server.url) as bus,
+    ):
         await alice.patch("/v1/users/me/numbers", json={"desk": "01632 960001"})
         await alice.put("/v1/users/me/location", json={"location": "desk"})
         await bob.put("/v1/users/me/location", json={"location": "temporary", "number": "01632 960001"})
-        bumped = await bus.next_matching("presence.user.location_changed.v1", organisation_id=org, user_id="alice",
-                                         cause="hot_desk")
+        bumped = await bus.next_matching(
+            "presence.user.location_changed.v1", organisation_id=org, user_id="alice", cause="hot_desk"
+        )
         assert bumped["location"] == "none" and bumped["displaced_by"] == "bob"
-        await bus.next_matching("presence.user.location_changed.v1", organisation_id=org, user_id="bob",
-                                location="temporary")
+        await bus.next_matching(
+            "presence.user.location_changed.v1", organisation_id=org, user_id="bob", location="temporary"
+        )
         assert (await alice.get("/v1/users/me/presence")).json()["calls_go_to_voicemail"] is True
 
 
@@ -81,12 +101,23 @@ async def test_hot_desking_through_the_api_raises_both_events(service, nats_serv
         ("/v1/users/me/numbers", {"pager": "07700 900001"}, 422, "pager"),
         ("/v1/users/me/availability", {"availability": "asleep"}, 422, "availability"),
         ("/v1/users/me/availability", {"availability": "delegate"}, 422, "choose a delegate"),
-        ("/v1/users/me/availability", {"availability": "delegate", "delegate_id": "alice"}, 422, "your own delegate"),
-        ("/v1/users/me/availability", {"availability": "delegate", "delegate_id": "ghost"}, 422, "'ghost' is not a user"),
+        (
+            "/v1/users/me/availability",
+            {"availability": "delegate", "delegate_id": "alice"},
+            422,
+            "your own delegate",
+        ),
+        (
+            "/v1/users/me/availability",
+            {"availability": "delegate", "delegate_id": "ghost"},
+            422,
+            "'ghost' is not a user",
+        ),
     ],
 )
-async def test_bad_input_gets_a_clear_4xx_and_changes_nothing(service, nats_server, mint, org, path, body, status,
-                                                               message):
+async def test_bad_input_gets_a_clear_4xx_and_changes_nothing(
+    service, nats_server, mint, org, path, body, status, message
+):
     await create_users(nats_server.url, service.url, mint("admin", org, "admin"), org, "alice")
     async with client(service, mint("alice", org)) as alice:
         before = (await alice.get("/v1/users/me/presence")).json()
@@ -112,14 +143,19 @@ async def test_who_may_do_what(service, nats_server, mint, org):
         r = await bob.put("/v1/users/alice/location", json={"location": "none"})
         assert r.status_code == 403 and "only your own" in r.json()["detail"]
     async with client(service, mint("boss", org, "admin")) as admin:
-        assert (await admin.put("/v1/users/alice/team-availability",
-                                json={"available_for_team_calls": False})).status_code == 200
+        assert (
+            await admin.put("/v1/users/alice/team-availability", json={"available_for_team_calls": False})
+        ).status_code == 200
     async with client(service, mint("mallory", other_org)) as mallory:
         assert (await mallory.get("/v1/users/alice/presence")).status_code == 404
-        r = await mallory.put("/v1/users/me/availability", json={"availability": "delegate", "delegate_id": "alice"})
+        r = await mallory.put(
+            "/v1/users/me/availability", json={"availability": "delegate", "delegate_id": "alice"}
+        )
         assert r.status_code == 422
     async with client(service, mint("root", other_org, "admin")) as other_admin:
-        assert (await other_admin.put("/v1/users/alice/location", json={"location": "none"})).status_code == 404
+        assert (
+            await other_admin.put("/v1/users/alice/location", json={"location": "none"})
+        ).status_code == 404
 
 
 async def test_call_manager_connection_expires_when_heartbeats_stop(service, nats_server, mint, org):
@@ -130,13 +166,17 @@ async def test_call_manager_connection_expires_when_heartbeats_stop(service, nat
         assert r.status_code == 201
         session = r.json()["session_id"]
         assert (await alice.get("/v1/users/me/presence")).json()["pc_ring_honoured"] is True
-        assert (await alice.post(f"/v1/users/me/call-manager/sessions/{session}/heartbeat")).status_code == 204
+        assert (
+            await alice.post(f"/v1/users/me/call-manager/sessions/{session}/heartbeat")
+        ).status_code == 204
         # No more heartbeats: the session expires and PC ring is no longer honoured.
         event = await bus.next_matching("presence.user.call_manager_disconnected.v1", organisation_id=org)
         assert event["expired"] is True and event["connected_sessions"] == 0
         presence = (await alice.get("/v1/users/me/presence")).json()
         assert presence["call_manager_connected"] is False and presence["pc_ring_honoured"] is False
-        assert (await alice.post(f"/v1/users/me/call-manager/sessions/{session}/heartbeat")).status_code == 404
+        assert (
+            await alice.post(f"/v1/users/me/call-manager/sessions/{session}/heartbeat")
+        ).status_code == 404
 
 
 async def test_operational_endpoints(service):
@@ -148,7 +188,9 @@ async def test_operational_endpoints(service):
         assert (await c.get("/docs")).status_code == 200
 
 
-async def test_presence_follows_the_directory_renaming_removing_and_assigning_teams(service, nats_server, mint, org):
+async def test_presence_follows_the_directory_renaming_removing_and_assigning_teams(
+    service, nats_server, mint, org
+):
     from smartnumbers_contracts import directory as wire
     from smartnumbers_kit.devdirectory import publish
 
@@ -156,12 +198,16 @@ async def test_presence_follows_the_directory_renaming_removing_and_assigning_te
 
     await create_users(nats_server.url, service.url, mint("admin", org, "admin"), org, "alice")
     profile = wire.UserProfile(display_name="Alice Archer-Smith")
-    await publish(nats_server.url,
-                  wire.UserUpdated(**envelope(org), user_id="alice", profile=profile),
-                  wire.UserTeamsChanged(**envelope(org), user_id="alice", active_in=["support", "sales"]))
+    await publish(
+        nats_server.url,
+        wire.UserUpdated(**envelope(org), user_id="alice", profile=profile),
+        wire.UserTeamsChanged(**envelope(org), user_id="alice", active_in=["support", "sales"]),
+    )
     async with client(service, mint("alice", org)) as alice:
-        seen = await eventually(lambda: alice.get("/v1/users/me/presence"),
-                                lambda r: r.json()["active_in"] == ["sales", "support"])
+        seen = await eventually(
+            lambda: alice.get("/v1/users/me/presence"),
+            lambda r: r.json()["active_in"] == ["sales", "support"],
+        )
         assert seen.json()["display_name"] == "Alice Archer-Smith"
         await publish(nats_server.url, wire.UserRemoved(**envelope(org), user_id="alice"))
         await eventually(lambda: alice.get("/v1/users/me/presence"), lambda r: r.status_code == 404)
@@ -189,14 +235,20 @@ async def test_story_call_reporting_is_set_partially_kept_and_announced(service,
         r = await alice.put("/v1/users/me/call-reporting", json={"lost_calls": True})
         assert r.status_code == 200, r.text
         assert r.json()["call_reporting"] == {"lost_calls": True, "delegated_calls": False}
-        event = await bus.next_matching("presence.user.call_reporting_changed.v1", organisation_id=org,
-                                        user_id="alice")
+        event = await bus.next_matching(
+            "presence.user.call_reporting_changed.v1", organisation_id=org, user_id="alice"
+        )
         assert (event["lost_calls"], event["delegated_calls"]) == (True, False)
         # 3. Delegated-call alerts on: the lost-call flag she set stays.
         r = await alice.put("/v1/users/me/call-reporting", json={"delegated_calls": True})
         assert r.json()["call_reporting"] == {"lost_calls": True, "delegated_calls": True}
-        await bus.next_matching("presence.user.call_reporting_changed.v1", organisation_id=org,
-                                user_id="alice", lost_calls=True, delegated_calls=True)
+        await bus.next_matching(
+            "presence.user.call_reporting_changed.v1",
+            organisation_id=org,
+            user_id="alice",
+            lost_calls=True,
+            delegated_calls=True,
+        )
         # 4. Read back by a colleague.
         async with client(service, mint("bob", org)) as bob:
             seen = (await bob.get("/v1/users/alice/presence")).json()
@@ -209,19 +261,33 @@ async def test_story_call_reporting_is_set_partially_kept_and_announced(service,
         assert empty.status_code == 422 and "give lost_calls, delegated_calls or both" in empty.text
         unknown = await alice.put("/v1/users/me/call-reporting", json={"lost_calls": True, "missed": True})
         assert unknown.status_code == 422 and "missed" in unknown.text
-        assert (await alice.put("/v1/users/me/call-reporting", json={"lost_calls": "maybe"})).status_code == 422
+        assert (
+            await alice.put("/v1/users/me/call-reporting", json={"lost_calls": "maybe"})
+        ).status_code == 422
         # 7. The gateway (role service, from the phone menu) switches lost-call alerts off.
         async with client(service, mint("gateway", org, "service")) as gateway:
             r = await gateway.put("/v1/users/alice/call-reporting", json={"lost_calls": False})
             assert r.status_code == 200, r.text
             assert r.json()["call_reporting"] == {"lost_calls": False, "delegated_calls": True}
-        await bus.next_matching("presence.user.call_reporting_changed.v1", organisation_id=org,
-                                user_id="alice", lost_calls=False, delegated_calls=True)
+        await bus.next_matching(
+            "presence.user.call_reporting_changed.v1",
+            organisation_id=org,
+            user_id="alice",
+            lost_calls=False,
+            delegated_calls=True,
+        )
         # 8. Setting what is already set changes nothing and announces nothing.
-        same = await alice.put("/v1/users/me/call-reporting", json={"lost_calls": False, "delegated_calls": True})
+        same = await alice.put(
+            "/v1/users/me/call-reporting", json={"lost_calls": False, "delegated_calls": True}
+        )
         assert same.status_code == 200
         await alice.put("/v1/users/me/call-introduction", json={"call_introduction": "on"})
-        await bus.next_matching("presence.user.call_introduction_changed.v1", organisation_id=org, user_id="alice")
-        reports = [p for s, p in bus.messages
-                   if s == "presence.user.call_reporting_changed.v1" and p["organisation_id"] == org]
+        await bus.next_matching(
+            "presence.user.call_introduction_changed.v1", organisation_id=org, user_id="alice"
+        )
+        reports = [
+            p
+            for s, p in bus.messages
+            if s == "presence.user.call_reporting_changed.v1" and p["organisation_id"] == org
+        ]
         assert len(reports) == 3

@@ -1,7 +1,6 @@
 """Presence's use cases against real stores: SQLite and PostgreSQL (user guide §3.3-§3.7)."""
 
 import pytest
-
 from smartnumbers_kit.errors import Invalid, NotFound
 from smartnumbers_presence.domain.availability import Availability
 from smartnumbers_presence.domain.location import Location

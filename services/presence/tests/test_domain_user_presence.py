@@ -1,7 +1,6 @@
 """The presence aggregate's rules, without any store (user guide §3.3, §3.6, §3.7)."""
 
 import pytest
-
 from smartnumbers_kit.errors import Conflict, Invalid
 from smartnumbers_presence.domain.availability import Availability
 from smartnumbers_presence.domain.location import Location

@@ -31,7 +31,9 @@ async def sse_events(lines):
             event[key] = value
 
 
-async def test_story_a_colleague_watches_the_feed_and_sees_only_their_organisation(service, nats_server, mint):
+async def test_story_a_colleague_watches_the_feed_and_sees_only_their_organisation(
+    service, nats_server, mint
+):
     org, other = f"org-{uuid.uuid4().hex[:6]}", f"org-{uuid.uuid4().hex[:6]}"
     await create_users(nats_server.url, service.url, mint("a", org, "admin"), org, "alice", "bob")
     await create_users(nats_server.url, service.url, mint("a", other, "admin"), other, "mallory")
@@ -42,20 +44,32 @@ async def test_story_a_colleague_watches_the_feed_and_sees_only_their_organisati
             lines = feed.aiter_lines()
             assert await anext(lines) == ": connected"
             # 1. Someone of another organisation changes: not for Bob's eyes.
-            await http.put("/v1/users/me/availability", json={"availability": "voicemail"},
-                           headers={"Authorization": f"Bearer {mint('mallory', other)}"})
+            await http.put(
+                "/v1/users/me/availability",
+                json={"availability": "voicemail"},
+                headers={"Authorization": f"Bearer {mint('mallory', other)}"},
+            )
             # 2. Alice changes: Bob's page hears it.
-            await http.put("/v1/users/me/availability", json={"availability": "no_messages"},
-                           headers={"Authorization": f"Bearer {mint('alice', org)}"})
+            await http.put(
+                "/v1/users/me/availability",
+                json={"availability": "no_messages"},
+                headers={"Authorization": f"Bearer {mint('alice', org)}"},
+            )
             first = await anext(sse_events(lines))
     assert first["event"] == "presence.user.availability_changed.v1"
     payload = json.loads(first["data"])
-    assert (payload["organisation_id"], payload["user_id"], payload["availability"]) == (org, "alice", "no_messages")
+    assert (payload["organisation_id"], payload["user_id"], payload["availability"]) == (
+        org,
+        "alice",
+        "no_messages",
+    )
 
     # 3. Bob's page reconnects with Last-Event-ID and gets what happened meanwhile, nothing before.
     await http_put(service, mint("alice", org), {"availability": "available"})
     async with httpx.AsyncClient(base_url=service.url, timeout=10) as http:
-        async with http.stream("GET", "/v1/presence/feed", headers={**headers, "Last-Event-ID": first["id"]}) as feed:
+        async with http.stream(
+            "GET", "/v1/presence/feed", headers={**headers, "Last-Event-ID": first["id"]}
+        ) as feed:
             resumed = await anext(sse_events(feed.aiter_lines()))
     assert int(resumed["id"]) > int(first["id"])
     assert json.loads(resumed["data"])["availability"] == "available"

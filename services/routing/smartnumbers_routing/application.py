@@ -8,9 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
-
 from smartnumbers_contracts import calls as wire
 from smartnumbers_kit.store import ServiceApplication
+
 from smartnumbers_routing.domain.call_record import CallRecord
 
 
@@ -27,11 +27,19 @@ class RoutingApplication(ServiceApplication):
     def call_started(self, e: wire.CallStarted) -> list[Any]:
         if self.record(e.organisation_id, e.call_id) is not None:
             return []
-        return [CallRecord(
-            organisation_id=e.organisation_id, call_id=e.call_id, direction=e.direction.value,
-            caller_number=e.caller_number, caller_user_id=e.caller_user_id, dialled=e.dialled,
-            intended_user_id=e.intended_user_id, intended_team_id=e.intended_team_id, started_at=e.occurred_at,
-        )]
+        return [
+            CallRecord(
+                organisation_id=e.organisation_id,
+                call_id=e.call_id,
+                direction=e.direction.value,
+                caller_number=e.caller_number,
+                caller_user_id=e.caller_user_id,
+                dialled=e.dialled,
+                intended_user_id=e.intended_user_id,
+                intended_team_id=e.intended_team_id,
+                started_at=e.occurred_at,
+            )
+        ]
 
     def _change(self, e: Any, change: Any) -> list[Any]:
         record = self.record(e.organisation_id, e.call_id)
@@ -49,10 +57,14 @@ class RoutingApplication(ServiceApplication):
         )
 
     def call_transferred(self, e: wire.CallTransferred) -> list[Any]:
-        return self._change(e, lambda r: r.transfer(user_id=e.to_user_id, number=e.to_number, at=e.occurred_at))
+        return self._change(
+            e, lambda r: r.transfer(user_id=e.to_user_id, number=e.to_number, at=e.occurred_at)
+        )
 
     def voicemail_left(self, e: wire.VoicemailLeft) -> list[Any]:
         return self._change(e, lambda r: r.leave_voicemail(mailbox=e.mailbox, at=e.occurred_at))
 
     def call_ended(self, e: wire.CallEnded) -> list[Any]:
-        return self._change(e, lambda r: r.end(hung_up_by=e.hung_up_by.value, cause=e.cause, at=e.occurred_at))
+        return self._change(
+            e, lambda r: r.end(hung_up_by=e.hung_up_by.value, cause=e.cause, at=e.occurred_at)
+        )

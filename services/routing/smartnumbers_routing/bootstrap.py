@@ -8,13 +8,13 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from nats.aio.client import Client
 from nats.js import JetStreamContext
-
 from smartnumbers_kit.auth import TokenVerifier
 from smartnumbers_kit.follower import StreamFollower
 from smartnumbers_kit.http import create_http_app
 from smartnumbers_kit.logs import configure_logging
 from smartnumbers_kit.runtime import Runtime
 from smartnumbers_kit.store import persistence_env
+
 from smartnumbers_routing.application import RoutingApplication
 from smartnumbers_routing.call_log import CallLog
 from smartnumbers_routing.gateway_events import gateway_subscription
@@ -40,8 +40,13 @@ def bootstrap(settings: RoutingSettings | None = None) -> FastAPI:
         app = RoutingApplication(persistence_env(settings, "routing"))
         view = RoutingView()
         planner = Planner(view, settings.ring_seconds)
-        runtime = Runtime(settings, app, publishes="routing", to_contracts=RoutingContracts(app),
-                          subscriptions=[gateway_subscription(app)])
+        runtime = Runtime(
+            settings,
+            app,
+            publishes="routing",
+            to_contracts=RoutingContracts(app),
+            subscriptions=[gateway_subscription(app)],
+        )
         followers: list[StreamFollower] = []
 
         async def follow(_: Client, js: JetStreamContext) -> None:

@@ -37,7 +37,9 @@ class CallLog:
 
     def catch_up(self) -> None:
         with self._lock:
-            while batch := self.app.recorder.select_notifications(self._position, 500, inclusive_of_start=False):
+            while batch := self.app.recorder.select_notifications(
+                self._position, 500, inclusive_of_start=False
+            ):
                 for notification in batch:
                     if "CallRecord" in notification.topic:
                         record_id = UUID(str(notification.originator_id))
@@ -45,13 +47,19 @@ class CallLog:
                 self._position = batch[-1].id
 
     def calls(
-        self, organisation_id: str, user_id: str | None, *, missed_only: bool = False,
-        since: datetime | None = None, until: datetime | None = None,
+        self,
+        organisation_id: str,
+        user_id: str | None,
+        *,
+        missed_only: bool = False,
+        since: datetime | None = None,
+        until: datetime | None = None,
     ) -> list[CallRecord]:
         """Calls of the organisation (``user_id`` None: an admin's view) or involving one user, newest first."""
         self.catch_up()
         found = [
-            r for r in self._records.values()
+            r
+            for r in self._records.values()
             if r.organisation_id == organisation_id
             and (user_id is None or r.involves(user_id))
             and (not missed_only or r.missed)
@@ -60,8 +68,14 @@ class CallLog:
         ]
         return sorted(found, key=lambda r: r.started_at, reverse=True)
 
-    def summary(self, organisation_id: str, user_id: str | None, period: str, since: datetime | None = None,
-                until: datetime | None = None) -> list[Summary]:
+    def summary(
+        self,
+        organisation_id: str,
+        user_id: str | None,
+        period: str,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[Summary]:
         buckets: dict[date, list[CallRecord]] = {}
         for record in self.calls(organisation_id, user_id, since=since, until=until):
             day = record.started_at.date()

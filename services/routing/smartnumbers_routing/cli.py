@@ -17,22 +17,28 @@ def render(plan: dict) -> str:
     lines = [f"Call to {plan['dialled']} ({plan['call_for_kind']} {plan.get('call_for') or ''})".rstrip()]
     lines += [f"  why: {reason}" for reason in plan["reasons"]]
     for i, step in enumerate(plan["steps"], 1):
-        detail = ", ".join(filter(None, [
-            " + ".join(step["targets"]) if step["targets"] else None,
-            f"{step['ring_seconds']} s" if step.get("ring_seconds") else None,
-            f"mailbox {step['mailbox']}" if step.get("mailbox") else None,
-            f"greeting {step['greeting']}" if step.get("greeting") else None,
-        ]))
+        detail = ", ".join(
+            filter(
+                None,
+                [
+                    " + ".join(step["targets"]) if step["targets"] else None,
+                    f"{step['ring_seconds']} s" if step.get("ring_seconds") else None,
+                    f"mailbox {step['mailbox']}" if step.get("mailbox") else None,
+                    f"greeting {step['greeting']}" if step.get("greeting") else None,
+                ],
+            )
+        )
         lines.append(f"  {i}. {step['kind']}" + (f": {detail}" if detail else ""))
         for intro in step.get("introductions") or []:
             if intro:
-                lines.append(f"       introduction: \"{intro['text']}\"")
+                lines.append(f'       introduction: "{intro["text"]}"')
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="smartnumbers-route", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="smartnumbers-route", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--to", required=True)
     parser.add_argument("--from", dest="caller")
     parser.add_argument("--name")
@@ -41,8 +47,14 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if not args.token:
         sys.exit("give --token or set SMARTNUMBERS_TOKEN (smartnumbers-token mint …)")
-    params = {"to": args.to, **({"from": args.caller} if args.caller else {}), **({"name": args.name} if args.name else {})}
-    response = httpx.get(f"{args.url}/v1/route", params=params, headers={"Authorization": f"Bearer {args.token}"})
+    params = {
+        "to": args.to,
+        **({"from": args.caller} if args.caller else {}),
+        **({"name": args.name} if args.name else {}),
+    }
+    response = httpx.get(
+        f"{args.url}/v1/route", params=params, headers={"Authorization": f"Bearer {args.token}"}
+    )
     if response.status_code != 200:
         sys.exit(f"{response.status_code}: {response.json().get('detail', response.text)}")
     print(render(response.json()))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from smartnumbers_contracts import calls
 from smartnumbers_kit.runtime import Subscription
+
 from smartnumbers_routing.application import RoutingApplication
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from smartnumbers_contracts import routing as wire
+
 from smartnumbers_routing.domain.callees import Caller
 from smartnumbers_routing.domain.decide import decide
 from smartnumbers_routing.domain.plan import Plan
@@ -18,7 +19,8 @@ class Planner:
         owner = self.view.owner_of(None, request.dialled)
         caller = (
             self.view.caller(owner[0], owner[2], request.caller_number, request.caller_name)
-            if owner else Caller(request.caller_number, request.caller_name)
+            if owner
+            else Caller(request.caller_number, request.caller_name)
         )
         decision = decide(self.view, request.dialled, caller, self.ring_seconds)
         if decision.round_robin_advance:
@@ -39,10 +41,16 @@ def to_wire(plan: Plan, call_id: str | None) -> wire.RoutingPlan:
                 targets=list(step.targets),
                 answered_by=list(step.answered_by),
                 introductions=[
-                    None if i is None else wire.Introduction(
-                        text=i.text, form=i.form, for_name=i.for_name, from_name=i.from_name,
+                    None
+                    if i is None
+                    else wire.Introduction(
+                        text=i.text,
+                        form=i.form,
+                        for_name=i.for_name,
+                        from_name=i.from_name,
                         for_name_recording=i.for_name_recording,
-                        from_name_recording=i.from_name_recording, requires_password_of=i.requires_password_of,
+                        from_name_recording=i.from_name_recording,
+                        requires_password_of=i.requires_password_of,
                     )
                     for i in step.introduction
                 ],

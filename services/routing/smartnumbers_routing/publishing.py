@@ -8,6 +8,7 @@ from typing import Any
 from smartnumbers_contracts import Contract
 from smartnumbers_contracts import routing as wire
 from smartnumbers_kit.publishing import envelope
+
 from smartnumbers_routing.application import RoutingApplication
 from smartnumbers_routing.domain.call_record import CallRecord
 
@@ -24,13 +25,23 @@ class RoutingContracts:
         common = envelope(event, record.organisation_id) | {"call_id": record.call_id}
         if isinstance(event, CallRecord.Answered) and record.delegated_answer:
             assert record.intended_user_id is not None and record.answered_by is not None
-            return [wire.CallDelegated(
-                **common, intended_user_id=record.intended_user_id, delegate_id=record.answered_by,
-                caller_number=record.caller_number, answered=True,
-            )]
+            return [
+                wire.CallDelegated(
+                    **common,
+                    intended_user_id=record.intended_user_id,
+                    delegate_id=record.answered_by,
+                    caller_number=record.caller_number,
+                    answered=True,
+                )
+            ]
         if isinstance(event, CallRecord.Ended) and record.outcome == "lost":
-            return [wire.CallLost(
-                **common, intended_user_id=record.intended_user_id, intended_team_id=record.intended_team_id,
-                caller_number=record.caller_number, ring_seconds=record.ring_seconds,
-            )]
+            return [
+                wire.CallLost(
+                    **common,
+                    intended_user_id=record.intended_user_id,
+                    intended_team_id=record.intended_team_id,
+                    caller_number=record.caller_number,
+                    ring_seconds=record.ring_seconds,
+                )
+            ]
         return []

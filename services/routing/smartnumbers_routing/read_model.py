@@ -16,8 +16,8 @@ from smartnumbers_contracts import Contract
 from smartnumbers_contracts import directory as dir_wire
 from smartnumbers_contracts import mailbox as mb_wire
 from smartnumbers_contracts import presence as pres_wire
-from smartnumbers_routing.domain.callees import Caller, TeamView, UserView
 
+from smartnumbers_routing.domain.callees import Caller, TeamView, UserView
 
 HEARD = {
     mb_wire.HeardGreeting.TODAY: "today",
@@ -93,7 +93,9 @@ class RoutingView:
             if team is not None:
                 team.next_first += 1
 
-    def caller(self, organisation_id: str, callee_id: str | None, number: str | None, name: str | None) -> Caller:
+    def caller(
+        self, organisation_id: str, callee_id: str | None, number: str | None, name: str | None
+    ) -> Caller:
         """Reverse lookup: users first, then the callee's own contacts, then staff/public contacts."""
         if not number:
             return Caller(None, name)
@@ -102,7 +104,9 @@ class RoutingView:
             if user_key is not None and user_key[0] == organisation_id:
                 user = self._users[user_key]
                 return Caller(number, user.display_name, user.name_recording)
-            contacts = [self._contacts[k] for k in self._contact_numbers.get(number, ()) if k[0] == organisation_id]
+            contacts = [
+                self._contacts[k] for k in self._contact_numbers.get(number, ()) if k[0] == organisation_id
+            ]
         own = [c for c in contacts if c.owner_id == callee_id]
         shared = [c for c in contacts if c.viewable_by != "private"]
         for found in (own, shared):
@@ -206,9 +210,16 @@ class RoutingView:
             self._numbers.pop(previous.smartnumber, None)
         t = e.team
         self._teams[key] = TeamView(
-            e.organisation_id, e.team_id, kind=t.kind.value, name=t.name, smartnumber=t.smartnumber,
-            members=list(t.members), strategy=t.strategy.value, ring_seconds=t.ring_seconds,
-            max_wait_seconds=t.max_wait_seconds, when_nobody_answers=t.when_nobody_answers,
+            e.organisation_id,
+            e.team_id,
+            kind=t.kind.value,
+            name=t.name,
+            smartnumber=t.smartnumber,
+            members=list(t.members),
+            strategy=t.strategy.value,
+            ring_seconds=t.ring_seconds,
+            max_wait_seconds=t.max_wait_seconds,
+            when_nobody_answers=t.when_nobody_answers,
             name_recording=previous.name_recording if previous else None,
             next_first=previous.next_first if previous else 0,
         )

@@ -9,14 +9,17 @@ from nats.aio.client import Client
 from nats.aio.msg import Msg
 from prometheus_client import Histogram
 from pydantic import ValidationError
-
 from smartnumbers_contracts import routing as wire
+
 from smartnumbers_routing.planner import Planner
 
 log = logging.getLogger(__name__)
 
-DECISION = Histogram("routing_decision_seconds", "Time to decide a plan (request in, reply out)",
-                     buckets=(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05))
+DECISION = Histogram(
+    "routing_decision_seconds",
+    "Time to decide a plan (request in, reply out)",
+    buckets=(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05),
+)
 
 
 class PlanResponder:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
-
 from smartnumbers_kit.settings import ServiceSettings
 
 

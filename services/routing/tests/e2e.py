@@ -15,12 +15,22 @@ def routing_process(tmp: Path, nats_url: str, public_key: Path, **env: str) -> S
     return service_process("routing", tmp / "var-routing", nats_url, public_key, tmp / "routing.log", **env)
 
 
-async def create_people(nats_url: str, org: str, people: dict[str, str],
-                        mailboxes: dict[str, str] | None = None) -> None:
+async def create_people(
+    nats_url: str, org: str, people: dict[str, str], mailboxes: dict[str, str] | None = None
+) -> None:
     """people: user id → smartnumber; mailboxes: user id → mailbox number (for some of them)."""
-    await publish(nats_url, wire.OrganisationConfigured(**envelope(org), name=org, default_country="GB"), *(
-        wire.UserCreated(**envelope(org), user_id=user, display_name=user.title(),
-                         profile=wire.UserProfile(display_name=user.title(), smartnumber=number,
-                                                  mailbox_number=(mailboxes or {}).get(user)))
-        for user, number in people.items()
-    ))
+    await publish(
+        nats_url,
+        wire.OrganisationConfigured(**envelope(org), name=org, default_country="GB"),
+        *(
+            wire.UserCreated(
+                **envelope(org),
+                user_id=user,
+                display_name=user.title(),
+                profile=wire.UserProfile(
+                    display_name=user.title(), smartnumber=number, mailbox_number=(mailboxes or {}).get(user)
+                ),
+            )
+            for user, number in people.items()
+        ),
+    )

@@ -8,9 +8,18 @@ T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
 def call(**kwargs) -> CallRecord:
-    return CallRecord(organisation_id="acme", call_id="c", direction="inbound", caller_number="+447700900555",
-                      caller_user_id=None, dialled="+441632960100", intended_user_id="adam", intended_team_id=None,
-                      started_at=T0, **kwargs)
+    return CallRecord(
+        organisation_id="acme",
+        call_id="c",
+        direction="inbound",
+        caller_number="+447700900555",
+        caller_user_id=None,
+        dialled="+441632960100",
+        intended_user_id="adam",
+        intended_team_id=None,
+        started_at=T0,
+        **kwargs,
+    )
 
 
 def at(seconds: float) -> datetime:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from smartnumbers_routing.domain.callees import Caller
 from smartnumbers_routing.domain.decide import decide
 
@@ -22,31 +21,78 @@ def summary(plan) -> list[tuple[str, tuple[str, ...], str | None]]:
 
 SCENARIOS = [
     # (guide section, adam's settings, the plan's steps, a reason's words)
-    ("§3.3 location None → voicemail whatever else",
-     dict(location="none", availability="available"), [("voicemail", (), "adam")], "location is None"),
-    ("§3.3 None beats Delegate", dict(location="none", availability="delegate", delegate="bob"),
-     [("voicemail", (), "adam")], "location is None"),
-    ("§3.6 Available → ring location, then voicemail", dict(),
-     [("ring", (MOBILES["adam"],), None), ("voicemail", (), "adam")], "ring your mobile"),
-    ("§3.6.2 Voicemail → straight to voicemail", dict(availability="voicemail"),
-     [("voicemail", (), "adam")], "straight to voicemail"),
-    ("§3.6.1 PC ring with Call Manager → PC, then voicemail", dict(availability="pc_ring", call_managers=1),
-     [("pc_ring", (), None), ("voicemail", (), "adam")], "Call Manager shows the call"),
-    ("§3.6.1 PC ring without Call Manager → voicemail", dict(availability="pc_ring"),
-     [("voicemail", (), "adam")], "no Call Manager is connected"),
-    ("§3.6 No messages → ring, then greeting without recording", dict(availability="no_messages"),
-     [("ring", (MOBILES["adam"],), None), ("greeting_then_hang_up", (), "adam")], "cannot leave a message"),
-    ("§3.6 No messages with location None → greeting, no recording",
-     dict(location="none", availability="no_messages"), [("greeting_then_hang_up", (), "adam")], "location is None"),
-    ("§3.6.4 Delegate → the delegate's own routing", dict(availability="delegate", delegate="bob"),
-     [("ring", (MOBILES["bob"],), None), ("voicemail", (), "bob")], "diverted to your delegate, Bob"),
-    ("§4.1.2 a VIP rings the location whatever the availability",
-     dict(availability="voicemail", vips=(LUCY,)), [("ring", (MOBILES["adam"],), None), ("voicemail", (), "adam")],
-     "one of your VIPs"),
-    ("§4.1.2 a VIP gets voicemail when the location is None", dict(location="none", vips=(LUCY,)),
-     [("voicemail", (), "adam")], "nowhere to ring"),
-    ("§4.1.2 a VIP rings through Delegate too", dict(availability="delegate", delegate="bob", vips=(LUCY,)),
-     [("ring", (MOBILES["adam"],), None), ("voicemail", (), "adam")], "one of your VIPs"),
+    (
+        "§3.3 location None → voicemail whatever else",
+        dict(location="none", availability="available"),
+        [("voicemail", (), "adam")],
+        "location is None",
+    ),
+    (
+        "§3.3 None beats Delegate",
+        dict(location="none", availability="delegate", delegate="bob"),
+        [("voicemail", (), "adam")],
+        "location is None",
+    ),
+    (
+        "§3.6 Available → ring location, then voicemail",
+        dict(),
+        [("ring", (MOBILES["adam"],), None), ("voicemail", (), "adam")],
+        "ring your mobile",
+    ),
+    (
+        "§3.6.2 Voicemail → straight to voicemail",
+        dict(availability="voicemail"),
+        [("voicemail", (), "adam")],
+        "straight to voicemail",
+    ),
+    (
+        "§3.6.1 PC ring with Call Manager → PC, then voicemail",
+        dict(availability="pc_ring", call_managers=1),
+        [("pc_ring", (), None), ("voicemail", (), "adam")],
+        "Call Manager shows the call",
+    ),
+    (
+        "§3.6.1 PC ring without Call Manager → voicemail",
+        dict(availability="pc_ring"),
+        [("voicemail", (), "adam")],
+        "no Call Manager is connected",
+    ),
+    (
+        "§3.6 No messages → ring, then greeting without recording",
+        dict(availability="no_messages"),
+        [("ring", (MOBILES["adam"],), None), ("greeting_then_hang_up", (), "adam")],
+        "cannot leave a message",
+    ),
+    (
+        "§3.6 No messages with location None → greeting, no recording",
+        dict(location="none", availability="no_messages"),
+        [("greeting_then_hang_up", (), "adam")],
+        "location is None",
+    ),
+    (
+        "§3.6.4 Delegate → the delegate's own routing",
+        dict(availability="delegate", delegate="bob"),
+        [("ring", (MOBILES["bob"],), None), ("voicemail", (), "bob")],
+        "diverted to your delegate, Bob",
+    ),
+    (
+        "§4.1.2 a VIP rings the location whatever the availability",
+        dict(availability="voicemail", vips=(LUCY,)),
+        [("ring", (MOBILES["adam"],), None), ("voicemail", (), "adam")],
+        "one of your VIPs",
+    ),
+    (
+        "§4.1.2 a VIP gets voicemail when the location is None",
+        dict(location="none", vips=(LUCY,)),
+        [("voicemail", (), "adam")],
+        "nowhere to ring",
+    ),
+    (
+        "§4.1.2 a VIP rings through Delegate too",
+        dict(availability="delegate", delegate="bob", vips=(LUCY,)),
+        [("ring", (MOBILES["adam"],), None), ("voicemail", (), "adam")],
+        "one of your VIPs",
+    ),
 ]
 
 
@@ -59,7 +105,9 @@ def test_scenario(section, adam, steps, words):
 
 
 def test_3_9_extended_absence_offers_the_delegate_and_takes_no_message():
-    world = World().user("adam", availability="delegate", delegate="bob", vips=(LUCY,)).user("bob").absent("adam")
+    world = (
+        World().user("adam", availability="delegate", delegate="bob", vips=(LUCY,)).user("bob").absent("adam")
+    )
     plan = plan_for(world, NUMBERS["adam"])
     assert summary(plan) == [("offer_transfer", (NUMBERS["bob"],), "adam")]
     assert plan.steps[0].greeting == "extended_absence"
@@ -73,9 +121,12 @@ def test_3_9_extended_absence_without_delegate_only_plays_the_greeting():
 
 
 def test_delegation_loops_end_in_the_callees_voicemail_never_a_ring_cycle():
-    world = (World().user("adam", availability="delegate", delegate="bob")
-             .user("bob", availability="delegate", delegate="cleo")
-             .user("cleo", availability="delegate", delegate="adam"))
+    world = (
+        World()
+        .user("adam", availability="delegate", delegate="bob")
+        .user("bob", availability="delegate", delegate="cleo")
+        .user("cleo", availability="delegate", delegate="adam")
+    )
     plan = plan_for(world, NUMBERS["adam"])
     assert summary(plan) == [("voicemail", (), "adam")]
     assert "adam → bob → cleo → adam" in plan.reasons[-1]
@@ -83,7 +134,9 @@ def test_delegation_loops_end_in_the_callees_voicemail_never_a_ring_cycle():
 
 
 def test_a_delegate_who_diverts_to_voicemail_takes_the_call_in_their_mailbox():
-    world = World().user("adam", availability="delegate", delegate="bob").user("bob", availability="voicemail")
+    world = (
+        World().user("adam", availability="delegate", delegate="bob").user("bob", availability="voicemail")
+    )
     plan = plan_for(world, NUMBERS["adam"])
     assert summary(plan) == [("voicemail", (), "bob")]
     assert plan.delegated_from == ("adam",)
@@ -93,11 +146,19 @@ def test_a_delegate_who_diverts_to_voicemail_takes_the_call_in_their_mailbox():
     ("setting", "delegated", "expected"),
     [
         ("on", False, "Adam, there is a call from Lucy. Press star to receive, or replace the handset."),
-        ("on_with_password", False, "Adam, there is a call from Lucy. Press star to receive, or replace the handset."),
+        (
+            "on_with_password",
+            False,
+            "Adam, there is a call from Lucy. Press star to receive, or replace the handset.",
+        ),
         ("delegated_only", False, None),
         ("off", False, None),
         ("on", True, "There is a call for Adam from Lucy. Press star to receive, or replace the handset."),
-        ("delegated_only", True, "There is a call for Adam from Lucy. Press star to receive, or replace the handset."),
+        (
+            "delegated_only",
+            True,
+            "There is a call for Adam from Lucy. Press star to receive, or replace the handset.",
+        ),
         ("off", True, None),
     ],
 )
@@ -120,12 +181,14 @@ def test_3_8_an_unknown_caller_is_announced_without_a_name():
 
 
 def test_3_7_team_rings_members_available_for_team_calls_and_reachable():
-    world = (World()
-             .user("adam", teams=("sales",))
-             .user("bob", teams=("sales",), team_calls=False)
-             .user("cleo", teams=("sales",), location="none")
-             .user("dan", teams=("sales",), availability="voicemail")
-             .team("sales", ["adam", "bob", "cleo", "dan"]))
+    world = (
+        World()
+        .user("adam", teams=("sales",))
+        .user("bob", teams=("sales",), team_calls=False)
+        .user("cleo", teams=("sales",), location="none")
+        .user("dan", teams=("sales",), availability="voicemail")
+        .team("sales", ["adam", "bob", "cleo", "dan"])
+    )
     plan = plan_for(world, "+441632960999")
     assert summary(plan) == [("ring", (MOBILES["adam"],), None), ("voicemail", (), "team:sales")]
     reasons = " ".join(plan.reasons)
@@ -141,8 +204,16 @@ def test_3_7_nobody_available_means_the_teams_voicemail():
 
 
 def test_team_strategies_in_order_and_round_robin():
-    world = World().user("adam", teams=("t",)).user("bob", teams=("t",)).team("t", ["adam", "bob"], strategy="in_order")
-    assert [s.targets for s in plan_for(world, "+441632960999").steps[:2]] == [(MOBILES["adam"],), (MOBILES["bob"],)]
+    world = (
+        World()
+        .user("adam", teams=("t",))
+        .user("bob", teams=("t",))
+        .team("t", ["adam", "bob"], strategy="in_order")
+    )
+    assert [s.targets for s in plan_for(world, "+441632960999").steps[:2]] == [
+        (MOBILES["adam"],),
+        (MOBILES["bob"],),
+    ]
 
     world.team("t", ["adam", "bob"], strategy="round_robin")
     first = decide(world.view, "+441632960999", LUCY_CALLS)
@@ -161,7 +232,12 @@ def test_a_queue_holds_callers_with_a_maximum_wait_then_voicemail():
 
 def test_a_team_call_introduces_the_team():
     world = World().user("adam", teams=("sales",), intro="delegated_only").team("sales", ["adam"])
-    assert plan_for(world, "+441632960999").steps[0].introduction[0].text.startswith("There is a call for Sales from Lucy")
+    assert (
+        plan_for(world, "+441632960999")
+        .steps[0]
+        .introduction[0]
+        .text.startswith("There is a call for Sales from Lucy")
+    )
 
 
 def test_an_unknown_number_is_nobodys():
@@ -180,7 +256,10 @@ def test_3_4_voicemail_plays_todays_greeting_when_there_is_one_else_the_permanen
 
 
 def test_without_any_greeting_the_system_default_speaks():
-    assert plan_for(World().user("adam", availability="voicemail"), NUMBERS["adam"]).steps[0].greeting == "system"
+    assert (
+        plan_for(World().user("adam", availability="voicemail"), NUMBERS["adam"]).steps[0].greeting
+        == "system"
+    )
 
 
 def test_3_9_extended_absence_ends_when_the_mailbox_says_so():
@@ -191,16 +270,26 @@ def test_3_9_extended_absence_ends_when_the_mailbox_says_so():
 
 
 def test_3_8_the_introduction_uses_the_recorded_names_when_there_are_some():
-    world = (World().user("adam", availability="delegate", delegate="bob").user("bob", intro="on")
-             .greeting("adam", "name", "default_with_name"))
+    world = (
+        World()
+        .user("adam", availability="delegate", delegate="bob")
+        .user("bob", intro="on")
+        .greeting("adam", "name", "default_with_name")
+    )
     intro = plan_for(world, NUMBERS["adam"]).steps[0].introduction[0]
     assert intro.for_name_recording == "mailbox:user:adam:name"
     assert intro.text.startswith("There is a call for Adam from Lucy")
 
 
-@pytest.mark.parametrize("adam", [{}, {"availability": "delegate", "delegate": "bob", "vips": (LUCY,)},
-                                  {"location": "none", "availability": "no_messages"}],
-                         ids=["available", "delegate with a VIP calling", "None and No messages"])
+@pytest.mark.parametrize(
+    "adam",
+    [
+        {},
+        {"availability": "delegate", "delegate": "bob", "vips": (LUCY,)},
+        {"location": "none", "availability": "no_messages"},
+    ],
+    ids=["available", "delegate with a VIP calling", "None and No messages"],
+)
 def test_3_1_1_the_mailbox_number_reaches_the_mailbox_whatever_the_settings(adam):
     world = World().user("adam", **adam).user("bob").greeting("adam", "permanent", "permanent")
     plan = plan_for(world, MAILBOXES["adam"])

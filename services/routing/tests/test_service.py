@@ -8,14 +8,12 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import nats
 import pytest
-
 from smartnumbers_contracts import calls as call_wire
 from smartnumbers_contracts import directory as dir_wire
 from smartnumbers_contracts import routing as wire
 from smartnumbers_kit.devdirectory import publish
 
 from services.presence.tests.e2e import BusWatcher, envelope, eventually, presence_process
-
 from services.routing.tests.e2e import create_people, routing_process
 
 
@@ -43,7 +41,9 @@ def numbers():
 
 async def people(nats_url, presence_url, mint, org, **smartnumbers):
     await create_people(nats_url, org, smartnumbers)
-    async with httpx.AsyncClient(base_url=presence_url, headers={"Authorization": f"Bearer {mint('a', org, 'admin')}"}) as c:
+    async with httpx.AsyncClient(
+        base_url=presence_url, headers={"Authorization": f"Bearer {mint('a', org, 'admin')}"}
+    ) as c:
         for user in smartnumbers:
             await eventually(lambda u=user: c.get(f"/v1/users/{u}/presence"), lambda r: r.status_code == 200)
 
@@ -56,7 +56,10 @@ async def test_story_a_change_in_presence_is_reflected_by_the_next_decision(serv
     presence, routing = services
     adam_number, bob_number = numbers()
     await people(nats_server.url, presence.url, mint, org, adam=adam_number, bob=bob_number)
-    async with as_user(presence.url, mint("adam", org)) as adam_p, as_user(routing.url, mint("adam", org)) as adam_r:
+    async with (
+        as_user(presence.url, mint("adam", org)) as adam_p,
+        as_user(routing.url, mint("adam", org)) as adam_r,
+    ):
         # 1. Adam's location is None: calls go to voicemail, and explain mode says why.
         plan = (await adam_r.get("/v1/route", params={"to": adam_number})).json()
         assert [s["kind"] for s in plan["steps"]] == ["voicemail"]
@@ -65,7 +68,10 @@ async def test_story_a_change_in_presence_is_reflected_by_the_next_decision(serv
         await adam_p.patch("/v1/users/me/numbers", json={"mobile": "07700 900100"})
         await adam_p.put("/v1/users/me/location", json={"location": "mobile"})
         plan = (await adam_r.get("/v1/route", params={"to": adam_number, "from": "+447700900555"})).json()
-        assert [(s["kind"], s["targets"]) for s in plan["steps"]] == [("ring", ["+447700900100"]), ("voicemail", [])]
+        assert [(s["kind"], s["targets"]) for s in plan["steps"]] == [
+            ("ring", ["+447700900100"]),
+            ("voicemail", []),
+        ]
         # 3. He delegates to Bob (location None): the call goes to Bob's voicemail.
         await adam_p.put("/v1/users/me/availability", json={"availability": "delegate", "delegate_id": "bob"})
         plan = (await adam_r.get("/v1/route", params={"to": adam_number})).json()
@@ -75,8 +81,9 @@ async def test_story_a_change_in_presence_is_reflected_by_the_next_decision(serv
     # 4. The gateway asks on the bus and gets the same plan.
     nc = await nats.connect(nats_server.url)
     try:
-        request = wire.PlanRequest(call_id="c1", dialled=adam_number, caller_number="+447700900555",
-                                   at=datetime.now(UTC))
+        request = wire.PlanRequest(
+            call_id="c1", dialled=adam_number, caller_number="+447700900555", at=datetime.now(UTC)
+        )
         reply = await nc.request(wire.PLAN_REQUEST_SUBJECT, request.model_dump_json().encode(), timeout=2)
         plan = wire.RoutingPlan.model_validate_json(reply.data)
         assert (plan.call_id, plan.organisation_id, plan.call_for) == ("c1", org, "adam")
@@ -96,29 +103,50 @@ async def test_story_dialling_a_mailbox_number_reaches_the_mailbox_and_lets_the_
     nc = await nats.connect(nats_server.url)
 
     async def ask(dialled: str) -> wire.RoutingPlan:
-        request = wire.PlanRequest(call_id="c-mb", dialled=dialled, caller_number="+447700900555",
-                                   at=datetime.now(UTC))
+        request = wire.PlanRequest(
+            call_id="c-mb", dialled=dialled, caller_number="+447700900555", at=datetime.now(UTC)
+        )
         reply = await nc.request(wire.PLAN_REQUEST_SUBJECT, request.model_dump_json().encode(), timeout=2)
         return wire.RoutingPlan.model_validate_json(reply.data)
 
     try:
-        async with as_user(routing.url, mint("adam", org)) as adam, as_user(routing.url, mint("bob", org)) as bob:
+        async with (
+            as_user(routing.url, mint("adam", org)) as adam,
+            as_user(routing.url, mint("bob", org)) as bob,
+        ):
             # 1. Adam's mailbox number (§3.1.1): straight to his mailbox; he may sign in.
             plan = (await adam.get("/v1/route", params={"to": adam_mailbox})).json()
-            assert plan["mailbox_access"] is True and (plan["call_for_kind"], plan["call_for"]) == ("user", "adam")
-            assert [(s["kind"], s["mailbox"], s["greeting"]) for s in plan["steps"]] == [("voicemail", "adam", "system")]
+            assert plan["mailbox_access"] is True and (plan["call_for_kind"], plan["call_for"]) == (
+                "user",
+                "adam",
+            )
+            assert [(s["kind"], s["mailbox"], s["greeting"]) for s in plan["steps"]] == [
+                ("voicemail", "adam", "system")
+            ]
             assert "your mailbox number" in plan["reasons"][0] and "§3.1.1" in plan["reasons"][0]
             assert (await adam.get("/v1/route", params={"to": adam_number})).json()["mailbox_access"] is False
             # 2. The gateway asks on the bus and gets the same plan.
             asked = await ask(adam_mailbox)
-            assert (asked.call_id, asked.organisation_id, asked.call_for, asked.mailbox_access) == \
-                ("c-mb", org, "adam", True)
+            assert (asked.call_id, asked.organisation_id, asked.call_for, asked.mailbox_access) == (
+                "c-mb",
+                org,
+                "adam",
+                True,
+            )
             assert [(s.kind.value, s.mailbox) for s in asked.steps] == [("voicemail", "adam")]
             # 3. Bob may not see where Adam's mailbox number goes.
             assert (await bob.get("/v1/route", params={"to": adam_mailbox})).status_code == 403
             # 4. The directory gives Adam a new mailbox number: the old one is nobody's.
-            await publish(nats_server.url, dir_wire.UserUpdated(**envelope(org), user_id="adam", profile=dir_wire.UserProfile(
-                display_name="Adam", smartnumber=adam_number, mailbox_number=new_mailbox)))
+            await publish(
+                nats_server.url,
+                dir_wire.UserUpdated(
+                    **envelope(org),
+                    user_id="adam",
+                    profile=dir_wire.UserProfile(
+                        display_name="Adam", smartnumber=adam_number, mailbox_number=new_mailbox
+                    ),
+                ),
+            )
             assert (await adam.get("/v1/route", params={"to": new_mailbox})).json()["mailbox_access"] is True
             assert (await adam.get("/v1/route", params={"to": adam_mailbox})).status_code == 404
             assert (await ask(adam_mailbox)).call_for_kind == "unknown"
@@ -159,25 +187,51 @@ async def test_call_records_from_the_gateways_events(services, nats_server, mint
     delegated, lost, voicemail, team_call = "call-d", "call-l", "call-v", "call-t"
     events = [
         # A call to the sales team rings Adam and Bob; the second, Bob, answers.
-        call_wire.CallStarted(**at(300, {}), call_id=team_call, direction="inbound", caller_number="+447700900888",
-                              dialled="+441632960999", intended_team_id="sales"),
-        call_wire.CallRinging(**at(301, {}), call_id=team_call, user_id="adam", target_number="+447700900100"),
+        call_wire.CallStarted(
+            **at(300, {}),
+            call_id=team_call,
+            direction="inbound",
+            caller_number="+447700900888",
+            dialled="+441632960999",
+            intended_team_id="sales",
+        ),
+        call_wire.CallRinging(
+            **at(301, {}), call_id=team_call, user_id="adam", target_number="+447700900100"
+        ),
         call_wire.CallRinging(**at(301, {}), call_id=team_call, user_id="bob", target_number="+447700900200"),
         call_wire.CallAnswered(**at(309, {}), call_id=team_call, answered_by_user_id="bob"),
         call_wire.CallEnded(**at(369, {}), call_id=team_call, hung_up_by="callee", cause="Normal Clearing"),
         # A call to Adam, delegated to Bob, answered by Bob after 6 s, 60 s of talk.
-        call_wire.CallStarted(**at(0, {}), call_id=delegated, direction="inbound", caller_number="+447700900555",
-                              dialled=adam_number, intended_user_id="adam"),
+        call_wire.CallStarted(
+            **at(0, {}),
+            call_id=delegated,
+            direction="inbound",
+            caller_number="+447700900555",
+            dialled=adam_number,
+            intended_user_id="adam",
+        ),
         call_wire.CallRinging(**at(1, {}), call_id=delegated, user_id="bob", target_number="+447700900200"),
         call_wire.CallAnswered(**at(6, {}), call_id=delegated, answered_by_user_id="bob"),
         call_wire.CallEnded(**at(66, {}), call_id=delegated, hung_up_by="caller", cause="Normal Clearing"),
         # A call to Adam: the caller hangs up after 10 s of ringing: lost.
-        call_wire.CallStarted(**at(100, {}), call_id=lost, direction="inbound", caller_number="+447700900666",
-                              dialled=adam_number, intended_user_id="adam"),
+        call_wire.CallStarted(
+            **at(100, {}),
+            call_id=lost,
+            direction="inbound",
+            caller_number="+447700900666",
+            dialled=adam_number,
+            intended_user_id="adam",
+        ),
         call_wire.CallEnded(**at(110, {}), call_id=lost, hung_up_by="caller", cause="Normal Clearing"),
         # A call to Adam that ends in his voicemail.
-        call_wire.CallStarted(**at(200, {}), call_id=voicemail, direction="inbound", caller_number="+447700900777",
-                              dialled=adam_number, intended_user_id="adam"),
+        call_wire.CallStarted(
+            **at(200, {}),
+            call_id=voicemail,
+            direction="inbound",
+            caller_number="+447700900777",
+            dialled=adam_number,
+            intended_user_id="adam",
+        ),
         call_wire.VoicemailLeft(**at(220, {}), call_id=voicemail, mailbox="adam"),
         call_wire.CallEnded(**at(240, {}), call_id=voicemail, hung_up_by="caller", cause="Normal Clearing"),
     ]
@@ -194,7 +248,11 @@ async def test_call_records_from_the_gateways_events(services, nats_server, mint
 
     async with as_user(routing.url, mint("adam", org)) as adam, as_user(routing.url, mint("bob", org)) as bob:
         mine = (await adam.get("/v1/calls")).json()
-        assert {c["call_id"]: c["outcome"] for c in mine} == {delegated: "answered", lost: "lost", voicemail: "voicemail"}
+        assert {c["call_id"]: c["outcome"] for c in mine} == {
+            delegated: "answered",
+            lost: "lost",
+            voicemail: "voicemail",
+        }
         by_id = {c["call_id"]: c for c in mine}
         assert by_id[delegated]["actual_recipient"] == "bob"
         assert (by_id[delegated]["ring_seconds"], by_id[delegated]["talk_seconds"]) == (6.0, 60.0)
@@ -204,19 +262,31 @@ async def test_call_records_from_the_gateways_events(services, nats_server, mint
         # Bob sees the calls he took (the delegated one, the team's); he cannot read Adam's.
         bobs = {c["call_id"]: c for c in (await bob.get("/v1/calls")).json()}
         assert set(bobs) == {delegated, team_call}
-        assert (bobs[team_call]["intended_team_id"], bobs[team_call]["actual_recipient"],
-                bobs[team_call]["outcome"], bobs[team_call]["ring_seconds"]) == ("sales", "bob", "answered", 9.0)
+        assert (
+            bobs[team_call]["intended_team_id"],
+            bobs[team_call]["actual_recipient"],
+            bobs[team_call]["outcome"],
+            bobs[team_call]["ring_seconds"],
+        ) == ("sales", "bob", "answered", 9.0)
         assert (await bob.get("/v1/calls", params={"user_id": "adam"})).status_code == 403
         (day,) = (await adam.get("/v1/calls/summary", params={"period": "day"})).json()
-        assert (day["period_start"], day["calls_in"], day["answered"], day["missed"], day["voicemail"], day["lost"]) == \
-            ("2026-11-23", 3, 1, 2, 1, 1)
+        assert (
+            day["period_start"],
+            day["calls_in"],
+            day["answered"],
+            day["missed"],
+            day["voicemail"],
+            day["lost"],
+        ) == ("2026-11-23", 3, 1, 2, 1, 1)
         assert day["average_ring_seconds"] == round((6 + 10 + 20) / 3, 1)
     async with as_user(routing.url, mint("boss", org, "admin")) as admin:
         (week,) = (await admin.get("/v1/calls/summary", params={"period": "week", "user_id": "*"})).json()
         assert week["period_start"] == "2026-11-23" and week["calls_in"] == 4 and week["answered"] == 2
 
 
-async def test_the_gateways_question_falls_back_to_voicemail_when_routing_is_absent_or_slow(fresh_nats_server):
+async def test_the_gateways_question_falls_back_to_voicemail_when_routing_is_absent_or_slow(
+    fresh_nats_server,
+):
     from smartnumbers_kit.plans import ask_for_plan
 
     request = wire.PlanRequest(call_id="c9", dialled="+441632969999", at=datetime.now(UTC))

@@ -26,37 +26,99 @@ class World:
     def __init__(self) -> None:
         self.view = RoutingView()
 
-    def user(self, user_id: str, *, location: str = "mobile", availability: str = "available",
-             delegate: str | None = None, vips: tuple[str, ...] = (), intro: str = "off",
-             team_calls: bool = True, teams: tuple[str, ...] = (), call_managers: int = 0) -> World:
+    def user(
+        self,
+        user_id: str,
+        *,
+        location: str = "mobile",
+        availability: str = "available",
+        delegate: str | None = None,
+        vips: tuple[str, ...] = (),
+        intro: str = "off",
+        team_calls: bool = True,
+        teams: tuple[str, ...] = (),
+        call_managers: int = 0,
+    ) -> World:
         v = self.view
-        v.apply(d.UserCreated(**env(), user_id=user_id, display_name=user_id.title(),
-                              profile=d.UserProfile(display_name=user_id.title(), smartnumber=NUMBERS[user_id],
-                                                    mailbox_number=MAILBOXES[user_id])))
+        v.apply(
+            d.UserCreated(
+                **env(),
+                user_id=user_id,
+                display_name=user_id.title(),
+                profile=d.UserProfile(
+                    display_name=user_id.title(),
+                    smartnumber=NUMBERS[user_id],
+                    mailbox_number=MAILBOXES[user_id],
+                ),
+            )
+        )
         number = None if location == "none" else MOBILES[user_id]
-        v.apply(p.LocationChanged(**env(), user_id=user_id, location=location, number=number,
-                                  previous_location="none", cause="selected"))
-        v.apply(p.AvailabilityChanged(**env(), user_id=user_id, availability=availability, delegate_id=delegate))
+        v.apply(
+            p.LocationChanged(
+                **env(),
+                user_id=user_id,
+                location=location,
+                number=number,
+                previous_location="none",
+                cause="selected",
+            )
+        )
+        v.apply(
+            p.AvailabilityChanged(**env(), user_id=user_id, availability=availability, delegate_id=delegate)
+        )
         v.apply(d.VipsChanged(**env(), user_id=user_id, vip_numbers=list(vips)))
         v.apply(p.CallIntroductionChanged(**env(), user_id=user_id, call_introduction=intro))
-        v.apply(p.TeamAvailabilityChanged(**env(), user_id=user_id, available_for_team_calls=team_calls,
-                                          active_in=list(teams)))
+        v.apply(
+            p.TeamAvailabilityChanged(
+                **env(), user_id=user_id, available_for_team_calls=team_calls, active_in=list(teams)
+            )
+        )
         if call_managers:
-            v.apply(p.CallManagerConnected(**env(), user_id=user_id, session_id="s", connected_sessions=call_managers))
+            v.apply(
+                p.CallManagerConnected(
+                    **env(), user_id=user_id, session_id="s", connected_sessions=call_managers
+                )
+            )
         return self
 
-    def team(self, team_id: str, members: list[str], *, kind: str = "team", strategy: str = "all_at_once",
-             number: str = "+441632960999", max_wait: int | None = None) -> World:
-        self.view.apply(d.TeamCreated(**env(), team_id=team_id, team=d.TeamDefinition(
-            kind=kind, name=team_id.title(), smartnumber=number, members=members, strategy=strategy,
-            max_wait_seconds=max_wait)))
+    def team(
+        self,
+        team_id: str,
+        members: list[str],
+        *,
+        kind: str = "team",
+        strategy: str = "all_at_once",
+        number: str = "+441632960999",
+        max_wait: int | None = None,
+    ) -> World:
+        self.view.apply(
+            d.TeamCreated(
+                **env(),
+                team_id=team_id,
+                team=d.TeamDefinition(
+                    kind=kind,
+                    name=team_id.title(),
+                    smartnumber=number,
+                    members=members,
+                    strategy=strategy,
+                    max_wait_seconds=max_wait,
+                ),
+            )
+        )
         return self
 
     def profile(self, user_id: str, **profile: Any) -> World:
         """The directory changed a user's profile (the whole profile travels)."""
-        self.view.apply(d.UserUpdated(**env(), user_id=user_id, profile=d.UserProfile(
-            display_name=user_id.title(), **{"smartnumber": NUMBERS[user_id], "mailbox_number": MAILBOXES[user_id],
-                                             **profile})))
+        self.view.apply(
+            d.UserUpdated(
+                **env(),
+                user_id=user_id,
+                profile=d.UserProfile(
+                    display_name=user_id.title(),
+                    **{"smartnumber": NUMBERS[user_id], "mailbox_number": MAILBOXES[user_id], **profile},
+                ),
+            )
+        )
         return self
 
     def removed(self, user_id: str) -> World:
@@ -68,11 +130,20 @@ class World:
         return self
 
     def back(self, user_id: str) -> World:
-        self.view.apply(m.ExtendedAbsenceDisabled(**env(), owner_kind="user", owner_id=user_id,
-                                                  cause="location_selected"))
+        self.view.apply(
+            m.ExtendedAbsenceDisabled(**env(), owner_kind="user", owner_id=user_id, cause="location_selected")
+        )
         return self
 
     def greeting(self, user_id: str, greeting: str, heard: str, recorded: bool = True) -> World:
-        self.view.apply(m.GreetingChanged(**env(), owner_kind="user", owner_id=user_id, greeting=greeting,
-                                          recorded=recorded, heard=heard))
+        self.view.apply(
+            m.GreetingChanged(
+                **env(),
+                owner_kind="user",
+                owner_id=user_id,
+                greeting=greeting,
+                recorded=recorded,
+                heard=heard,
+            )
+        )
         return self

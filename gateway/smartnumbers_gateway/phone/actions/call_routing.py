@@ -3,7 +3,6 @@ availability, delegate, team availability, call introduction — all presence's 
 
 from __future__ import annotations
 
-
 from smartnumbers_gateway.phone.actions.common import (
     dialable,
     find_recipient,
@@ -28,8 +27,9 @@ async def read_routing(session: PhoneSession, keys_: str) -> str | None:
     where = [f"sn/location-{now['location']}"]
     if now["location_number"]:
         where += ["sn/at-number", Digits(now["location_number"])]
-    return await session.line.play("sn/your-location-is", *where, f"sn/availability-{now['availability']}",
-                                   keys=keys_)
+    return await session.line.play(
+        "sn/your-location-is", *where, f"sn/availability-{now['availability']}", keys=keys_
+    )
 
 
 @action("select_location")

@@ -86,11 +86,17 @@ async def find_recipient(session: PhoneSession, users_only: bool = False) -> tup
         await line.play("sn/cancelled")
         return None
     try:
-        found = await session.directory.get("/v1/reverse-lookup", params={"number": typed, "callee": session.user_id})
+        found = await session.directory.get(
+            "/v1/reverse-lookup", params={"number": typed, "callee": session.user_id}
+        )
     except Refused:
         found = None
     allowed = ("user",) if users_only else ("user", "team")
-    if found is None or found["kind"] not in allowed or (found["kind"], found["id"]) == ("user", session.user_id):
+    if (
+        found is None
+        or found["kind"] not in allowed
+        or (found["kind"], found["id"]) == ("user", session.user_id)
+    ):
         await line.play("sn/number-unknown")
         return None
     name = await name_of(session, found["kind"], found["id"], typed)

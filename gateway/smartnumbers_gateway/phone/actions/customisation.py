@@ -31,8 +31,9 @@ async def change_password(session: PhoneSession, _: str) -> None:
         await line.play("sn/password-not-valid")
         return
     try:
-        await session.directory.put(f"/v1/users/{session.user_id}/password",
-                                    {"new_password": first, "confirm_password": second})
+        await session.directory.put(
+            f"/v1/users/{session.user_id}/password", {"new_password": first, "confirm_password": second}
+        )
     except Refused as e:
         if e.status != 422:
             raise
@@ -136,8 +137,12 @@ async def _record(session: PhoneSession, greeting: str) -> bool:
     data = await recorded(session, keep_if_hung_up=False)
     if data is None:
         return False
-    await session.mailbox.call("PUT", f"{session.my_mailbox}/greetings/{greeting}", content=data,
-                               headers={"Content-Type": "audio/wav"})
+    await session.mailbox.call(
+        "PUT",
+        f"{session.my_mailbox}/greetings/{greeting}",
+        content=data,
+        headers={"Content-Type": "audio/wav"},
+    )
     await session.line.play("sn/recording-saved")
     return True
 
@@ -162,27 +167,35 @@ async def delete_greeting(session: PhoneSession, greeting: str) -> None:
 
 @action("read_extended_absence")
 async def read_extended_absence(session: PhoneSession, keys_: str) -> str | None:
-    return await session.line.play("sn/extended-absence", on_off((await mailbox(session))["extended_absence"]),
-                                   keys=keys_)
+    return await session.line.play(
+        "sn/extended-absence", on_off((await mailbox(session))["extended_absence"]), keys=keys_
+    )
 
 
 @action("read_delivery")
 async def read_delivery(session: PhoneSession, keys_: str) -> str | None:
     view = await mailbox(session)
-    return await session.line.play("sn/voice-to-email", on_off(view["voice_to_email"]),
-                                   "sn/faxes-go-to", f"sn/fax-{view['fax_delivery']}", keys=keys_)
+    return await session.line.play(
+        "sn/voice-to-email",
+        on_off(view["voice_to_email"]),
+        "sn/faxes-go-to",
+        f"sn/fax-{view['fax_delivery']}",
+        keys=keys_,
+    )
 
 
 @action("read_voice_to_email")
 async def read_voice_to_email(session: PhoneSession, keys_: str) -> str | None:
-    return await session.line.play("sn/voice-to-email", on_off((await mailbox(session))["voice_to_email"]),
-                                   keys=keys_)
+    return await session.line.play(
+        "sn/voice-to-email", on_off((await mailbox(session))["voice_to_email"]), keys=keys_
+    )
 
 
 @action("read_fax_delivery")
 async def read_fax_delivery(session: PhoneSession, keys_: str) -> str | None:
-    return await session.line.play("sn/faxes-go-to", f"sn/fax-{(await mailbox(session))['fax_delivery']}",
-                                   keys=keys_)
+    return await session.line.play(
+        "sn/faxes-go-to", f"sn/fax-{(await mailbox(session))['fax_delivery']}", keys=keys_
+    )
 
 
 @action("fax_delivery")
@@ -209,4 +222,3 @@ async def read_lost_calls(session: PhoneSession, keys_: str) -> str | None:
 async def read_delegated_calls(session: PhoneSession, keys_: str) -> str | None:
     reporting = (await presence(session))["call_reporting"]
     return await session.line.play("sn/delegated-calls", on_off(reporting["delegated_calls"]), keys=keys_)
-

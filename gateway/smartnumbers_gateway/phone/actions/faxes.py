@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from uuid import uuid4
 
 from smartnumbers_contracts import gateway as commands
+
 from smartnumbers_gateway.phone.actions.common import dialable, find_recipient, when
 from smartnumbers_gateway.phone.dialogs import confirmed
 from smartnumbers_gateway.phone.line import Digits, Number
@@ -29,9 +30,16 @@ async def read_fax(session: PhoneSession, keys_: str) -> str | None:
         await session.line.play("sn/no-more-faxes" if session.faxes else "sn/no-faxes")
         raise GoTo("main")
     sender = ("sn/fax-from", Digits(fax["caller_number"])) if fax["caller_number"] else ()
-    return await session.line.play("sn/fax", Number(session.fax_index + 1), *sender, Number(fax["pages"]),
-                                   "sn/pages", "sn/message-received-at", await when(session, fax["arrived_at"]),
-                                   keys=keys_)
+    return await session.line.play(
+        "sn/fax",
+        Number(session.fax_index + 1),
+        *sender,
+        Number(fax["pages"]),
+        "sn/pages",
+        "sn/message-received-at",
+        await when(session, fax["arrived_at"]),
+        keys=keys_,
+    )
 
 
 @action("previous_fax")
@@ -62,11 +70,19 @@ async def send_fax(session: PhoneSession, where: str) -> str | None:
     fax = session.fax
     assert fax is not None
     image = (await session.mailbox.call("GET", fax["image_path"])).content
-    await session.services.send_command(commands.DeliverFax(
-        event_id=uuid4(), organisation_id=session.organisation_id, occurred_at=datetime.now(UTC),
-        user_id=session.user_id, fax_id=fax["id"], to_number=number, sha256=hashlib.sha256(image).hexdigest(),
-        pages=fax["pages"], fetch_path=fax["image_path"],
-    ))
+    await session.services.send_command(
+        commands.DeliverFax(
+            event_id=uuid4(),
+            organisation_id=session.organisation_id,
+            occurred_at=datetime.now(UTC),
+            user_id=session.user_id,
+            fax_id=fax["id"],
+            to_number=number,
+            sha256=hashlib.sha256(image).hexdigest(),
+            pages=fax["pages"],
+            fetch_path=fax["image_path"],
+        )
+    )
     await line.play("sn/fax-sent")
     return "faxes"
 

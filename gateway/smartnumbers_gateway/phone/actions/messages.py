@@ -10,7 +10,14 @@ from typing import Any
 
 from smartnumbers_gateway.fastagi import Hangup
 from smartnumbers_gateway.phone import keys
-from smartnumbers_gateway.phone.actions.common import fetch, find_recipient, play_bytes, recorded, sample_rate, when
+from smartnumbers_gateway.phone.actions.common import (
+    fetch,
+    find_recipient,
+    play_bytes,
+    recorded,
+    sample_rate,
+    when,
+)
 from smartnumbers_gateway.phone.dialogs import choose
 from smartnumbers_gateway.phone.line import Audio, Digits, Number
 from smartnumbers_gateway.phone.registry import GoTo, action
@@ -27,7 +34,9 @@ def in_phone_order(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 async def load_messages(session: PhoneSession, new_only: bool) -> None:
     params = {"folder": "new"} if new_only else {}
-    session.messages = in_phone_order(await session.mailbox.get(f"{session.my_mailbox}/messages", params=params))
+    session.messages = in_phone_order(
+        await session.mailbox.get(f"{session.my_mailbox}/messages", params=params)
+    )
     _at(session, 0)
 
 
@@ -59,8 +68,12 @@ async def play_message(session: PhoneSession, keys_: str) -> str | None:
     line = session.line
     if not session.introduced:
         session.introduced = True
-        key = await line.play("sn/message", Number(session.message_index + 1),
-                              "sn/urgent" if message["urgent"] else None, keys=keys_)
+        key = await line.play(
+            "sn/message",
+            Number(session.message_index + 1),
+            "sn/urgent" if message["urgent"] else None,
+            keys=keys_,
+        )
         if key:
             return key
     if session.finished:
@@ -104,8 +117,12 @@ async def envelope(session: PhoneSession, _: str) -> None:
     if message is None:
         return
     sender = message["caller_number"] or message["callback_number"]
-    await session.line.play("sn/message-received-at", await when(session, message["arrived_at"]),
-                            *(("sn/message-from", Digits(sender)) if sender else ()), keys=keys.BACK)
+    await session.line.play(
+        "sn/message-received-at",
+        await when(session, message["arrived_at"]),
+        *(("sn/message-from", Digits(sender)) if sender else ()),
+        keys=keys.BACK,
+    )
 
 
 @action("call_sender")
@@ -165,8 +182,9 @@ async def reply(session: PhoneSession, _: str) -> str | None:
         return None
     data = await recorded(session, keep_if_hung_up=True)
     if data is not None:
-        await session.mailbox.call("POST", f"{_message_path(session)}/reply", content=data,
-                                   headers={"Content-Type": "audio/wav"})
+        await session.mailbox.call(
+            "POST", f"{_message_path(session)}/reply", content=data, headers={"Content-Type": "audio/wav"}
+        )
     if session.line.hung_up:
         raise Hangup("hung up after replying")
     if data is None:
@@ -191,8 +209,13 @@ async def forward(session: PhoneSession, arg: str) -> str | None:
     params: dict[str, Any] = {"to": f"{to[0]}:{to[1]}", "keep": str(keep).lower()}
     if urgent:
         params["urgent"] = "true"
-    await session.mailbox.call("POST", f"{_message_path(session)}/forward", params=params, content=annotation,
-                               headers={"Content-Type": "audio/wav"})
+    await session.mailbox.call(
+        "POST",
+        f"{_message_path(session)}/forward",
+        params=params,
+        content=annotation,
+        headers={"Content-Type": "audio/wav"},
+    )
     await session.line.play("sn/message-forwarded")
     return _done_with_message(session, removed=not keep)
 
@@ -230,4 +253,3 @@ def joined(first: bytes, second: bytes) -> bytes:
         w.setparams(params)
         w.writeframes(frames)
     return out.getvalue()
-

@@ -17,8 +17,13 @@ async def send_voicemail(session: PhoneSession, _: str) -> None:
         return
     data = await recorded(session, keep_if_hung_up=True)
     if data is not None:
-        await session.mailbox.call("POST", "/v1/voicemails", content=data, headers={"Content-Type": "audio/wav"},
-                                   params=[("to", f"{to[0]}:{to[1]}"), ("sender", session.user_id)])
+        await session.mailbox.call(
+            "POST",
+            "/v1/voicemails",
+            content=data,
+            headers={"Content-Type": "audio/wav"},
+            params=[("to", f"{to[0]}:{to[1]}"), ("sender", session.user_id)],
+        )
     if session.line.hung_up:
         raise Hangup("hung up after leaving the message")
     if data is not None:

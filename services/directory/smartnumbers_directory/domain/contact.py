@@ -10,8 +10,20 @@ from smartnumbers_directory.domain.visibility import SharedDetails, Visibility, 
 from smartnumbers_kit.errors import Invalid
 
 NUMBER_KINDS = ("office", "mobile", "home", "fax", "other")
-DETAIL_FIELDS = ("first_name", "last_name", "display_name", "job_title", "department", "company",
-                 "numbers", "email", "associates", "related_information", "viewable_by", "editable_by")
+DETAIL_FIELDS = (
+    "first_name",
+    "last_name",
+    "display_name",
+    "job_title",
+    "department",
+    "company",
+    "numbers",
+    "email",
+    "associates",
+    "related_information",
+    "viewable_by",
+    "editable_by",
+)
 
 
 def complete(details: dict[str, Any]) -> dict[str, Any]:
@@ -47,8 +59,12 @@ class Contact(SharedDetails, Aggregate):
 
     @classmethod
     def add(cls, organisation_id: str, contact_id: str, owner_id: str, details: dict[str, Any]) -> Contact:
-        return cls(organisation_id=organisation_id, contact_id=contact_id, owner_id=owner_id,
-                   details=complete(details))
+        return cls(
+            organisation_id=organisation_id,
+            contact_id=contact_id,
+            owner_id=owner_id,
+            details=complete(details),
+        )
 
     @event("Added")
     def __init__(self, organisation_id: str, contact_id: str, owner_id: str, details: dict[str, Any]) -> None:
@@ -70,7 +86,6 @@ class Contact(SharedDetails, Aggregate):
     @event("Removed")
     def remove(self) -> None:
         self.removed = True
-
 
     @property
     def display_name(self) -> str:

@@ -22,8 +22,17 @@ from smartnumbers_directory.domain.visibility import (
 from smartnumbers_kit.errors import Forbidden, Invalid
 
 MEMBER_KINDS = ("user", "contact", "team")
-DETAIL_FIELDS = ("name", "leader_id", "administrator_id", "recorded_name", "members", "member_of",
-                 "viewable_by", "editable_by", "related_information")
+DETAIL_FIELDS = (
+    "name",
+    "leader_id",
+    "administrator_id",
+    "recorded_name",
+    "members",
+    "member_of",
+    "viewable_by",
+    "editable_by",
+    "related_information",
+)
 
 
 def complete(details: dict[str, Any], creator_id: str) -> dict[str, Any]:
@@ -73,8 +82,12 @@ class Group(SharedDetails, Aggregate):
 
     @classmethod
     def create(cls, organisation_id: str, group_id: str, owner_id: str, details: dict[str, Any]) -> Group:
-        return cls(organisation_id=organisation_id, group_id=group_id, owner_id=owner_id,
-                   details=complete(details, owner_id))
+        return cls(
+            organisation_id=organisation_id,
+            group_id=group_id,
+            owner_id=owner_id,
+            details=complete(details, owner_id),
+        )
 
     @event("Created")
     def __init__(self, organisation_id: str, group_id: str, owner_id: str, details: dict[str, Any]) -> None:
@@ -99,8 +112,9 @@ class Group(SharedDetails, Aggregate):
 
     # -- SMS to the group (§4.5) ----------------------------------------------------
     def may_send_sms(self, reader: Reader) -> bool:
-        return reader.user_id in (self.details["leader_id"], self.details["administrator_id"]) \
-            or can_edit(self, reader)
+        return reader.user_id in (self.details["leader_id"], self.details["administrator_id"]) or can_edit(
+            self, reader
+        )
 
     def send_sms(self, text: str, recipients: list[str], reader: Reader) -> None:
         if not self.may_send_sms(reader):
@@ -111,7 +125,9 @@ class Group(SharedDetails, Aggregate):
             raise Invalid("an SMS is at most 640 characters")
         if not recipients:
             raise Invalid("no member of this group has a number that can receive an SMS")
-        self._sms_requested(text=text, recipients=list(dict.fromkeys(recipients)), requested_by=reader.user_id)
+        self._sms_requested(
+            text=text, recipients=list(dict.fromkeys(recipients)), requested_by=reader.user_id
+        )
 
     @event("SmsRequested")
     def _sms_requested(self, text: str, recipients: list[str], requested_by: str) -> None:

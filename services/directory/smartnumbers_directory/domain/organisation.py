@@ -24,14 +24,25 @@ class Organisation(Aggregate):
         return uuid5(NAMESPACE_URL, f"smartnumbers:directory:organisation:{organisation_id}")
 
     @classmethod
-    def configure(cls, organisation_id: str, name: str, default_country: str,
-                  password_min_length: int = DEFAULT_MIN_LENGTH) -> Organisation:
+    def configure(
+        cls,
+        organisation_id: str,
+        name: str,
+        default_country: str,
+        password_min_length: int = DEFAULT_MIN_LENGTH,
+    ) -> Organisation:
         _check(name, default_country, password_min_length)
-        return cls(organisation_id=organisation_id, name=name, default_country=default_country,
-                   password_min_length=password_min_length)
+        return cls(
+            organisation_id=organisation_id,
+            name=name,
+            default_country=default_country,
+            password_min_length=password_min_length,
+        )
 
     @event("Configured")
-    def __init__(self, organisation_id: str, name: str, default_country: str, password_min_length: int) -> None:
+    def __init__(
+        self, organisation_id: str, name: str, default_country: str, password_min_length: int
+    ) -> None:
         self.organisation_id = organisation_id
         self.name = name
         self.default_country = default_country
@@ -39,7 +50,9 @@ class Organisation(Aggregate):
 
     def reconfigure(self, name: str, default_country: str, password_min_length: int) -> None:
         _check(name, default_country, password_min_length)
-        self._reconfigured(name=name, default_country=default_country, password_min_length=password_min_length)
+        self._reconfigured(
+            name=name, default_country=default_country, password_min_length=password_min_length
+        )
 
     @event("Reconfigured")
     def _reconfigured(self, name: str, default_country: str, password_min_length: int) -> None:

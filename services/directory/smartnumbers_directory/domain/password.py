@@ -40,7 +40,7 @@ def check_rules(password: str, *, min_length: int, own_numbers: list[str]) -> No
     for number in own_numbers:
         digits = number.lstrip("+")
         for start in range(len(digits) - RUN_LENGTH + 1):
-            if digits[start:start + RUN_LENGTH] in password:
+            if digits[start : start + RUN_LENGTH] in password:
                 raise Invalid(
                     f"a password cannot contain a run of {RUN_LENGTH} or more digits from your own "
                     "smartnumber or mailbox number"
@@ -49,7 +49,7 @@ def check_rules(password: str, *, min_length: int, own_numbers: list[str]) -> No
 
 def lock_duration(locks_so_far: int) -> timedelta:
     """1 minute for the first lock, doubling with each further one, at most an hour."""
-    return min(FIRST_LOCK * (2 ** locks_so_far), LONGEST_LOCK)
+    return min(FIRST_LOCK * (2**locks_so_far), LONGEST_LOCK)
 
 
 class AccountLocked(DomainError):

@@ -17,8 +17,17 @@ from smartnumbers_directory.domain.password import (
 )
 from smartnumbers_kit.errors import Invalid
 
-PROFILE_FIELDS = ("display_name", "first_name", "last_name", "smartnumber", "mailbox_number", "email",
-                  "sms_number", "time_zone", "language")
+PROFILE_FIELDS = (
+    "display_name",
+    "first_name",
+    "last_name",
+    "smartnumber",
+    "mailbox_number",
+    "email",
+    "sms_number",
+    "time_zone",
+    "language",
+)
 
 
 class Role(StrEnum):
@@ -32,16 +41,36 @@ class User(Aggregate):
         return uuid5(NAMESPACE_URL, f"smartnumbers:directory:user:{organisation_id}:{user_id}")
 
     @classmethod
-    def register(cls, organisation_id: str, user_id: str, profile: dict[str, str | None], role: Role,
-                 initial_password: str, *, hasher: Hasher, min_length: int) -> User:
+    def register(
+        cls,
+        organisation_id: str,
+        user_id: str,
+        profile: dict[str, str | None],
+        role: Role,
+        initial_password: str,
+        *,
+        hasher: Hasher,
+        min_length: int,
+    ) -> User:
         _check_profile(profile)
         check_rules(initial_password, min_length=min_length, own_numbers=_own_numbers(profile))
-        return cls(organisation_id=organisation_id, user_id=user_id, profile=dict(profile), role=role.value,
-                   password_hash=hasher.hash(initial_password))
+        return cls(
+            organisation_id=organisation_id,
+            user_id=user_id,
+            profile=dict(profile),
+            role=role.value,
+            password_hash=hasher.hash(initial_password),
+        )
 
     @event("Created")
-    def __init__(self, organisation_id: str, user_id: str, profile: dict[str, str | None], role: str,
-                 password_hash: str) -> None:
+    def __init__(
+        self,
+        organisation_id: str,
+        user_id: str,
+        profile: dict[str, str | None],
+        role: str,
+        password_hash: str,
+    ) -> None:
         self.organisation_id = organisation_id
         self.user_id = user_id
         self.profile = dict(profile)
@@ -107,9 +136,7 @@ class User(Aggregate):
     def sign_in(self, password: str, *, hasher: Hasher, now: datetime) -> bool:
         """True when ``password`` is right. Raises ``AccountLocked`` while locked (nothing is checked)."""
         if self.locked_until is not None and now < datetime.fromisoformat(self.locked_until):
-            raise AccountLocked(
-                f"too many wrong passwords: the account is locked until {self.locked_until}"
-            )
+            raise AccountLocked(f"too many wrong passwords: the account is locked until {self.locked_until}")
         if hasher.verify(self.password_hashes[-1], password):
             if self.failures or self.locks or self.locked_until:
                 self._signed_in()
@@ -144,8 +171,15 @@ class User(Aggregate):
         return str(self.profile["display_name"])
 
     def numbers(self) -> list[str]:
-        return [n for n in (self.profile.get("smartnumber"), self.profile.get("mailbox_number"),
-                            self.profile.get("sms_number")) if n]
+        return [
+            n
+            for n in (
+                self.profile.get("smartnumber"),
+                self.profile.get("mailbox_number"),
+                self.profile.get("sms_number"),
+            )
+            if n
+        ]
 
 
 def _check_profile(profile: dict[str, str | None]) -> None:

@@ -19,7 +19,9 @@ router = APIRouter(prefix="/v1", tags=["contacts"])
 ListName = Path(pattern=f"^({'|'.join(LISTS)})$", description="phone_book, vips or call_list")
 
 
-@router.post("/contacts", response_model=Created, status_code=status.HTTP_201_CREATED, summary="Add a contact")
+@router.post(
+    "/contacts", response_model=Created, status_code=status.HTTP_201_CREATED, summary="Add a contact"
+)
 def add_contact(body: ContactBody, principal: CurrentPrincipal, app: App) -> Created:
     return Created(id=app.add_contact(principal, body.model_dump()))
 
@@ -29,15 +31,28 @@ def export_contacts(principal: CurrentPrincipal, app: App) -> list[ContactView]:
     return [ContactView.of(app.contact(principal, e.id)) for e in app.visible_contacts(principal)]
 
 
-@router.get("/contacts.csv", response_class=PlainTextResponse, summary="Export every contact you may see (CSV)")
+@router.get(
+    "/contacts.csv", response_class=PlainTextResponse, summary="Export every contact you may see (CSV)"
+)
 def export_contacts_csv(principal: CurrentPrincipal, app: App) -> PlainTextResponse:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["contact_id", "display_name", "first_name", "last_name", "company", "job_title", "numbers"])
+    writer.writerow(
+        ["contact_id", "display_name", "first_name", "last_name", "company", "job_title", "numbers"]
+    )
     for e in app.visible_contacts(principal):
         f = e.fields
-        writer.writerow([e.id, e.display_name, f.get("first_name") or "", f.get("last_name") or "",
-                         f.get("company") or "", f.get("job_title") or "", " ".join(e.numbers)])
+        writer.writerow(
+            [
+                e.id,
+                e.display_name,
+                f.get("first_name") or "",
+                f.get("last_name") or "",
+                f.get("company") or "",
+                f.get("job_title") or "",
+                " ".join(e.numbers),
+            ]
+        )
     return PlainTextResponse(out.getvalue(), media_type="text/csv")
 
 
@@ -46,8 +61,12 @@ def read_contact(principal: CurrentPrincipal, app: App, contact_id: str = Id()) 
     return ContactView.of(app.contact(principal, contact_id))
 
 
-@router.put("/contacts/{contact_id}", response_model=ContactView, summary="Change a contact (all its details)")
-def change_contact(body: ContactBody, principal: CurrentPrincipal, app: App, contact_id: str = Id()) -> ContactView:
+@router.put(
+    "/contacts/{contact_id}", response_model=ContactView, summary="Change a contact (all its details)"
+)
+def change_contact(
+    body: ContactBody, principal: CurrentPrincipal, app: App, contact_id: str = Id()
+) -> ContactView:
     app.change_contact(principal, contact_id, body.model_dump())
     return ContactView.of(app.contact(principal, contact_id))
 
@@ -57,27 +76,38 @@ def remove_contact(principal: CurrentPrincipal, app: App, contact_id: str = Id()
     app.remove_contact(principal, contact_id)
 
 
-@router.get("/address-book", response_model=AddressBookView, summary="Your Phone Book, VIPs, Call List, Private")
+@router.get(
+    "/address-book", response_model=AddressBookView, summary="Your Phone Book, VIPs, Call List, Private"
+)
 def read_address_book(principal: Staff, app: App) -> AddressBookView:
     book = app.address_book(principal.organisation_id, principal.user_id)
-    private = [e.id for e in app.visible_contacts(principal)
-               if e.owner_id == principal.user_id and e.viewable_by == "private"]
+    private = [
+        e.id
+        for e in app.visible_contacts(principal)
+        if e.owner_id == principal.user_id and e.viewable_by == "private"
+    ]
     return AddressBookView(**book.lists, private=private)
 
 
-@router.post("/address-book/{list_name}", response_model=AddressBookView, summary="Add to a list (Make VIP, §4.1.2)")
+@router.post(
+    "/address-book/{list_name}", response_model=AddressBookView, summary="Add to a list (Make VIP, §4.1.2)"
+)
 def add_to_list(body: ListEntry, principal: Staff, app: App, list_name: str = ListName) -> AddressBookView:
     app.add_to_list(principal, list_name, body.entry)
     return read_address_book(principal, app)
 
 
-@router.delete("/address-book/{list_name}/{entry}", response_model=AddressBookView, summary="Remove one entry")
+@router.delete(
+    "/address-book/{list_name}/{entry}", response_model=AddressBookView, summary="Remove one entry"
+)
 def remove_from_list(principal: Staff, app: App, entry: str, list_name: str = ListName) -> AddressBookView:
     app.remove_from_list(principal, list_name, entry)
     return read_address_book(principal, app)
 
 
-@router.delete("/address-book/{list_name}", response_model=AddressBookView, summary="Remove every entry of a list")
+@router.delete(
+    "/address-book/{list_name}", response_model=AddressBookView, summary="Remove every entry of a list"
+)
 def clear_list(principal: Staff, app: App, list_name: str = ListName) -> AddressBookView:
     app.remove_from_list(principal, list_name, None)
     return read_address_book(principal, app)

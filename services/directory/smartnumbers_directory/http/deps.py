@@ -51,6 +51,8 @@ Settings = Annotated[DirectorySettings, Depends(_settings)]
 Now = Annotated[datetime, Depends(_now)]
 Admin = Annotated[Principal, Depends(_admin)]
 Staff = Annotated[Principal, Depends(_staff)]
+
+
 def Id() -> Any:
     """A path identifier (a new ``Path`` each time: FastAPI binds one to one parameter name)."""
     return Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", description="An identifier")
@@ -63,5 +65,16 @@ def subject_user(principal: Principal, user_id: str) -> str:
     return principal.user_id if user_id == "me" else user_id
 
 
-__all__ = ["Admin", "App", "CurrentPrincipal", "Id", "Issuer", "Now", "PasswordChangePrincipal", "Settings",
-           "Staff", "UserId", "subject_user"]
+__all__ = [
+    "Admin",
+    "App",
+    "CurrentPrincipal",
+    "Id",
+    "Issuer",
+    "Now",
+    "PasswordChangePrincipal",
+    "Settings",
+    "Staff",
+    "UserId",
+    "subject_user",
+]

@@ -36,7 +36,11 @@ def remove_group(principal: CurrentPrincipal, app: App, group_id: str = Id()) ->
     app.remove_group(principal, group_id)
 
 
-@router.post("/groups/{group_id}/sms", response_model=SmsSent, status_code=status.HTTP_202_ACCEPTED,
-             summary="Send an SMS to every member with an SMS-capable number, through nested groups")
+@router.post(
+    "/groups/{group_id}/sms",
+    response_model=SmsSent,
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Send an SMS to every member with an SMS-capable number, through nested groups",
+)
 def send_sms(body: GroupSms, principal: CurrentPrincipal, app: App, group_id: str = Id()) -> SmsSent:
     return SmsSent(recipients=len(app.send_sms(principal, group_id, body.text)))

@@ -111,8 +111,13 @@ class UserView(BaseModel):
 
     @classmethod
     def of(cls, user: User) -> UserView:
-        return cls(user_id=user.user_id, role=user.role, profile=user.profile, active_in=user.active_in,
-                   must_change_password=user.must_change_password)
+        return cls(
+            user_id=user.user_id,
+            role=user.role,
+            profile=user.profile,
+            active_in=user.active_in,
+            must_change_password=user.must_change_password,
+        )
 
 
 class ActiveTeams(Strict):
@@ -155,7 +160,9 @@ class ContactNumbers(Strict):
 class ContactBody(Strict):
     first_name: str | None = Field(default=None, max_length=100)
     last_name: str = Field(min_length=1, max_length=100)
-    display_name: str | None = Field(default=None, max_length=200, description="Defaults to first and last name")
+    display_name: str | None = Field(
+        default=None, max_length=200, description="Defaults to first and last name"
+    )
     job_title: str | None = None
     department: str | None = None
     company: str | None = None
@@ -182,8 +189,9 @@ class Created(BaseModel):
 
 
 class ListEntry(Strict):
-    entry: str = Field(pattern=r"^(user|contact):[A-Za-z0-9][A-Za-z0-9._-]{0,63}$",
-                       description="user:<id> or contact:<id>")
+    entry: str = Field(
+        pattern=r"^(user|contact):[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", description="user:<id> or contact:<id>"
+    )
 
 
 class AddressBookView(BaseModel):
@@ -197,7 +205,9 @@ class GroupBody(Strict):
     name: str = Field(min_length=1, max_length=200)
     leader_id: Identifier | None = None
     administrator_id: Identifier | None = None
-    recorded_name: str | None = Field(default=None, description="A reference to a recording (the mailbox fills it)")
+    recorded_name: str | None = Field(
+        default=None, description="A reference to a recording (the mailbox fills it)"
+    )
     members: list[str] = []
     member_of: list[Identifier] = []
     viewable_by: Visibility = "staff"
@@ -241,9 +251,18 @@ class SearchResult(BaseModel):
     @classmethod
     def of(cls, found: Found) -> SearchResult:
         e = found.entry
-        return cls(kind=e.kind, id=e.id, display_name=e.display_name, match=found.match, numbers=list(e.numbers),
-                   job_title=e.fields.get("job_title"), department=e.fields.get("department"),
-                   company=e.fields.get("company"), location=found.location, availability=found.availability)
+        return cls(
+            kind=e.kind,
+            id=e.id,
+            display_name=e.display_name,
+            match=found.match,
+            numbers=list(e.numbers),
+            job_title=e.fields.get("job_title"),
+            department=e.fields.get("department"),
+            company=e.fields.get("company"),
+            location=found.location,
+            availability=found.availability,
+        )
 
 
 GroupView.model_rebuild()

@@ -15,31 +15,61 @@ from smartnumbers_kit.errors import Forbidden, NotFound
 router = APIRouter(prefix="/v1", tags=["search"])
 
 
-@router.get("/search", response_model=list[SearchResult],
-            summary="One box: a name (any part, any case and accent) or a number in any format")
-async def search(principal: CurrentPrincipal, app: App, q: str = Query(max_length=100),
-           limit: int = Query(default=50, ge=1, le=200)) -> list[SearchResult]:
+@router.get(
+    "/search",
+    response_model=list[SearchResult],
+    summary="One box: a name (any part, any case and accent) or a number in any format",
+)
+async def search(
+    principal: CurrentPrincipal,
+    app: App,
+    q: str = Query(max_length=100),
+    limit: int = Query(default=50, ge=1, le=200),
+) -> list[SearchResult]:
     return [SearchResult.of(f) for f in app.queries.search(principal, q, limit)]
 
 
 @router.get("/search/advanced", response_model=list[SearchResult], summary="Search on individual fields")
 async def advanced_search(
-    principal: CurrentPrincipal, app: App,
-    first_name: str | None = None, last_name: str | None = None, display_name: str | None = None,
-    job_title: str | None = None, department: str | None = None, company: str | None = None,
-    email: str | None = None, number: str | None = None, limit: int = Query(default=50, ge=1, le=200),
+    principal: CurrentPrincipal,
+    app: App,
+    first_name: str | None = None,
+    last_name: str | None = None,
+    display_name: str | None = None,
+    job_title: str | None = None,
+    department: str | None = None,
+    company: str | None = None,
+    email: str | None = None,
+    number: str | None = None,
+    limit: int = Query(default=50, ge=1, le=200),
 ) -> list[SearchResult]:
-    criteria = {"first_name": first_name, "last_name": last_name, "display_name": display_name,
-                "job_title": job_title, "department": department, "company": company, "email": email,
-                "number": number}
-    return [SearchResult.of(f) for f in app.queries.advanced(principal, {k: v for k, v in criteria.items() if v},
-                                                             limit)]
+    criteria = {
+        "first_name": first_name,
+        "last_name": last_name,
+        "display_name": display_name,
+        "job_title": job_title,
+        "department": department,
+        "company": company,
+        "email": email,
+        "number": number,
+    }
+    return [
+        SearchResult.of(f)
+        for f in app.queries.advanced(principal, {k: v for k, v in criteria.items() if v}, limit)
+    ]
 
 
-@router.get("/reverse-lookup", response_model=SearchResult,
-            summary="The name to announce for a caller's number (users, then the callee's contacts, then shared ones)")
-async def reverse_lookup(principal: CurrentPrincipal, app: App, number: str = Query(max_length=40),
-                   callee: str | None = Query(default=None, description="The user called (gateway only)")) -> SearchResult:
+@router.get(
+    "/reverse-lookup",
+    response_model=SearchResult,
+    summary="The name to announce for a caller's number (users, then the callee's contacts, then shared ones)",
+)
+async def reverse_lookup(
+    principal: CurrentPrincipal,
+    app: App,
+    number: str = Query(max_length=40),
+    callee: str | None = Query(default=None, description="The user called (gateway only)"),
+) -> SearchResult:
     if callee is not None and callee != principal.user_id and principal.role is not Role.SERVICE:
         raise Forbidden("only the gateway looks numbers up on behalf of another user")
     found = app.queries.reverse_lookup(principal, callee or principal.user_id, number)

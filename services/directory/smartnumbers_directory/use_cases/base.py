@@ -76,8 +76,9 @@ class DirectoryBase(ServiceApplication):
         entries = [self.queries.visible_entry(reader, ref) for ref in refs]
         return [n for e in entries if e is not None for n in e.numbers]
 
-    def _refresh_vips(self, organisation_id: str, ref: str,
-                      numbers_for: Callable[[Reader], list[str]]) -> list[AddressBook]:
+    def _refresh_vips(
+        self, organisation_id: str, ref: str, numbers_for: Callable[[Reader], list[str]]
+    ) -> list[AddressBook]:
         """A VIP's numbers changed (or it went): every address book holding it gets its new VIP
         numbers, ``numbers_for`` telling what each holder may see of the changed one."""
         with self.projection.lock:
@@ -97,8 +98,14 @@ class DirectoryBase(ServiceApplication):
             return None
         return to_e164(number, self.organisation(organisation_id).default_country, what=what)
 
-    def _claims(self, organisation_id: str, kind: str, holder_id: str,
-                new: dict[str, str | None], old: dict[str, str | None]) -> list[NumberClaim]:
+    def _claims(
+        self,
+        organisation_id: str,
+        kind: str,
+        holder_id: str,
+        new: dict[str, str | None],
+        old: dict[str, str | None],
+    ) -> list[NumberClaim]:
         """Release the numbers no longer held, claim the new ones (409 when another holds one)."""
         changed: dict[str, NumberClaim] = {}
         for use, number in old.items():
@@ -109,8 +116,11 @@ class DirectoryBase(ServiceApplication):
                     changed[number] = claim
         for use, number in new.items():
             if number:
-                claim = changed.get(number) or self._maybe(NumberClaim.create_id(number)) \
+                claim = (
+                    changed.get(number)
+                    or self._maybe(NumberClaim.create_id(number))
                     or NumberClaim(number=number)
+                )
                 claim.claim(organisation_id, kind, holder_id, use)
                 changed[number] = claim
         return list(changed.values())

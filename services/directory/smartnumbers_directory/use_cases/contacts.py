@@ -14,8 +14,9 @@ from smartnumbers_kit.errors import Forbidden, Invalid, NotFound
 
 class Contacts(DirectoryBase):
     def contact(self, reader: Reader, contact_id: str) -> Contact:
-        return self._visible(Contact.create_id(reader.organisation_id, contact_id), reader,
-                             f"contact {contact_id!r}")
+        return self._visible(
+            Contact.create_id(reader.organisation_id, contact_id), reader, f"contact {contact_id!r}"
+        )
 
     def add_contact(self, reader: Reader, details: dict[str, Any]) -> str:
         self._require_writer(reader, "add contacts")
@@ -30,8 +31,14 @@ class Contacts(DirectoryBase):
         def command() -> list[Any]:
             contact = self._editable_contact(reader, contact_id)
             contact.change(details)
-            return [contact, *self._refresh_vips(reader.organisation_id, f"contact:{contact_id}",
-                                                 lambda holder: _numbers_for(contact, holder))]
+            return [
+                contact,
+                *self._refresh_vips(
+                    reader.organisation_id,
+                    f"contact:{contact_id}",
+                    lambda holder: _numbers_for(contact, holder),
+                ),
+            ]
 
         self.run_command(command, key=f"{reader.organisation_id}/contact/{contact_id}")
 
@@ -39,8 +46,14 @@ class Contacts(DirectoryBase):
         def command() -> list[Any]:
             contact = self._editable_contact(reader, contact_id)
             contact.remove()
-            return [contact, *self._refresh_vips(reader.organisation_id, f"contact:{contact_id}",
-                                                 lambda holder: _numbers_for(contact, holder))]
+            return [
+                contact,
+                *self._refresh_vips(
+                    reader.organisation_id,
+                    f"contact:{contact_id}",
+                    lambda holder: _numbers_for(contact, holder),
+                ),
+            ]
 
         self.run_command(command, key=f"{reader.organisation_id}/contact/{contact_id}")
 
@@ -53,12 +66,17 @@ class Contacts(DirectoryBase):
     def _numbers(self, organisation_id: str, details: dict[str, Any]) -> dict[str, Any]:
         numbers = details.get("numbers") or {}
         normalised = {
-            kind: [self._e164(organisation_id, n, f"{kind} number") for n in numbers.get(kind, []) if n.strip()]
-            for kind in NUMBER_KINDS if kind in numbers
+            kind: [
+                self._e164(organisation_id, n, f"{kind} number") for n in numbers.get(kind, []) if n.strip()
+            ]
+            for kind in NUMBER_KINDS
+            if kind in numbers
         }
         unknown = set(numbers) - set(NUMBER_KINDS)
         if unknown:
-            raise Invalid(f"a contact's numbers are {', '.join(NUMBER_KINDS)}, not {', '.join(sorted(unknown))}")
+            raise Invalid(
+                f"a contact's numbers are {', '.join(NUMBER_KINDS)}, not {', '.join(sorted(unknown))}"
+            )
         return {**details, "numbers": normalised}
 
     # -- the address book ---------------------------------------------------------------
@@ -82,8 +100,14 @@ class Contacts(DirectoryBase):
         self.run_command(command, key=f"{reader.organisation_id}/{reader.user_id}/address-book")
 
     def visible_contacts(self, reader: Reader) -> list[Entry]:
-        return sorted((e for e in self.projection.entries(reader.organisation_id)
-                       if e.kind == "contact" and can_view(e, reader)), key=lambda e: e.display_name)
+        return sorted(
+            (
+                e
+                for e in self.projection.entries(reader.organisation_id)
+                if e.kind == "contact" and can_view(e, reader)
+            ),
+            key=lambda e: e.display_name,
+        )
 
 
 def _numbers_for(contact: Contact, holder: Reader) -> list[str]:

@@ -55,8 +55,9 @@ class Groups(DirectoryBase):
             self.group(reader, parent)
         for person in ("leader_id", "administrator_id"):
             self.user(reader.organisation_id, group.details[person])
-        check_no_cycle(group.group_id, group.details["member_of"],
-                       lambda g: self.group(reader, g).details["member_of"])
+        check_no_cycle(
+            group.group_id, group.details["member_of"], lambda g: self.group(reader, g).details["member_of"]
+        )
 
     # -- reading members -------------------------------------------------------------------
     def members(self, reader: Reader, group_id: str) -> tuple[list[Entry], list[str]]:
@@ -68,8 +69,11 @@ class Groups(DirectoryBase):
     def _child_groups(self, reader: Reader, group_id: str) -> list[str]:
         with self.projection.lock:
             view = self.projection.org(reader.organisation_id)
-            return [g for g in view.children(group_id)
-                    if can_view(_GroupView(reader.organisation_id, view.groups[g]), reader)]
+            return [
+                g
+                for g in view.children(group_id)
+                if can_view(_GroupView(reader.organisation_id, view.groups[g]), reader)
+            ]
 
     # -- SMS to a group (§4.5) ----------------------------------------------------------------
     def sms_recipients(self, reader: Reader, group_id: str) -> list[str]:

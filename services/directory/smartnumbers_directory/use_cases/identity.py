@@ -56,8 +56,9 @@ class Identity(DirectoryBase):
             self._decoy_hash = self.hasher.hash("0")
         self.hasher.verify(self._decoy_hash, password)
 
-    def change_password(self, organisation_id: str, user_id: str, new: str, confirm: str, *,
-                        old: str | None, now: datetime) -> None:
+    def change_password(
+        self, organisation_id: str, user_id: str, new: str, confirm: str, *, old: str | None, now: datetime
+    ) -> None:
         """``old`` is required on the web; the phone (after PIN login, via the gateway) gives only the new one twice."""
         if new != confirm:
             raise Invalid("the new password and its confirmation are not the same")
@@ -85,14 +86,22 @@ class Identity(DirectoryBase):
     # -- refresh tokens: random, only their digest is stored --------------------------------
     def open_session(self, organisation_id: str, user_id: str, now: datetime, lifetime: timedelta) -> str:
         token = secrets.token_urlsafe(32)
-        self.save(Session(digest=token_digest(token), organisation_id=organisation_id, user_id=user_id,
-                          expires_at=(now + lifetime).isoformat()))
+        self.save(
+            Session(
+                digest=token_digest(token),
+                organisation_id=organisation_id,
+                user_id=user_id,
+                expires_at=(now + lifetime).isoformat(),
+            )
+        )
         return token
 
     def refresh(self, refresh_token: str, now: datetime) -> User:
         session = self._maybe(Session.create_id(token_digest(refresh_token)))
         if session is None or not session.usable(now):
-            raise Unauthenticated("the refresh token is not valid (expired, revoked or unknown): sign in again")
+            raise Unauthenticated(
+                "the refresh token is not valid (expired, revoked or unknown): sign in again"
+            )
         user = self.user(session.organisation_id, session.user_id)
         if user.must_change_password:
             raise Unauthenticated("change your password first")

@@ -16,49 +16,82 @@ CLAIMED_USER_NUMBERS = ("smartnumber", "mailbox_number")
 
 
 class People(DirectoryBase):
-    def configure_organisation(self, organisation_id: str, name: str, default_country: str,
-                               password_min_length: int | None = None) -> None:
+    def configure_organisation(
+        self, organisation_id: str, name: str, default_country: str, password_min_length: int | None = None
+    ) -> None:
         def command() -> list[Any]:
             found = self._maybe(Organisation.create_id(organisation_id))
             if found is None:
-                return [Organisation.configure(organisation_id, name, default_country,
-                                               password_min_length or DEFAULT_MIN_LENGTH)]
+                return [
+                    Organisation.configure(
+                        organisation_id, name, default_country, password_min_length or DEFAULT_MIN_LENGTH
+                    )
+                ]
             found.reconfigure(name, default_country, password_min_length or found.password_min_length)
             return [found]
 
         self.run_command(command, key=f"organisation:{organisation_id}")
 
-    def found_organisation(self, organisation_id: str, name: str, default_country: str, password_min_length: int,
-                           admin_id: str, admin_profile: dict[str, Any], admin_password: str) -> None:
+    def found_organisation(
+        self,
+        organisation_id: str,
+        name: str,
+        default_country: str,
+        password_min_length: int,
+        admin_id: str,
+        admin_profile: dict[str, Any],
+        admin_password: str,
+    ) -> None:
         """A new organisation and its first administrator, in one transaction (the admin CLI)."""
+
         def command() -> list[Any]:
             if self._maybe(Organisation.create_id(organisation_id)) is not None:
                 raise Conflict(f"the organisation {organisation_id!r} already exists")
             organisation = Organisation.configure(organisation_id, name, default_country, password_min_length)
             profile = self._profile(default_country, admin_profile)
-            admin = User.register(organisation_id, admin_id, profile, Role.ADMIN, admin_password,
-                                  hasher=self.hasher, min_length=password_min_length)
-            return [organisation, admin, *self._claims(organisation_id, "user", admin_id, _claimed(profile), {})]
+            admin = User.register(
+                organisation_id,
+                admin_id,
+                profile,
+                Role.ADMIN,
+                admin_password,
+                hasher=self.hasher,
+                min_length=password_min_length,
+            )
+            return [
+                organisation,
+                admin,
+                *self._claims(organisation_id, "user", admin_id, _claimed(profile), {}),
+            ]
 
         self.run_command(command, key=f"organisation:{organisation_id}")
 
     # -- users -----------------------------------------------------------------------
-    def create_user(self, organisation_id: str, user_id: str, profile: dict[str, Any], role: Role,
-                    initial_password: str) -> None:
+    def create_user(
+        self, organisation_id: str, user_id: str, profile: dict[str, Any], role: Role, initial_password: str
+    ) -> None:
         organisation = self.organisation(organisation_id)
         profile = self._profile(organisation.default_country, profile)
 
         def command() -> list[Any]:
             if self._maybe(User.create_id(organisation_id, user_id)) is not None:
                 raise Conflict(f"the user id {user_id!r} is already taken in your organisation")
-            user = User.register(organisation_id, user_id, profile, role, initial_password,
-                                 hasher=self.hasher, min_length=organisation.password_min_length)
+            user = User.register(
+                organisation_id,
+                user_id,
+                profile,
+                role,
+                initial_password,
+                hasher=self.hasher,
+                min_length=organisation.password_min_length,
+            )
             return [user, *self._claims(organisation_id, "user", user_id, _claimed(profile), {})]
 
         self.run_command(command, key=f"{organisation_id}/{user_id}")
 
-    def update_user(self, organisation_id: str, user_id: str, changes: dict[str, Any],
-                    role: Role | None = None) -> None:
+    def update_user(
+        self, organisation_id: str, user_id: str, changes: dict[str, Any], role: Role | None = None
+    ) -> None:
         def command() -> list[Any]:
             user = self.user(organisation_id, user_id)
             country = self.organisation(organisation_id).default_country
@@ -74,6 +107,7 @@ class People(DirectoryBase):
 
     def remove_user(self, organisation_id: str, user_id: str) -> None:
         """The user goes, their numbers are freed, and they leave every team and queue."""
+
         def command() -> list[Any]:
             user = self.user(organisation_id, user_id)
             claims = self._claims(organisation_id, "user", user_id, {}, _claimed(user.profile))
@@ -88,11 +122,14 @@ class People(DirectoryBase):
 
     def set_active_teams(self, organisation_id: str, user_id: str, teams: list[str]) -> None:
         """Which of the teams and queues the user belongs to they take calls for (§3.7)."""
+
         def command() -> list[Any]:
             user = self.user(organisation_id, user_id)
             for team_id in teams:
                 if user_id not in self.team(organisation_id, team_id).members:
-                    raise Invalid(f"{user_id!r} is not a member of the team {team_id!r}: add them to it first")
+                    raise Invalid(
+                        f"{user_id!r} is not a member of the team {team_id!r}: add them to it first"
+                    )
             user.make_active_in(teams)
             return [user]
 
@@ -115,10 +152,13 @@ class People(DirectoryBase):
             raise NotFound(f"there is no team or queue {team_id!r} in your organisation")
         return found
 
-    def define_team(self, organisation_id: str, team_id: str, definition: dict[str, Any], *,
-                    new: bool) -> None:
-        definition = {**definition, "smartnumber": self._e164(organisation_id, definition.get("smartnumber"),
-                                                              "team's smartnumber")}
+    def define_team(
+        self, organisation_id: str, team_id: str, definition: dict[str, Any], *, new: bool
+    ) -> None:
+        definition = {
+            **definition,
+            "smartnumber": self._e164(organisation_id, definition.get("smartnumber"), "team's smartnumber"),
+        }
 
         def command() -> list[Any]:
             for member in definition["members"]:
@@ -126,8 +166,12 @@ class People(DirectoryBase):
             existing = self._maybe(Team.create_id(organisation_id, team_id))
             if new and existing is not None:
                 raise Conflict(f"the team id {team_id!r} is already taken in your organisation")
-            old = {} if new else {"smartnumber": self.team(organisation_id, team_id).definition["smartnumber"]}
-            claims = self._claims(organisation_id, "team", team_id, {"smartnumber": definition["smartnumber"]}, old)
+            old = (
+                {} if new else {"smartnumber": self.team(organisation_id, team_id).definition["smartnumber"]}
+            )
+            claims = self._claims(
+                organisation_id, "team", team_id, {"smartnumber": definition["smartnumber"]}, old
+            )
             if new:
                 return [Team.define(organisation_id, team_id, definition), *claims]
             team = self.team(organisation_id, team_id)
@@ -140,7 +184,9 @@ class People(DirectoryBase):
     def remove_team(self, organisation_id: str, team_id: str) -> None:
         def command() -> list[Any]:
             team = self.team(organisation_id, team_id)
-            claims = self._claims(organisation_id, "team", team_id, {}, {"smartnumber": team.definition["smartnumber"]})
+            claims = self._claims(
+                organisation_id, "team", team_id, {}, {"smartnumber": team.definition["smartnumber"]}
+            )
             dropped = self._leave(organisation_id, team_id, set(team.members))
             team.remove()
             return [team, *claims, *dropped]
@@ -148,8 +194,11 @@ class People(DirectoryBase):
         self.run_command(command, key=f"{organisation_id}/team/{team_id}")
 
     def _teams_with_member(self, organisation_id: str, user_id: str) -> list[str]:
-        return [e.id for e in self.projection.entries(organisation_id)
-                if e.kind == "team" and user_id in (e.fields.get("members") or "").split()]
+        return [
+            e.id
+            for e in self.projection.entries(organisation_id)
+            if e.kind == "team" and user_id in (e.fields.get("members") or "").split()
+        ]
 
     def _leave(self, organisation_id: str, team_id: str, user_ids: set[str]) -> list[User]:
         """Users leaving a team are no longer active in it."""

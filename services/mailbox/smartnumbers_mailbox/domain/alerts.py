@@ -17,7 +17,9 @@ class MessageAlert(StrEnum):
     PAGER = "pager"
 
 
-DEFAULT_ALERTS: dict[str, bool] = {alert.value: alert is MessageAlert.MESSAGE_WAITING for alert in MessageAlert}
+DEFAULT_ALERTS: dict[str, bool] = {
+    alert.value: alert is MessageAlert.MESSAGE_WAITING for alert in MessageAlert
+}
 """A new mailbox lights the lamp and sends nothing else."""
 
 

@@ -14,8 +14,8 @@ from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
-
 from smartnumbers_kit.errors import Conflict, Invalid, NotFound
+
 from smartnumbers_mailbox.domain.alerts import DEFAULT_ALERTS, MessageAlert, with_changes
 from smartnumbers_mailbox.domain.fax_delivery import FaxDelivery, delivery_target
 from smartnumbers_mailbox.domain.greetings import GreetingKind, heard, todays_greeting_ends
@@ -318,7 +318,8 @@ class Mailbox(Aggregate):
         self._message_alerts_changed(alerts=alerts)
         if self.message_waiting_light != light_was and self.new_count:
             self._new_count_changed(
-                new_count=self.new_count, old_count=self.new_count,
+                new_count=self.new_count,
+                old_count=self.new_count,
                 message_waiting_light=self.message_waiting_light,
             )
 

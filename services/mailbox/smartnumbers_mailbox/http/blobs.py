@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Path, Request, Response
-
 from smartnumbers_kit.auth import Role
 from smartnumbers_kit.errors import Forbidden, NotFound
+
 from smartnumbers_mailbox.http.deps import Blobs, CurrentPrincipal
 from smartnumbers_mailbox.http.transfer import serve
 

@@ -15,9 +15,9 @@ from enum import Enum
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
-
 from smartnumbers_kit.auth import CurrentPrincipal, Principal, Role
 from smartnumbers_kit.errors import Forbidden, Invalid
+
 from smartnumbers_mailbox.application import Address, MailboxApplication
 from smartnumbers_mailbox.blobs import BlobStore
 from smartnumbers_mailbox.settings import MailboxSettings

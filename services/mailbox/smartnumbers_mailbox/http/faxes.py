@@ -4,9 +4,9 @@ and the fax delivery setting that sends each arriving fax on (gateway or email).
 from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request, Response, status
+from smartnumbers_kit.auth import Role
 from starlette.concurrency import run_in_threadpool as in_thread
 
-from smartnumbers_kit.auth import Role
 from smartnumbers_mailbox.fax_image import tiff_pages
 from smartnumbers_mailbox.http.deps import (
     App,

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Path, Request, Response, status
+from smartnumbers_kit.errors import Invalid, NotFound
 from starlette.concurrency import run_in_threadpool as in_thread
 
-from smartnumbers_kit.errors import Invalid, NotFound
 from smartnumbers_mailbox.audio import recording_from_upload
 from smartnumbers_mailbox.domain.greetings import GreetingKind, Heard
 from smartnumbers_mailbox.http.deps import App, Blobs, Managing, Now, Settings, require_service

@@ -4,10 +4,10 @@ archive, delete (user guide §5.3), and sending a voicemail to users and teams (
 from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request, Response, status
-from starlette.concurrency import run_in_threadpool as in_thread
-
 from smartnumbers_kit.auth import Role
 from smartnumbers_kit.errors import Forbidden, Invalid
+from starlette.concurrency import run_in_threadpool as in_thread
+
 from smartnumbers_mailbox.application import MailboxApplication
 from smartnumbers_mailbox.audio import recording_from_upload
 from smartnumbers_mailbox.domain.message import Folder

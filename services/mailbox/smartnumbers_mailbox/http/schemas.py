@@ -35,7 +35,9 @@ class AlertsChange(Strict):
 
     call: bool | None = Field(default=None, description="A call to your current location")
     sms: bool | None = Field(default=None, description="A text message to your mobile")
-    message_waiting: bool | None = Field(default=None, description="The message-waiting light on your handset")
+    message_waiting: bool | None = Field(
+        default=None, description="The message-waiting light on your handset"
+    )
     email: bool | None = Field(default=None, description="An email to your email address")
     pager: bool | None = Field(default=None, description="An alert to your pager")
 

@@ -6,9 +6,9 @@ import re
 
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
-
 from smartnumbers_kit.errors import DomainError
 from smartnumbers_kit.http import error_body
+
 from smartnumbers_mailbox.blobs import BlobStore
 
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
-
 from smartnumbers_kit.errors import Conflict, Invalid
+
 from smartnumbers_presence.domain.availability import Availability, CallIntroduction
 from smartnumbers_presence.domain.location import KEPT_NUMBER_LOCATIONS, NUMBER_KINDS, Location
 
@@ -54,8 +54,11 @@ class UserPresence(Aggregate):
         current = numbers.get(self.location) if self.location != Location.NONE else None
         if current != self.location_number:
             self._location_selected(
-                location=self.location, number=current, previous_location=self.location,
-                cause="number_changed", displaced_by=None,
+                location=self.location,
+                number=current,
+                previous_location=self.location,
+                cause="number_changed",
+                displaced_by=None,
             )
             return True
         return False
@@ -86,20 +89,30 @@ class UserPresence(Aggregate):
         if location == Location.TEMPORARY and self.numbers["temporary"] != number:
             self._numbers_changed(numbers={**self.numbers, "temporary": number})
         self._location_selected(
-            location=location.value, number=number, previous_location=self.location,
-            cause="selected", displaced_by=None,
+            location=location.value,
+            number=number,
+            previous_location=self.location,
+            cause="selected",
+            displaced_by=None,
         )
 
     def log_out_by_hot_desk(self, displaced_by: str) -> None:
         """Another user logged on to the number this user was on (§3.3): set to None."""
         self._location_selected(
-            location=Location.NONE.value, number=None, previous_location=self.location,
-            cause="hot_desk", displaced_by=displaced_by,
+            location=Location.NONE.value,
+            number=None,
+            previous_location=self.location,
+            cause="hot_desk",
+            displaced_by=displaced_by,
         )
 
     @event("LocationSelected")
     def _location_selected(
-        self, location: str, number: str | None, previous_location: str, cause: str,
+        self,
+        location: str,
+        number: str | None,
+        previous_location: str,
+        cause: str,
         displaced_by: str | None,
     ) -> None:
         self.location = location
@@ -119,7 +132,9 @@ class UserPresence(Aggregate):
         if delegate_id == self.user_id:
             raise Invalid("you cannot be your own delegate")
         if delegate_id is None and self.availability == Availability.DELEGATE:
-            raise Invalid("your calls go to your delegate: change your availability before removing the delegate")
+            raise Invalid(
+                "your calls go to your delegate: change your availability before removing the delegate"
+            )
         self._availability_changed(availability=self.availability, delegate_id=delegate_id)
 
     @event("AvailabilityChanged")
@@ -136,7 +151,9 @@ class UserPresence(Aggregate):
         self.call_introduction = setting
 
     # -- call reporting (§3.6.6–§3.6.9): an SMS for lost calls, for delegated calls --
-    def set_call_reporting(self, *, lost_calls: bool | None = None, delegated_calls: bool | None = None) -> bool:
+    def set_call_reporting(
+        self, *, lost_calls: bool | None = None, delegated_calls: bool | None = None
+    ) -> bool:
         """Change the flags given (None keeps one); True when anything changed."""
         if lost_calls is None and delegated_calls is None:
             raise Invalid("say which call reporting to change: lost_calls, delegated_calls or both")
@@ -157,9 +174,7 @@ class UserPresence(Aggregate):
         self._team_availability_changed(available=available, active_in=list(self.active_in))
 
     def make_active_in(self, teams: list[str]) -> None:
-        self._team_availability_changed(
-            available=self.available_for_team_calls, active_in=sorted(set(teams))
-        )
+        self._team_availability_changed(available=self.available_for_team_calls, active_in=sorted(set(teams)))
 
     @event("TeamAvailabilityChanged")
     def _team_availability_changed(self, available: bool, active_in: list[str]) -> None:

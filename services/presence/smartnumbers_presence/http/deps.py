@@ -6,8 +6,8 @@ from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
-
 from smartnumbers_kit.auth import CurrentPrincipal, Principal
+
 from smartnumbers_presence.application import PresenceApplication
 from smartnumbers_presence.call_manager_watch import CallManagerWatch
 

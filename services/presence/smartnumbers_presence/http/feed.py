@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
-
 from smartnumbers_kit.auth import CurrentPrincipal
 from smartnumbers_kit.errors import DomainError
 from smartnumbers_kit.feed import sse_response

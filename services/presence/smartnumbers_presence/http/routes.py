@@ -49,36 +49,60 @@ def _write(principal: CurrentPrincipal, user_id: str) -> str:
 
 
 @router.patch("/users/{user_id}/numbers", response_model=Presence, summary="Set phone and fax numbers")
-def change_numbers(body: NumbersChange, principal: CurrentPrincipal, app: App, published: Published, user_id: str = UserId) -> Presence:
+def change_numbers(
+    body: NumbersChange, principal: CurrentPrincipal, app: App, published: Published, user_id: str = UserId
+) -> Presence:
     target = _write(principal, user_id)
     app.change_numbers(principal.organisation_id, target, body.model_dump(exclude_unset=True))
     return _after_change(principal, app, target, published)
 
 
 @router.put("/users/{user_id}/location", response_model=Presence, summary="Select a location (§3.3)")
-def select_location(body: LocationSelection, principal: CurrentPrincipal, app: App, published: Published, user_id: str = UserId) -> Presence:
+def select_location(
+    body: LocationSelection,
+    principal: CurrentPrincipal,
+    app: App,
+    published: Published,
+    user_id: str = UserId,
+) -> Presence:
     target = _write(principal, user_id)
     app.select_location(principal.organisation_id, target, body.location, body.number)
     return _after_change(principal, app, target, published)
 
 
 @router.put("/users/{user_id}/availability", response_model=Presence, summary="Set availability (§3.6)")
-def set_availability(body: AvailabilityChoice, principal: CurrentPrincipal, app: App, published: Published, user_id: str = UserId) -> Presence:
+def set_availability(
+    body: AvailabilityChoice,
+    principal: CurrentPrincipal,
+    app: App,
+    published: Published,
+    user_id: str = UserId,
+) -> Presence:
     target = _write(principal, user_id)
     app.set_availability(principal.organisation_id, target, body.availability, body.delegate_id)
     return _after_change(principal, app, target, published)
 
 
-@router.put("/users/{user_id}/delegate", response_model=Presence, summary="Choose or clear the delegate (§3.6.4)")
-def set_delegate(body: DelegateChoice, principal: CurrentPrincipal, app: App, published: Published, user_id: str = UserId) -> Presence:
+@router.put(
+    "/users/{user_id}/delegate", response_model=Presence, summary="Choose or clear the delegate (§3.6.4)"
+)
+def set_delegate(
+    body: DelegateChoice, principal: CurrentPrincipal, app: App, published: Published, user_id: str = UserId
+) -> Presence:
     target = _write(principal, user_id)
     app.set_delegate(principal.organisation_id, target, body.delegate_id)
     return _after_change(principal, app, target, published)
 
 
-@router.put("/users/{user_id}/team-availability", response_model=Presence, summary="Team calls on or off (§3.7)")
+@router.put(
+    "/users/{user_id}/team-availability", response_model=Presence, summary="Team calls on or off (§3.7)"
+)
 def set_team_availability(
-    body: TeamAvailabilityChoice, principal: CurrentPrincipal, app: App, published: Published, user_id: str = UserId
+    body: TeamAvailabilityChoice,
+    principal: CurrentPrincipal,
+    app: App,
+    published: Published,
+    user_id: str = UserId,
 ) -> Presence:
     target = _write(principal, user_id)
     app.set_team_availability(principal.organisation_id, target, body.available_for_team_calls)
@@ -89,7 +113,11 @@ def set_team_availability(
     "/users/{user_id}/call-introduction", response_model=Presence, summary="Call introduction setting (§3.8)"
 )
 def set_call_introduction(
-    body: CallIntroductionChoice, principal: CurrentPrincipal, app: App, published: Published, user_id: str = UserId
+    body: CallIntroductionChoice,
+    principal: CurrentPrincipal,
+    app: App,
+    published: Published,
+    user_id: str = UserId,
 ) -> Presence:
     target = _write(principal, user_id)
     app.set_call_introduction(principal.organisation_id, target, body.call_introduction)
@@ -97,11 +125,16 @@ def set_call_introduction(
 
 
 @router.put(
-    "/users/{user_id}/call-reporting", response_model=Presence,
+    "/users/{user_id}/call-reporting",
+    response_model=Presence,
     summary="SMS alerts of lost and delegated calls (§3.6.6–§3.6.9)",
 )
 def set_call_reporting(
-    body: CallReportingChoice, principal: CurrentPrincipal, app: App, published: Published, user_id: str = UserId
+    body: CallReportingChoice,
+    principal: CurrentPrincipal,
+    app: App,
+    published: Published,
+    user_id: str = UserId,
 ) -> Presence:
     target = _write(principal, user_id)
     app.set_call_reporting(
@@ -116,7 +149,9 @@ def set_call_reporting(
     status_code=status.HTTP_201_CREATED,
     summary="A Call Manager window connected",
 )
-def connect_call_manager(principal: CurrentPrincipal, app: App, published: Published, watch: Watch, user_id: str = UserId) -> CallManagerSession:
+def connect_call_manager(
+    principal: CurrentPrincipal, app: App, published: Published, watch: Watch, user_id: str = UserId
+) -> CallManagerSession:
     target = _write(principal, user_id)
     session_id = app.connect_call_manager(principal.organisation_id, target)
     watch.connected(principal.organisation_id, target, session_id)
@@ -140,7 +175,12 @@ def heartbeat(session_id: str, principal: CurrentPrincipal, watch: Watch, user_i
     summary="The Call Manager window closed",
 )
 def disconnect_call_manager(
-    session_id: str, principal: CurrentPrincipal, app: App, published: Published, watch: Watch, user_id: str = UserId
+    session_id: str,
+    principal: CurrentPrincipal,
+    app: App,
+    published: Published,
+    watch: Watch,
+    user_id: str = UserId,
 ) -> None:
     target = _write(principal, user_id)
     app.disconnect_call_manager(principal.organisation_id, target, session_id)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-
 from smartnumbers_contracts.base import Identifier
+
 from smartnumbers_presence.domain.availability import Availability, CallIntroduction
 from smartnumbers_presence.domain.location import Location
 from smartnumbers_presence.domain.user_presence import UserPresence

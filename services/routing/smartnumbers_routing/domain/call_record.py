@@ -15,8 +15,15 @@ class CallRecord(Aggregate):
 
     @event("Started")
     def __init__(
-        self, organisation_id: str, call_id: str, direction: str, caller_number: str | None,
-        caller_user_id: str | None, dialled: str, intended_user_id: str | None, intended_team_id: str | None,
+        self,
+        organisation_id: str,
+        call_id: str,
+        direction: str,
+        caller_number: str | None,
+        caller_user_id: str | None,
+        dialled: str,
+        intended_user_id: str | None,
+        intended_team_id: str | None,
         started_at: datetime,
     ) -> None:
         self.organisation_id = organisation_id
@@ -57,8 +64,10 @@ class CallRecord(Aggregate):
     @property
     def delegated_answer(self) -> bool:
         return (
-            self.intended_team_id is None and self.intended_user_id is not None
-            and self.answered_by is not None and self.answered_by != self.intended_user_id
+            self.intended_team_id is None
+            and self.intended_user_id is not None
+            and self.answered_by is not None
+            and self.answered_by != self.intended_user_id
         )
 
     @event("Answered")

@@ -57,10 +57,17 @@ def _mailbox_access(user: UserView, dialled: str) -> Plan:
     location, availability or VIPs; the gateway lets the caller sign in with star, and asks
     the mailbox what callers hear (extended absence included)."""
     return Plan(
-        user.organisation_id, dialled, "user", user.user_id,
+        user.organisation_id,
+        dialled,
+        "user",
+        user.user_id,
         (_voicemail(user, no_messages=False),),
-        ((f"{dialled} is your mailbox number: callers reach your mailbox directly and you can press "
-          "star to sign in with your password (§3.1.1)."),),
+        (
+            (
+                f"{dialled} is your mailbox number: callers reach your mailbox directly and you can press "
+                "star to sign in with your password (§3.1.1)."
+            ),
+        ),
         mailbox_access=True,
     )
 
@@ -71,7 +78,9 @@ def _voicemail(user: UserView, *, no_messages: bool) -> Step:
     return Step(StepKind.VOICEMAIL, mailbox=user.user_id, greeting=user.greeting)
 
 
-def _ring_location(user: UserView, caller: Caller, ring_seconds: int, intended: UserView, delegated: bool) -> Step:
+def _ring_location(
+    user: UserView, caller: Caller, ring_seconds: int, intended: UserView, delegated: bool
+) -> Step:
     assert user.location_number is not None
     return Step(
         StepKind.RING,
@@ -101,21 +110,35 @@ def _for_user(
         delegate = callees.user(user.organisation_id, user.delegate_id) if user.delegate_id else None
         if delegate is not None and delegate.smartnumber and not delegate.removed:
             return (
-                (Step(StepKind.OFFER_TRANSFER, targets=(delegate.smartnumber,), answered_by=(delegate.user_id,),
-                      mailbox=user.user_id, greeting="extended_absence"),),
-                (f"Callers hear {you} extended absence greeting and cannot leave a message (§3.9).",
-                 f"They are then offered a transfer to {you} delegate, {delegate.display_name}."),
+                (
+                    Step(
+                        StepKind.OFFER_TRANSFER,
+                        targets=(delegate.smartnumber,),
+                        answered_by=(delegate.user_id,),
+                        mailbox=user.user_id,
+                        greeting="extended_absence",
+                    ),
+                ),
+                (
+                    f"Callers hear {you} extended absence greeting and cannot leave a message (§3.9).",
+                    f"They are then offered a transfer to {you} delegate, {delegate.display_name}.",
+                ),
                 visited,
             )
         return (
             (Step(StepKind.GREETING_THEN_HANG_UP, mailbox=user.user_id, greeting="extended_absence"),),
-            (f"Callers hear {you} extended absence greeting and cannot leave a message (§3.9); "
-             "no delegate is defined, so no transfer is offered.",),
+            (
+                f"Callers hear {you} extended absence greeting and cannot leave a message (§3.9); "
+                "no delegate is defined, so no transfer is offered.",
+            ),
             visited,
         )
 
-    vm_words = ("callers hear your greeting and cannot leave a message (No messages)"
-                if no_messages else "calls go to voicemail")
+    vm_words = (
+        "callers hear your greeting and cannot leave a message (No messages)"
+        if no_messages
+        else "calls go to voicemail"
+    )
     if user.location == "none" or user.location_number is None:  # §3.3
         reasons = [f"{vm_words[0].upper()}{vm_words[1:]} because {you} location is None (§3.3)."]
         if caller.number and caller.number in user.vip_numbers:
@@ -124,40 +147,57 @@ def _for_user(
 
     if caller.number and caller.number in user.vip_numbers and user.availability != "available":  # §4.1.2
         return (
-            (_ring_location(user, caller, ring_seconds, intended, delegated), _voicemail(user, no_messages=no_messages)),
-            (f"The caller is one of {you} VIPs: the call rings {you} {where} ({user.location_number}) "
-             f"whatever {you} availability (§4.1.2); then {vm_words}.",),
+            (
+                _ring_location(user, caller, ring_seconds, intended, delegated),
+                _voicemail(user, no_messages=no_messages),
+            ),
+            (
+                f"The caller is one of {you} VIPs: the call rings {you} {where} ({user.location_number}) "
+                f"whatever {you} availability (§4.1.2); then {vm_words}.",
+            ),
             visited,
         )
 
     match user.availability:
         case "available" | "no_messages":
             return (
-                (_ring_location(user, caller, ring_seconds, intended, delegated),
-                 _voicemail(user, no_messages=no_messages)),
-                (f"Calls ring {you} {where} ({user.location_number}) for {ring_seconds} s; "
-                 f"if nobody answers or it is busy, {vm_words} (§3.6).",),
+                (
+                    _ring_location(user, caller, ring_seconds, intended, delegated),
+                    _voicemail(user, no_messages=no_messages),
+                ),
+                (
+                    f"Calls ring {you} {where} ({user.location_number}) for {ring_seconds} s; "
+                    f"if nobody answers or it is busy, {vm_words} (§3.6).",
+                ),
                 visited,
             )
         case "voicemail":
             greeting = "today's greeting" if user.greeting == "today" else f"the {user.greeting} greeting"
             return (
                 (_voicemail(user, no_messages=False),),
-                (f"Calls go straight to voicemail, with {greeting}, because {you} availability is Voicemail (§3.6.2).",),
+                (
+                    f"Calls go straight to voicemail, with {greeting}, because {you} availability is Voicemail (§3.6.2).",
+                ),
                 visited,
             )
         case "pc_ring":
             if user.call_manager_sessions > 0:
                 return (
-                    (Step(StepKind.PC_RING, ring_seconds=ring_seconds, answered_by=(user.user_id,)),
-                     _voicemail(user, no_messages=False)),
-                    (f"Calls ring at {you} PC: Call Manager shows the call for {ring_seconds} s (§3.6.1, §7.5.2); "
-                     "without a choice, they go to voicemail.",),
+                    (
+                        Step(StepKind.PC_RING, ring_seconds=ring_seconds, answered_by=(user.user_id,)),
+                        _voicemail(user, no_messages=False),
+                    ),
+                    (
+                        f"Calls ring at {you} PC: Call Manager shows the call for {ring_seconds} s (§3.6.1, §7.5.2); "
+                        "without a choice, they go to voicemail.",
+                    ),
                     visited,
                 )
             return (
                 (_voicemail(user, no_messages=False),),
-                (f"Calls go to voicemail: {you} availability is PC ring but no Call Manager is connected (§3.6.1).",),
+                (
+                    f"Calls go to voicemail: {you} availability is PC ring but no Call Manager is connected (§3.6.1).",
+                ),
                 visited,
             )
         case "delegate":
@@ -172,8 +212,10 @@ def _for_user(
             if delegate.user_id in chain or delegate.user_id == intended.user_id:
                 return (
                     (_voicemail(intended, no_messages=False),),
-                    (f"Calls go to {intended.display_name}'s voicemail: delegation loops back "
-                     f"({' → '.join([*chain, delegate.user_id])}), so nobody is rung twice.",),
+                    (
+                        f"Calls go to {intended.display_name}'s voicemail: delegation loops back "
+                        f"({' → '.join([*chain, delegate.user_id])}), so nobody is rung twice.",
+                    ),
                     chain,
                 )
             steps, reasons, delegated_from = _for_user(
@@ -184,7 +226,11 @@ def _for_user(
                 (f"Calls are diverted to {you} delegate, {delegate.display_name} (§3.6.4).", *reasons),
                 delegated_from,
             )
-    return (_voicemail(user, no_messages=False),), (f"Unknown availability {user.availability!r}: voicemail.",), visited
+    return (
+        (_voicemail(user, no_messages=False),),
+        (f"Unknown availability {user.availability!r}: voicemail.",),
+        visited,
+    )
 
 
 def _for_team(callees: Callees, team: TeamView, dialled: str, caller: Caller) -> Decision:
@@ -200,15 +246,26 @@ def _for_team(callees: Callees, team: TeamView, dialled: str, caller: Caller) ->
             members.append(member)
     mailbox = f"team:{team.team_id}"
     if team.when_nobody_answers.startswith("transfer:"):
-        last = Step(StepKind.RING, targets=(team.when_nobody_answers.removeprefix("transfer:"),),
-                    ring_seconds=team.ring_seconds)
+        last = Step(
+            StepKind.RING,
+            targets=(team.when_nobody_answers.removeprefix("transfer:"),),
+            ring_seconds=team.ring_seconds,
+        )
         last_words = f"the call is transferred to {last.targets[0]}"
     else:
         last = Step(StepKind.VOICEMAIL, mailbox=mailbox, greeting="permanent")
         last_words = "the call goes to the team's voicemail"
     if not members:
-        return Decision(Plan(team.organisation_id, dialled, "team", team.team_id, (last,),
-                             (*reasons, f"Nobody in {team.name} is available for team calls, so {last_words} (§3.7).")))
+        return Decision(
+            Plan(
+                team.organisation_id,
+                dialled,
+                "team",
+                team.team_id,
+                (last,),
+                (*reasons, f"Nobody in {team.name} is available for team calls, so {last_words} (§3.7)."),
+            )
+        )
     rotate = 0
     if team.strategy == "round_robin":
         rotate = team.next_first % len(members)
@@ -220,22 +277,28 @@ def _for_team(callees: Callees, team: TeamView, dialled: str, caller: Caller) ->
             targets=tuple(m.location_number or "" for m in group),
             ring_seconds=team.ring_seconds,
             answered_by=tuple(m.user_id for m in group),
-            introduction=tuple(introduction_for(m, None, caller, delegated_or_team=True, team=team) for m in group),
+            introduction=tuple(
+                introduction_for(m, None, caller, delegated_or_team=True, team=team) for m in group
+            ),
             max_wait_seconds=team.max_wait_seconds if team.kind == "queue" else None,
         )
 
     names = ", ".join(m.display_name for m in members)
     if team.kind == "queue":
         steps = (ring(members), last)
-        reasons.append(f"Callers queue in order for {names}, waiting at most {team.max_wait_seconds or 'no limit'} s; "
-                       f"then {last_words}.")
+        reasons.append(
+            f"Callers queue in order for {names}, waiting at most {team.max_wait_seconds or 'no limit'} s; "
+            f"then {last_words}."
+        )
     elif team.strategy == "all_at_once":
         steps = (ring(members), last)
         reasons.append(f"{names} ring at once for {team.ring_seconds} s; then {last_words}.")
     else:
         steps = (*(ring([m]) for m in members), last)
         order = "in order" if team.strategy == "in_order" else "in turn, starting with the next in the rota"
-        reasons.append(f"{names} ring one after another ({order}), {team.ring_seconds} s each; then {last_words}.")
+        reasons.append(
+            f"{names} ring one after another ({order}), {team.ring_seconds} s each; then {last_words}."
+        )
     advance = (team.organisation_id, team.team_id) if team.strategy == "round_robin" else None
     return Decision(Plan(team.organisation_id, dialled, "team", team.team_id, steps, tuple(reasons)), advance)
 

@@ -30,8 +30,11 @@ def introduction_for(
         text = f"There is a call for {for_name}{from_words}. {PRESS}"
     else:
         form, for_name, for_recording = "direct", answerer.display_name, answerer.name_recording
-        text = (f"{for_name}, there is a call{from_words}. {PRESS}" if from_words
-                else f"{for_name}, there is a call for you. {PRESS}")
+        text = (
+            f"{for_name}, there is a call{from_words}. {PRESS}"
+            if from_words
+            else f"{for_name}, there is a call for you. {PRESS}"
+        )
     return Introduction(
         text=text,
         for_name_recording=for_recording,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
-
 from smartnumbers_kit.auth import CurrentPrincipal
+
 from smartnumbers_routing.call_log import CallLog
 from smartnumbers_routing.planner import Planner
 from smartnumbers_routing.read_model import RoutingView

@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from fastapi import APIRouter, Query, Request
-
 from smartnumbers_contracts import routing as wire
 from smartnumbers_kit.auth import Principal, Role
 from smartnumbers_kit.errors import Forbidden, Invalid, NotFound
+
 from smartnumbers_routing.http.deps import Calls, CurrentPrincipal, PlannerDep, View
 from smartnumbers_routing.http.schemas import CallEntry, SummaryEntry
 
@@ -34,7 +34,10 @@ async def _caught_up(request: Request) -> None:
 
 @router.get("/route", response_model=wire.RoutingPlan, summary="Where a call would go now, and why")
 async def explain(
-    request: Request, principal: CurrentPrincipal, planner: PlannerDep, view: View,
+    request: Request,
+    principal: CurrentPrincipal,
+    planner: PlannerDep,
+    view: View,
     to: str = Query(description="The smartnumber, team number or mailbox number dialled (E.164)"),
     from_: str | None = Query(default=None, alias="from", description="The caller's number (E.164)"),
     name: str | None = Query(default=None, description="The caller's name, if the network gave one"),
@@ -46,8 +49,11 @@ async def explain(
     if owner is None:
         raise NotFound(f"nobody in your organisation has the number {dialled}")
     _may_explain(principal, view, owner)
-    return planner.plan(wire.PlanRequest(call_id="explain", dialled=dialled, caller_number=caller,
-                                          caller_name=name, at=datetime.now(UTC)))
+    return planner.plan(
+        wire.PlanRequest(
+            call_id="explain", dialled=dialled, caller_number=caller, caller_name=name, at=datetime.now(UTC)
+        )
+    )
 
 
 def _may_explain(principal: Principal, view: View, owner: tuple[str, str, str]) -> None:
@@ -77,8 +83,11 @@ def _subject(principal: Principal, user_id: str | None) -> str | None:
 
 @router.get("/calls", response_model=list[CallEntry], summary="Calls that involved a user (§8.2)")
 def calls(
-    principal: CurrentPrincipal, log: Calls,
-    user_id: str | None = Query(default=None, description="me (default), a user id (admin), or * (admin: all)"),
+    principal: CurrentPrincipal,
+    log: Calls,
+    user_id: str | None = Query(
+        default=None, description="me (default), a user id (admin), or * (admin: all)"
+    ),
     missed_only: bool = False,
     since: datetime | None = None,
     until: datetime | None = None,
@@ -91,9 +100,12 @@ def calls(
 
 @router.get("/calls/summary", response_model=list[SummaryEntry], summary="Calls per day or week (§8.2)")
 def summary(
-    principal: CurrentPrincipal, log: Calls,
+    principal: CurrentPrincipal,
+    log: Calls,
     period: Literal["day", "week"] = "day",
-    user_id: str | None = Query(default=None, description="me (default), a user id (admin), or * (admin: all)"),
+    user_id: str | None = Query(
+        default=None, description="me (default), a user id (admin), or * (admin: all)"
+    ),
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> list[SummaryEntry]:

@@ -29,11 +29,20 @@ class CallEntry(BaseModel):
     @classmethod
     def of(cls, r: CallRecord) -> CallEntry:
         return cls(
-            call_id=r.call_id, direction=r.direction, caller_number=r.caller_number,
-            caller_user_id=r.caller_user_id, dialled=r.dialled, intended_user_id=r.intended_user_id,
-            intended_team_id=r.intended_team_id, actual_recipient=r.actual_recipient, started_at=r.started_at,
-            answered_at=r.answered_at, ended_at=r.ended_at, ring_seconds=r.ring_seconds,
-            talk_seconds=r.talk_seconds, outcome=r.outcome,
+            call_id=r.call_id,
+            direction=r.direction,
+            caller_number=r.caller_number,
+            caller_user_id=r.caller_user_id,
+            dialled=r.dialled,
+            intended_user_id=r.intended_user_id,
+            intended_team_id=r.intended_team_id,
+            actual_recipient=r.actual_recipient,
+            started_at=r.started_at,
+            answered_at=r.answered_at,
+            ended_at=r.ended_at,
+            ring_seconds=r.ring_seconds,
+            talk_seconds=r.talk_seconds,
+            outcome=r.outcome,
         )
 
 
