@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 PACKAGES := contracts kit services/directory services/presence services/routing services/mailbox gateway
 PYPROJECTS := $(addsuffix /pyproject.toml,$(PACKAGES))
 
-.PHONY: run test bench install contracts clean
+.PHONY: run test bench install contracts clean fmt
 
 run: $(STAMP)  ## start NATS and every service (Ctrl-C stops them)
 	$(BIN)/smartnumbers-run
@@ -24,6 +24,10 @@ phone-menus: $(STAMP)  ## regenerate docs/phone-menus.md and the menu prompts fr
 	$(BIN)/python -m smartnumbers_gateway.phone.docs
 
 install: $(STAMP)
+
+fmt: $(STAMP)  ## format the tree and sort imports (ruff)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --select I --fix .
 
 $(STAMP): $(PYPROJECTS) requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed") if sys.version_info < (3, 11) else None'
