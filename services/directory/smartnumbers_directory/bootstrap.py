@@ -22,6 +22,7 @@ from smartnumbers_directory.signing import PUBLIC_AUDIENCE, TokenIssuer
 from smartnumbers_kit.auth import TokenVerifier
 from smartnumbers_kit.http import create_http_app
 from smartnumbers_kit.logs import configure_logging
+from smartnumbers_kit.revocation import Revocations
 from smartnumbers_kit.runtime import Runtime
 from smartnumbers_kit.store import persistence_env
 
@@ -72,12 +73,16 @@ def bootstrap(
         http.state.settings = settings
         http.state.clock = clock
         http.state.issuer = issuer
+        # Users whose sessions ended, from its own events on the bus, as every service learns them.
+        revocations = Revocations()
+        runtime.when_connected(revocations.follow, revocations.stop)
         # The directory trusts its own key directly, and also accepts public directory tokens.
         http.state.token_verifier = TokenVerifier(
             None,
             audience=[settings.jwt_audience, PUBLIC_AUDIENCE],
             issuers=settings.jwt_issuers,
             key_for=_own_or_configured(issuer, settings),
+            revocations=revocations,
         )
         await runtime.start()
         follower = asyncio.create_task(_follow_the_log(app))
