@@ -1,0 +1,52 @@
+"""Secrets at rest (issue 11 §5): stores and private keys are 0600 from the moment they exist.
+
+The umask is opened wide (000) for each test, so a file made the ordinary way would be
+0666 or 0644: only a file created 0600 passes.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from smartnumbers_kit.settings import ServiceSettings
+from smartnumbers_kit.store import ServiceApplication, persistence_env
+from smartnumbers_kit.tokens import generate_keypair
+
+
+@pytest.fixture(autouse=True)
+def wide_umask() -> Iterator[None]:
+    previous = os.umask(0)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_a_sqlite_store_and_its_journal_files_are_private(tmp_path: Path) -> None:
+    # 1. A service opens its store for the first time and writes to it.
+    settings = ServiceSettings(persistence="sqlite", var_dir=tmp_path / "var")
+    app = ServiceApplication(persistence_env(settings, "presence"))
+    try:
+        app.log_identity()  # one write
+        # 2. The database, and whatever journal SQLite keeps beside it, only its owner may read.
+        files = sorted((tmp_path / "var").glob("presence.sqlite*"))
+        assert files and files[0].name == "presence.sqlite"
+        assert {f.name: mode(f) for f in files} == {f.name: 0o600 for f in files}
+        assert mode(tmp_path / "var") & 0o077 == 0
+    finally:
+        app.close()
+
+
+def test_the_private_signing_key_is_private(tmp_path: Path) -> None:
+    private, public = generate_keypair(tmp_path / "dev-keys")
+    assert mode(private) == 0o600
+    assert mode(tmp_path / "dev-keys") & 0o077 == 0
+    assert public.exists()
