@@ -194,8 +194,17 @@ async def any_principal(
 async def current_principal(principal: Annotated[Principal, Depends(any_principal)]) -> Principal:
     if principal.scope == PASSWORD_CHANGE_SCOPE:
         raise Forbidden("you signed in with an initial password: change your password first")
+    if principal.scope is not None:
+        raise Forbidden(f"this token is only for {principal.scope}")
+    return principal
+
+
+async def password_change_principal(principal: Annotated[Principal, Depends(any_principal)]) -> Principal:
+    """Anyone signed in, including with an initial password (but no other single-purpose token)."""
+    if principal.scope not in (None, PASSWORD_CHANGE_SCOPE):
+        raise Forbidden(f"this token is only for {principal.scope}")
     return principal
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
-PasswordChangePrincipal = Annotated[Principal, Depends(any_principal)]
+PasswordChangePrincipal = Annotated[Principal, Depends(password_change_principal)]

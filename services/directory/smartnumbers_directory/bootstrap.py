@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives import serialization
 from fastapi import FastAPI
 from smartnumbers_directory.application import DirectoryApplication
 from smartnumbers_directory.hashing import Argon2Hasher
-from smartnumbers_directory.http import contacts, groups, people, search, sessions
+from smartnumbers_directory.http import contacts, founding, groups, people, search, sessions
 from smartnumbers_directory.presence_events import presence_subscription
 from smartnumbers_directory.publishing import DirectoryContracts
 from smartnumbers_directory.settings import DirectorySettings
@@ -85,7 +85,7 @@ def bootstrap(
             revocations=revocations,
         )
         await runtime.start()
-        follower = asyncio.create_task(_follow_the_log(app))
+        follower = asyncio.create_task(_follow_the_log(app, settings.log_follow_seconds))
         try:
             yield
         finally:
@@ -93,14 +93,14 @@ def bootstrap(
             await runtime.stop()
 
     http = create_http_app(title="smartnumbers directory", description=DESCRIPTION, lifespan=lifespan)
-    for module in (search, sessions, people, contacts, groups):  # the gateway's hot path is matched first
+    for module in (search, sessions, people, contacts, groups, founding):  # the gateway's hot path first
         http.include_router(module.router)
     return http
 
 
 async def _follow_the_log(app: DirectoryApplication, every_seconds: float = 1.0) -> None:
     """Commits made here update the read side at once; this picks up the others (another
-    replica, the admin CLI) within a second."""
+    replica; the admin CLI when no directory answered it) within a second."""
     while True:
         await asyncio.sleep(every_seconds)
         try:
