@@ -16,6 +16,7 @@ Built and started by each service's composition root::
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 
@@ -37,6 +38,7 @@ SUBJECTS = (wire.UserSessionsEnded.subject, wire.UserRemoved.subject)
 class Revocations:
     def __init__(self) -> None:
         self._ended: dict[tuple[str, str], float] = {}
+        self._applied = asyncio.Condition()
         self._subscriptions: list[JetStreamContext.PushSubscription] = []
 
     # -- reading (on every request) ------------------------------------------------------
@@ -84,6 +86,15 @@ class Revocations:
             log.error("revocations skip an unreadable %s: %s", message.subject, e)
             return
         self.apply(contract)
+        async with self._applied:
+            self._applied.notify_all()
+
+    async def until_ended(self, organisation_id: str, user_id: str) -> float:
+        """Wait until the bus has told that the user's sessions ended (for tests; bound it with
+        ``asyncio.timeout``); returns ``ended_at``."""
+        async with self._applied:
+            await self._applied.wait_for(lambda: self.ended_at(organisation_id, user_id) is not None)
+        return self.ended_at(organisation_id, user_id) or 0.0
 
     async def stop(self) -> None:
         for subscription in self._subscriptions:
