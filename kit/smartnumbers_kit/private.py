@@ -27,3 +27,10 @@ def write_private(path: Path, data: bytes) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE)
     with os.fdopen(fd, "wb") as f:
         f.write(data)
+
+
+def owner_only() -> int:
+    """From now on, what this process and its children create is its owner's only (umask 077):
+    ``make run`` sets it first, so the stores, keys, logs, the NATS store and the AMI secret
+    it writes for Asterisk are private from the start. Returns the previous umask."""
+    return os.umask(0o077)

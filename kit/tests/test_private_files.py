@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from smartnumbers_kit import devrun
 from smartnumbers_kit.settings import ServiceSettings
 from smartnumbers_kit.store import ServiceApplication, persistence_env
 from smartnumbers_kit.tokens import generate_keypair
@@ -50,3 +51,19 @@ def test_the_private_signing_key_is_private(tmp_path: Path) -> None:
     assert mode(private) == 0o600
     assert mode(tmp_path / "dev-keys") & 0o077 == 0
     assert public.exists()
+
+
+def test_make_run_creates_its_files_owner_only_among_them_the_ami_secret(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dev_asterisk = pytest.importorskip("smartnumbers_gateway.dev_asterisk")
+    monkeypatch.setenv("VAR_DIR", str(tmp_path / "var"))
+    # 1. make run prepares its workspace, then (with ASTERISK_BIN) Asterisk's configuration.
+    var, private_key, _ = devrun.workspace()
+    dev = dev_asterisk.prepare(var, "/opt/asterisk/sbin/asterisk")
+    # 2. The secret Asterisk and the gateway share, and the key, only their owner may read.
+    secret_file = dev.config.parent / "manager_secret.conf"
+    assert dev.ami_secret in secret_file.read_text()
+    assert mode(secret_file) == 0o600
+    assert mode(private_key) == 0o600
+    assert mode(var) & 0o077 == 0
