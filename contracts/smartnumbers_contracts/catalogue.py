@@ -22,6 +22,7 @@ CATALOGUE: dict[str, type[Contract]] = {
         directory.UserCreated,
         directory.UserUpdated,
         directory.UserRemoved,
+        directory.UserSessionsEnded,
         directory.UserTeamsChanged,
         directory.UserLocked,
         directory.TeamCreated,

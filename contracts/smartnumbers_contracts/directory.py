@@ -10,6 +10,7 @@ the whole current state, so a consumer never needs an earlier message to apply o
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -66,9 +67,27 @@ class UserUpdated(Contract):
 
 class UserRemoved(Contract):
     subject = "directory.user.removed.v1"
-    summary = "An administrator removed a user"
+    summary = "An administrator removed a user (every service refuses the user's tokens from then on)"
 
     user_id: Identifier
+
+
+class SessionsEndedBecause(StrEnum):
+    PASSWORD_CHANGED = "password_changed"
+    PASSWORD_RESET = "password_reset"
+    SIGNED_OUT = "signed_out"
+
+
+class UserSessionsEnded(Contract):
+    subject = "directory.user.sessions_ended.v1"
+    summary = (
+        "Every session of a user ended (password changed or reset, signed out): every service "
+        "refuses the user's tokens issued before ended_at"
+    )
+
+    user_id: Identifier
+    ended_at: datetime = Field(description="Tokens whose iat is before this (UTC) are refused")
+    reason: SessionsEndedBecause
 
 
 class UserTeamsChanged(Contract):

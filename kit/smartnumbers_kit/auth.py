@@ -1,13 +1,15 @@
 """Who is calling: bearer JWTs signed with Ed25519, verified with the public key.
 
 Claims: ``sub`` (user id), ``org`` (organisation id), ``role`` (user, admin,
-service, or public for a public directory token), ``iss``, ``aud``, ``exp``, and
+service, or public for a public directory token), ``iss``, ``aud``, ``iat``, ``exp``, and
 optionally ``scope``. The directory service issues them and publishes its keys at
 ``/.well-known/jwks.json`` (``JWT_JWKS_URL``); ``smartnumbers-token mint`` makes
 development tokens from a key file (``JWT_PUBLIC_KEY_FILE``).
 
 A token whose ``scope`` is ``password-change`` (from an initial password) is refused
-everywhere but the directory's password change.
+everywhere but the directory's password change. A user's or admin's token issued before
+their sessions ended (new password, reset, signing out, removal: see ``revocation``) is
+refused: 401 "your session has ended: sign in again".
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from pydantic import TypeAdapter, ValidationError
 from smartnumbers_contracts.base import Identifier
 
 from smartnumbers_kit.errors import DomainError, Forbidden
+from smartnumbers_kit.revocation import SESSION_ENDED, Revocations
 
 ALGORITHM = "EdDSA"
 _identifier = TypeAdapter(Identifier)
@@ -79,6 +82,7 @@ class TokenVerifier:
         audience: str | list[str],
         issuers: list[str],
         key_for: KeyFor | None = None,
+        revocations: Revocations | None = None,
     ) -> None:
         if key_for is None:
             key = serialization.load_pem_public_key(public_key_pem) if public_key_pem else None  # parsed once
@@ -86,35 +90,53 @@ class TokenVerifier:
         self._key_for = key_for
         self._audience = audience
         self._issuers = issuers
+        self.revocations = revocations
+        """Users whose sessions ended; without one (tools, tests of a single service) none are."""
 
     @classmethod
-    def from_jwks_url(cls, url: str, *, audience: str | list[str], issuers: list[str]) -> TokenVerifier:
+    def from_jwks_url(
+        cls,
+        url: str,
+        *,
+        audience: str | list[str],
+        issuers: list[str],
+        revocations: Revocations | None = None,
+    ) -> TokenVerifier:
         """Keys from the directory's JWKS endpoint (fetched on first use, cached, refreshed for new kids)."""
         client = jwt.PyJWKClient(url, cache_keys=True, lifespan=300, timeout=5)
         return cls(
             audience=audience,
             issuers=issuers,
             key_for=lambda token: client.get_signing_key_from_jwt(token).key,
+            revocations=revocations,
         )
 
     @classmethod
-    def from_settings(cls, settings: Any) -> TokenVerifier:
+    def from_settings(cls, settings: Any, *, revocations: Revocations | None = None) -> TokenVerifier:
         """JWKS when ``JWT_JWKS_URL`` is set, else the public key file (development keys by default)."""
         if settings.jwt_jwks_url:
             return cls.from_jwks_url(
-                settings.jwt_jwks_url, audience=settings.jwt_audience, issuers=settings.jwt_issuers
+                settings.jwt_jwks_url,
+                audience=settings.jwt_audience,
+                issuers=settings.jwt_issuers,
+                revocations=revocations,
             )
         return cls.from_file(
-            settings.public_key_path(), audience=settings.jwt_audience, issuers=settings.jwt_issuers
+            settings.public_key_path(),
+            audience=settings.jwt_audience,
+            issuers=settings.jwt_issuers,
+            revocations=revocations,
         )
 
     @classmethod
-    def from_file(cls, path: Path, *, audience: str, issuers: list[str]) -> TokenVerifier:
+    def from_file(
+        cls, path: Path, *, audience: str, issuers: list[str], revocations: Revocations | None = None
+    ) -> TokenVerifier:
         if not path.exists():
             raise FileNotFoundError(
                 f"no JWT public key at {path}: run `smartnumbers-token keygen` or set JWT_PUBLIC_KEY_FILE"
             )
-        return cls(path.read_bytes(), audience=audience, issuers=issuers)
+        return cls(path.read_bytes(), audience=audience, issuers=issuers, revocations=revocations)
 
     def verify(self, token: str) -> Principal:
         try:
@@ -124,14 +146,15 @@ class TokenVerifier:
                 algorithms=[ALGORITHM],
                 audience=self._audience,
                 issuer=self._issuers,
-                options={"require": ["sub", "exp", "iss", "aud"]},
+                options={"require": ["sub", "exp", "iss", "aud", "iat"]},
             )
-            return Principal(
+            principal = Principal(
                 user_id=_identifier.validate_python(claims["sub"]),
                 organisation_id=_identifier.validate_python(claims["org"]),
                 role=Role(claims["role"]),
                 scope=claims.get("scope"),
             )
+            issued_at = float(claims["iat"])
         except jwt.ExpiredSignatureError:
             raise Unauthenticated("the token has expired") from None
         except jwt.InvalidIssuerError:
@@ -140,8 +163,15 @@ class TokenVerifier:
             raise Unauthenticated(f"the token's signing key cannot be found: {e}") from None
         except jwt.InvalidTokenError as e:
             raise Unauthenticated(f"the token is not valid: {e}") from None
-        except (KeyError, ValueError, ValidationError):
+        except (KeyError, ValueError, TypeError, ValidationError):
             raise Unauthenticated("the token lacks a valid org, sub or role claim") from None
+        if (
+            self.revocations is not None
+            and principal.role in (Role.USER, Role.ADMIN)
+            and self.revocations.has_ended(principal.organisation_id, principal.user_id, issued_at)
+        ):
+            raise Unauthenticated(SESSION_ENDED)
+        return principal
 
 
 _bearer = HTTPBearer(auto_error=False)
@@ -164,8 +194,17 @@ async def any_principal(
 async def current_principal(principal: Annotated[Principal, Depends(any_principal)]) -> Principal:
     if principal.scope == PASSWORD_CHANGE_SCOPE:
         raise Forbidden("you signed in with an initial password: change your password first")
+    if principal.scope is not None:
+        raise Forbidden(f"this token is only for {principal.scope}")
+    return principal
+
+
+async def password_change_principal(principal: Annotated[Principal, Depends(any_principal)]) -> Principal:
+    """Anyone signed in, including with an initial password (but no other single-purpose token)."""
+    if principal.scope not in (None, PASSWORD_CHANGE_SCOPE):
+        raise Forbidden(f"this token is only for {principal.scope}")
     return principal
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
-PasswordChangePrincipal = Annotated[Principal, Depends(any_principal)]
+PasswordChangePrincipal = Annotated[Principal, Depends(password_change_principal)]

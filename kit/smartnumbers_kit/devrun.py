@@ -14,7 +14,8 @@ with the shipped configuration in ``var/asterisk`` on loopback ports (AMI ``AMI_
 5038; SIP 127.0.0.1:5160), and the gateway's AMI points at it.
 
 Stores are SQLite files under ``var/`` unless ``PERSISTENCE=postgres``. A development
-key pair is made under ``var/dev-keys`` for ``smartnumbers-token mint``.
+key pair is made under ``var/dev-keys`` for ``smartnumbers-token mint``. Everything it
+creates (stores, keys, logs, the NATS store, Asterisk's AMI secret) is its owner's only.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import urllib.request
 from pathlib import Path
 
 from smartnumbers_kit.natsserver import NatsServer, find_binary
+from smartnumbers_kit.private import owner_only
 from smartnumbers_kit.tokens import generate_keypair
 
 SERVICES = [
@@ -56,10 +58,17 @@ def _interrupt(*_: object) -> None:
     raise KeyboardInterrupt
 
 
-def main() -> None:
+def workspace() -> tuple[Path, Path, Path]:
+    """``VAR_DIR`` and the development key pair, everything from here on created owner-only."""
+    owner_only()
     var = Path(os.environ.get("VAR_DIR", "var")).resolve()
     var.mkdir(parents=True, exist_ok=True)
     private_key, public_key = generate_keypair(var / "dev-keys")
+    return var, private_key, public_key
+
+
+def main() -> None:
+    var, private_key, public_key = workspace()
     env = {
         **os.environ,
         "VAR_DIR": str(var),

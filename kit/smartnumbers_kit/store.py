@@ -21,6 +21,7 @@ from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import ProcessRecorder, RecordConflictError, Tracking
 
 from smartnumbers_kit.errors import Conflict
+from smartnumbers_kit.private import create_private
 from smartnumbers_kit.settings import ServiceSettings
 
 COMMAND_ATTEMPTS = 8
@@ -30,10 +31,13 @@ def persistence_env(settings: ServiceSettings, app_name: str) -> dict[str, str]:
     """The ``eventsourcing`` environment for one application of a service."""
     env = {"AGGREGATE_CACHE_MAXSIZE": "10000", "AGGREGATE_CACHE_FASTFORWARD": "y"}
     if settings.persistence == "sqlite":
-        settings.var_dir.mkdir(parents=True, exist_ok=True)
+        # Stores hold personal data and password hashes: 0600 before SQLite first opens them
+        # (SQLite gives its -wal and -shm files the database file's mode).
+        database = settings.var_dir / f"{app_name}.sqlite"
+        create_private(database)
         env |= {
             "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-            "SQLITE_DBNAME": str(settings.var_dir / f"{app_name}.sqlite"),
+            "SQLITE_DBNAME": str(database),
             "SQLITE_LOCK_TIMEOUT": "10",
         }
     else:

@@ -20,25 +20,27 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from jwt.algorithms import OKPAlgorithm
 
 from smartnumbers_kit.auth import ALGORITHM
+from smartnumbers_kit.private import write_private
 from smartnumbers_kit.settings import DEV_ISSUER
 
 DEFAULT_DIR = Path("var/dev-keys")
 
 
 def generate_keypair(directory: Path) -> tuple[Path, Path]:
-    """Write ``jwt-private.pem`` and ``jwt-public.pem`` unless they exist; return their paths."""
-    directory.mkdir(parents=True, exist_ok=True)
+    """Write ``jwt-private.pem`` (0600 from the start) and ``jwt-public.pem`` unless they exist;
+    return their paths."""
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     private_path, public_path = directory / "jwt-private.pem", directory / "jwt-public.pem"
     if not private_path.exists():
         key = Ed25519PrivateKey.generate()
-        private_path.write_bytes(
+        write_private(
+            private_path,
             key.private_bytes(
                 serialization.Encoding.PEM,
                 serialization.PrivateFormat.PKCS8,
                 serialization.NoEncryption(),
-            )
+            ),
         )
-        private_path.chmod(0o600)
         public_path.write_bytes(
             key.public_key().public_bytes(
                 serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
@@ -66,15 +68,15 @@ def mint(
     audience: str = "smartnumbers",
     kid: str | None = None,
 ) -> str:
-    now = int(time.time())
+    now = time.time()  # iat keeps its fraction, as the directory's tokens do
     claims = {
         "sub": user,
         "org": org,
         "role": role,
         "iss": issuer,
         "aud": audience,
-        "iat": now,
-        "exp": now + ttl_seconds,
+        "iat": round(now, 6),
+        "exp": int(now) + ttl_seconds,
     }
     return jwt.encode(claims, private_key_pem, algorithm=ALGORITHM, headers={"kid": kid} if kid else None)
 

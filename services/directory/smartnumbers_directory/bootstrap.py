@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives import serialization
 from fastapi import FastAPI
 from smartnumbers_directory.application import DirectoryApplication
 from smartnumbers_directory.hashing import Argon2Hasher
-from smartnumbers_directory.http import contacts, groups, people, search, sessions
+from smartnumbers_directory.http import contacts, founding, groups, people, search, sessions
 from smartnumbers_directory.presence_events import presence_subscription
 from smartnumbers_directory.publishing import DirectoryContracts
 from smartnumbers_directory.settings import DirectorySettings
@@ -22,6 +22,7 @@ from smartnumbers_directory.signing import PUBLIC_AUDIENCE, TokenIssuer
 from smartnumbers_kit.auth import TokenVerifier
 from smartnumbers_kit.http import create_http_app
 from smartnumbers_kit.logs import configure_logging
+from smartnumbers_kit.revocation import Revocations
 from smartnumbers_kit.runtime import Runtime
 from smartnumbers_kit.store import persistence_env
 
@@ -72,15 +73,19 @@ def bootstrap(
         http.state.settings = settings
         http.state.clock = clock
         http.state.issuer = issuer
+        # Users whose sessions ended, from its own events on the bus, as every service learns them.
+        revocations = Revocations()
+        runtime.when_connected(revocations.follow, revocations.stop)
         # The directory trusts its own key directly, and also accepts public directory tokens.
         http.state.token_verifier = TokenVerifier(
             None,
             audience=[settings.jwt_audience, PUBLIC_AUDIENCE],
             issuers=settings.jwt_issuers,
             key_for=_own_or_configured(issuer, settings),
+            revocations=revocations,
         )
         await runtime.start()
-        follower = asyncio.create_task(_follow_the_log(app))
+        follower = asyncio.create_task(_follow_the_log(app, settings.log_follow_seconds))
         try:
             yield
         finally:
@@ -88,14 +93,14 @@ def bootstrap(
             await runtime.stop()
 
     http = create_http_app(title="smartnumbers directory", description=DESCRIPTION, lifespan=lifespan)
-    for module in (search, sessions, people, contacts, groups):  # the gateway's hot path is matched first
+    for module in (search, sessions, people, contacts, groups, founding):  # the gateway's hot path first
         http.include_router(module.router)
     return http
 
 
 async def _follow_the_log(app: DirectoryApplication, every_seconds: float = 1.0) -> None:
     """Commits made here update the read side at once; this picks up the others (another
-    replica, the admin CLI) within a second."""
+    replica; the admin CLI when no directory answered it) within a second."""
     while True:
         await asyncio.sleep(every_seconds)
         try:

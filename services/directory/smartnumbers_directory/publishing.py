@@ -1,7 +1,9 @@
 """Stored domain events → wire contracts (what the relay publishes).
 
-Passwords, hashes, sign-in failures and sessions stay in the store: the only identity
-event on the bus is the lock (for notify to alert later).
+Passwords, hashes, sign-in failures and refresh tokens stay in the store. The identity
+events on the bus are the lock (for notify to alert later) and the end of a user's
+sessions (a new password, a reset, signing out): every service then refuses the user's
+access tokens issued before it (``smartnumbers_kit.revocation``).
 """
 
 from __future__ import annotations
@@ -71,6 +73,8 @@ class DirectoryContracts:
             return [wire.UserRemoved(**common)]
         if isinstance(event, User.TeamsChanged):
             return [wire.UserTeamsChanged(**common, active_in=event.active_in)]
+        if isinstance(event, User.SessionsEnded):
+            return [wire.UserSessionsEnded(**common, ended_at=event.timestamp, reason=event.reason)]
         if isinstance(event, User.Locked):
             return [wire.UserLocked(**common, failures=event.failures, locked_until=event.locked_until)]
         return []

@@ -22,6 +22,12 @@ class DirectorySettings(ServiceSettings):
     )
     access_token_seconds: int = Field(default=15 * 60, validation_alias="DIRECTORY_ACCESS_TOKEN_SECONDS")
     refresh_token_days: int = Field(default=30, validation_alias="DIRECTORY_REFRESH_TOKEN_DAYS")
+    log_follow_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        validation_alias="DIRECTORY_LOG_FOLLOW_SECONDS",
+        description="How often the read side picks up commits made elsewhere (another replica)",
+    )
     argon2_time_cost: int = Field(default=3, validation_alias="DIRECTORY_ARGON2_TIME_COST")
     argon2_memory_kib: int = Field(default=65536, validation_alias="DIRECTORY_ARGON2_MEMORY_KIB")
 

@@ -40,15 +40,17 @@ class TokenIssuer:
         audience: str | None = None,
         ttl_seconds: int | None = None,
     ) -> str:
-        now = int(time.time())
+        now = time.time()
+        # iat keeps its fraction (a NumericDate may): a token issued just after a password change
+        # must not look older than the change that ended the earlier sessions.
         claims: dict[str, Any] = {
             "sub": user_id,
             "org": organisation_id,
             "role": role,
             "iss": DIRECTORY_ISSUER,
             "aud": audience or self.audience,
-            "iat": now,
-            "exp": now + (ttl_seconds or self.access_seconds),
+            "iat": round(now, 6),
+            "exp": int(now) + (ttl_seconds or self.access_seconds),
         }
         if scope:
             claims["scope"] = scope

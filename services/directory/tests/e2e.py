@@ -43,7 +43,8 @@ def directory_process(tmp: Path, nats_url: str, keys: tuple[Path, Path], **env: 
 
 
 def create_organisation(service: ServiceProcess, org: str, admin: str, password: str = "739182") -> str:
-    """The admin CLI, as the README tour runs it; returns the administrator's smartnumber."""
+    """The admin CLI, as the README tour runs it (it finds the running directory by its port and
+    goes through it); returns the administrator's smartnumber."""
     number = smartnumber()
     subprocess.run(
         [
@@ -66,7 +67,7 @@ def create_organisation(service: ServiceProcess, org: str, admin: str, password:
             "--admin-password",
             password,
         ],
-        env={**os.environ, **service.env},
+        env={**os.environ, **service.env, "DIRECTORY_PORT": str(service.port)},
         check=True,
         capture_output=True,
     )

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from smartnumbers_kit.auth import TokenVerifier
 from smartnumbers_kit.http import create_http_app
 from smartnumbers_kit.logs import configure_logging
+from smartnumbers_kit.revocation import Revocations
 from smartnumbers_kit.runtime import Runtime
 from smartnumbers_kit.store import persistence_env
 
@@ -55,7 +56,9 @@ def bootstrap(
         http.state.runtime = runtime
         http.state.settings = settings
         http.state.clock = clock
-        http.state.token_verifier = TokenVerifier.from_settings(settings)
+        revocations = Revocations()  # users whose sessions ended: their earlier tokens are refused
+        runtime.when_connected(revocations.follow, revocations.stop)
+        http.state.token_verifier = TokenVerifier.from_settings(settings, revocations=revocations)
         await runtime.start()
         housekeeping = asyncio.create_task(Housekeeping(app, clock).run(settings.sweep_seconds))
         try:

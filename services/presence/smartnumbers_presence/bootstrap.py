@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from smartnumbers_kit.auth import TokenVerifier
 from smartnumbers_kit.http import create_http_app
 from smartnumbers_kit.logs import configure_logging
+from smartnumbers_kit.revocation import Revocations
 from smartnumbers_kit.runtime import Runtime
 from smartnumbers_kit.store import persistence_env
 
@@ -51,7 +52,9 @@ def bootstrap(
         http.state.presence = app
         http.state.runtime = runtime
         http.state.call_manager_watch = watch
-        http.state.token_verifier = TokenVerifier.from_settings(settings)
+        revocations = Revocations()  # users whose sessions ended: their earlier tokens are refused
+        runtime.when_connected(revocations.follow, revocations.stop)
+        http.state.token_verifier = TokenVerifier.from_settings(settings, revocations=revocations)
         await runtime.start()
         sweeper = asyncio.create_task(watch.run(settings.call_manager_sweep_seconds))
         try:

@@ -12,6 +12,7 @@ from smartnumbers_kit.auth import TokenVerifier
 from smartnumbers_kit.follower import StreamFollower
 from smartnumbers_kit.http import create_http_app
 from smartnumbers_kit.logs import configure_logging
+from smartnumbers_kit.revocation import Revocations
 from smartnumbers_kit.runtime import Runtime
 from smartnumbers_kit.store import persistence_env
 
@@ -70,7 +71,9 @@ def bootstrap(settings: RoutingSettings | None = None) -> FastAPI:
         http.state.planner = planner
         http.state.followers = followers
         http.state.call_log = CallLog(app)
-        http.state.token_verifier = TokenVerifier.from_settings(settings)
+        revocations = Revocations()  # users whose sessions ended: their earlier tokens are refused
+        runtime.when_connected(revocations.follow, revocations.stop)
+        http.state.token_verifier = TokenVerifier.from_settings(settings, revocations=revocations)
         await runtime.start()
         try:
             yield

@@ -82,6 +82,7 @@ class User(Aggregate):
         self.locked_until: str | None = None
         self.active_in: list[str] = []
         self.removed = False
+        self.session_generation = 0
 
     # -- profile and role --------------------------------------------------------
     def change_profile(self, profile: dict[str, str | None]) -> None:
@@ -121,16 +122,28 @@ class User(Aggregate):
         if any(hasher.verify(h, new) for h in self.password_hashes[-HISTORY:]):
             raise Invalid(f"the new password cannot be one of your last {HISTORY} passwords")
         self._password_changed(password_hash=hasher.hash(new), must_change=False)
+        self._sessions_ended(reason="password_changed")
 
     def reset_password(self, initial: str, *, hasher: Hasher, min_length: int) -> None:
         """An administrator gives a new initial password; it must be changed at next sign-in."""
         check_rules(initial, min_length=min_length, own_numbers=_own_numbers(self.profile))
         self._password_changed(password_hash=hasher.hash(initial), must_change=True)
+        self._sessions_ended(reason="password_reset")
 
     @event("PasswordChanged")
     def _password_changed(self, password_hash: str, must_change: bool) -> None:
         self.password_hashes = [*self.password_hashes, password_hash][-HISTORY:]
         self.must_change_password = must_change
+
+    # -- sessions: a new password or signing out ends every one of them -------------
+    def sign_out(self) -> None:
+        self._sessions_ended(reason="signed_out")
+
+    @event("SessionsEnded")
+    def _sessions_ended(self, reason: str) -> None:
+        """Sessions opened before this (``Session.generation`` below the user's) no longer refresh;
+        the bus carries it so every service refuses the access tokens issued before it."""
+        self.session_generation = self.session_generation + 1
 
     # -- signing in (web and phone share one counter) -------------------------------
     def sign_in(self, password: str, *, hasher: Hasher, now: datetime) -> bool:

@@ -88,10 +88,10 @@ def refresh(body: Refresh, app: App, issuer: Issuer, settings: Settings, now: No
 @router.post(
     "/v1/sessions/logout",
     status_code=status.HTTP_204_NO_CONTENT,
-    summary="Sign out: revoke the refresh token",
+    summary="Sign out: ends every session of the user (refresh and access tokens issued so far)",
 )
 def logout(body: Refresh, principal: PasswordChangePrincipal, app: App) -> None:
-    app.revoke(body.refresh_token, principal.organisation_id, principal.user_id)
+    app.sign_out(body.refresh_token, principal.organisation_id, principal.user_id)
 
 
 @router.put(

@@ -92,25 +92,43 @@ class Identity(DirectoryBase):
                 organisation_id=organisation_id,
                 user_id=user_id,
                 expires_at=(now + lifetime).isoformat(),
+                generation=self.user(organisation_id, user_id).session_generation,
             )
         )
         return token
 
     def refresh(self, refresh_token: str, now: datetime) -> User:
         session = self._maybe(Session.create_id(token_digest(refresh_token)))
-        if session is None or not session.usable(now):
+        user = (
+            None if session is None else self._maybe(User.create_id(session.organisation_id, session.user_id))
+        )
+        if (
+            session is None
+            or user is None
+            or user.removed
+            or not session.usable(now, user.session_generation)
+        ):
             raise Unauthenticated(
-                "the refresh token is not valid (expired, revoked or unknown): sign in again"
+                "the refresh token is not valid (expired, revoked, ended by a new password or "
+                "signing out, or unknown): sign in again"
             )
-        user = self.user(session.organisation_id, session.user_id)
         if user.must_change_password:
             raise Unauthenticated("change your password first")
         return user
 
-    def revoke(self, refresh_token: str, organisation_id: str, user_id: str) -> None:
-        session = self._maybe(Session.create_id(token_digest(refresh_token)))
-        if session is None or (session.organisation_id, session.user_id) != (organisation_id, user_id):
-            raise Invalid("this refresh token is not one of your sessions")
-        if not session.revoked:
-            session.revoke()
-            self.save(session)
+    def sign_out(self, refresh_token: str, organisation_id: str, user_id: str) -> None:
+        """Signing out ends every session of the user: the refresh tokens stop refreshing, and the
+        access tokens issued so far are refused by every service once the event is on the bus."""
+        session_id = Session.create_id(token_digest(refresh_token))
+
+        def command() -> list[Any]:
+            session = self._maybe(session_id)
+            if session is None or (session.organisation_id, session.user_id) != (organisation_id, user_id):
+                raise Invalid("this refresh token is not one of your sessions")
+            user = self.user(organisation_id, user_id)
+            user.sign_out()
+            if not session.revoked:
+                session.revoke()
+            return [user, session]
+
+        self.run_command(command, key=f"{organisation_id}/{user_id}")
