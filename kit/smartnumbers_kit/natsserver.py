@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import shutil
 import signal
@@ -66,25 +67,26 @@ class NatsServer:
 
     def start(self, timeout: float = 10.0) -> None:
         self.store_dir.mkdir(parents=True, exist_ok=True)
-        out = open(self.log_file, "ab") if self.log_file else subprocess.DEVNULL
-        self.process = subprocess.Popen(
-            [
-                self.binary,
-                "-a",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-                "-js",
-                "-sd",
-                str(self.store_dir),
-                "-m",
-                str(self.monitor_port),
-                *(["-c", str(self.config_file)] if self.config_file else []),
-            ],
-            stdout=out,
-            stderr=out,
-            **popen_options(),
-        )
+        with contextlib.ExitStack() as files:  # the child keeps its own copy of the descriptor
+            out = files.enter_context(open(self.log_file, "ab")) if self.log_file else subprocess.DEVNULL
+            self.process = subprocess.Popen(
+                [
+                    self.binary,
+                    "-a",
+                    "127.0.0.1",
+                    "-p",
+                    str(self.port),
+                    "-js",
+                    "-sd",
+                    str(self.store_dir),
+                    "-m",
+                    str(self.monitor_port),
+                    *(["-c", str(self.config_file)] if self.config_file else []),
+                ],
+                stdout=out,
+                stderr=out,
+                **popen_options(),
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
