@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,17 @@ from smartnumbers_kit.devstack import Service
 OPERATOR = "operator"
 OPERATOR_URL_FILE = "nats-auth/operator.url"
 """Under ``VAR_DIR``: the operator's ``nats://user:password@host:port``, for the command-line tools."""
+
+
+NATS_HELP = (
+    "NATS server URL, with user:password@ when it asks for them (default: NATS_URL, else the "
+    "operator URL that `make run` wrote under VAR_DIR, else nats://127.0.0.1:4322)"
+)
+
+
+def redact(url: str) -> str:
+    """A NATS URL fit to print: its password replaced by ``***``."""
+    return re.sub(r"(//[^:/@]+:)[^@]*@", r"\1***@", url)
 
 
 def default_nats_url() -> str:
