@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -78,3 +79,42 @@ def test_make_run_refuses_to_start_anything_when_a_port_is_in_use(tmp_path: Path
     assert "nothing was started" in run.stderr
     assert "is running" not in run.stdout
     assert not (tmp_path / "nats.log").exists()  # NATS was not even tried
+
+
+def free_ports() -> dict[str, str]:
+    ports = {var: str(free_port()) for var in ("NATS_PORT", "NATS_MONITOR_PORT", "FASTAGI_PORT", "AMI_PORT")}
+    return ports | {s.port_var: str(free_port()) for s in SERVICES}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("failing", "setting", "said"),
+    [
+        ("asterisk", {"ASTERISK_BIN": "fake-asterisk"}, r"asterisk did not start \(exit code 3\)"),
+        ("a service", {"ENVIRONMENT": "production"}, r"directory did not start \(exit code \d+\)"),
+    ],
+)
+def test_a_part_failing_at_start_stops_everything_already_started(
+    tmp_path: Path, failing: str, setting: dict[str, str], said: str
+) -> None:
+    if "ASTERISK_BIN" in setting:
+        fake = tmp_path / "bin" / "asterisk"
+        fake.parent.mkdir()
+        fake.write_text("#!/bin/sh\necho 'Unable to load module' >&2\nexit 3\n")
+        fake.chmod(0o755)
+        setting = {"ASTERISK_BIN": str(fake)}
+    ports = free_ports()
+    env = {k: v for k, v in os.environ.items() if k not in ("NATS_URL", "ASTERISK_BIN")}
+    run = subprocess.run(
+        [sys.executable, "-m", "smartnumbers_kit.devrun"],
+        env=env | ports | setting | {"VAR_DIR": str(tmp_path / "var")},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 1, failing
+    assert re.search(said + ".*stopping everything", run.stderr), run.stderr
+    assert "stopped." in run.stderr
+    assert "is running" not in run.stdout
+    assert (tmp_path / "var" / "nats.log").exists()  # NATS had been started…
+    assert busy_ports("127.0.0.1", {k: int(v) for k, v in ports.items()}) == []  # …and nothing is left
