@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 PACKAGES := contracts kit services/directory services/presence services/routing services/mailbox gateway
 PYPROJECTS := $(addsuffix /pyproject.toml,$(PACKAGES))
 
-.PHONY: help run test bench install contracts phone-menus clean fmt
+.PHONY: help run test bench install contracts phone-menus nats-config clean fmt
 
 help:  ## list the targets
 	@grep -E '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /\1\t/' | expand -t 14
@@ -25,6 +25,9 @@ contracts: $(STAMP)  ## regenerate contracts/asyncapi.yaml from the models
 
 phone-menus: $(STAMP)  ## regenerate docs/phone-menus.md and the menu prompts from the phone menu table
 	$(BIN)/python -m smartnumbers_gateway.phone.docs
+
+nats-config: $(STAMP)  ## regenerate deploy/k8s/nats/nats.conf (NATS users and permissions) from the service table
+	$(BIN)/python -m smartnumbers_kit.natsauth > deploy/k8s/nats/nats.conf
 
 install: $(STAMP)  ## create .venv and install every package, editable, with the test tools
 

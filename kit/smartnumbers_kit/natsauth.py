@@ -119,3 +119,31 @@ def write_private(path: Path, text: str) -> None:
     with os.fdopen(fd, "w") as f:
         f.write(text)
     temporary.replace(path)
+
+
+def password_variable(user: str) -> str:
+    return f"{user.upper()}_NATS_PASSWORD"
+
+
+def k8s_config(services: list[Service]) -> str:
+    """The same users and permissions for deploy/k8s: each password is read by nats-server from
+    its environment (``$PRESENCE_NATS_PASSWORD``…, filled from the Secret ``nats-credentials``)."""
+    users: list[dict[str, Any]] = [{"user": OPERATOR, "password": password_variable(OPERATOR)}]
+    users += [
+        {"user": s.name, "password": password_variable(s.name), "permissions": permissions(s)}
+        for s in services
+    ]
+    text = json.dumps({"authorization": {"users": users}}, indent=2)
+    for user in [OPERATOR, *(s.name for s in services)]:
+        text = text.replace(f'"{password_variable(user)}"', "$" + password_variable(user))  # a reference
+    return (
+        "# NATS users and permissions of smartnumbers, one per service. Generated from\n"
+        "# kit/smartnumbers_kit/devstack.py (SERVICES) by `make nats-config`: do not edit by hand.\n"
+        "# Passwords come from nats-server's environment (Secret nats-credentials).\n" + text + "\n"
+    )
+
+
+if __name__ == "__main__":
+    from smartnumbers_kit.devstack import SERVICES
+
+    print(k8s_config(SERVICES), end="")

@@ -146,3 +146,40 @@ async def test_each_service_does_what_it_needs_on_the_bus(
 
     for errors in (directory_errors, presence_errors, routing_errors, gateway_errors):
         assert errors.seen == []
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_k8s_nats_config_is_generated_from_the_same_table() -> None:
+    assert (ROOT / "deploy/k8s/nats/nats.conf").read_text() == natsauth.k8s_config(SERVICES), (
+        "run `make nats-config`"
+    )
+
+
+async def test_the_k8s_nats_config_reads_passwords_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    binary = find_binary()
+    if binary is None:
+        pytest.skip("no nats-server binary")
+    for user in ["operator", *(s.name for s in SERVICES)]:
+        monkeypatch.setenv(natsauth.password_variable(user), f"secret-of-{user}")
+    nats_server = NatsServer(
+        binary,
+        tmp_path / "store",
+        log_file=tmp_path / "nats.log",
+        config_file=ROOT / "deploy/k8s/nats/nats.conf",
+    )
+    nats_server.start()
+    try:
+        nc = await nats.connect(
+            nats_server.url, user="presence", password="secret-of-presence", allow_reconnect=False
+        )
+        await nc.close()
+        assert (
+            "authorization violation"
+            in (await refused(nats_server.url, user="presence", password="secret-of-routing")).lower()
+        )
+    finally:
+        nats_server.stop()
