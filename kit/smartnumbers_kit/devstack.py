@@ -88,6 +88,11 @@ SERVICES: list[Service] = [
         asks=(PLAN_REQUESTS,),
         extra_ports=(("FASTAGI_PORT", 4573),),
     ),
+    # A new service is one more row, e.g. notify (port 8105), which consumes the commands
+    # others send it and publishes what it did:
+    #   Service("notify", "smartnumbers_notify.main:create", "NOTIFY_PORT", 8105,
+    #           publishes=("notify",), reads=("notify", "directory")),
+    # then `make nats-config` (deploy/k8s/nats/nats.conf) and its NATS_USER in deploy/k8s.
 ]
 
 NATS_PORT = ("NATS_PORT", 4322)

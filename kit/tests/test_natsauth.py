@@ -9,6 +9,7 @@ from pathlib import Path
 import nats
 import pytest
 from nats.aio.client import Client
+from nats.aio.msg import Msg
 from nats.js.api import ConsumerConfig
 from smartnumbers_kit import bus, natsauth
 from smartnumbers_kit.devstack import PLAN_REQUESTS, SERVICES
@@ -136,7 +137,7 @@ async def test_each_service_does_what_it_needs_on_the_bus(
     # 3. Routing answers the gateway's plan requests.
     routing, routing_errors = connected["routing"]
 
-    async def answer(request: nats.aio.msg.Msg) -> None:
+    async def answer(request: Msg) -> None:
         await request.respond(b"plan")
 
     await routing.subscribe(PLAN_REQUESTS, queue="routing", cb=answer)
