@@ -4,8 +4,8 @@ Each service's permissions follow from its row in :data:`smartnumbers_kit.devsta
 
 - publish its own domain's subjects and those of the domains it sends commands to, and
   ``parked.>`` (messages its consumers give up on);
-- the JetStream API (``$JS.API.…``) only for the streams it writes or reads, plus
-  ``$JS.API.INFO`` and ``$JS.API.STREAM.NAMES``; acks and flow control for the streams it reads;
+- the JetStream API (``$JS.API.…``), acks and flow control only for the streams it writes
+  or reads, plus ``$JS.API.INFO`` and ``$JS.API.STREAM.NAMES``;
 - subscribe only to its own inbox prefix ``_INBOX_<user>.>`` (replies, and the deliver
   subjects of its push consumers) and to the request subjects it answers; replies to
   requests it received are allowed (``allow_responses``).
@@ -74,11 +74,10 @@ def _stream_api(stream: str) -> list[str]:
 
 
 def permissions(service: Service) -> dict[str, Any]:
-    publish = ["$JS.API.INFO", "$JS.API.STREAM.NAMES", "parked.>", *_stream_api(PARKED_STREAM)]
-    for domain in service.publishes:
-        publish += [f"{domain}.>", *_stream_api(stream_name(domain))]
-    for domain in service.reads:
-        stream = stream_name(domain)
+    publish = ["$JS.API.INFO", "$JS.API.STREAM.NAMES", "parked.>"]
+    publish += [f"{domain}.>" for domain in service.publishes]
+    # Its own stream too may be read (the gateway's commands, a live feed): acks and flow control.
+    for stream in {PARKED_STREAM, *(stream_name(d) for d in (*service.publishes, *service.reads))}:
         publish += [*_stream_api(stream), f"$JS.ACK.{stream}.>", f"$JS.FC.{stream}.>"]
     publish += list(service.asks)
     subscribe = [f"{inbox_prefix(service.name)}.>", *service.answers]

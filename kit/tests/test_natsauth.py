@@ -48,7 +48,7 @@ async def connected(
 ) -> AsyncIterator[dict[str, tuple[Client, Errors]]]:
     nats_server, passwords = server
     clients: dict[str, tuple[Client, Errors]] = {}
-    for user in ("operator", "presence", "directory", "routing", "gateway"):
+    for user in ("operator", "presence", "directory", "routing", "gateway", "mailbox"):
         errors = Errors()
         nc = await nats.connect(
             nats_server.url,
@@ -145,7 +145,20 @@ async def test_each_service_does_what_it_needs_on_the_bus(
     gateway, gateway_errors = connected["gateway"]
     assert (await gateway.request(PLAN_REQUESTS, b"{}", timeout=5)).data == b"plan"
 
-    for errors in (directory_errors, presence_errors, routing_errors, gateway_errors):
+    # 4. The mailbox sends the gateway a command on the gateway's stream; the gateway consumes and acks it.
+    mailbox, mailbox_errors = connected["mailbox"]
+    gjs = gateway.jetstream()
+    await bus.ensure_stream(gjs, "gateway")
+    await mailbox.jetstream().publish("gateway.fax.deliver.v1", b"{}")
+    commands = await gjs.pull_subscribe("gateway.fax.>", durable="gateway-commands", stream="GATEWAY")
+    [command] = await commands.fetch(1, timeout=5)
+    await command.ack_sync()
+
+    # 5. A live feed: presence follows its own stream with an ordered consumer.
+    feed = await pjs.subscribe("presence.>", ordered_consumer=True, stream="PRESENCE")
+    assert (await feed.next_msg(timeout=5)).subject == "presence.user.location_changed.v1"
+
+    for errors in (directory_errors, presence_errors, routing_errors, gateway_errors, mailbox_errors):
         assert errors.seen == []
 
 
