@@ -195,7 +195,7 @@ def run(args: argparse.Namespace, supervisor: Supervisor) -> None:
             f"a user per service, see {var / 'nats-auth'})"
         )
     else:
-        lines.append(f"  nats       {env['NATS_URL']}  (yours: NATS_URL)")
+        lines.append(f"  nats       {natsauth.redact(env['NATS_URL'])}  (yours: NATS_URL)")
     if asterisk:
         lines.append(_start_asterisk(var, env, supervisor))
     for service in services:
