@@ -84,14 +84,15 @@ SERVICES: list[Service] = [
         "GATEWAY_PORT",
         8100,
         publishes=("gateway",),
-        reads=("mailbox",),
+        reads=("mailbox", "directory"),  # every service may follow who exists and whose sessions ended
         asks=(PLAN_REQUESTS,),
         extra_ports=(("FASTAGI_PORT", 4573),),
     ),
     # A new service is one more row, e.g. notify (port 8105), which consumes the commands
-    # others send it and publishes what it did:
+    # others send it, follows several domains and sends the gateway commands:
     #   Service("notify", "smartnumbers_notify.main:create", "NOTIFY_PORT", 8105,
-    #           publishes=("notify",), reads=("notify", "directory")),
+    #           publishes=("notify", "gateway"),
+    #           reads=("notify", "directory", "presence", "routing", "mailbox")),
     # then `make nats-config` (deploy/k8s/nats/nats.conf) and its NATS_USER in deploy/k8s.
 ]
 
