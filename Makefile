@@ -6,9 +6,12 @@ STAMP  := $(VENV)/.installed
 PACKAGES := contracts kit services/directory services/presence services/routing services/mailbox gateway
 PYPROJECTS := $(addsuffix /pyproject.toml,$(PACKAGES))
 
-.PHONY: run test bench install contracts clean fmt
+.PHONY: help run test bench install contracts phone-menus nats-config clean fmt
 
-run: $(STAMP)  ## start NATS and every service (Ctrl-C stops them)
+help:  ## list the targets
+	@grep -E '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /\1\t/' | expand -t 14
+
+run: $(STAMP)  ## start NATS and every service (Ctrl-C stops them; smartnumbers-run --help)
 	$(BIN)/smartnumbers-run
 
 test: $(STAMP)  ## install what is missing, then run every test
@@ -23,7 +26,10 @@ contracts: $(STAMP)  ## regenerate contracts/asyncapi.yaml from the models
 phone-menus: $(STAMP)  ## regenerate docs/phone-menus.md and the menu prompts from the phone menu table
 	$(BIN)/python -m smartnumbers_gateway.phone.docs
 
-install: $(STAMP)
+nats-config: $(STAMP)  ## regenerate deploy/k8s/base/nats/nats.conf (NATS users and permissions) from the service table
+	$(BIN)/python -m smartnumbers_kit.natsauth > deploy/k8s/base/nats/nats.conf
+
+install: $(STAMP)  ## create .venv and install every package, editable, with the test tools
 
 fmt: $(STAMP)  ## format the tree and sort imports (ruff)
 	$(BIN)/ruff format .
@@ -36,5 +42,5 @@ $(STAMP): $(PYPROJECTS) requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt $(addprefix -e ,$(PACKAGES))
 	touch $(STAMP)
 
-clean:
+clean:  ## remove .venv and var/ (every local store)
 	rm -rf $(VENV) var

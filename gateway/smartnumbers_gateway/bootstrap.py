@@ -61,7 +61,7 @@ async def _connect(settings: GatewaySettings) -> Client:
     delay = 0.2
     while True:
         try:
-            return await bus.connect(settings.nats_url, settings.service_name)
+            return await bus.connect(settings.nats_url, settings.service_name, **settings.nats_credentials())
         except Exception as e:
             log.warning("cannot reach NATS at %s (%s); retrying", settings.nats_url, e)
             await asyncio.sleep(delay)

@@ -21,8 +21,12 @@ def stream_name(domain: str) -> str:
     return domain.upper()
 
 
-async def connect(url: str, name: str) -> Client:
-    """Connect, and keep reconnecting for ever when the server goes away."""
+async def connect(url: str, name: str, *, user: str = "", password: str = "") -> Client:
+    """Connect, and keep reconnecting for ever when the server goes away.
+
+    With a ``user``, its replies and push deliveries come on its own inbox prefix
+    ``_INBOX_<user>``, the only one its NATS permissions let it subscribe to.
+    """
 
     client: list[Client] = []
 
@@ -47,6 +51,7 @@ async def connect(url: str, name: str) -> Client:
         disconnected_cb=disconnected,
         reconnected_cb=reconnected,
         error_cb=error,
+        **({"user": user, "password": password, "inbox_prefix": f"_INBOX_{user}"} if user else {}),
     )
     client.append(nc)
     return nc

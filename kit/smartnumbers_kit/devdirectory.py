@@ -1,19 +1,23 @@
-"""``smartnumbers-dev``: a stand-in for the directory service until it exists (issue 3).
+"""``smartnumbers-dev``: publish directory events straight on the bus, without the directory service.
 
-It publishes the directory's contracts on the bus, exactly as the directory will, so
-that presence learns which organisations and users exist:
+For experiments and tests of the services that follow the directory (presence, routing,
+the mailbox) with no directory running, or to replay a situation by hand. It publishes the
+directory's own contracts, as the directory does; the directory itself does not see them
+(its store is the source of truth: use its API or ``smartnumbers-directory-admin`` for real
+organisations and users).
 
     smartnumbers-dev org acme --name "Acme Ltd" --country GB
     smartnumbers-dev user acme alice --name "Alice Archer"
     smartnumbers-dev teams acme alice sales support
     smartnumbers-dev remove acme alice
+
+Under ``make run`` it connects as the NATS operator user (see ``--nats``).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import uuid
 from datetime import UTC, datetime
 
@@ -22,6 +26,7 @@ from smartnumbers_contracts import Contract
 from smartnumbers_contracts import directory as wire
 
 from smartnumbers_kit import bus
+from smartnumbers_kit.natsauth import NATS_HELP, default_nats_url, redact
 
 
 async def publish(url: str, *contracts: Contract) -> None:
@@ -39,7 +44,7 @@ async def publish(url: str, *contracts: Contract) -> None:
         )
     except Exception as e:
         raise SystemExit(
-            f"cannot reach NATS at {url} ({e}): is `make run` running? (or set NATS_URL)"
+            f"cannot reach NATS at {redact(url)} ({e}): is `make run` running? (or set NATS_URL)"
         ) from None
     try:
         js = nc.jetstream()
@@ -60,22 +65,22 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="smartnumbers-dev", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--nats", default=os.environ.get("NATS_URL", "nats://127.0.0.1:4322"))
+    parser.add_argument("--nats", default=default_nats_url(), help=NATS_HELP)
     commands = parser.add_subparsers(dest="command", required=True)
-    org = commands.add_parser("org", help="create or configure an organisation")
+    org = commands.add_parser("org", help="publish that an organisation exists, with its settings")
     org.add_argument("org")
     org.add_argument("--name", default=None)
     org.add_argument("--country", default="GB", help="ISO 3166 code for national numbers")
-    user = commands.add_parser("user", help="create a user")
+    user = commands.add_parser("user", help="publish that a user was created")
     user.add_argument("org")
     user.add_argument("user")
     user.add_argument("--name", default=None, help="display name")
     user.add_argument("--smartnumber", default=None)
-    teams = commands.add_parser("teams", help="set the teams and queues a user is active in")
+    teams = commands.add_parser("teams", help="publish the teams and queues a user is active in")
     teams.add_argument("org")
     teams.add_argument("user")
     teams.add_argument("teams", nargs="*")
-    remove = commands.add_parser("remove", help="remove a user")
+    remove = commands.add_parser("remove", help="publish that a user was removed")
     remove.add_argument("org")
     remove.add_argument("user")
     args = parser.parse_args(argv)

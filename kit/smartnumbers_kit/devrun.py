@@ -1,57 +1,106 @@
-"""``make run``: start NATS (unless ``NATS_URL`` is set) and every service, until Ctrl-C.
+"""``make run``: start NATS (unless NATS_URL is set) and every service, until Ctrl-C.
 
 Defaults (each overridable by environment):
 
-    NATS            127.0.0.1:4322 (monitoring 8322), JetStream store var/nats
-    directory       127.0.0.1:8104   DIRECTORY_PORT  (signs tokens with var/dev-keys/jwt-private.pem)
-    presence        127.0.0.1:8101   PRESENCE_PORT
-    routing         127.0.0.1:8102   ROUTING_PORT
-    gateway         127.0.0.1:8100   GATEWAY_PORT, FastAGI on 127.0.0.1:4573 (FASTAGI_PORT)
-    mailbox         127.0.0.1:8103   MAILBOX_PORT
+    NATS       127.0.0.1:4322 (monitoring 8322)  NATS_PORT, NATS_MONITOR_PORT; store var/nats;
+               one user per service, with only the subjects it needs (var/nats-auth)
+    directory  127.0.0.1:8104   DIRECTORY_PORT  (signs tokens with var/dev-keys/jwt-private.pem)
+    presence   127.0.0.1:8101   PRESENCE_PORT
+    routing    127.0.0.1:8102   ROUTING_PORT
+    mailbox    127.0.0.1:8103   MAILBOX_PORT
+    gateway    127.0.0.1:8100   GATEWAY_PORT, FastAGI on 127.0.0.1:4573 (FASTAGI_PORT)
 
-With ``ASTERISK_BIN`` pointing to an Asterisk binary, a private Asterisk is started too,
-with the shipped configuration in ``var/asterisk`` on loopback ports (AMI ``AMI_PORT``,
+Every service is given every other's address (DIRECTORY_URL, PRESENCE_URL, …). Before
+starting, every port is checked: if one is in use, nothing starts. A service that dies is
+named and restarted (1 s, 2 s, 4 s… at most 5 times in a row); the others keep running.
+
+With ASTERISK_BIN pointing to an Asterisk binary, a private Asterisk is started too,
+with the shipped configuration in var/asterisk on loopback ports (AMI on AMI_PORT,
 5038; SIP 127.0.0.1:5160), and the gateway's AMI points at it.
 
-Stores are SQLite files under ``var/`` unless ``PERSISTENCE=postgres``. A development
-key pair is made under ``var/dev-keys`` for ``smartnumbers-token mint``. Everything it
-creates (stores, keys, logs, the NATS store, Asterisk's AMI secret) is its owner's only.
+Stores are SQLite files under var/ (VAR_DIR) unless PERSISTENCE=postgres. A development
+key pair is made under var/dev-keys for `smartnumbers-token mint`. Everything it creates
+(stores, keys, logs, the NATS store, Asterisk's AMI secret) is its owner's only.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
-from smartnumbers_kit.natsserver import NatsServer, find_binary
+from smartnumbers_kit import natsauth
+from smartnumbers_kit.devstack import (
+    AMI_PORT,
+    NATS_MONITOR_PORT,
+    NATS_PORT,
+    SERVICES,
+    Service,
+    busy_ports,
+    port_of,
+    ports_to_check,
+    service_env,
+)
+from smartnumbers_kit.natsserver import NatsServer, find_binary, popen_options
 from smartnumbers_kit.private import owner_only
+from smartnumbers_kit.supervisor import Child, StartFailed, Supervisor, say
 from smartnumbers_kit.tokens import generate_keypair
 
-SERVICES = [
-    # (name, uvicorn factory, port variable, default port); the directory first: it owns who exists
-    ("directory", "smartnumbers_directory.main:create", "DIRECTORY_PORT", 8104),
-    ("presence", "smartnumbers_presence.main:create", "PRESENCE_PORT", 8101),
-    ("routing", "smartnumbers_routing.main:create", "ROUTING_PORT", 8102),
-    ("mailbox", "smartnumbers_mailbox.main:create", "MAILBOX_PORT", 8103),
-    ("gateway", "smartnumbers_gateway.main:create", "GATEWAY_PORT", 8100),
-]
+
+def _healthy(url: str, timeout: float = 30.0) -> Callable[[subprocess.Popen[bytes]], bool]:
+    def ready(process: subprocess.Popen[bytes]) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                with urllib.request.urlopen(url, timeout=1) as response:
+                    if response.status == 200:
+                        return process.poll() is None
+            except OSError:
+                time.sleep(0.1)
+        return False
+
+    return ready
 
 
-def _wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 30.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            with urllib.request.urlopen(url, timeout=1) as response:
-                if response.status == 200:
-                    return True
-        except OSError:
-            time.sleep(0.1)
-    return False
+def _listening(host: str, port: int, timeout: float = 30.0) -> Callable[[subprocess.Popen[bytes]], bool]:
+    def ready(process: subprocess.Popen[bytes]) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                socket.create_connection((host, port), timeout=1).close()
+                return process.poll() is None
+            except OSError:
+                time.sleep(0.1)
+        return False
+
+    return ready
+
+
+def _uvicorn(
+    service: Service, host: str, port: int, env: dict[str, str]
+) -> Callable[[], subprocess.Popen[bytes]]:
+    argv = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        service.factory,
+        "--factory",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--no-access-log",
+        "--timeout-graceful-shutdown",
+        "10",
+    ]
+    return lambda: subprocess.Popen(argv, env=env, **popen_options())
 
 
 def _interrupt(*_: object) -> None:
@@ -67,114 +116,143 @@ def workspace() -> tuple[Path, Path, Path]:
     return var, private_key, public_key
 
 
-def main() -> None:
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="smartnumbers-run", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="SERVICE",
+        choices=[s.name for s in SERVICES],
+        help="start NATS and only these services (default: all)",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    # From here on, Ctrl-C or SIGTERM (even in the middle of starting) goes through `finally`.
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)
+    supervisor = Supervisor()
+    try:
+        run(args, supervisor)
+    except KeyboardInterrupt:
+        pass
+    except StartFailed as e:
+        say(f"{e}; stopping everything")
+        raise SystemExit(1) from None
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, signal.SIG_IGN)  # let the children stop in order
+        if supervisor.children:
+            say("stopping…")
+            supervisor.stop()
+            say("stopped.")
+
+
+def run(args: argparse.Namespace, supervisor: Supervisor) -> None:
+    services = [s for s in SERVICES if args.only is None or s.name in args.only]
+    host = os.environ.get("HOST", "127.0.0.1")
+    own_nats = "NATS_URL" not in os.environ
+    asterisk = bool(os.environ.get("ASTERISK_BIN"))
+    busy = busy_ports(host, ports_to_check(os.environ, services, own_nats=own_nats, asterisk=asterisk))
+    if busy:
+        raise SystemExit(
+            "smartnumbers-run: these ports are in use (another `make run`?), nothing was started: "
+            + ", ".join(busy)
+            + ".\nStop what uses them, or choose other ports with these variables."
+        )
     var, private_key, public_key = workspace()
-    env = {
-        **os.environ,
-        "VAR_DIR": str(var),
+    env = service_env(os.environ, var, host) | {
         "JWT_PUBLIC_KEY_FILE": str(public_key),
         "GATEWAY_SIGNING_KEY_FILE": str(private_key),
-        "SPOOL_DIR": str(var / "spool"),
     }
-    host = env.setdefault("HOST", "127.0.0.1")
-
-    nats: NatsServer | None = None
-    if "NATS_URL" not in os.environ:
+    secrets: dict[str, str] = {}
+    lines: list[str] = []
+    if own_nats:
         binary = find_binary()
         if binary is None:
-            sys.exit("no nats-server binary: run `make install`, or set NATS_URL")
+            raise SystemExit("no nats-server binary: run `make install`, or set NATS_URL")
+        config, secrets = natsauth.write_config(var / "nats-auth", SERVICES)
         nats = NatsServer(
             binary,
             var / "nats",
-            port=int(os.environ.get("NATS_PORT", "4322")),
-            monitor_port=int(os.environ.get("NATS_MONITOR_PORT", "8322")),
+            port=port_of(os.environ, *NATS_PORT),
+            monitor_port=port_of(os.environ, *NATS_MONITOR_PORT),
             log_file=var / "nats.log",
+            config_file=config,
         )
-        nats.start()
-        env["NATS_URL"] = nats.url
 
-    processes: list[tuple[str, subprocess.Popen[bytes]]] = []
-    asterisk_line = ""
-    if os.environ.get("ASTERISK_BIN"):
-        # A private Asterisk with the shipped configuration (gateway/smartnumbers_gateway/dev_asterisk.py).
-        from smartnumbers_gateway.dev_asterisk import prepare
-
-        dev = prepare(var, os.environ["ASTERISK_BIN"], ami_port=int(os.environ.get("AMI_PORT", "5038")))
-        log = open(var / "asterisk.log", "ab")
-        processes.append(
-            (
-                "asterisk",
-                subprocess.Popen(
-                    [os.environ["ASTERISK_BIN"], "-f", "-C", str(dev.config)], stdout=log, stderr=log
-                ),
-            )
-        )
-        env |= {
-            "AMI_HOST": "127.0.0.1",
-            "AMI_PORT": str(dev.ami_port),
-            "AMI_USERNAME": dev.ami_username,
-            "AMI_SECRET": dev.ami_secret,
-            "SPOOL_DIR": str(dev.spool),
-        }
-        asterisk_line = f"  asterisk   AMI 127.0.0.1:{dev.ami_port}, config {dev.config.parent} (log {var / 'asterisk.log'})"
-    lines = [
-        f"  nats       {env['NATS_URL']}"
-        + (f" (started here, log {var / 'nats.log'})" if nats else " (yours)")
-    ]
-    if asterisk_line:
-        lines.append(asterisk_line)
-    try:
-        for name, factory, port_var, default in SERVICES:
-            port = int(env.get(port_var, default))
-            process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "uvicorn",
-                    factory,
-                    "--factory",
-                    "--host",
-                    host,
-                    "--port",
-                    str(port),
-                    "--no-access-log",
-                    "--timeout-graceful-shutdown",
-                    "10",
-                ],
-                env=env,
-            )
-            processes.append((name, process))
-            ok = _wait_ready(f"http://{host}:{port}/healthz", process)
-            lines.append(
-                f"  {name:<10} http://{host}:{port}  (API docs /docs)" + ("" if ok else "  NOT STARTED")
-            )
-        print("\nsmartnumbers is running:\n" + "\n".join(lines), flush=True)
-        print(
-            f"\nmint a token:  .venv/bin/smartnumbers-token mint --user alice --org acme --dir {var}/dev-keys"
-        )
-        print("Ctrl-C stops everything.\n", flush=True)
-        signal.signal(signal.SIGTERM, _interrupt)
-        signal.signal(signal.SIGINT, _interrupt)  # also when started in the background
-        while True:
-            time.sleep(1)
-            for name, process in processes:
-                if process.poll() is not None:
-                    raise SystemExit(f"{name} exited with {process.returncode}; stopping the rest")
-    except KeyboardInterrupt:
-        pass
-    finally:
-        print("\nstopping…", flush=True)
-        for _, process in processes:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        for _, process in processes:
+        def start_nats() -> subprocess.Popen[bytes]:
             try:
-                process.wait(15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        if nats:
-            nats.stop()
-        print("stopped.")
+                nats.start()
+            except (RuntimeError, TimeoutError) as e:
+                raise StartFailed(f"nats-server did not start ({e}; see {var / 'nats.log'})") from None
+            assert nats.process is not None
+            return nats.process
+
+        supervisor.start(Child("nats", start_nats, lambda p: p.poll() is None, tier=0))
+        env["NATS_URL"] = nats.url
+        operator_url = nats.url.replace(
+            "nats://", f"nats://{natsauth.OPERATOR}:{secrets[natsauth.OPERATOR]}@"
+        )
+        natsauth.write_private(var / natsauth.OPERATOR_URL_FILE, operator_url + "\n")
+        lines.append(
+            f"  nats       {nats.url}  (started here, log {var / 'nats.log'}; "
+            f"a user per service, see {var / 'nats-auth'})"
+        )
+    else:
+        lines.append(f"  nats       {natsauth.redact(env['NATS_URL'])}  (yours: NATS_URL)")
+    if asterisk:
+        lines.append(_start_asterisk(var, env, supervisor))
+    for service in services:
+        port = int(env[service.port_var])
+        own = env | ({"NATS_USER": service.name, "NATS_PASSWORD": secrets[service.name]} if secrets else {})
+        supervisor.start(
+            Child(service.name, _uvicorn(service, host, port, own), _healthy(f"http://{host}:{port}/healthz"))
+        )
+        lines.append(f"  {service.name:<10} http://{host}:{port}  (API docs /docs)")
+    print("\nsmartnumbers is running:\n" + "\n".join(lines), flush=True)
+    print(f"\nmint a token:  .venv/bin/smartnumbers-token mint --user alice --org acme --dir {var}/dev-keys")
+    if secrets:
+        print(
+            "smartnumbers-dev and smartnumbers-parked connect as NATS operator "
+            f"({var / natsauth.OPERATOR_URL_FILE})"
+        )
+    print("Ctrl-C stops everything.\n", flush=True)
+    while True:
+        time.sleep(0.5)
+        supervisor.check()
+
+
+def _start_asterisk(var: Path, env: dict[str, str], supervisor: Supervisor) -> str:
+    """A private Asterisk with the shipped configuration (gateway/smartnumbers_gateway/dev_asterisk.py)."""
+    from smartnumbers_gateway.dev_asterisk import prepare
+
+    binary = os.environ["ASTERISK_BIN"]
+    dev = prepare(var, binary, ami_port=port_of(os.environ, *AMI_PORT))
+    log_path = var / "asterisk.log"
+
+    def launch() -> subprocess.Popen[bytes]:
+        with open(log_path, "ab") as log:
+            return subprocess.Popen(
+                [binary, "-f", "-C", str(dev.config)], stdout=log, stderr=log, **popen_options()
+            )
+
+    try:
+        supervisor.start(Child("asterisk", launch, _listening("127.0.0.1", dev.ami_port), tier=0))
+    except StartFailed as e:
+        raise StartFailed(f"{e}; see {log_path}") from None
+    env |= {
+        "AMI_HOST": "127.0.0.1",
+        "AMI_PORT": str(dev.ami_port),
+        "AMI_USERNAME": dev.ami_username,
+        "AMI_SECRET": dev.ami_secret,
+        "SPOOL_DIR": str(dev.spool),
+    }
+    return f"  asterisk   AMI 127.0.0.1:{dev.ami_port}, config {dev.config.parent} (log {log_path})"
 
 
 if __name__ == "__main__":

@@ -2,12 +2,19 @@
 
 Each SSE ``id`` is the JetStream stream sequence, so a browser that reconnects with
 ``Last-Event-ID`` resumes exactly after the last event it saw.
+
+Feeds end as soon as the process is asked to stop (SIGTERM, Ctrl-C): uvicorn waits for
+open responses before it shuts the application down, and a feed never ends by itself,
+so every open feed is closed at the signal, and the browser reconnects to another instance.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import signal
+import threading
+import weakref
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -17,10 +24,39 @@ from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js import JetStreamContext
 from nats.js.api import ConsumerConfig, DeliverPolicy
 
+from smartnumbers_kit.bus import stream_name
+
 KEEPALIVE_SECONDS = 15.0
 
 
 Shown = Callable[[dict[str, Any]], bool]
+
+_stopping: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Event] = weakref.WeakKeyDictionary()
+
+
+def stopping() -> asyncio.Event:
+    """Set when this process is asked to stop: SIGTERM or SIGINT, before the server's own handler.
+
+    Chains to the handler in place when the first feed opens (uvicorn's, which then waits
+    for open responses to finish: this is what lets them finish).
+    """
+    loop = asyncio.get_running_loop()
+    event = _stopping.get(loop)
+    if event is None:
+        event = _stopping[loop] = asyncio.Event()
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                previous = signal.getsignal(sig)
+
+                def handler(number: int, frame: object, previous: Any = previous) -> None:
+                    loop.call_soon_threadsafe(event.set)
+                    if callable(previous):
+                        previous(number, frame)
+                    elif previous == signal.SIG_DFL and number == signal.SIGINT:
+                        raise KeyboardInterrupt
+
+                signal.signal(sig, handler)
+    return event
 
 
 async def _events(
@@ -35,12 +71,21 @@ async def _events(
         config = ConsumerConfig(deliver_policy=DeliverPolicy.NEW)
     else:
         config = ConsumerConfig(deliver_policy=DeliverPolicy.BY_START_SEQUENCE, opt_start_seq=after + 1)
-    subscription = await js.subscribe(f"{domain}.>", ordered_consumer=True, config=config)
+    subscription = await js.subscribe(
+        f"{domain}.>", ordered_consumer=True, config=config, stream=stream_name(domain)
+    )
+    stop = asyncio.ensure_future(stopping().wait())
     try:
         yield b": connected\n\n"
-        while not await request.is_disconnected():
+        while not stop.done() and not await request.is_disconnected():
+            following = asyncio.ensure_future(subscription.next_msg(timeout=KEEPALIVE_SECONDS))
+            await asyncio.wait({following, stop}, return_when=asyncio.FIRST_COMPLETED)
+            if not following.done():
+                following.cancel()
+                await asyncio.gather(following, return_exceptions=True)
+                break
             try:
-                message = await subscription.next_msg(timeout=KEEPALIVE_SECONDS)
+                message = following.result()
             except (NatsTimeoutError, TimeoutError):
                 yield b": keepalive\n\n"
                 continue
@@ -52,6 +97,7 @@ async def _events(
     except asyncio.CancelledError:
         pass
     finally:
+        stop.cancel()
         await subscription.unsubscribe()
 
 

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 
 def find_binary() -> str | None:
@@ -19,6 +24,22 @@ def find_binary() -> str | None:
     return shutil.which("nats-server") or (
         "/usr/sbin/nats-server" if Path("/usr/sbin/nats-server").exists() else None
     )
+
+
+def popen_options() -> dict[str, Any]:
+    """For a child of a long-running parent: its own session (a terminal's Ctrl-C reaches only
+    the parent, which stops the children in order) and, on Linux, SIGTERM when the parent dies,
+    so that nothing outlives the parent, even one killed with SIGKILL."""
+    options: dict[str, Any] = {"start_new_session": True}
+    # The signal follows the *thread* that started the child: only the main thread lives as long as us.
+    if sys.platform == "linux" and threading.current_thread() is threading.main_thread():
+        options["preexec_fn"] = _terminate_with_parent
+    return options
+
+
+def _terminate_with_parent() -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def free_port() -> int:
@@ -36,6 +57,8 @@ class NatsServer:
     port: int = field(default_factory=free_port)
     monitor_port: int = field(default_factory=free_port)
     log_file: Path | None = None
+    config_file: Path | None = None
+    """A configuration file (users and permissions); the flags above take precedence over it."""
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -44,23 +67,26 @@ class NatsServer:
 
     def start(self, timeout: float = 10.0) -> None:
         self.store_dir.mkdir(parents=True, exist_ok=True)
-        out = open(self.log_file, "ab") if self.log_file else subprocess.DEVNULL
-        self.process = subprocess.Popen(
-            [
-                self.binary,
-                "-a",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-                "-js",
-                "-sd",
-                str(self.store_dir),
-                "-m",
-                str(self.monitor_port),
-            ],
-            stdout=out,
-            stderr=out,
-        )
+        with contextlib.ExitStack() as files:  # the child keeps its own copy of the descriptor
+            out = files.enter_context(open(self.log_file, "ab")) if self.log_file else subprocess.DEVNULL
+            self.process = subprocess.Popen(
+                [
+                    self.binary,
+                    "-a",
+                    "127.0.0.1",
+                    "-p",
+                    str(self.port),
+                    "-js",
+                    "-sd",
+                    str(self.store_dir),
+                    "-m",
+                    str(self.monitor_port),
+                    *(["-c", str(self.config_file)] if self.config_file else []),
+                ],
+                stdout=out,
+                stderr=out,
+                **popen_options(),
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -69,7 +95,7 @@ class NatsServer:
                 with urllib.request.urlopen(
                     f"http://127.0.0.1:{self.monitor_port}/healthz?js-enabled-only=true", timeout=0.5
                 ) as r:
-                    if r.status == 200:
+                    if r.status == 200 and self.process.poll() is None:
                         return
             except OSError:
                 time.sleep(0.05)

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 from dataclasses import dataclass
 
 import nats
 from nats.js.errors import NotFoundError
 
 from smartnumbers_kit.bus import PARKED_STREAM
+from smartnumbers_kit.natsauth import NATS_HELP, default_nats_url
 
 
 @dataclass(frozen=True)
@@ -66,8 +66,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="smartnumbers-parked", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--nats", default=os.environ.get("NATS_URL", "nats://127.0.0.1:4322"))
-    parser.add_argument("--limit", type=int, default=50)
+    parser.add_argument("--nats", default=default_nats_url(), help=NATS_HELP)
+    parser.add_argument("--limit", type=int, default=50, help="at most this many, oldest first (default: 50)")
     args = parser.parse_args(argv)
     messages = asyncio.run(parked_messages(args.nats, args.limit))
     if not messages:

@@ -8,6 +8,7 @@ stored, and the relay publishes them once NATS is back.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -78,7 +79,9 @@ class Runtime:
         delay = 0.2
         while True:
             try:
-                self.nc = await bus.connect(self.settings.nats_url, self.settings.service_name)
+                self.nc = await bus.connect(
+                    self.settings.nats_url, self.settings.service_name, **self.settings.nats_credentials()
+                )
                 break
             except Exception as e:
                 log.warning("cannot reach NATS at %s (%s); retrying", self.settings.nats_url, e)
@@ -126,10 +129,12 @@ class Runtime:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         if self.nc is not None:
-            try:
-                await asyncio.wait_for(self.nc.drain(), 5)
-            except Exception:
-                await self.nc.close()
+            # What is committed is published (above) and every consumer has stopped: flush and
+            # close. (nc.drain() would wait on pull subscriptions that nobody reads any more,
+            # and log "_GatheringFuture exception was never retrieved" when its wait ends.)
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self.nc.flush(), 2)
+            await self.nc.close()
         self.app.close()
 
     def wait_published(self, timeout: float = 1.0) -> bool:

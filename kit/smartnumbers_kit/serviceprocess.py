@@ -9,10 +9,11 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import httpx
 
-from smartnumbers_kit.natsserver import free_port
+from smartnumbers_kit.natsserver import free_port, popen_options
 
 
 @dataclass
@@ -28,8 +29,25 @@ class ServiceProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 30.0, *, wait_for_nats: bool = True) -> None:
-        log = open(self.log_file, "ab")
-        self.process = subprocess.Popen(
+        with open(self.log_file, "ab") as log:  # the child keeps its own copy of the descriptor
+            self.process = self._launch(log)
+        deadline = time.monotonic() + timeout
+        path = "/readyz" if wait_for_nats else "/healthz"
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f"{self.factory} exited: see {self.log_file}\n{self.log_file.read_text()[-3000:]}"
+                )
+            try:
+                if httpx.get(self.url + path, timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.05)
+        raise TimeoutError(f"{self.factory} not ready in {timeout}s: see {self.log_file}")
+
+    def _launch(self, log: IO[bytes]) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
             [
                 sys.executable,
                 "-m",
@@ -45,21 +63,8 @@ class ServiceProcess:
             env={**os.environ, **self.env},
             stdout=log,
             stderr=log,
+            **popen_options(),
         )
-        deadline = time.monotonic() + timeout
-        path = "/readyz" if wait_for_nats else "/healthz"
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(
-                    f"{self.factory} exited: see {self.log_file}\n{self.log_file.read_text()[-3000:]}"
-                )
-            try:
-                if httpx.get(self.url + path, timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.05)
-        raise TimeoutError(f"{self.factory} not ready in {timeout}s: see {self.log_file}")
 
     def kill(self) -> None:
         """SIGKILL: no shutdown hook runs."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_ISSUER = "smartnumbers-dev"
@@ -27,6 +27,8 @@ class ServiceSettings(BaseSettings):
     port: int = 8000
 
     nats_url: str = "nats://127.0.0.1:4322"
+    nats_user: str = Field(default="", description="This service's NATS user (empty: no authentication)")
+    nats_password: SecretStr = SecretStr("")
     stream_replicas: int = Field(default=1, ge=1, le=5)
 
     persistence: Literal["sqlite", "postgres"] = "sqlite"
@@ -62,6 +64,12 @@ class ServiceSettings(BaseSettings):
                     "production needs JWT_JWKS_URL (the directory's keys) or JWT_PUBLIC_KEY_FILE"
                 )
         return self
+
+    def nats_credentials(self) -> dict[str, str]:
+        """Keyword arguments of :func:`smartnumbers_kit.bus.connect` for this service's NATS user."""
+        if not self.nats_user:
+            return {}
+        return {"user": self.nats_user, "password": self.nats_password.get_secret_value()}
 
     def public_key_path(self) -> Path:
         return self.jwt_public_key_file or self.var_dir / "dev-keys" / "jwt-public.pem"

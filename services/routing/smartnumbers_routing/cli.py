@@ -39,11 +39,17 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="smartnumbers-route", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--to", required=True)
-    parser.add_argument("--from", dest="caller")
-    parser.add_argument("--name")
-    parser.add_argument("--token", default=os.environ.get("SMARTNUMBERS_TOKEN"))
-    parser.add_argument("--url", default=os.environ.get("ROUTING_URL", "http://127.0.0.1:8102"))
+    parser.add_argument("--to", required=True, help="the number dialled (a smartnumber, a team's number…)")
+    parser.add_argument("--from", dest="caller", help="the caller's number (VIPs, known contacts)")
+    parser.add_argument("--name", help="the caller's name, as the network gives it")
+    parser.add_argument(
+        "--token", default=os.environ.get("SMARTNUMBERS_TOKEN"), help="a bearer token (SMARTNUMBERS_TOKEN)"
+    )
+    parser.add_argument(
+        "--url",
+        default=os.environ.get("ROUTING_URL", "http://127.0.0.1:8102"),
+        help="the routing service (ROUTING_URL, default http://127.0.0.1:8102)",
+    )
     args = parser.parse_args(argv)
     if not args.token:
         sys.exit("give --token or set SMARTNUMBERS_TOKEN (smartnumbers-token mint …)")
