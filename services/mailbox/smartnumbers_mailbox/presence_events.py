@@ -1,5 +1,6 @@
 """What the mailbox learns from presence: a selected location ends extended absence
-(§3.9.3, re-selecting the same location included), and the fax numbers of §5.5."""
+(§3.9.3, re-selecting the same location included), availability No messages (§3.6: callers
+cannot leave a message), and the fax numbers of §5.5."""
 
 from __future__ import annotations
 
@@ -23,6 +24,10 @@ def presence_subscription(app: MailboxApplication) -> Subscription:
             lambda m: m.disable_extended_absence(cause="location_selected"),
         )
 
+    def availability_changed(e: presence.AvailabilityChanged) -> list[Any]:
+        refused = e.availability == presence.Availability.NO_MESSAGES  # §3.6: callers cannot leave one
+        return app.owner_changed(e.organisation_id, ("user", e.user_id), lambda m: m.refuse_messages(refused))
+
     def numbers_changed(e: presence.NumbersChanged) -> list[Any]:
         numbers = {kind: getattr(e.numbers, kind) for kind in FAX_KINDS}
         return app.fax_numbers_known(e.organisation_id, e.user_id, numbers)
@@ -30,5 +35,9 @@ def presence_subscription(app: MailboxApplication) -> Subscription:
     return Subscription(
         domain="presence",
         durable="mailbox-presence",
-        handlers={presence.LocationChanged: location_changed, presence.NumbersChanged: numbers_changed},
+        handlers={
+            presence.LocationChanged: location_changed,
+            presence.AvailabilityChanged: availability_changed,
+            presence.NumbersChanged: numbers_changed,
+        },
     )

@@ -41,6 +41,7 @@ class Mailbox(Aggregate):
         self.faxes: dict[str, dict[str, Any]] = {}
         self.greetings: dict[str, dict[str, Any]] = {}
         self.extended_absence = False
+        self.no_messages = False
         self.voice_to_email = False
         self.fax_delivery = FaxDelivery.MAILBOX.value
         self.fax_numbers: dict[str, str | None] = {}
@@ -70,6 +71,12 @@ class Mailbox(Aggregate):
 
     def heard(self) -> str:
         return heard(set(self.greetings), self.extended_absence).value
+
+    @property
+    def takes_messages(self) -> bool:
+        """Whether a caller may leave a message: not during extended absence (§3.9), nor while
+        the owner's availability is No messages (§3.6)."""
+        return not (self.extended_absence or self.no_messages)
 
     @property
     def message_waiting_light(self) -> bool:
@@ -112,6 +119,8 @@ class Mailbox(Aggregate):
             raise NotFound(f"the mailbox of {self.owner_id!r} is closed")
         if from_caller and self.extended_absence:
             raise Conflict(f"{self.owner_id!r} is on extended absence: callers cannot leave a message")
+        if from_caller and self.no_messages:
+            raise Conflict(f"{self.owner_id!r} has chosen No messages: callers cannot leave a message")
         with self._counting():
             self._deposited(message={**message, "folder": Folder.NEW.value})
             if self.voice_to_email and self.profile.get("email"):
@@ -285,6 +294,16 @@ class Mailbox(Aggregate):
     @event("ExtendedAbsenceChanged")
     def _extended_absence_changed(self, enabled: bool, cause: str) -> None:
         self.extended_absence = enabled
+
+    # -- No messages (§3.6): presence tells us the owner's availability ----------------------
+    def refuse_messages(self, refused: bool) -> None:
+        """The owner's availability became No messages (refused) or left it."""
+        if refused != self.no_messages:
+            self._no_messages_changed(no_messages=refused)
+
+    @event("NoMessagesChanged")
+    def _no_messages_changed(self, no_messages: bool) -> None:
+        self.no_messages = no_messages
 
     # -- settings, and what the directory and presence tell us ------------------------------
     def change_settings(

@@ -136,7 +136,10 @@ class HeardGreeting(BaseModel):
     audio_path: str | None = Field(description="The recording to play; null for the system default")
     name_audio_path: str | None = Field(description="The name recording the default speaks, if any")
     number: str | None = Field(description="The number the default speaks when there is no name recording")
-    takes_messages: bool = Field(description="False during extended absence: callers cannot leave a message")
+    takes_messages: bool = Field(
+        description="False during extended absence or with availability No messages: "
+        "callers cannot leave a message"
+    )
 
 
 class MessageAlerts(BaseModel):

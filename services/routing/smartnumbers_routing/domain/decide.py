@@ -54,20 +54,26 @@ def decide(callees: Callees, dialled: str, caller: Caller, ring_seconds: int = 2
 
 def _mailbox_access(user: UserView, dialled: str) -> Plan:
     """The user's mailbox number (§3.1.1): straight to the mailbox, whatever the user's
-    location, availability or VIPs; the gateway lets the caller sign in with star, and asks
-    the mailbox what callers hear (extended absence included)."""
+    location or VIPs; the gateway lets the caller sign in with star, and asks the mailbox
+    what callers hear (extended absence included). With availability No messages (§3.6)
+    callers hear the greeting and cannot leave a message; the owner can still sign in."""
+    no_messages = user.availability == "no_messages"
+    reasons = [
+        f"{dialled} is your mailbox number: callers reach your mailbox directly and you can press "
+        "star to sign in with your password (§3.1.1)."
+    ]
+    if no_messages:
+        reasons.append(
+            "Callers hear your greeting and cannot leave a message, because your availability is "
+            "No messages (§3.6)."
+        )
     return Plan(
         user.organisation_id,
         dialled,
         "user",
         user.user_id,
-        (_voicemail(user, no_messages=False),),
-        (
-            (
-                f"{dialled} is your mailbox number: callers reach your mailbox directly and you can press "
-                "star to sign in with your password (§3.1.1)."
-            ),
-        ),
+        (_voicemail(user, no_messages=no_messages),),
+        tuple(reasons),
         mailbox_access=True,
     )
 
