@@ -93,11 +93,13 @@ class MailboxApplication(BlobHoldingApplication):
         now: datetime,
         urgent: bool = False,
     ) -> list[tuple[str, str, str]]:
-        """A user sends a voicemail (§5.4): each user, and every member of each team, gets it."""
+        """A user sends a voicemail (§5.4): each user, and every member of each team but the
+        sender, gets it."""
         envelope = {"sender_user_id": sender, "urgent": urgent}
-        return self._deliver(
-            organisation_id, self._members_of(organisation_id, recipients), recording, now, envelope
-        )
+        targets = self._members_of(organisation_id, recipients, leave_out=("user", sender))
+        if not targets:
+            raise Invalid("nobody but you would receive this voicemail: choose other recipients")
+        return self._deliver(organisation_id, targets, recording, now, envelope)
 
     def forward(
         self,

@@ -39,6 +39,18 @@ def test_story_a_broadcast_to_a_team_stores_the_audio_once_and_deleting_frees_it
     assert not mailbox.blobs.exists(sha) and mailbox.blobs.count() == 0
 
 
+def test_the_sender_of_a_voicemail_to_their_own_team_does_not_receive_it(mailbox):
+    """§5.4: a voicemail to a team reaches its members; the sender, a member, is not sent their own."""
+    enrol(mailbox, "acme", "alice", "bob", "carol")
+    team(mailbox, "acme", "sales", ["alice", "bob", "carol"])
+    sent = mailbox.send("acme", "alice", [("team", "sales")], recording_from_upload(tone_wav(0.5)), NOW)
+    assert sorted(owner for _, owner, _ in sent) == ["bob", "carol"]
+    assert mailbox.mailbox("acme", ("user", "alice")).messages == {}
+    team(mailbox, "acme", "solo", ["alice"])
+    with pytest.raises(Invalid, match="nobody but you"):
+        mailbox.send("acme", "alice", [("team", "solo")], recording_from_upload(tone_wav(0.5)), NOW)
+
+
 def test_divert_with_annotation_moves_one_playable_recording_as_long_as_both(mailbox):
     enrol(mailbox, "acme", "alice", "bob")
     message_id = mailbox.deposit(
