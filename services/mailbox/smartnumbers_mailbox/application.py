@@ -18,6 +18,7 @@ from eventsourcing.utils import get_topic
 from smartnumbers_kit.errors import Invalid, NotFound
 
 from smartnumbers_mailbox.audio import Recording, joined, recording_from_stored
+from smartnumbers_mailbox.domain.caller_numbers import NumberHolders
 from smartnumbers_mailbox.domain.greetings import GreetingKind
 from smartnumbers_mailbox.domain.mailbox import Mailbox
 from smartnumbers_mailbox.domain.message import Folder
@@ -62,6 +63,20 @@ class MailboxApplication(BlobHoldingApplication):
         except NotFound:
             return None
 
+    def user_calling_from(self, organisation_id: str, number: str) -> str | None:
+        """The user whose own number (smartnumber, desk, mobile, home) this is, if exactly one's."""
+        try:
+            holders = self.repository.get(NumberHolders.create_id(organisation_id, number))
+        except AggregateNotFoundError:
+            return None
+        return holders.sole_user
+
+    def display_name(self, organisation_id: str, user_id: str) -> str | None:
+        try:
+            return self.mailbox(organisation_id, ("user", user_id)).profile.get("display_name") or None
+        except NotFound:
+            return None
+
     def is_member(self, organisation_id: str, team_id: str, user_id: str) -> bool:
         try:
             return user_id in self.mailbox(organisation_id, ("team", team_id)).members
@@ -79,7 +94,10 @@ class MailboxApplication(BlobHoldingApplication):
         from_caller: bool = False,
         **envelope: Any,
     ) -> str:
-        """A caller left a message (the gateway), or a user sent one; returns its id."""
+        """A caller left a message (the gateway), or a user sent one; returns its id. A caller
+        calling from one of a user's own numbers is that user (so Reply works, §5.3.3)."""
+        if from_caller and envelope.get("caller_number") and not envelope.get("sender_user_id"):
+            envelope["sender_user_id"] = self.user_calling_from(organisation_id, envelope["caller_number"])
         return self._deliver(organisation_id, [address], recording, now, envelope, from_caller=from_caller)[
             0
         ][2]
@@ -183,6 +201,8 @@ class MailboxApplication(BlobHoldingApplication):
             }
             | envelope
         )
+        if message["sender_user_id"] and not message["caller_name"]:  # named in lists and emails
+            message["caller_name"] = self.display_name(organisation_id, message["sender_user_id"])
 
         def command() -> list[Any]:
             changed, holders = [], []
@@ -360,6 +380,7 @@ class MailboxApplication(BlobHoldingApplication):
         """A user or team exists (created or updated): open its mailbox or bring it up to date."""
         try:
             mailbox = self.repository.get(Mailbox.create_id(organisation_id, *address))
+            before = mailbox.calling_numbers
         except AggregateNotFoundError:
             mailbox = Mailbox(
                 organisation_id=organisation_id,
@@ -367,13 +388,46 @@ class MailboxApplication(BlobHoldingApplication):
                 owner_id=address[1],
                 profile=changes.pop("profile", {}),
             )
+            before = set()
         mailbox.update(**changes)
-        return [mailbox]
+        return [mailbox, *self._reindexed(mailbox, before)]
+
+    def user_removed(self, organisation_id: str, user_id: str) -> list[Any]:
+        """The directory removed a user: the mailbox closes and their numbers are nobody's."""
+        try:
+            mailbox = self.mailbox(organisation_id, ("user", user_id))
+        except NotFound:
+            return []
+        before = mailbox.calling_numbers
+        mailbox.close()
+        return [mailbox, *self._reindexed(mailbox, before)]
+
+    def _reindexed(self, mailbox: Mailbox, before: set[str]) -> list[NumberHolders]:
+        """The number index after a user's calling numbers went from ``before`` to now."""
+        after = mailbox.calling_numbers
+        changed = []
+        for number in sorted(before ^ after):
+            number_id = NumberHolders.create_id(mailbox.organisation_id, number)
+            try:
+                holders = self.repository.get(number_id)
+            except AggregateNotFoundError:
+                holders = NumberHolders(organisation_id=mailbox.organisation_id, number=number)
+            if number in after:
+                holders.claim(mailbox.owner_id)
+            else:
+                holders.release(mailbox.owner_id)
+            changed.append(holders)
+        return changed
 
     def fax_numbers_known(
-        self, organisation_id: str, user_id: str, numbers: dict[str, str | None]
+        self,
+        organisation_id: str,
+        user_id: str,
+        numbers: dict[str, str | None],
+        phone_numbers: dict[str, str | None] | None = None,
     ) -> list[Any]:
-        """Presence's fax numbers; they may arrive before the directory's user (another stream)."""
+        """Presence's fax numbers (and desk, mobile, home); they may arrive before the
+        directory's user (another stream)."""
         try:
             mailbox = self.repository.get(Mailbox.create_id(organisation_id, "user", user_id))
         except AggregateNotFoundError:
@@ -385,8 +439,11 @@ class MailboxApplication(BlobHoldingApplication):
             )
         if mailbox.closed:
             return []
+        before = mailbox.calling_numbers
         mailbox.update(fax_numbers=numbers)
-        return [mailbox]
+        if phone_numbers is not None:
+            mailbox.know_phone_numbers(phone_numbers)
+        return [mailbox, *self._reindexed(mailbox, before)]
 
     def owner_changed(
         self, organisation_id: str, address: Address, change: Callable[[Mailbox], Any]

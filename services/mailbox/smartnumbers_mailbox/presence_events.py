@@ -1,6 +1,6 @@
 """What the mailbox learns from presence: a selected location ends extended absence
 (§3.9.3, re-selecting the same location included), availability No messages (§3.6: callers
-cannot leave a message), and the fax numbers of §5.5."""
+cannot leave a message), the fax numbers of §5.5, and the numbers a user calls from (§5.3.3)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from smartnumbers_contracts import presence
 from smartnumbers_kit.runtime import Subscription
 
 from smartnumbers_mailbox.application import MailboxApplication
+from smartnumbers_mailbox.domain.caller_numbers import CALLING_NUMBER_KINDS
 
 FAX_KINDS = ("office_fax", "home_fax", "temporary_fax")
 
@@ -30,7 +31,8 @@ def presence_subscription(app: MailboxApplication) -> Subscription:
 
     def numbers_changed(e: presence.NumbersChanged) -> list[Any]:
         numbers = {kind: getattr(e.numbers, kind) for kind in FAX_KINDS}
-        return app.fax_numbers_known(e.organisation_id, e.user_id, numbers)
+        phones = {kind: getattr(e.numbers, kind) for kind in CALLING_NUMBER_KINDS}
+        return app.fax_numbers_known(e.organisation_id, e.user_id, numbers, phones)
 
     return Subscription(
         domain="presence",

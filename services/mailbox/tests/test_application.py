@@ -130,6 +130,67 @@ def test_replacing_a_greeting_frees_the_old_recording_and_reply_needs_a_user_sen
     assert reply["sender_user_id"] == "alice" and reply["folder"] == Folder.NEW
 
 
+def test_a_message_left_from_a_users_own_number_is_theirs_so_reply_works(mailbox):
+    """§5.3.3 Reply: a caller calling from a colleague's smartnumber, desk, mobile or home number
+    is that colleague; the mailbox knows their numbers from the directory's and presence's events."""
+
+    def user(user_id: str, smartnumber: str) -> None:
+        profile = {"display_name": user_id.title(), "smartnumber": smartnumber}
+        mailbox.save(*mailbox.owner_known("acme", ("user", user_id), profile=profile))
+
+    def phones(user_id: str, **numbers: str | None) -> None:
+        mailbox.save(*mailbox.fax_numbers_known("acme", user_id, {}, numbers))
+
+    def left_from(number: str) -> dict:
+        message_id = mailbox.deposit(
+            "acme",
+            ("user", "alice"),
+            recording_from_upload(tone_wav(0.3)),
+            NOW,
+            from_caller=True,
+            caller_number=number,
+            caller_name=None,
+        )
+        return mailbox.mailbox("acme", ("user", "alice")).message(message_id)
+
+    user("alice", "+441632960100")
+    user("bob", "+441632960200")
+    user("carol", "+441632960300")
+    phones("bob", desk="+441632960222", mobile="+447700900200", home=None)
+    # 1. From Bob's smartnumber, desk or mobile: Bob left it, named as the directory names him.
+    for number in ("+441632960200", "+441632960222", "+447700900200"):
+        message = left_from(number)
+        assert (message["sender_user_id"], message["caller_name"]) == ("bob", "Bob")
+    # 2. So Alice can reply to it: the reply is in Bob's mailbox, from her.
+    reply_id = mailbox.reply(
+        "acme", ("user", "alice"), message["id"], recording_from_upload(tone_wav(0.4)), NOW
+    )
+    assert mailbox.mailbox("acme", ("user", "bob")).message(reply_id)["sender_user_id"] == "alice"
+    # 3. A number that is nobody's, or no longer his, or shared by two users, names nobody.
+    phones("bob", desk="+441632960222", mobile="+447700900299")
+    phones("carol", desk="+441632960222")
+    assert left_from("+447700900200")["sender_user_id"] is None
+    assert left_from("+447700900299")["sender_user_id"] == "bob"
+    assert left_from("+441632960222")["sender_user_id"] is None
+    assert left_from("+441632960999")["sender_user_id"] is None
+    # 4. Bob's smartnumber changes, then he is removed: neither number is his any more.
+    user("bob", "+441632960201")
+    assert left_from("+441632960200")["sender_user_id"] is None
+    mailbox.save(*mailbox.user_removed("acme", "bob"))
+    assert left_from("+441632960201")["sender_user_id"] is None
+    # 5. Another organisation never learns who calls from acme's numbers.
+    enrol(mailbox, "bolt", "dave")
+    bolt = mailbox.deposit(
+        "bolt",
+        ("user", "dave"),
+        recording_from_upload(tone_wav(0.3)),
+        NOW,
+        from_caller=True,
+        caller_number="+441632960300",
+    )
+    assert mailbox.mailbox("bolt", ("user", "dave")).message(bolt)["sender_user_id"] is None
+
+
 def test_fax_numbers_from_presence_may_come_before_the_user_from_the_directory(mailbox):
     mailbox.save(*mailbox.fax_numbers_known("acme", "alice", {"office_fax": "+441632960999"}))
     enrol(mailbox, "acme", "alice", email="alice@example.com")

@@ -17,6 +17,7 @@ from eventsourcing.domain import Aggregate, event
 from smartnumbers_kit.errors import Conflict, Invalid, NotFound
 
 from smartnumbers_mailbox.domain.alerts import DEFAULT_ALERTS, MessageAlert, with_changes
+from smartnumbers_mailbox.domain.caller_numbers import calling_numbers
 from smartnumbers_mailbox.domain.fax_delivery import FaxDelivery, delivery_target
 from smartnumbers_mailbox.domain.greetings import GreetingKind, heard, todays_greeting_ends
 from smartnumbers_mailbox.domain.message import Folder, expired, phone_order
@@ -45,6 +46,7 @@ class Mailbox(Aggregate):
         self.voice_to_email = False
         self.fax_delivery = FaxDelivery.MAILBOX.value
         self.fax_numbers: dict[str, str | None] = {}
+        self.phone_numbers: dict[str, str | None] = {}
         self.alerts = dict(DEFAULT_ALERTS)
 
     # -- reading ----------------------------------------------------------------
@@ -371,6 +373,22 @@ class Mailbox(Aggregate):
         self.members = list(members)
         self.fax_numbers = dict(fax_numbers)
         self.closed = False
+
+    def know_phone_numbers(self, numbers: dict[str, str | None]) -> None:
+        """Presence's desk, mobile and home numbers (for telling who a caller is)."""
+        if numbers != self.phone_numbers:
+            self._phone_numbers_changed(numbers=dict(numbers))
+
+    @event("PhoneNumbersChanged")
+    def _phone_numbers_changed(self, numbers: dict[str, str | None]) -> None:
+        self.phone_numbers = dict(numbers)
+
+    @property
+    def calling_numbers(self) -> set[str]:
+        """The numbers the owner calls from (none for a team or a closed mailbox)."""
+        if self.owner_kind != "user" or self.closed:
+            return set()
+        return calling_numbers(self.profile, self.phone_numbers)
 
     @event("Closed")
     def close(self) -> None:
