@@ -46,6 +46,8 @@ class DirectoryContracts:
 
     @staticmethod
     def _organisation(event: Any, org: Organisation) -> list[Contract]:
+        if isinstance(event, Organisation.LocationPolicyChanged):
+            return [wire.LocationPolicyChanged(**envelope(event, org.organisation_id), allowed=event.allowed)]
         return [
             wire.OrganisationConfigured(
                 **envelope(event, org.organisation_id), name=event.name, default_country=event.default_country
