@@ -315,7 +315,7 @@ async def test_an_administrator_sets_which_kinds_of_number_may_be_a_location(ser
             "directory.organisation.location_policy_changed.v1", organisation_id=org
         )
         assert event["allowed"] == kinds
-        # 3. Other settings change without touching the policy; nothing allowed, or an unknown kind, is refused.
+        # 3. Other settings leave the policy be; nothing allowed, or an unknown kind, is refused.
         r = await boss.put("/v1/organisation", json={**settings, "password_min_length": 7})
         assert r.json()["location_number_kinds"] == kinds
         r = await boss.put("/v1/organisation", json={**settings, "location_number_kinds": []})

@@ -310,8 +310,9 @@ async def test_story_toll_fraud_a_location_must_be_a_kind_of_number_the_organisa
         r = await alice.put("/v1/users/me/location", json={"location": "temporary", "number": premium})
         assert r.status_code == 422
         assert r.json()["detail"] == (
-            "the temporary number +449098790000 is a premium-rate number, which your organisation does "
-            "not allow as a location (allowed: national, mobile, international, unknown); ask an administrator"
+            "the temporary number +449098790000 is a premium-rate number, which your organisation "
+            "does not allow as a location (allowed: national, mobile, international, unknown); "
+            "ask an administrator"
         )
         r = await alice.patch("/v1/users/me/numbers", json={"home": special, "mobile": french})
         assert r.status_code == 422 and "special-rate" in r.json()["detail"]
