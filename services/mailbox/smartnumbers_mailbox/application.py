@@ -156,7 +156,7 @@ class MailboxApplication(BlobHoldingApplication):
                 return [], []
             mailbox = self.mailbox(organisation_id, address)
             sha = mailbox.delete(message_id, reason="diverted")
-            return [mailbox], [(sha, f"{mailbox.holder}/m/{message_id}")]
+            return [mailbox], [(sha, mailbox.message_holder(message_id))]
 
         targets = self._members_of(organisation_id, recipients, leave_out=address)
         if address in targets:
@@ -211,7 +211,7 @@ class MailboxApplication(BlobHoldingApplication):
                 left_for = message.get("left_for") or f"{target[0]}:{target[1]}"
                 mailbox.deposit({**message, "id": message_id, "left_for": left_for}, from_caller=from_caller)
                 changed.append(mailbox)
-                holders.append(f"{mailbox.holder}/m/{message_id}")
+                holders.append(mailbox.message_holder(message_id))
             blob = self._blob(sha, len(recording.wav))
             blob.hold(holders)
             more, releases = also() if also else ([], [])
@@ -261,7 +261,7 @@ class MailboxApplication(BlobHoldingApplication):
 
     def delete(self, organisation_id: str, address: Address, message_id: str) -> None:
         self.update(
-            organisation_id, address, lambda m: [(m.delete(message_id), f"{m.holder}/m/{message_id}")]
+            organisation_id, address, lambda m: [(m.delete(message_id), m.message_holder(message_id))]
         )
 
     # -- faxes (§5.5-§5.7) --------------------------------------------------------------------
@@ -291,7 +291,7 @@ class MailboxApplication(BlobHoldingApplication):
             mailbox = self.mailbox(organisation_id, address)
             mailbox.receive_fax(fax)
             blob = self._blob(sha, len(tiff))
-            blob.hold([f"{mailbox.holder}/f/{fax_id}"])
+            blob.hold([mailbox.fax_holder(fax_id)])
             return [mailbox, blob]
 
         self._run_holding(sha, tiff, command)
@@ -315,7 +315,7 @@ class MailboxApplication(BlobHoldingApplication):
         self.update(organisation_id, address, lambda m: m.save_fax(fax_id))
 
     def delete_fax(self, organisation_id: str, address: Address, fax_id: str) -> None:
-        self.update(organisation_id, address, lambda m: [(m.delete_fax(fax_id), f"{m.holder}/f/{fax_id}")])
+        self.update(organisation_id, address, lambda m: [(m.delete_fax(fax_id), m.fax_holder(fax_id))])
 
     # -- greetings and extended absence (§3.4, §3.9, §5.1) ----------------------------------------
     def record_greeting(
@@ -326,7 +326,7 @@ class MailboxApplication(BlobHoldingApplication):
 
         def command() -> list[Any]:
             mailbox = self.mailbox(organisation_id, address)
-            holder = f"{mailbox.holder}/g/{kind.value}"
+            holder = mailbox.greeting_holder(kind.value)
             replaced = mailbox.record_greeting(kind, details)
             blob = self._blob(sha, len(recording.wav))
             blob.hold([holder])
@@ -336,7 +336,7 @@ class MailboxApplication(BlobHoldingApplication):
 
     def remove_greeting(self, organisation_id: str, address: Address, kind: GreetingKind) -> None:
         self.update(
-            organisation_id, address, lambda m: [(m.remove_greeting(kind), f"{m.holder}/g/{kind.value}")]
+            organisation_id, address, lambda m: [(m.remove_greeting(kind), m.greeting_holder(kind.value))]
         )
 
     def set_extended_absence(self, organisation_id: str, user_id: str, enabled: bool) -> None:
@@ -360,7 +360,9 @@ class MailboxApplication(BlobHoldingApplication):
         def change(m: Mailbox) -> list[Release]:
             releases = []
             if m.todays_greeting_over(now):
-                releases.append((m.remove_greeting(GreetingKind.TODAY), f"{m.holder}/g/today"))
+                releases.append(
+                    (m.remove_greeting(GreetingKind.TODAY), m.greeting_holder(GreetingKind.TODAY.value))
+                )
             releases += m.expire(now)
             removed[:] = releases
             return releases

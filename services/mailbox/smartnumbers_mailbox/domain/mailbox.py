@@ -52,7 +52,17 @@ class Mailbox(Aggregate):
     # -- reading ----------------------------------------------------------------
     @property
     def holder(self) -> str:
+        """How a blob names this mailbox among its holders; the keys below add what holds it."""
         return f"{self.organisation_id}/{self.owner_kind}/{self.owner_id}"
+
+    def message_holder(self, message_id: str) -> str:
+        return f"{self.holder}/m/{message_id}"
+
+    def fax_holder(self, fax_id: str) -> str:
+        return f"{self.holder}/f/{fax_id}"
+
+    def greeting_holder(self, kind: str) -> str:
+        return f"{self.holder}/g/{kind}"
 
     @property
     def new_count(self) -> int:
@@ -201,10 +211,10 @@ class Mailbox(Aggregate):
     def expire(self, now: datetime) -> list[tuple[str, str]]:
         """Delete messages and faxes not saved 30 days after arrival; returns (sha256, holder)s."""
         released = [
-            (self.delete(i, reason="retention"), f"{self.holder}/m/{i}") for i in expired(self.messages, now)
+            (self.delete(i, reason="retention"), self.message_holder(i)) for i in expired(self.messages, now)
         ]
         released += [
-            (self.delete_fax(i, reason="retention"), f"{self.holder}/f/{i}") for i in expired(self.faxes, now)
+            (self.delete_fax(i, reason="retention"), self.fax_holder(i)) for i in expired(self.faxes, now)
         ]
         return released
 
