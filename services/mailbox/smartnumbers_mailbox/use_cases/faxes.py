@@ -6,6 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from smartnumbers_mailbox.domain.message import Fax
 from smartnumbers_mailbox.use_cases.base import Address, MailboxBase
 
 
@@ -23,15 +24,15 @@ class Faxes(MailboxBase):
     ) -> str:
         fax_id = uuid.uuid4().hex
         sha = self.blobs.put(tiff)
-        fax = {
-            "id": fax_id,
-            "sha256": sha,
-            "size": len(tiff),
-            "pages": pages,
-            "caller_number": caller_number,
-            "arrived_at": now,
-            "forwarded_by": forwarded_by or [],
-        }
+        fax = Fax(
+            id=fax_id,
+            sha256=sha,
+            size=len(tiff),
+            pages=pages,
+            caller_number=caller_number,
+            arrived_at=now,
+            forwarded_by=forwarded_by or [],
+        )
 
         def command() -> list[Any]:
             mailbox = self.mailbox(organisation_id, address)
@@ -50,11 +51,11 @@ class Faxes(MailboxBase):
         return self.receive_fax(
             organisation_id,
             to,
-            self.blobs.get(fax["sha256"]),
-            fax["pages"],
+            self.blobs.get(fax.sha256),
+            fax.pages,
             now,
-            caller_number=fax["caller_number"],
-            forwarded_by=[*fax["forwarded_by"], actor],
+            caller_number=fax.caller_number,
+            forwarded_by=[*fax.forwarded_by, actor],
         )
 
     def save_fax(self, organisation_id: str, address: Address, fax_id: str) -> None:

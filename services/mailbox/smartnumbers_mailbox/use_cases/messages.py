@@ -10,20 +10,18 @@ from typing import Any
 from smartnumbers_kit.errors import Invalid, NotFound
 
 from smartnumbers_mailbox.audio import Recording, joined, recording_from_stored
-from smartnumbers_mailbox.domain.message import Folder
+from smartnumbers_mailbox.domain.message import Folder, Forwarding, Message
 from smartnumbers_mailbox.holding import Release
 from smartnumbers_mailbox.use_cases.base import Address, MailboxBase
 
 
 class Messages(MailboxBase):
-    def callback_number(self, organisation_id: str, message: dict[str, Any]) -> str | None:
+    def callback_number(self, organisation_id: str, message: Message) -> str | None:
         """The caller's number, else the smartnumber of the user who sent it, when known."""
-        if message["caller_number"] or not message["sender_user_id"]:
-            return message["caller_number"]
+        if message.caller_number or not message.sender_user_id:
+            return message.caller_number
         try:
-            return self.mailbox(organisation_id, ("user", message["sender_user_id"])).profile.get(
-                "smartnumber"
-            )
+            return self.mailbox(organisation_id, ("user", message.sender_user_id)).profile.get("smartnumber")
         except NotFound:
             return None
 
@@ -79,19 +77,18 @@ class Messages(MailboxBase):
         """Copy (keep) or divert (not keep) a message, optionally annotated (§5.3.4)."""
         source = self.mailbox(organisation_id, address)
         original = source.message(message_id)
-        recording = recording_from_stored(self.blobs.get(original["sha256"]))
+        recording = recording_from_stored(self.blobs.get(original.sha256))
         if annotation is not None:
             recording = joined(annotation, recording)
-        envelope = (
-            {k: original[k] for k in ("caller_number", "caller_name", "sender_user_id", "urgent")}
-            | {"left_for": original.get("left_for")}
-            | {
-                "forwarded_by": [
-                    *original["forwarded_by"],
-                    {"user_id": actor, "annotated": annotation is not None, "at": now.isoformat()},
-                ]
-            }
-        )
+        forwarding = Forwarding(user_id=actor, annotated=annotation is not None, at=now.isoformat())
+        envelope: dict[str, Any] = {
+            "caller_number": original.caller_number,
+            "caller_name": original.caller_name,
+            "sender_user_id": original.sender_user_id,
+            "urgent": original.urgent,
+            "left_for": original.left_for,
+            "forwarded_by": [*original.forwarded_by, forwarding],
+        }
         if urgent is not None:
             envelope["urgent"] = urgent
 
@@ -111,7 +108,7 @@ class Messages(MailboxBase):
         self, organisation_id: str, address: Address, message_id: str, recording: Recording, now: datetime
     ) -> str:
         """Answer the sender of a message with a voicemail (§5.3.3), when the sender is a user."""
-        sender = self.mailbox(organisation_id, address).message(message_id)["sender_user_id"]
+        sender = self.mailbox(organisation_id, address).message(message_id).sender_user_id
         if sender is None:
             raise Invalid(
                 "this message was not left by a user of your organisation: call the caller back instead"
@@ -133,19 +130,8 @@ class Messages(MailboxBase):
         ids = {target: uuid.uuid4().hex for target in targets}
         stored = self._stored(recording)
         sha = stored["sha256"]
-        message = (
-            stored
-            | {
-                "caller_number": None,
-                "caller_name": None,
-                "sender_user_id": None,
-                "urgent": False,
-                "forwarded_by": [],
-                "arrived_at": now,
-            }
-            | envelope
-        )
-        if message["sender_user_id"] and not message["caller_name"]:  # named in lists and emails
+        message = {"arrived_at": now, **stored, **envelope}
+        if message.get("sender_user_id") and not message.get("caller_name"):  # named in lists and emails
             message["caller_name"] = self.display_name(organisation_id, message["sender_user_id"])
 
         def command() -> list[Any]:
@@ -153,7 +139,9 @@ class Messages(MailboxBase):
             for target, message_id in ids.items():
                 mailbox = self.mailbox(organisation_id, target)
                 left_for = message.get("left_for") or f"{target[0]}:{target[1]}"
-                mailbox.deposit({**message, "id": message_id, "left_for": left_for}, from_caller=from_caller)
+                mailbox.deposit(
+                    Message(**message | {"id": message_id, "left_for": left_for}), from_caller=from_caller
+                )
                 changed.append(mailbox)
                 holders.append(mailbox.message_holder(message_id))
             blob = self._blob(sha, len(recording.wav))
@@ -165,7 +153,7 @@ class Messages(MailboxBase):
         return [(kind, owner, message_id) for (kind, owner), message_id in ids.items()]
 
     # -- acting on messages -----------------------------------------------------------------
-    def listened(self, organisation_id: str, address: Address, message_id: str) -> dict[str, Any]:
+    def listened(self, organisation_id: str, address: Address, message_id: str) -> Message:
         """Someone listened: a New message becomes Old (§5.3). Returns the message."""
         self.update(organisation_id, address, lambda m: m.listened(message_id))
         return self.mailbox(organisation_id, address).message(message_id)
