@@ -168,7 +168,7 @@ class PresenceApplication(ServiceApplication):
     # -- what the directory tells us (bus handlers return what they changed) ----------
     def organisation_configured(self, organisation_id: str, name: str, default_country: str) -> list[Any]:
         try:
-            organisation = self.repository.get(Organisation.create_id(organisation_id))
+            organisation: Organisation = self.repository.get(Organisation.create_id(organisation_id))
         except AggregateNotFoundError:
             return [Organisation(organisation_id=organisation_id, name=name, default_country=default_country)]
         organisation.reconfigure(name=name, default_country=default_country)
@@ -176,7 +176,7 @@ class PresenceApplication(ServiceApplication):
 
     def location_policy_changed(self, organisation_id: str, allowed: list[str]) -> list[Any]:
         try:
-            organisation = self.repository.get(Organisation.create_id(organisation_id))
+            organisation: Organisation = self.repository.get(Organisation.create_id(organisation_id))
         except AggregateNotFoundError:  # the organisation's own event comes first; just in case
             organisation = Organisation(
                 organisation_id=organisation_id, name=organisation_id, default_country=self.default_country
@@ -262,7 +262,7 @@ class PresenceApplication(ServiceApplication):
     def _policy(self, organisation_id: str) -> tuple[str, list[str]]:
         """The organisation's country and the kinds of number a location may be."""
         try:
-            organisation = self.repository.get(Organisation.create_id(organisation_id))
+            organisation: Organisation = self.repository.get(Organisation.create_id(organisation_id))
         except AggregateNotFoundError:
             return self.default_country, list(DEFAULT_ALLOWED)
         return organisation.default_country, organisation.location_number_kinds

@@ -35,7 +35,9 @@ class MailboxBase(BlobHoldingApplication):
 
     def mailbox_ids(self) -> list[uuid.UUID]:
         """Every mailbox ever opened (for the overnight and retention sweeps)."""
-        topics, start, ids = [get_topic(Mailbox.Opened)], None, []
+        topics = [get_topic(Mailbox.Opened)]  # type: ignore[attr-defined]  # made by @event
+        start: int | None = None
+        ids: list[uuid.UUID] = []
         while batch := self.recorder.select_notifications(
             start, 500, topics=topics, inclusive_of_start=False
         ):
