@@ -19,6 +19,7 @@ CATALOGUE: dict[str, type[Contract]] = {
         presence.CallIntroductionChanged,
         presence.CallReportingChanged,
         directory.OrganisationConfigured,
+        directory.LocationPolicyChanged,
         directory.UserCreated,
         directory.UserUpdated,
         directory.UserRemoved,

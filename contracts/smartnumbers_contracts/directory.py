@@ -29,6 +29,47 @@ class OrganisationConfigured(Contract):
     )
 
 
+class LocationNumberKind(StrEnum):
+    """Kinds of number a location may be (toll fraud), as ``phonenumbers.number_type`` tells
+    them, read against the organisation's country:
+
+    - ``premium``: premium-rate numbers (PREMIUM_RATE), in any country;
+    - ``special_rate``: shared-cost and personal numbers (SHARED_COST, PERSONAL_NUMBER, e.g.
+      the UK's 084/087 and 070), which also cost the caller more than a normal call;
+    - ``international``: any other number with another country calling code;
+    - ``mobile``: the country's mobile and pager numbers (MOBILE, PAGER);
+    - ``national``: the country's fixed-line, freephone, VoIP and non-geographic numbers
+      (FIXED_LINE, FIXED_LINE_OR_MOBILE, TOLL_FREE, VOIP, UAN, VOICEMAIL);
+    - ``unknown``: the country's numbers in no range the library knows (unallocated or
+      reserved, such as Ofcom's drama numbers).
+    """
+
+    NATIONAL = "national"
+    MOBILE = "mobile"
+    INTERNATIONAL = "international"
+    PREMIUM = "premium"
+    SPECIAL_RATE = "special_rate"
+    UNKNOWN = "unknown"
+
+
+DEFAULT_LOCATION_NUMBER_KINDS = (
+    LocationNumberKind.NATIONAL,
+    LocationNumberKind.MOBILE,
+    LocationNumberKind.INTERNATIONAL,
+    LocationNumberKind.UNKNOWN,
+)
+"""Until an administrator says otherwise: premium-rate and special-rate numbers are refused."""
+
+
+class LocationPolicyChanged(Contract):
+    subject = "directory.organisation.location_policy_changed.v1"
+    summary = "An administrator changed which kinds of number users may give as a location (toll fraud)"
+
+    allowed: list[LocationNumberKind] = Field(
+        description="Kinds of number a location (desk, mobile, home, temporary, fax) may be"
+    )
+
+
 class UserProfile(BaseModel):
     """What other services need to know of a user (no secrets, ever)."""
 

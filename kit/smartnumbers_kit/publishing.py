@@ -30,3 +30,37 @@ def stamped(contracts: Sequence[Contract], notification: Notification, epoch: UU
     return [
         c.model_copy(update={"event_id": event_id(epoch, notification, i)}) for i, c in enumerate(contracts)
     ]
+
+
+def domain_events(package: str) -> set[type]:
+    """Every stored event class of the aggregates defined in ``package`` (a service's
+    ``domain``), for the test that each one is either mapped to a contract or declared private.
+
+    The library gives each aggregate a default ``Created`` class; it is left out when the
+    aggregate is created by an event of its own (``@event("Opened") def __init__``).
+    """
+    import importlib
+    import pkgutil
+
+    from eventsourcing.domain import Aggregate, CanInitAggregate
+
+    found: set[type] = set()
+    domain = importlib.import_module(package)
+    for info in pkgutil.iter_modules(domain.__path__):
+        module = importlib.import_module(f"{package}.{info.name}")
+        for value in vars(module).values():
+            if not (
+                isinstance(value, type)
+                and issubclass(value, Aggregate)
+                and value.__module__ == module.__name__
+            ):
+                continue
+            events = {
+                v
+                for v in vars(value).values()
+                if isinstance(v, type) and issubclass(v, value.Event) and v is not value.Event
+            }
+            if len({e for e in events if issubclass(e, CanInitAggregate)}) > 1:
+                events.discard(value.Created)
+            found |= events
+    return found

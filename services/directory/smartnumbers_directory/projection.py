@@ -82,7 +82,8 @@ class DirectoryProjection:
             if org is not None:
                 self._origin[event.originator_id] = (org, org)
             org, _ = self._origin[event.originator_id]
-            self.org(org).country = event.default_country
+            if not isinstance(event, Organisation.LocationPolicyChanged):  # presence's business
+                self.org(org).country = event.default_country
 
     def _contact(self, event: Any) -> None:
         if isinstance(event, Contact.Added):

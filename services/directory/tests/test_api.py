@@ -292,3 +292,38 @@ def test_the_admin_cli_refuses_what_the_api_would_refuse(service, org):
     bad = cli(f"{org}-new", "012345")
     assert bad.returncode != 0 and "refused: a password cannot begin with zero" in bad.stderr
     assert cli(f"{org}-new", "739182").returncode == 0  # nothing of the refused attempt was left behind
+
+
+async def test_an_administrator_sets_which_kinds_of_number_may_be_a_location(service, nats_server, mint, org):
+    """Toll fraud: the organisation's location policy is the directory's, changed by an
+    administrator and published for presence to enforce (premium-rate refused by default)."""
+    create_organisation(service, org, "boss")
+    settings = {"name": "Acme", "default_country": "GB"}
+    async with (
+        client(service, mint("boss", org, "admin")) as boss,
+        client(service, mint("alice", org)) as alice,
+        BusWatcher(nats_server.url, "directory.organisation.>") as bus,
+    ):
+        # 1. The default refuses premium-rate and special-rate numbers.
+        seen = (await boss.get("/v1/organisation")).json()
+        assert seen["location_number_kinds"] == ["national", "mobile", "international", "unknown"]
+        # 2. The administrator allows premium-rate numbers too; presence hears of it.
+        kinds = ["national", "mobile", "premium"]
+        r = await boss.put("/v1/organisation", json={**settings, "location_number_kinds": kinds})
+        assert r.status_code == 200 and r.json()["location_number_kinds"] == kinds
+        event = await bus.next_matching(
+            "directory.organisation.location_policy_changed.v1", organisation_id=org
+        )
+        assert event["allowed"] == kinds
+        # 3. Other settings leave the policy be; nothing allowed, or an unknown kind, is refused.
+        r = await boss.put("/v1/organisation", json={**settings, "password_min_length": 7})
+        assert r.json()["location_number_kinds"] == kinds
+        r = await boss.put("/v1/organisation", json={**settings, "location_number_kinds": []})
+        assert r.status_code == 422 and "at least one kind" in r.json()["detail"]
+        r = await boss.put("/v1/organisation", json={**settings, "location_number_kinds": ["cheap"]})
+        assert r.status_code == 422
+        assert (await boss.get("/v1/organisation")).json()["location_number_kinds"] == kinds
+        # 4. A user may read the policy but not change it.
+        assert (await alice.get("/v1/organisation")).json()["location_number_kinds"] == kinds
+        r = await alice.put("/v1/organisation", json={**settings, "location_number_kinds": ["premium"]})
+        assert r.status_code == 403

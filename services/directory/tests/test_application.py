@@ -313,3 +313,35 @@ def test_a_colleague_as_vip_keeps_their_current_numbers_on_the_vip_list(director
     assert "+441632960444" in directory.address_book("acme", "alice").vip_numbers
     directory.remove_user("acme", "bob")
     assert directory.address_book("acme", "alice").vip_numbers == []
+
+
+def test_a_private_group_is_seen_by_its_leader_and_administrator_and_by_nobody_else(directory):
+    """§4.5: a group has a leader and an administrator; Private hides it from everyone else."""
+    organisation(directory, "acme", "alice", "bob", "carol", "dave", "admin1")
+    alice = as_user("alice")
+    secret = directory.create_group(
+        alice,
+        {
+            "name": "Board",
+            "members": ["user:dave"],
+            "leader_id": "bob",
+            "administrator_id": "carol",
+            "viewable_by": "private",
+            "editable_by": "private",
+        },
+    )
+    outer = directory.create_group(alice, {"name": "Everyone", "members": ["user:dave"]})
+    directory.change_group(alice, secret, {**directory.group(alice, secret).details, "member_of": [outer]})
+    # 1. The leader and the administrator see it, its members, and may send it an SMS.
+    for keeper in ("bob", "carol"):
+        assert directory.group(as_user(keeper), secret).details["name"] == "Board"
+        assert directory.members(as_user(keeper), outer)[1] == [secret]
+        assert directory.send_sms(as_user(keeper), secret, "Meeting at 5")
+    # 2. Seeing is not editing: the owner alone edits a group editable by Private.
+    with pytest.raises(Forbidden, match="not edit"):
+        directory.change_group(as_user("bob"), secret, {"name": "Renamed"})
+    # 3. Everyone else (an organisation administrator, a member) finds no such group.
+    for other in (as_user("dave"), as_user("admin1", role="admin")):
+        with pytest.raises(NotFound):
+            directory.group(other, secret)
+        assert directory.members(other, outer)[1] == []

@@ -35,7 +35,7 @@ def directory_subscription(app: MailboxApplication) -> Subscription:
         return app.owner_known(e.organisation_id, ("user", e.user_id), profile=_profile("", e.profile))
 
     def user_removed(e: directory.UserRemoved) -> list[Any]:
-        return app.owner_changed(e.organisation_id, ("user", e.user_id), Mailbox.close)
+        return app.user_removed(e.organisation_id, e.user_id)
 
     def team_defined(e: directory.TeamCreated | directory.TeamUpdated) -> list[Any]:
         return app.owner_known(

@@ -73,6 +73,33 @@ async def test_story_greetings_decide_what_callers_hear_and_extended_absence_end
         assert r.status_code == 404 and "no today recording" in r.json()["detail"]
 
 
+def availability_changed(org: str, user: str, availability: str) -> presence.AvailabilityChanged:
+    return presence.AvailabilityChanged(**envelope(org), user_id=user, availability=availability)
+
+
+async def test_story_with_availability_no_messages_callers_cannot_leave_a_message(
+    service, nats_server, mint, org, directory
+):
+    """§3.6 No messages: "callers will not be able to leave voicemail messages" — also when they
+    dial the mailbox number, where the gateway asks this greeting whether to record."""
+    await directory.users("alice", "bob")
+    async with client(service, mint("gw", org, "service")) as gw, client(service, mint("bob", org)) as bob:
+        heard = lambda: gw.get("/v1/mailboxes/users/alice/greeting")  # noqa: E731
+        assert (await heard()).json()["takes_messages"] is True
+        # 1. Alice chooses No messages (presence): callers hear her greeting, and no message is taken.
+        await publish_on_bus(nats_server.url, availability_changed(org, "alice", "no_messages"))
+        await eventually(heard, lambda r: r.json()["takes_messages"] is False)
+        r = await gw.post("/v1/mailboxes/users/alice/messages", content=tone_wav(0.2))
+        assert r.status_code == 409 and "No messages: callers cannot leave a message" in r.json()["detail"]
+        # 2. A colleague may still send her a voicemail (§5.4): that is not a caller's message.
+        r = await bob.post("/v1/voicemails", params={"to": "user:alice"}, content=tone_wav(0.2))
+        assert r.status_code == 201, r.text
+        # 3. Available again: callers may leave messages again.
+        await publish_on_bus(nats_server.url, availability_changed(org, "alice", "available"))
+        await eventually(heard, lambda r: r.json()["takes_messages"] is True)
+        assert (await gw.post("/v1/mailboxes/users/alice/messages", content=tone_wav(0.2))).status_code == 201
+
+
 async def test_a_team_has_a_name_recording_its_members_record(service, mint, org, directory):
     await directory.users("bob", "carol")
     await directory.team("sales", ["bob"])

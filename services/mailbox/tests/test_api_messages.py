@@ -308,3 +308,33 @@ async def test_the_directory_shapes_mailboxes_and_copies_reach_teams(
             "/v1/voicemails", params={"to": "user:alice", "sender": "bob"}, content=tone_wav(0.2)
         )
         assert r.status_code == 403 and "only as yourself" in r.json()["detail"]
+
+
+async def test_story_a_colleague_calling_from_their_smartnumber_can_be_replied_to_and_is_named(
+    service, nats_server, mint, org, directory
+):
+    """§5.3.3 Reply and §5.3.6 Archive: a message left from a user's own number is that user's."""
+    await directory.users("alice", "bob", email="example.com")
+    bob_number = f"+44163296{sum(map(ord, 'bob')) % 10000:04d}"  # the stand-in directory's
+    async with (
+        client(service, mint("gw", org, "service")) as gateway,
+        client(service, mint("alice", org)) as alice,
+        client(service, mint("bob", org)) as bob,
+        BusWatcher(nats_server.url, "notify.>") as notify,
+    ):
+        # 1. Bob calls Alice from his smartnumber and leaves a message (the network gives no name).
+        left = (await deposit(gateway, "alice", tone_wav(0.5), caller_number=bob_number)).json()
+        assert (left["sender_user_id"], left["caller_name"]) == ("bob", "Bob")
+        # 2. Alice replies by voicemail: it reaches Bob's mailbox.
+        r = await alice.post(f"/v1/mailboxes/users/me/messages/{left['id']}/reply", content=tone_wav(0.3))
+        assert r.status_code == 201 and r.json()["mailbox"] == "user:bob", r.text
+        [reply] = (await bob.get("/v1/mailboxes/users/me/messages")).json()
+        assert (reply["sender_user_id"], reply["caller_name"]) == ("alice", "Alice")
+        # 3. Archived, the email says who left it.
+        assert (await alice.post(f"/v1/mailboxes/users/me/messages/{left['id']}/archive")).status_code == 202
+        email = await notify.next_matching("notify.email.send.v1", organisation_id=org, reason="archive")
+        assert email["title"] == "Voicemail from Bob"
+        # 4. Bob archives Alice's reply (no caller number): it names her, not "an unknown caller".
+        assert (await bob.post(f"/v1/mailboxes/users/me/messages/{reply['id']}/archive")).status_code == 202
+        email = await notify.next_matching("notify.email.send.v1", organisation_id=org, user_id="bob")
+        assert email["title"] == "Voicemail from Alice"

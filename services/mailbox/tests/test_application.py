@@ -12,7 +12,7 @@ from smartnumbers_mailbox.audio import recording_from_upload
 from smartnumbers_mailbox.domain.blob import Blob
 from smartnumbers_mailbox.domain.greetings import GreetingKind
 from smartnumbers_mailbox.domain.mailbox import Mailbox
-from smartnumbers_mailbox.domain.message import Folder
+from smartnumbers_mailbox.domain.message import Folder, Message
 from smartnumbers_mailbox.publishing import MailboxContracts
 
 from services.mailbox.tests.samples import duration_of, tone_wav
@@ -29,7 +29,7 @@ def test_story_a_broadcast_to_a_team_stores_the_audio_once_and_deleting_frees_it
     # 2. Each member has it as a new message; one file is on disk.
     assert sorted(owner for _, owner, _ in sent) == ["bob", "carol", "dave"]
     assert mailbox.blobs.count() == 1
-    sha = mailbox.mailbox("acme", ("user", "bob")).message(sent[0][2])["sha256"]
+    sha = mailbox.mailbox("acme", ("user", "bob")).message(sent[0][2]).sha256
     assert mailbox.repository.get(Blob.create_id(sha)).holders.__len__() == 3
     # 3. The file stays until the last member deletes it.
     for _, owner, message_id in sent[:-1]:
@@ -37,6 +37,18 @@ def test_story_a_broadcast_to_a_team_stores_the_audio_once_and_deleting_frees_it
         assert mailbox.blobs.exists(sha)
     mailbox.delete("acme", ("user", sent[-1][1]), sent[-1][2])
     assert not mailbox.blobs.exists(sha) and mailbox.blobs.count() == 0
+
+
+def test_the_sender_of_a_voicemail_to_their_own_team_does_not_receive_it(mailbox):
+    """§5.4: a voicemail to a team reaches its members; the sender, a member, is not sent their own."""
+    enrol(mailbox, "acme", "alice", "bob", "carol")
+    team(mailbox, "acme", "sales", ["alice", "bob", "carol"])
+    sent = mailbox.send("acme", "alice", [("team", "sales")], recording_from_upload(tone_wav(0.5)), NOW)
+    assert sorted(owner for _, owner, _ in sent) == ["bob", "carol"]
+    assert mailbox.mailbox("acme", ("user", "alice")).messages == {}
+    team(mailbox, "acme", "solo", ["alice"])
+    with pytest.raises(Invalid, match="nobody but you"):
+        mailbox.send("acme", "alice", [("team", "solo")], recording_from_upload(tone_wav(0.5)), NOW)
 
 
 def test_divert_with_annotation_moves_one_playable_recording_as_long_as_both(mailbox):
@@ -55,8 +67,8 @@ def test_divert_with_annotation_moves_one_playable_recording_as_long_as_both(mai
         annotation=recording_from_upload(tone_wav(1.5, rate=16000)),
     )
     copy = mailbox.mailbox("acme", ("user", "bob")).message(copy_id)
-    assert duration_of(mailbox.blobs.get(copy["sha256"])) == pytest.approx(3.5, abs=0.01)
-    assert copy["caller_number"] == "+441632960001" and copy["forwarded_by"][0]["user_id"] == "alice"
+    assert duration_of(mailbox.blobs.get(copy.sha256)) == pytest.approx(3.5, abs=0.01)
+    assert copy.caller_number == "+441632960001" and copy.forwarded_by[0].user_id == "alice"
     with pytest.raises(NotFound):
         mailbox.mailbox("acme", ("user", "alice")).message(message_id)
     assert mailbox.blobs.count() == 1  # the original's audio went with the divert
@@ -79,7 +91,7 @@ def test_the_same_recording_deposited_at_once_in_many_mailboxes_is_held_by_each(
     recording = recording_from_upload(tone_wav(0.3))
     with ThreadPoolExecutor(8) as pool:
         list(pool.map(lambda u: mailbox.deposit("acme", ("user", u), recording, NOW), users * 3))
-    sha = next(iter(mailbox.mailbox("acme", ("user", "u0")).messages.values()))["sha256"]
+    sha = next(iter(mailbox.mailbox("acme", ("user", "u0")).messages.values())).sha256
     assert len(mailbox.repository.get(Blob.create_id(sha)).holders) == 24
 
 
@@ -115,7 +127,66 @@ def test_replacing_a_greeting_frees_the_old_recording_and_reply_needs_a_user_sen
     )
     reply_id = mailbox.reply("acme", ("user", "alice"), from_bob, recording_from_upload(tone_wav(0.6)), NOW)
     reply = mailbox.mailbox("acme", ("user", "bob")).message(reply_id)
-    assert reply["sender_user_id"] == "alice" and reply["folder"] == Folder.NEW
+    assert reply.sender_user_id == "alice" and reply.folder == Folder.NEW
+
+
+def test_a_message_left_from_a_users_own_number_is_theirs_so_reply_works(mailbox):
+    """§5.3.3 Reply: a caller calling from a colleague's smartnumber, desk, mobile or home number
+    is that colleague; the mailbox knows their numbers from the directory's and presence's events."""
+
+    def user(user_id: str, smartnumber: str) -> None:
+        profile = {"display_name": user_id.title(), "smartnumber": smartnumber}
+        mailbox.save(*mailbox.owner_known("acme", ("user", user_id), profile=profile))
+
+    def phones(user_id: str, **numbers: str | None) -> None:
+        mailbox.save(*mailbox.fax_numbers_known("acme", user_id, {}, numbers))
+
+    def left_from(number: str) -> Message:
+        message_id = mailbox.deposit(
+            "acme",
+            ("user", "alice"),
+            recording_from_upload(tone_wav(0.3)),
+            NOW,
+            from_caller=True,
+            caller_number=number,
+            caller_name=None,
+        )
+        return mailbox.mailbox("acme", ("user", "alice")).message(message_id)
+
+    user("alice", "+441632960100")
+    user("bob", "+441632960200")
+    user("carol", "+441632960300")
+    phones("bob", desk="+441632960222", mobile="+447700900200", home=None)
+    # 1. From Bob's smartnumber, desk or mobile: Bob left it, named as the directory names him.
+    for number in ("+441632960200", "+441632960222", "+447700900200"):
+        message = left_from(number)
+        assert (message.sender_user_id, message.caller_name) == ("bob", "Bob")
+    # 2. So Alice can reply to it: the reply is in Bob's mailbox, from her.
+    reply_id = mailbox.reply("acme", ("user", "alice"), message.id, recording_from_upload(tone_wav(0.4)), NOW)
+    assert mailbox.mailbox("acme", ("user", "bob")).message(reply_id).sender_user_id == "alice"
+    # 3. A number that is nobody's, or no longer his, or shared by two users, names nobody.
+    phones("bob", desk="+441632960222", mobile="+447700900299")
+    phones("carol", desk="+441632960222")
+    assert left_from("+447700900200").sender_user_id is None
+    assert left_from("+447700900299").sender_user_id == "bob"
+    assert left_from("+441632960222").sender_user_id is None
+    assert left_from("+441632960999").sender_user_id is None
+    # 4. Bob's smartnumber changes, then he is removed: neither number is his any more.
+    user("bob", "+441632960201")
+    assert left_from("+441632960200").sender_user_id is None
+    mailbox.save(*mailbox.user_removed("acme", "bob"))
+    assert left_from("+441632960201").sender_user_id is None
+    # 5. Another organisation never learns who calls from acme's numbers.
+    enrol(mailbox, "bolt", "dave")
+    bolt = mailbox.deposit(
+        "bolt",
+        ("user", "dave"),
+        recording_from_upload(tone_wav(0.3)),
+        NOW,
+        from_caller=True,
+        caller_number="+441632960300",
+    )
+    assert mailbox.mailbox("bolt", ("user", "dave")).message(bolt).sender_user_id is None
 
 
 def test_fax_numbers_from_presence_may_come_before_the_user_from_the_directory(mailbox):

@@ -11,7 +11,7 @@ from smartnumbers_mailbox.domain.blob import Blob
 from smartnumbers_mailbox.domain.fax_delivery import FaxDelivery
 from smartnumbers_mailbox.domain.greetings import GreetingKind, Heard, todays_greeting_ends
 from smartnumbers_mailbox.domain.mailbox import Mailbox
-from smartnumbers_mailbox.domain.message import Folder
+from smartnumbers_mailbox.domain.message import Fax, Folder, Message
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -25,19 +25,21 @@ def mailbox(**profile: object) -> Mailbox:
     )
 
 
-def message(i: str, at: datetime = T0, urgent: bool = False) -> dict[str, object]:
-    return {
-        "id": i,
-        "sha256": f"sha-{i}",
-        "size": 10,
-        "duration": 1.0,
-        "caller_number": "+441632960001",
-        "caller_name": None,
-        "sender_user_id": None,
-        "urgent": urgent,
-        "forwarded_by": [],
-        "arrived_at": at,
-    }
+def message(i: str, at: datetime = T0, urgent: bool = False) -> Message:
+    return Message.from_stored(
+        {
+            "id": i,
+            "sha256": f"sha-{i}",
+            "size": 10,
+            "duration": 1.0,
+            "caller_number": "+441632960001",
+            "caller_name": None,
+            "sender_user_id": None,
+            "urgent": urgent,
+            "forwarded_by": [],
+            "arrived_at": at,
+        }
+    )
 
 
 def counts(m: Mailbox) -> list[tuple[int, int]]:
@@ -62,7 +64,7 @@ def test_phone_order_is_urgent_first_then_oldest_first():
     m.deposit(message("early", T0))
     m.deposit(message("urgent-late", T0 + timedelta(hours=3), urgent=True))
     m.deposit(message("urgent-early", T0 + timedelta(hours=1), urgent=True))
-    assert [x["id"] for x in m.listed()] == ["urgent-early", "urgent-late", "early", "late"]
+    assert [x.id for x in m.listed()] == ["urgent-early", "urgent-late", "early", "late"]
 
 
 def test_voice_to_email_emails_each_new_message_as_read_so_the_count_does_not_change():
@@ -72,7 +74,7 @@ def test_voice_to_email_emails_each_new_message_as_read_so_the_count_does_not_ch
     m.deposit(message("a"))
     events = m.collect_events()
     assert [type(e).__name__ for e in events] == ["Deposited", "Emailed"]
-    assert m.message("a")["folder"] == Folder.OLD and m.new_count == 0
+    assert m.message("a").folder == Folder.OLD and m.new_count == 0
 
 
 def test_voice_to_email_and_fax_to_email_need_an_email_address():
@@ -172,11 +174,11 @@ def test_a_fax_goes_where_the_delivery_setting_says():
         "arrived_at": T0,
         "forwarded_by": [],
     }
-    m.receive_fax(fax)
+    m.receive_fax(Fax.from_stored(fax))
     m.change_settings(voice_to_email=None, fax_delivery=FaxDelivery.OFFICE_FAX)
-    m.receive_fax({**fax, "id": "f2"})
+    m.receive_fax(Fax.from_stored({**fax, "id": "f2"}))
     m.change_settings(voice_to_email=None, fax_delivery=FaxDelivery.EMAIL)
-    m.receive_fax({**fax, "id": "f3"})
+    m.receive_fax(Fax.from_stored({**fax, "id": "f3"}))
     received = [e.delivery for e in m.collect_events() if isinstance(e, Mailbox.FaxReceived)]
     assert received == [
         None,
@@ -192,3 +194,34 @@ def test_a_blob_is_unreferenced_only_when_every_holder_let_go():
     assert not blob.unreferenced
     blob.release(["b", "b"])
     assert blob.unreferenced
+
+
+def test_messages_and_faxes_are_typed_but_stored_as_before():
+    """Stored events keep the dict form written before the types existed (no upcaster needed)."""
+    old_message = {  # as deposited before ``left_for`` and the types existed
+        "id": "m1",
+        "sha256": "s",
+        "size": 10,
+        "duration": 1.5,
+        "caller_number": None,
+        "caller_name": None,
+        "sender_user_id": "bob",
+        "urgent": True,
+        "forwarded_by": [{"user_id": "carol", "annotated": False, "at": "2026-03-02T09:00:00+00:00"}],
+        "arrived_at": T0,
+        "folder": "saved",
+    }
+    typed = Message.from_stored(old_message)
+    assert (typed.folder, typed.forwarded_by[0].user_id, typed.left_for) == (Folder.SAVED, "carol", None)
+    assert typed.stored() == old_message | {"left_for": None}
+    old_fax = {"id": "f1", "sha256": "s", "size": 1, "pages": 2, "caller_number": None}
+    old_fax |= {"arrived_at": T0, "forwarded_by": ["bob"], "folder": "new"}
+    assert Fax.from_stored(old_fax).stored() == old_fax
+    # The aggregate replays them from its events into the typed shapes.
+    m = mailbox()
+    m.deposit(typed)
+    replayed = Mailbox.Deposited(
+        originator_id=m.id, originator_version=m.version + 1, timestamp=T0, message=old_message | {"id": "m2"}
+    )
+    replayed.mutate(m)
+    assert m.message("m2").sender_user_id == "bob" and m.message("m2").urgent is True

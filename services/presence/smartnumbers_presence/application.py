@@ -17,6 +17,7 @@ from smartnumbers_kit.store import ServiceApplication
 from smartnumbers_presence.domain.availability import Availability, CallIntroduction
 from smartnumbers_presence.domain.dialable import to_e164
 from smartnumbers_presence.domain.location import NUMBER_KINDS, Location
+from smartnumbers_presence.domain.number_kinds import DEFAULT_ALLOWED, check_allowed
 from smartnumbers_presence.domain.organisation import Organisation
 from smartnumbers_presence.domain.phone_line import PhoneLine
 from smartnumbers_presence.domain.user_presence import UserPresence
@@ -44,11 +45,14 @@ class PresenceApplication(ServiceApplication):
 
     # -- numbers and location (§3.3, §5.5) ---------------------------------------
     def change_numbers(self, organisation_id: str, user_id: str, changes: dict[str, str | None]) -> None:
-        country = self._country(organisation_id)
+        country, allowed = self._policy(organisation_id)
         normalised = {
             kind: None if raw in (None, "") else to_e164(raw, country, what=f"{kind} number")
             for kind, raw in changes.items()
         }
+        for kind, number in normalised.items():
+            if number is not None:
+                check_allowed(number, country, allowed, what=f"{kind.replace('_', ' ')} number")
 
         def command() -> list[Any]:
             user = self._user(organisation_id, user_id)
@@ -61,7 +65,7 @@ class PresenceApplication(ServiceApplication):
     def select_location(
         self, organisation_id: str, user_id: str, location: Location, temporary_number: str | None = None
     ) -> None:
-        country = self._country(organisation_id)
+        country, allowed = self._policy(organisation_id)
         number = (
             to_e164(temporary_number, country, what="temporary number")
             if temporary_number not in (None, "")
@@ -71,7 +75,10 @@ class PresenceApplication(ServiceApplication):
         def command() -> list[Any]:
             user = self._user(organisation_id, user_id)
             old = user.location_number
-            user.select_location(location, user.number_for(location, number))
+            ringing = user.number_for(location, number)
+            if ringing is not None:  # a number kept from before the policy changed is checked too
+                check_allowed(ringing, country, allowed, what=f"{location.value} number")
+            user.select_location(location, ringing)
             return self._hot_desk(user, old)
 
         self.run_command(command, key=f"{organisation_id}/{user_id}")
@@ -161,10 +168,20 @@ class PresenceApplication(ServiceApplication):
     # -- what the directory tells us (bus handlers return what they changed) ----------
     def organisation_configured(self, organisation_id: str, name: str, default_country: str) -> list[Any]:
         try:
-            organisation = self.repository.get(Organisation.create_id(organisation_id))
+            organisation: Organisation = self.repository.get(Organisation.create_id(organisation_id))
         except AggregateNotFoundError:
             return [Organisation(organisation_id=organisation_id, name=name, default_country=default_country)]
         organisation.reconfigure(name=name, default_country=default_country)
+        return [organisation]
+
+    def location_policy_changed(self, organisation_id: str, allowed: list[str]) -> list[Any]:
+        try:
+            organisation: Organisation = self.repository.get(Organisation.create_id(organisation_id))
+        except AggregateNotFoundError:  # the organisation's own event comes first; just in case
+            organisation = Organisation(
+                organisation_id=organisation_id, name=organisation_id, default_country=self.default_country
+            )
+        organisation.set_location_policy(allowed)
         return [organisation]
 
     def user_created(self, organisation_id: str, user_id: str, display_name: str) -> list[Any]:
@@ -241,6 +258,14 @@ class PresenceApplication(ServiceApplication):
             return self.repository.get(Organisation.create_id(organisation_id)).default_country
         except AggregateNotFoundError:
             return self.default_country
+
+    def _policy(self, organisation_id: str) -> tuple[str, list[str]]:
+        """The organisation's country and the kinds of number a location may be."""
+        try:
+            organisation: Organisation = self.repository.get(Organisation.create_id(organisation_id))
+        except AggregateNotFoundError:
+            return self.default_country, list(DEFAULT_ALLOWED)
+        return organisation.default_country, organisation.location_number_kinds
 
 
 __all__ = ["NUMBER_KINDS", "PresenceApplication"]

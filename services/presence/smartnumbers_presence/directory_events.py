@@ -1,4 +1,5 @@
-"""What presence learns from the directory's events: organisations, users, team memberships."""
+"""What presence learns from the directory's events: organisations (and their location
+policy), users, team memberships."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from smartnumbers_presence.application import PresenceApplication
 def directory_subscription(app: PresenceApplication) -> Subscription:
     def organisation_configured(e: directory.OrganisationConfigured) -> list[Any]:
         return app.organisation_configured(e.organisation_id, e.name, e.default_country)
+
+    def location_policy_changed(e: directory.LocationPolicyChanged) -> list[Any]:
+        return app.location_policy_changed(e.organisation_id, [k.value for k in e.allowed])
 
     def user_created(e: directory.UserCreated) -> list[Any]:
         return app.user_created(e.organisation_id, e.user_id, e.display_name)
@@ -31,6 +35,7 @@ def directory_subscription(app: PresenceApplication) -> Subscription:
         durable="presence-directory",
         handlers={
             directory.OrganisationConfigured: organisation_configured,
+            directory.LocationPolicyChanged: location_policy_changed,
             directory.UserCreated: user_created,
             directory.UserUpdated: user_updated,
             directory.UserRemoved: user_removed,

@@ -293,3 +293,49 @@ async def test_story_call_reporting_is_set_partially_kept_and_announced(service,
             if s == "presence.user.call_reporting_changed.v1" and p["organisation_id"] == org
         ]
         assert len(reports) == 3
+
+
+async def test_story_toll_fraud_a_location_must_be_a_kind_of_number_the_organisation_allows(
+    service, nats_server, mint, org
+):
+    """A user cannot have the company's calls forwarded to a premium-rate number: the directory's
+    location policy (premium and special-rate refused by default) is enforced here."""
+    from smartnumbers_contracts import directory as wire
+    from smartnumbers_kit.devdirectory import publish
+
+    from services.presence.tests.e2e import envelope, eventually
+
+    await create_users(nats_server.url, service.url, mint("admin", org, "admin"), org, "alice")
+    premium, special, french = "0909 879 0000", "070 1234 5678", "+33 6 12 34 56 78"
+    async with client(service, mint("alice", org)) as alice:
+        # 1. By default a premium-rate or special-rate number is refused, saying why; nothing changes.
+        r = await alice.put("/v1/users/me/location", json={"location": "temporary", "number": premium})
+        assert r.status_code == 422
+        assert r.json()["detail"] == (
+            "the temporary number +449098790000 is a premium-rate number, which your organisation "
+            "does not allow as a location (allowed: national, mobile, international, unknown); "
+            "ask an administrator"
+        )
+        r = await alice.patch("/v1/users/me/numbers", json={"home": special, "mobile": french})
+        assert r.status_code == 422 and "special-rate" in r.json()["detail"]
+        seen = (await alice.get("/v1/users/me/presence")).json()
+        assert seen["location"] == "none" and seen["numbers"]["mobile"] is None
+        # 2. National, mobile and international numbers are fine.
+        assert (await alice.patch("/v1/users/me/numbers", json={"mobile": french})).status_code == 200
+        assert (await alice.put("/v1/users/me/location", json={"location": "mobile"})).status_code == 200
+        # 3. The administrator allows premium-rate numbers (the directory's event): now it is accepted.
+        allow = [*wire.DEFAULT_LOCATION_NUMBER_KINDS, wire.LocationNumberKind.PREMIUM]
+        await publish(nats_server.url, wire.LocationPolicyChanged(**envelope(org), allowed=allow))
+        await eventually(
+            lambda: alice.put("/v1/users/me/location", json={"location": "temporary", "number": premium}),
+            lambda r: r.status_code == 200,
+        )
+        # 4. National numbers only: the French mobile she kept can no longer be selected.
+        national = [wire.LocationNumberKind.NATIONAL, wire.LocationNumberKind.UNKNOWN]
+        await publish(nats_server.url, wire.LocationPolicyChanged(**envelope(org), allowed=national))
+        r = await eventually(
+            lambda: alice.put("/v1/users/me/location", json={"location": "mobile"}),
+            lambda r: r.status_code == 422,
+        )
+        assert "+33612345678 is an international number" in r.json()["detail"]
+        assert (await alice.get("/v1/users/me/presence")).json()["location"] == "temporary"

@@ -16,6 +16,14 @@ class Planner:
         self.ring_seconds = ring_seconds
 
     def plan(self, request: wire.PlanRequest) -> wire.RoutingPlan:
+        """The plan a call follows: taking it moves a round-robin team's rota on."""
+        return self._decide(request, use=True)
+
+    def explain(self, request: wire.PlanRequest) -> wire.RoutingPlan:
+        """The same plan, for explain mode: asking why never changes what happens (the rota stays)."""
+        return self._decide(request, use=False)
+
+    def _decide(self, request: wire.PlanRequest, *, use: bool) -> wire.RoutingPlan:
         owner = self.view.owner_of(None, request.dialled)
         caller = (
             self.view.caller(owner[0], owner[2], request.caller_number, request.caller_name)
@@ -23,7 +31,7 @@ class Planner:
             else Caller(request.caller_number, request.caller_name)
         )
         decision = decide(self.view, request.dialled, caller, self.ring_seconds)
-        if decision.round_robin_advance:
+        if use and decision.round_robin_advance:
             self.view.advance_round_robin(*decision.round_robin_advance)
         return to_wire(decision.plan, request.call_id)
 

@@ -1,7 +1,12 @@
-"""Call records' stored events → contracts: delegated calls and lost calls (§3.6.6–§3.6.9)."""
+"""Call records' stored events → contracts: delegated calls and lost calls (§3.6.6 to §3.6.9).
+
+Every stored event class is either in ``PUBLISHED`` or in ``PRIVATE``; a test holds the two
+against the domain.
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,13 +17,31 @@ from smartnumbers_kit.publishing import envelope
 from smartnumbers_routing.application import RoutingApplication
 from smartnumbers_routing.domain.call_record import CallRecord
 
+log = logging.getLogger(__name__)
+
+
+PUBLISHED: frozenset[type] = frozenset({CallRecord.Answered, CallRecord.Ended})
+"""Events that may make a contract: a delegated answer (CallDelegated), a lost call (CallLost)."""
+
+PRIVATE: frozenset[type] = frozenset(
+    {
+        # The rest of a call's story is the gateway's own events; routing keeps the record.
+        CallRecord.Started,
+        CallRecord.Rang,
+        CallRecord.Transferred,
+        CallRecord.VoicemailLeft,
+    }
+)
+
 
 class RoutingContracts:
     def __init__(self, app: RoutingApplication) -> None:
         self.app = app
 
     def __call__(self, event: Any) -> Sequence[Contract]:
-        if not isinstance(event, (CallRecord.Answered, CallRecord.Ended)):
+        if type(event) not in PUBLISHED:
+            if type(event) not in PRIVATE:
+                log.error("no contract for the stored event %s: not published", type(event).__qualname__)
             return []
         # The record as it stood right after this event.
         record: CallRecord = self.app.repository.get(event.originator_id, version=event.originator_version)

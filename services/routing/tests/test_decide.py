@@ -286,9 +286,9 @@ def test_3_8_the_introduction_uses_the_recorded_names_when_there_are_some():
     [
         {},
         {"availability": "delegate", "delegate": "bob", "vips": (LUCY,)},
-        {"location": "none", "availability": "no_messages"},
+        {"location": "none", "availability": "voicemail"},
     ],
-    ids=["available", "delegate with a VIP calling", "None and No messages"],
+    ids=["available", "delegate with a VIP calling", "None and Voicemail"],
 )
 def test_3_1_1_the_mailbox_number_reaches_the_mailbox_whatever_the_settings(adam):
     world = World().user("adam", **adam).user("bob").greeting("adam", "permanent", "permanent")
@@ -299,6 +299,22 @@ def test_3_1_1_the_mailbox_number_reaches_the_mailbox_whatever_the_settings(adam
     assert plan.mailbox_access is True and plan.delegated_from == ()
     assert "your mailbox number" in plan.reasons[0] and "§3.1.1" in plan.reasons[0]
     assert plan_for(world, NUMBERS["adam"]).mailbox_access is False
+
+
+@pytest.mark.parametrize("location", ["mobile", "none"])
+def test_3_6_with_no_messages_the_mailbox_number_plays_the_greeting_and_takes_no_message(location):
+    """§3.6 No messages: "callers will not be able to leave voicemail messages", on the mailbox
+    number too; the owner can still press star and sign in (mailbox access stays)."""
+    world = (
+        World()
+        .user("adam", location=location, availability="no_messages")
+        .greeting("adam", "permanent", "permanent")
+    )
+    plan = plan_for(world, MAILBOXES["adam"])
+    assert summary(plan) == [("greeting_then_hang_up", (), "adam")]
+    assert plan.steps[0].greeting == "permanent"
+    assert plan.mailbox_access is True and plan.call_for == "adam"
+    assert "No messages" in plan.reasons[1] and "§3.6" in plan.reasons[1]
 
 
 def test_3_1_1_extended_absence_is_left_to_the_mailbox_on_the_mailbox_number():

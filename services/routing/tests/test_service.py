@@ -309,3 +309,56 @@ async def test_the_gateways_question_falls_back_to_voicemail_when_routing_is_abs
         assert [s.kind.value for s in plan.steps] == ["voicemail"]
     assert "no routing service is running" in absent.reasons[0]
     assert "no answer within 200 ms" in slow.reasons[0]
+
+
+async def test_story_asking_why_never_moves_a_round_robin_rota_on(services, nats_server, mint, org):
+    """Explain mode (GET /v1/route) shows the plan a call would follow; only a real call moves the rota."""
+    presence, routing = services
+    adam_number, bob_number = numbers()
+    cleo_number, team_number = numbers()
+    await people(nats_server.url, presence.url, mint, org, adam=adam_number, bob=bob_number, cleo=cleo_number)
+    members = ["adam", "bob", "cleo"]
+    mobiles = {"adam": "+447700900101", "bob": "+447700900202", "cleo": "+447700900303"}
+    team = dir_wire.TeamDefinition(
+        kind="team", name="Sales", smartnumber=team_number, members=members, strategy="round_robin"
+    )
+    await publish(
+        nats_server.url,
+        dir_wire.TeamCreated(**envelope(org), team_id="sales", team=team),
+        *(dir_wire.UserTeamsChanged(**envelope(org), user_id=u, active_in=["sales"]) for u in members),
+    )
+    for user in members:
+        async with as_user(presence.url, mint(user, org)) as p:
+            await p.patch("/v1/users/me/numbers", json={"mobile": mobiles[user]})
+            await p.put("/v1/users/me/location", json={"location": "mobile"})
+    rings = {number: user for user, number in mobiles.items()}
+    nc = await nats.connect(nats_server.url)
+
+    def first_rung(plan: dict) -> str:
+        return rings[plan["steps"][0]["targets"][0]]
+
+    try:
+        async with as_user(routing.url, mint("boss", org, "admin")) as admin:
+            # 1. Once presence has told routing that all three are reachable, explain mode shows the rota.
+            plan = (
+                await eventually(
+                    lambda: admin.get("/v1/route", params={"to": team_number}),
+                    lambda r: r.status_code == 200 and len(r.json()["steps"]) == 4,
+                )
+            ).json()
+            head = first_rung(plan)
+            # 2. Asking why twice more changes nothing: the same member is first each time.
+            for _ in range(2):
+                again = (await admin.get("/v1/route", params={"to": team_number})).json()
+                assert first_rung(again) == head
+        # 3. A real call (the gateway's question on the bus) rings the member the rota said.
+        request = wire.PlanRequest(call_id="c-rr", dialled=team_number, at=datetime.now(UTC))
+        reply = await nc.request(wire.PLAN_REQUEST_SUBJECT, request.model_dump_json().encode(), timeout=2)
+        called = wire.RoutingPlan.model_validate_json(reply.data)
+        assert rings[called.steps[0].targets[0]] == head
+        # 4. ... and that call, being real, moves the rota on for the next one.
+        reply = await nc.request(wire.PLAN_REQUEST_SUBJECT, request.model_dump_json().encode(), timeout=2)
+        following = wire.RoutingPlan.model_validate_json(reply.data)
+        assert rings[following.steps[0].targets[0]] == members[(members.index(head) + 1) % 3]
+    finally:
+        await nc.close()

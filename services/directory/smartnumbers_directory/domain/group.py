@@ -62,6 +62,10 @@ def complete(details: dict[str, Any], creator_id: str) -> dict[str, Any]:
     return details
 
 
+def keepers_of(owner_id: str, details: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys([owner_id, details["leader_id"], details["administrator_id"]]))
+
+
 def check_no_cycle(group_id: str, member_of: list[str], parents_of: Callable[[str], list[str]]) -> None:
     """Refuse memberships that would make ``group_id`` (transitively) a member of itself."""
     seen: set[str] = set()
@@ -105,6 +109,11 @@ class Group(SharedDetails, Aggregate):
     @event("Changed")
     def _changed(self, details: dict[str, Any]) -> None:
         self.details = details
+
+    @property
+    def keepers(self) -> tuple[str, ...]:
+        """Who sees the group even when it is private: owner, leader, administrator (§4.5)."""
+        return keepers_of(self.owner_id, self.details)
 
     @event("Removed")
     def remove(self) -> None:

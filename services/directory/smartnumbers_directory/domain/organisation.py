@@ -1,10 +1,12 @@
-"""An organisation: its name, the country its national numbers belong to, its password length."""
+"""An organisation: its name, the country its national numbers belong to, its password length,
+and which kinds of number its users may give as a location (toll fraud)."""
 
 from __future__ import annotations
 
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
+from smartnumbers_contracts.directory import DEFAULT_LOCATION_NUMBER_KINDS, LocationNumberKind
 from smartnumbers_directory.domain.password import DEFAULT_MIN_LENGTH
 from smartnumbers_kit.errors import Invalid
 
@@ -47,6 +49,7 @@ class Organisation(Aggregate):
         self.name = name
         self.default_country = default_country
         self.password_min_length = password_min_length
+        self.location_number_kinds = [k.value for k in DEFAULT_LOCATION_NUMBER_KINDS]
 
     def reconfigure(self, name: str, default_country: str, password_min_length: int) -> None:
         _check(name, default_country, password_min_length)
@@ -59,3 +62,15 @@ class Organisation(Aggregate):
         self.name = name
         self.default_country = default_country
         self.password_min_length = password_min_length
+
+    def set_location_policy(self, allowed: list[LocationNumberKind]) -> None:
+        """Which kinds of number a location may be; presence enforces it."""
+        kinds = [k.value for k in LocationNumberKind if k in allowed]
+        if not kinds:
+            raise Invalid("allow at least one kind of number as a location")
+        if kinds != self.location_number_kinds:
+            self._location_policy_changed(allowed=kinds)
+
+    @event("LocationPolicyChanged")
+    def _location_policy_changed(self, allowed: list[str]) -> None:
+        self.location_number_kinds = list(allowed)

@@ -1,6 +1,7 @@
 """Who may see and who may edit a contact or a group (user guide §4.1.1, §4.5.1).
 
-- **Private**: only the owner.
+- **Private**: only the owner; for a group, also its leader and its administrator (§4.5),
+  who see it but edit it only when its editable-by setting lets them.
 - **Staff** (the default): any user of the organisation (administrators included).
 - **Public**: anyone who may use the organisation's directory, including through a
   public directory token.
@@ -63,10 +64,16 @@ def check_settings(viewable_by: Visibility, editable_by: Visibility) -> None:
         )
 
 
-def _allowed(setting: str, item: Shared, reader: Reader) -> bool:
+def keepers(item: Shared) -> tuple[str, ...]:
+    """Who always sees an item, private or not: its owner, and whoever else the item names
+    (a group's leader and administrator) through an optional ``keepers`` attribute."""
+    return tuple(getattr(item, "keepers", (item.owner_id,)))
+
+
+def _allowed(setting: str, item: Shared, reader: Reader, keepers: tuple[str, ...]) -> bool:
     if reader.organisation_id != item.organisation_id:
         return False
-    if reader.user_id == item.owner_id and reader.role in STAFF_ROLES:
+    if reader.user_id in keepers and reader.role in STAFF_ROLES:
         return True
     if setting == Visibility.PUBLIC:
         return True
@@ -76,8 +83,8 @@ def _allowed(setting: str, item: Shared, reader: Reader) -> bool:
 
 
 def can_view(item: Shared, reader: Reader) -> bool:
-    return _allowed(item.viewable_by, item, reader)
+    return _allowed(item.viewable_by, item, reader, keepers(item))
 
 
 def can_edit(item: Shared, reader: Reader) -> bool:
-    return _allowed(item.editable_by, item, reader) and can_view(item, reader)
+    return _allowed(item.editable_by, item, reader, (item.owner_id,)) and can_view(item, reader)

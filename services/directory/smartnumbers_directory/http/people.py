@@ -22,7 +22,10 @@ router = APIRouter(prefix="/v1", tags=["people"])
 def read_organisation(principal: Staff, app: App) -> OrganisationSettings:
     o = app.organisation(principal.organisation_id)
     return OrganisationSettings(
-        name=o.name, default_country=o.default_country, password_min_length=o.password_min_length
+        name=o.name,
+        default_country=o.default_country,
+        password_min_length=o.password_min_length,
+        location_number_kinds=o.location_number_kinds,
     )
 
 
@@ -34,7 +37,9 @@ def configure_organisation(body: OrganisationSettings, admin: Admin, app: App) -
     app.configure_organisation(
         admin.organisation_id, body.name, body.default_country, body.password_min_length
     )
-    return body
+    if body.location_number_kinds is not None:
+        app.set_location_policy(admin.organisation_id, body.location_number_kinds)
+    return read_organisation(admin, app)
 
 
 @router.post(

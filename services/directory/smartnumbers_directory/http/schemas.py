@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from smartnumbers_contracts.base import Identifier
+from smartnumbers_contracts.directory import LocationNumberKind
 from smartnumbers_directory.domain.contact import Contact
 from smartnumbers_directory.domain.group import Group
 from smartnumbers_directory.domain.team import Team
@@ -77,6 +78,11 @@ class OrganisationSettings(Strict):
     name: str = Field(min_length=1, max_length=200)
     default_country: str = Field(pattern=r"^[A-Z]{2}$")
     password_min_length: int = Field(default=6, ge=4, le=20)
+    location_number_kinds: list[LocationNumberKind] | None = Field(
+        default=None,
+        description="Kinds of number users may give as a location (default: national, mobile, "
+        "international, unknown; premium and special_rate refused); omitted: unchanged",
+    )
 
 
 class ProfileFields(Strict):

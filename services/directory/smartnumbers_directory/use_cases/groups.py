@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from smartnumbers_directory.domain.group import Group, check_no_cycle
+from smartnumbers_directory.domain.group import Group, check_no_cycle, keepers_of
 from smartnumbers_directory.domain.visibility import Reader, can_edit, can_view
 from smartnumbers_directory.search_index import Entry
 from smartnumbers_directory.use_cases.base import DirectoryBase
@@ -120,3 +120,4 @@ class _GroupView:
         self.owner_id = view["owner_id"]
         self.viewable_by = view["details"]["viewable_by"]
         self.editable_by = view["details"]["editable_by"]
+        self.keepers = keepers_of(view["owner_id"], view["details"])

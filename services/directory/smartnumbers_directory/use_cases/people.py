@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from smartnumbers_contracts.directory import LocationNumberKind
 from smartnumbers_directory.domain.organisation import Organisation
 from smartnumbers_directory.domain.password import DEFAULT_MIN_LENGTH
 from smartnumbers_directory.domain.team import Team
@@ -28,6 +29,16 @@ class People(DirectoryBase):
                     )
                 ]
             found.reconfigure(name, default_country, password_min_length or found.password_min_length)
+            return [found]
+
+        self.run_command(command, key=f"organisation:{organisation_id}")
+
+    def set_location_policy(self, organisation_id: str, allowed: list[LocationNumberKind]) -> None:
+        def command() -> list[Any]:
+            found = self._maybe(Organisation.create_id(organisation_id))
+            if found is None:
+                raise NotFound(f"there is no organisation {organisation_id!r}")
+            found.set_location_policy(allowed)
             return [found]
 
         self.run_command(command, key=f"organisation:{organisation_id}")

@@ -17,9 +17,10 @@ from eventsourcing.domain import Aggregate, event
 from smartnumbers_kit.errors import Conflict, Invalid, NotFound
 
 from smartnumbers_mailbox.domain.alerts import DEFAULT_ALERTS, MessageAlert, with_changes
+from smartnumbers_mailbox.domain.caller_numbers import calling_numbers
 from smartnumbers_mailbox.domain.fax_delivery import FaxDelivery, delivery_target
 from smartnumbers_mailbox.domain.greetings import GreetingKind, heard, todays_greeting_ends
-from smartnumbers_mailbox.domain.message import Folder, expired, phone_order
+from smartnumbers_mailbox.domain.message import Fax, Folder, Message, expired, phone_order
 
 DEFAULT_TIME_ZONE = "Europe/London"
 
@@ -37,39 +38,57 @@ class Mailbox(Aggregate):
         self.profile = dict(profile)
         self.members: list[str] = []
         self.closed = False
-        self.messages: dict[str, dict[str, Any]] = {}
-        self.faxes: dict[str, dict[str, Any]] = {}
+        self.messages: dict[str, Message] = {}
+        self.faxes: dict[str, Fax] = {}
         self.greetings: dict[str, dict[str, Any]] = {}
         self.extended_absence = False
+        self.no_messages = False
         self.voice_to_email = False
         self.fax_delivery = FaxDelivery.MAILBOX.value
         self.fax_numbers: dict[str, str | None] = {}
+        self.phone_numbers: dict[str, str | None] = {}
         self.alerts = dict(DEFAULT_ALERTS)
 
     # -- reading ----------------------------------------------------------------
     @property
     def holder(self) -> str:
+        """How a blob names this mailbox among its holders; the keys below add what holds it."""
         return f"{self.organisation_id}/{self.owner_kind}/{self.owner_id}"
+
+    def message_holder(self, message_id: str) -> str:
+        return f"{self.holder}/m/{message_id}"
+
+    def fax_holder(self, fax_id: str) -> str:
+        return f"{self.holder}/f/{fax_id}"
+
+    def greeting_holder(self, kind: str) -> str:
+        return f"{self.holder}/g/{kind}"
 
     @property
     def new_count(self) -> int:
-        return sum(1 for m in self.messages.values() if m["folder"] == Folder.NEW)
+        return sum(1 for m in self.messages.values() if m.folder == Folder.NEW)
 
-    def message(self, message_id: str) -> dict[str, Any]:
+    def message(self, message_id: str) -> Message:
         if message_id not in self.messages:
             raise NotFound(f"there is no message {message_id!r} in this mailbox")
         return self.messages[message_id]
 
-    def fax(self, fax_id: str) -> dict[str, Any]:
+    def fax(self, fax_id: str) -> Fax:
         if fax_id not in self.faxes:
             raise NotFound(f"there is no fax {fax_id!r} in this mailbox")
         return self.faxes[fax_id]
 
-    def listed(self, folder: Folder | None = None) -> list[dict[str, Any]]:
-        return phone_order([m for m in self.messages.values() if folder is None or m["folder"] == folder])
+    def listed(self, folder: Folder | None = None) -> list[Message]:
+        return phone_order([m for m in self.messages.values() if folder is None or m.folder == folder])
 
     def heard(self) -> str:
         return heard(set(self.greetings), self.extended_absence).value
+
+    @property
+    def takes_messages(self) -> bool:
+        """Whether a caller may leave a message: not during extended absence (§3.9), nor while
+        the owner's availability is No messages (§3.6)."""
+        return not (self.extended_absence or self.no_messages)
 
     @property
     def message_waiting_light(self) -> bool:
@@ -104,52 +123,53 @@ class Mailbox(Aggregate):
         pass
 
     # -- messages (§5.3) ---------------------------------------------------------
-    def deposit(self, message: dict[str, Any], *, from_caller: bool = False) -> None:
-        """``message``: id, sha256, size, duration, caller_number, caller_name, sender_user_id,
-        urgent, arrived_at, forwarded_by. With voice-to-email on, it is emailed and becomes Old.
+    def deposit(self, message: Message, *, from_caller: bool = False) -> None:
+        """A new message (in the New folder). With voice-to-email on, it is emailed and becomes Old.
         During extended absence no caller can leave a message (§3.9)."""
         if self.closed:
             raise NotFound(f"the mailbox of {self.owner_id!r} is closed")
         if from_caller and self.extended_absence:
             raise Conflict(f"{self.owner_id!r} is on extended absence: callers cannot leave a message")
+        if from_caller and self.no_messages:
+            raise Conflict(f"{self.owner_id!r} has chosen No messages: callers cannot leave a message")
         with self._counting():
-            self._deposited(message={**message, "folder": Folder.NEW.value})
+            self._deposited(message=message.stored() | {"folder": Folder.NEW.value})
             if self.voice_to_email and self.profile.get("email"):
-                self._email(message["id"], reason="voice_to_email")
+                self._email(message.id, reason="voice_to_email")
 
     @event("Deposited")
     def _deposited(self, message: dict[str, Any]) -> None:
-        self.messages[message["id"]] = dict(message)
+        self.messages[message["id"]] = Message.from_stored(message)
 
     def move(self, message_id: str, folder: Folder) -> None:
-        if self.message(message_id)["folder"] != folder:
+        if self.message(message_id).folder != folder:
             with self._counting():
                 self._moved(
                     message_id=message_id,
                     folder=folder.value,
-                    previous_folder=self.messages[message_id]["folder"],
+                    previous_folder=self.messages[message_id].folder.value,
                 )
 
     def listened(self, message_id: str) -> None:
         """Listening classes a New message as Old; Saved stays Saved."""
-        if self.message(message_id)["folder"] == Folder.NEW:
+        if self.message(message_id).folder == Folder.NEW:
             self.move(message_id, Folder.OLD)
 
     @event("Moved")
     def _moved(self, message_id: str, folder: str, previous_folder: str) -> None:
-        self.messages[message_id]["folder"] = folder
+        self.messages[message_id].folder = Folder(folder)
 
     def mark_urgent(self, message_id: str, urgent: bool) -> None:
-        if self.message(message_id)["urgent"] != urgent:
+        if self.message(message_id).urgent != urgent:
             self._urgency_changed(message_id=message_id, urgent=urgent)
 
     @event("UrgencyChanged")
     def _urgency_changed(self, message_id: str, urgent: bool) -> None:
-        self.messages[message_id]["urgent"] = urgent
+        self.messages[message_id].urgent = urgent
 
     def delete(self, message_id: str, reason: str = "deleted") -> str:
         """Returns the sha256 of the deleted message's audio (to release)."""
-        sha = self.message(message_id)["sha256"]
+        sha = self.message(message_id).sha256
         with self._counting():
             self._deleted(message_id=message_id, reason=reason)
         return sha
@@ -174,9 +194,14 @@ class Mailbox(Aggregate):
             message_id=message_id,
             to=self.profile["email"],
             reason=reason,
-            previous_folder=m["folder"],
+            previous_folder=m.folder.value,
             attachment={
-                k: m[k] for k in ("sha256", "size", "duration", "caller_number", "caller_name", "arrived_at")
+                "sha256": m.sha256,
+                "size": m.size,
+                "duration": m.duration,
+                "caller_number": m.caller_number,
+                "caller_name": m.caller_name,
+                "arrived_at": m.arrived_at,
             },
         )
 
@@ -185,15 +210,15 @@ class Mailbox(Aggregate):
         self, message_id: str, to: str, reason: str, previous_folder: str, attachment: dict[str, Any]
     ) -> None:
         if previous_folder == Folder.NEW:
-            self.messages[message_id]["folder"] = Folder.OLD.value
+            self.messages[message_id].folder = Folder.OLD
 
     def expire(self, now: datetime) -> list[tuple[str, str]]:
         """Delete messages and faxes not saved 30 days after arrival; returns (sha256, holder)s."""
         released = [
-            (self.delete(i, reason="retention"), f"{self.holder}/m/{i}") for i in expired(self.messages, now)
+            (self.delete(i, reason="retention"), self.message_holder(i)) for i in expired(self.messages, now)
         ]
         released += [
-            (self.delete_fax(i, reason="retention"), f"{self.holder}/f/{i}") for i in expired(self.faxes, now)
+            (self.delete_fax(i, reason="retention"), self.fax_holder(i)) for i in expired(self.faxes, now)
         ]
         return released
 
@@ -201,27 +226,27 @@ class Mailbox(Aggregate):
         return bool(expired(self.messages, now) or expired(self.faxes, now))
 
     # -- faxes (§5.5-§5.7) ---------------------------------------------------------
-    def receive_fax(self, fax: dict[str, Any]) -> None:
-        """``fax``: id, sha256, size, pages, caller_number, arrived_at, forwarded_by."""
+    def receive_fax(self, fax: Fax) -> None:
+        """A new fax (in the New folder), and where the delivery setting sends it on."""
         if self.closed:
             raise NotFound(f"the mailbox of {self.owner_id!r} is closed")
         target = delivery_target(self.fax_delivery, self.fax_numbers, self.profile.get("email"))
-        self._fax_received(fax={**fax, "folder": Folder.NEW.value}, delivery=target)
+        self._fax_received(fax=fax.stored() | {"folder": Folder.NEW.value}, delivery=target)
 
     @event("FaxReceived")
     def _fax_received(self, fax: dict[str, Any], delivery: dict[str, str] | None) -> None:
-        self.faxes[fax["id"]] = dict(fax)
+        self.faxes[fax["id"]] = Fax.from_stored(fax)
 
     def save_fax(self, fax_id: str) -> None:
-        if self.fax(fax_id)["folder"] != Folder.SAVED:
+        if self.fax(fax_id).folder != Folder.SAVED:
             self._fax_saved(fax_id=fax_id)
 
     @event("FaxSaved")
     def _fax_saved(self, fax_id: str) -> None:
-        self.faxes[fax_id]["folder"] = Folder.SAVED.value
+        self.faxes[fax_id].folder = Folder.SAVED
 
     def delete_fax(self, fax_id: str, reason: str = "deleted") -> str:
-        sha = self.fax(fax_id)["sha256"]
+        sha = self.fax(fax_id).sha256
         self._fax_deleted(fax_id=fax_id, reason=reason)
         return sha
 
@@ -285,6 +310,16 @@ class Mailbox(Aggregate):
     @event("ExtendedAbsenceChanged")
     def _extended_absence_changed(self, enabled: bool, cause: str) -> None:
         self.extended_absence = enabled
+
+    # -- No messages (§3.6): presence tells us the owner's availability ----------------------
+    def refuse_messages(self, refused: bool) -> None:
+        """The owner's availability became No messages (refused) or left it."""
+        if refused != self.no_messages:
+            self._no_messages_changed(no_messages=refused)
+
+    @event("NoMessagesChanged")
+    def _no_messages_changed(self, no_messages: bool) -> None:
+        self.no_messages = no_messages
 
     # -- settings, and what the directory and presence tell us ------------------------------
     def change_settings(
@@ -352,6 +387,22 @@ class Mailbox(Aggregate):
         self.members = list(members)
         self.fax_numbers = dict(fax_numbers)
         self.closed = False
+
+    def know_phone_numbers(self, numbers: dict[str, str | None]) -> None:
+        """Presence's desk, mobile and home numbers (for telling who a caller is)."""
+        if numbers != self.phone_numbers:
+            self._phone_numbers_changed(numbers=dict(numbers))
+
+    @event("PhoneNumbersChanged")
+    def _phone_numbers_changed(self, numbers: dict[str, str | None]) -> None:
+        self.phone_numbers = dict(numbers)
+
+    @property
+    def calling_numbers(self) -> set[str]:
+        """The numbers the owner calls from (none for a team or a closed mailbox)."""
+        if self.owner_kind != "user" or self.closed:
+            return set()
+        return calling_numbers(self.profile, self.phone_numbers)
 
     @event("Closed")
     def close(self) -> None:

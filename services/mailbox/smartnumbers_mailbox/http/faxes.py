@@ -50,7 +50,7 @@ async def receive(
 @router.get(FAXES, response_model=list[Fax], summary="Faxes, oldest first")
 def list_faxes(at: Listening, app: App) -> list[Fax]:
     faxes = app.mailbox(at.org, at.address).faxes.values()
-    return [Fax.of(f, at.base) for f in sorted(faxes, key=lambda f: (f["arrived_at"], f["id"]))]
+    return [Fax.of(f, at.base) for f in sorted(faxes, key=lambda f: (f.arrived_at, f.id))]
 
 
 @router.get(
@@ -60,7 +60,7 @@ def list_faxes(at: Listening, app: App) -> list[Fax]:
     responses={200: {"content": {"image/tiff": {}}}, 206: {}},
 )
 def image(fax_id: str, at: Listening, request: Request, app: App, blobs: Blobs) -> Response:
-    return serve(request, blobs, app.mailbox(at.org, at.address).fax(fax_id)["sha256"], "image/tiff")
+    return serve(request, blobs, app.mailbox(at.org, at.address).fax(fax_id).sha256, "image/tiff")
 
 
 @router.post(FAX + "/save", response_model=Fax, summary="Keep a fax beyond 30 days (§5.7.2)")

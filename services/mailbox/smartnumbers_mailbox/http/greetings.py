@@ -76,7 +76,7 @@ def heard(at: Managing, app: App) -> HeardGreeting:
         audio_path=f"{at.base}/greetings/{choice.value}/audio" if recorded else None,
         name_audio_path=f"{at.base}/greetings/name/audio" if GreetingKind.NAME in mailbox.greetings else None,
         number=mailbox.profile.get("mailbox_number"),
-        takes_messages=choice is not Heard.EXTENDED_ABSENCE,
+        takes_messages=mailbox.takes_messages,
     )
 
 

@@ -141,7 +141,7 @@ def read_message(message_id: str, at: Listening, app: App) -> Message:
 )
 def play(message_id: str, at: Listening, request: Request, app: App, blobs: Blobs) -> Response:
     message = app.listened(at.org, at.address, message_id)
-    return serve(request, blobs, message["sha256"], "audio/wav")
+    return serve(request, blobs, message.sha256, "audio/wav")
 
 
 @router.put(MESSAGE + "/folder", response_model=Message, summary="Save a message, or mark it new or old")
@@ -210,7 +210,7 @@ async def forward(
 async def reply(
     message_id: str, at: Listening, request: Request, app: App, settings: Settings, now: Now
 ) -> Delivered:
-    sender = app.mailbox(at.org, at.address).message(message_id)["sender_user_id"]
+    sender = app.mailbox(at.org, at.address).message(message_id).sender_user_id
     recording = await _recording(request, settings)
     message = await in_thread(app.reply, at.org, at.address, message_id, recording, now)
     return Delivered(mailbox=f"user:{sender}", message_id=message)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -11,7 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from smartnumbers_mailbox.domain.fax_delivery import FaxDelivery
 from smartnumbers_mailbox.domain.greetings import GreetingKind, Heard
 from smartnumbers_mailbox.domain.mailbox import Mailbox
+from smartnumbers_mailbox.domain.message import Fax as StoredFax
 from smartnumbers_mailbox.domain.message import Folder
+from smartnumbers_mailbox.domain.message import Message as StoredMessage
 
 
 class Strict(BaseModel):
@@ -74,24 +75,22 @@ class Message(BaseModel):
     audio_path: str
 
     @classmethod
-    def of(cls, mailbox: Mailbox, m: dict[str, Any], base: str, callback_number: str | None) -> Message:
+    def of(cls, mailbox: Mailbox, m: StoredMessage, base: str, callback_number: str | None) -> Message:
         zone = ZoneInfo(mailbox.time_zone)
         return cls(
-            id=m["id"],
-            folder=m["folder"],
-            urgent=m["urgent"],
-            arrived_at=m["arrived_at"],
-            arrived_local=m["arrived_at"].astimezone(zone).strftime("%A %d %B %Y %H:%M %Z"),
-            caller_number=m["caller_number"],
-            caller_name=m["caller_name"],
+            id=m.id,
+            folder=m.folder,
+            urgent=m.urgent,
+            arrived_at=m.arrived_at,
+            arrived_local=m.arrived_at.astimezone(zone).strftime("%A %d %B %Y %H:%M %Z"),
+            caller_number=m.caller_number,
+            caller_name=m.caller_name,
             callback_number=callback_number,
-            sender_user_id=m["sender_user_id"],
-            left_for=m.get("left_for") or f"{mailbox.owner_kind}:{mailbox.owner_id}",
-            duration_seconds=m["duration"],
-            forwarded_by=[
-                Forwarding(by=f["user_id"], annotated=f["annotated"], at=f["at"]) for f in m["forwarded_by"]
-            ],
-            audio_path=f"{base}/messages/{m['id']}/audio",
+            sender_user_id=m.sender_user_id,
+            left_for=m.left_for or f"{mailbox.owner_kind}:{mailbox.owner_id}",
+            duration_seconds=m.duration,
+            forwarded_by=[Forwarding(by=f.user_id, annotated=f.annotated, at=f.at) for f in m.forwarded_by],
+            audio_path=f"{base}/messages/{m.id}/audio",
         )
 
 
@@ -110,15 +109,15 @@ class Fax(BaseModel):
     image_path: str
 
     @classmethod
-    def of(cls, f: dict[str, Any], base: str) -> Fax:
+    def of(cls, f: StoredFax, base: str) -> Fax:
         return cls(
-            id=f["id"],
-            folder=f["folder"],
-            arrived_at=f["arrived_at"],
-            caller_number=f["caller_number"],
-            pages=f["pages"],
-            forwarded_by=f["forwarded_by"],
-            image_path=f"{base}/faxes/{f['id']}/image",
+            id=f.id,
+            folder=f.folder,
+            arrived_at=f.arrived_at,
+            caller_number=f.caller_number,
+            pages=f.pages,
+            forwarded_by=f.forwarded_by,
+            image_path=f"{base}/faxes/{f.id}/image",
         )
 
 
@@ -136,7 +135,10 @@ class HeardGreeting(BaseModel):
     audio_path: str | None = Field(description="The recording to play; null for the system default")
     name_audio_path: str | None = Field(description="The name recording the default speaks, if any")
     number: str | None = Field(description="The number the default speaks when there is no name recording")
-    takes_messages: bool = Field(description="False during extended absence: callers cannot leave a message")
+    takes_messages: bool = Field(
+        description="False during extended absence or with availability No messages: "
+        "callers cannot leave a message"
+    )
 
 
 class MessageAlerts(BaseModel):
@@ -165,7 +167,7 @@ class MailboxView(BaseModel):
 
     @classmethod
     def of(cls, mailbox: Mailbox, base: str) -> MailboxView:
-        counts = {f: sum(1 for m in mailbox.messages.values() if m["folder"] == f) for f in Folder}
+        counts = {f: sum(1 for m in mailbox.messages.values() if m.folder == f) for f in Folder}
         return cls(
             owner_kind=mailbox.owner_kind,
             owner_id=mailbox.owner_id,

@@ -1,10 +1,13 @@
-"""What presence knows of an organisation: the country its national numbers belong to."""
+"""What presence knows of an organisation: the country its national numbers belong to, and
+the kinds of number its users may give as a location (the directory's policy)."""
 
 from __future__ import annotations
 
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
+
+from smartnumbers_presence.domain.number_kinds import DEFAULT_ALLOWED
 
 
 class Organisation(Aggregate):
@@ -17,8 +20,17 @@ class Organisation(Aggregate):
         self.organisation_id = organisation_id
         self.name = name
         self.default_country = default_country
+        self.location_number_kinds = list(DEFAULT_ALLOWED)
 
     @event("Reconfigured")
     def reconfigure(self, name: str, default_country: str) -> None:
         self.name = name
         self.default_country = default_country
+
+    def set_location_policy(self, allowed: list[str]) -> None:
+        if allowed != self.location_number_kinds:
+            self._location_policy_changed(allowed=list(allowed))
+
+    @event("LocationPolicyChanged")
+    def _location_policy_changed(self, allowed: list[str]) -> None:
+        self.location_number_kinds = list(allowed)

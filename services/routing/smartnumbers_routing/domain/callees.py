@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 
 @dataclass
@@ -57,3 +58,13 @@ class Caller:
     name: str | None = None
     """The name to announce: the caller's user or contact name, from reverse lookup."""
     name_recording: str | None = None
+
+
+class Callees(Protocol):
+    def owner_of(self, organisation_id: str | None, number: str) -> tuple[str, str, str] | None:
+        """(organisation, kind, id) of a number, or None. kind: "user" or "team" for a
+        smartnumber; "mailbox" for a user's mailbox number (the id is the user's)."""
+
+    def user(self, organisation_id: str, user_id: str) -> UserView | None: ...
+
+    def team(self, organisation_id: str, team_id: str) -> TeamView | None: ...

@@ -1,4 +1,4 @@
-"""The decision: who a call is for, and the steps that follow (user guide §3.1.1, §3.3–§3.9, §4.1.2).
+"""The decision: who a call is for, and the steps that follow (user guide §3.1.1, §3.3 to §3.9, §4.1.2).
 
 ``decide`` is pure: it reads a snapshot through ``Callees`` and returns a ``Plan``
 with the reasons, in the callee's words, that produced it.
@@ -7,23 +7,11 @@ with the reasons, in the callee's words, that produced it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
 
-from smartnumbers_routing.domain.callees import Caller, TeamView, UserView
+from smartnumbers_routing.domain.callees import Callees, Caller, TeamView, UserView
 from smartnumbers_routing.domain.introduction import introduction_for
 from smartnumbers_routing.domain.plan import Plan, Step, StepKind
-
-LOCATION_WORDS = {"desk": "desk", "mobile": "mobile", "home": "home", "temporary": "temporary location"}
-
-
-class Callees(Protocol):
-    def owner_of(self, organisation_id: str | None, number: str) -> tuple[str, str, str] | None:
-        """(organisation, kind, id) of a number, or None. kind: "user" or "team" for a
-        smartnumber; "mailbox" for a user's mailbox number (the id is the user's)."""
-
-    def user(self, organisation_id: str, user_id: str) -> UserView | None: ...
-
-    def team(self, organisation_id: str, team_id: str) -> TeamView | None: ...
+from smartnumbers_routing.domain.user_rules import for_user, voicemail
 
 
 @dataclass(frozen=True)
@@ -48,188 +36,33 @@ def decide(callees: Callees, dialled: str, caller: Caller, ring_seconds: int = 2
         return _for_team(callees, team, dialled, caller)
     user = callees.user(organisation_id, owner_id)
     assert user is not None
-    steps, reasons, delegated = _for_user(callees, user, caller, ring_seconds, visited=(), intended=user)
+    steps, reasons, delegated = for_user(callees, user, caller, ring_seconds, visited=(), intended=user)
     return Decision(Plan(organisation_id, dialled, "user", user.user_id, steps, reasons, delegated))
 
 
 def _mailbox_access(user: UserView, dialled: str) -> Plan:
     """The user's mailbox number (§3.1.1): straight to the mailbox, whatever the user's
-    location, availability or VIPs; the gateway lets the caller sign in with star, and asks
-    the mailbox what callers hear (extended absence included)."""
+    location or VIPs; the gateway lets the caller sign in with star, and asks the mailbox
+    what callers hear (extended absence included). With availability No messages (§3.6)
+    callers hear the greeting and cannot leave a message; the owner can still sign in."""
+    no_messages = user.availability == "no_messages"
+    reasons = [
+        f"{dialled} is your mailbox number: callers reach your mailbox directly and you can press "
+        "star to sign in with your password (§3.1.1)."
+    ]
+    if no_messages:
+        reasons.append(
+            "Callers hear your greeting and cannot leave a message, because your availability is "
+            "No messages (§3.6)."
+        )
     return Plan(
         user.organisation_id,
         dialled,
         "user",
         user.user_id,
-        (_voicemail(user, no_messages=False),),
-        (
-            (
-                f"{dialled} is your mailbox number: callers reach your mailbox directly and you can press "
-                "star to sign in with your password (§3.1.1)."
-            ),
-        ),
+        (voicemail(user, no_messages=no_messages),),
+        tuple(reasons),
         mailbox_access=True,
-    )
-
-
-def _voicemail(user: UserView, *, no_messages: bool) -> Step:
-    if no_messages:
-        return Step(StepKind.GREETING_THEN_HANG_UP, mailbox=user.user_id, greeting=user.greeting)
-    return Step(StepKind.VOICEMAIL, mailbox=user.user_id, greeting=user.greeting)
-
-
-def _ring_location(
-    user: UserView, caller: Caller, ring_seconds: int, intended: UserView, delegated: bool
-) -> Step:
-    assert user.location_number is not None
-    return Step(
-        StepKind.RING,
-        targets=(user.location_number,),
-        ring_seconds=ring_seconds,
-        answered_by=(user.user_id,),
-        introduction=(introduction_for(user, intended, caller, delegated_or_team=delegated),),
-    )
-
-
-def _for_user(
-    callees: Callees,
-    user: UserView,
-    caller: Caller,
-    ring_seconds: int,
-    *,
-    visited: tuple[str, ...],
-    intended: UserView,
-) -> tuple[tuple[Step, ...], tuple[str, ...], tuple[str, ...]]:
-    """Steps, reasons and the users who delegated along the way, for a call to ``user``."""
-    you = "your" if not visited else f"{user.display_name}'s"
-    delegated = bool(visited)
-    no_messages = user.availability == "no_messages"
-    where = LOCATION_WORDS.get(user.location, user.location)
-
-    if user.extended_absence:  # §3.9
-        delegate = callees.user(user.organisation_id, user.delegate_id) if user.delegate_id else None
-        if delegate is not None and delegate.smartnumber and not delegate.removed:
-            return (
-                (
-                    Step(
-                        StepKind.OFFER_TRANSFER,
-                        targets=(delegate.smartnumber,),
-                        answered_by=(delegate.user_id,),
-                        mailbox=user.user_id,
-                        greeting="extended_absence",
-                    ),
-                ),
-                (
-                    f"Callers hear {you} extended absence greeting and cannot leave a message (§3.9).",
-                    f"They are then offered a transfer to {you} delegate, {delegate.display_name}.",
-                ),
-                visited,
-            )
-        return (
-            (Step(StepKind.GREETING_THEN_HANG_UP, mailbox=user.user_id, greeting="extended_absence"),),
-            (
-                f"Callers hear {you} extended absence greeting and cannot leave a message (§3.9); "
-                "no delegate is defined, so no transfer is offered.",
-            ),
-            visited,
-        )
-
-    vm_words = (
-        "callers hear your greeting and cannot leave a message (No messages)"
-        if no_messages
-        else "calls go to voicemail"
-    )
-    if user.location == "none" or user.location_number is None:  # §3.3
-        reasons = [f"{vm_words[0].upper()}{vm_words[1:]} because {you} location is None (§3.3)."]
-        if caller.number and caller.number in user.vip_numbers:
-            reasons.append("The caller is a VIP, but with no location there is nowhere to ring (§4.1.2).")
-        return (_voicemail(user, no_messages=no_messages),), tuple(reasons), visited
-
-    if caller.number and caller.number in user.vip_numbers and user.availability != "available":  # §4.1.2
-        return (
-            (
-                _ring_location(user, caller, ring_seconds, intended, delegated),
-                _voicemail(user, no_messages=no_messages),
-            ),
-            (
-                f"The caller is one of {you} VIPs: the call rings {you} {where} ({user.location_number}) "
-                f"whatever {you} availability (§4.1.2); then {vm_words}.",
-            ),
-            visited,
-        )
-
-    match user.availability:
-        case "available" | "no_messages":
-            return (
-                (
-                    _ring_location(user, caller, ring_seconds, intended, delegated),
-                    _voicemail(user, no_messages=no_messages),
-                ),
-                (
-                    f"Calls ring {you} {where} ({user.location_number}) for {ring_seconds} s; "
-                    f"if nobody answers or it is busy, {vm_words} (§3.6).",
-                ),
-                visited,
-            )
-        case "voicemail":
-            greeting = "today's greeting" if user.greeting == "today" else f"the {user.greeting} greeting"
-            return (
-                (_voicemail(user, no_messages=False),),
-                (
-                    f"Calls go straight to voicemail, with {greeting}, because {you} availability is Voicemail (§3.6.2).",
-                ),
-                visited,
-            )
-        case "pc_ring":
-            if user.call_manager_sessions > 0:
-                return (
-                    (
-                        Step(StepKind.PC_RING, ring_seconds=ring_seconds, answered_by=(user.user_id,)),
-                        _voicemail(user, no_messages=False),
-                    ),
-                    (
-                        f"Calls ring at {you} PC: Call Manager shows the call for {ring_seconds} s (§3.6.1, §7.5.2); "
-                        "without a choice, they go to voicemail.",
-                    ),
-                    visited,
-                )
-            return (
-                (_voicemail(user, no_messages=False),),
-                (
-                    f"Calls go to voicemail: {you} availability is PC ring but no Call Manager is connected (§3.6.1).",
-                ),
-                visited,
-            )
-        case "delegate":
-            delegate = callees.user(user.organisation_id, user.delegate_id) if user.delegate_id else None
-            if delegate is None or delegate.removed:
-                return (
-                    (_voicemail(user, no_messages=False),),
-                    (f"Calls go to voicemail: {you} delegate no longer exists (§3.6.4).",),
-                    visited,
-                )
-            chain = (*visited, user.user_id)
-            if delegate.user_id in chain or delegate.user_id == intended.user_id:
-                return (
-                    (_voicemail(intended, no_messages=False),),
-                    (
-                        f"Calls go to {intended.display_name}'s voicemail: delegation loops back "
-                        f"({' → '.join([*chain, delegate.user_id])}), so nobody is rung twice.",
-                    ),
-                    chain,
-                )
-            steps, reasons, delegated_from = _for_user(
-                callees, delegate, caller, ring_seconds, visited=chain, intended=intended
-            )
-            return (
-                steps,
-                (f"Calls are diverted to {you} delegate, {delegate.display_name} (§3.6.4).", *reasons),
-                delegated_from,
-            )
-    return (
-        (_voicemail(user, no_messages=False),),
-        (f"Unknown availability {user.availability!r}: voicemail.",),
-        visited,
     )
 
 

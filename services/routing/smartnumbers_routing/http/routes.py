@@ -49,7 +49,7 @@ async def explain(
     if owner is None:
         raise NotFound(f"nobody in your organisation has the number {dialled}")
     _may_explain(principal, view, owner)
-    return planner.plan(
+    return planner.explain(
         wire.PlanRequest(
             call_id="explain", dialled=dialled, caller_number=caller, caller_name=name, at=datetime.now(UTC)
         )
