@@ -147,8 +147,10 @@ def stage(tmp_path: Path) -> Iterator[tuple[Path, dict[str, int]]]:
         try:
             run.wait(60)
         except subprocess.TimeoutExpired:
-            os.killpg(run.pid, signal.SIGKILL)
+            run.kill()
             run.wait()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(run.pid, signal.SIGKILL)  # any service that outlived it
 
 
 def on_stage(code: str, ports: dict[str, int]) -> str:
@@ -195,7 +197,12 @@ def test_every_command_of_the_tour_runs_as_pasted_and_prints_what_the_readme_sho
                 assert output.wait_for(shown.pattern(), timeout=10), (
                     f"block {number} should print:\n{shown.text}\n--- it printed:\n{printed}"
                 )
-        bash.stdin.write("kill $(jobs -p) 2>/dev/null; wait; exit\n")
+        # The tour stops what it started in the background (its last block kills Bob's feed).
+        bash.stdin.write("wait; echo '@@ no background job left'\n")
+        bash.stdin.flush()
+        stopped = output.wait_for(re.compile("@@ no background job left"), timeout=30)
+        assert stopped, "a background command of the tour is still running at its end"
+        bash.stdin.write("exit\n")
         bash.stdin.flush()
         bash.wait(30)
     finally:
