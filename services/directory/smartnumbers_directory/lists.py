@@ -39,20 +39,21 @@ class TeamRow:
     members: list[str]
 
 
-@dataclass(frozen=True)
+@dataclass
 class GroupRow:
+    """A group as visibility sees it (``Shared``): owner, organisation, who may view and edit."""
+
     group_id: str
     owner_id: str
-    details: dict[str, Any]
     organisation_id: str
+    viewable_by: str
+    editable_by: str
+    details: dict[str, Any]
 
-    @property
-    def viewable_by(self) -> str:
-        return str(self.details["viewable_by"])
-
-    @property
-    def editable_by(self) -> str:
-        return str(self.details["editable_by"])
+    @classmethod
+    def of(cls, organisation_id: str, group_id: str, group: dict[str, Any]) -> GroupRow:
+        d = group["details"]
+        return cls(group_id, group["owner_id"], organisation_id, d["viewable_by"], d["editable_by"], d)
 
 
 def _digits(number: str) -> str:
@@ -159,10 +160,7 @@ class DirectoryLists:
             groups = list(self.projection.org(reader.organisation_id).groups.items())
         rows = [
             row
-            for row in (
-                GroupRow(group_id, g["owner_id"], g["details"], reader.organisation_id)
-                for group_id, g in groups
-            )
+            for row in (GroupRow.of(reader.organisation_id, group_id, g) for group_id, g in groups)
             if can_view(row, reader)
             and (not name or fold(name) in fold(row.details["name"]))
             and (not owner or row.owner_id == owner)
