@@ -173,9 +173,9 @@ def test_every_command_of_the_tour_runs_as_pasted_and_prints_what_the_readme_sho
     bash = subprocess.Popen(
         ["bash", "--noprofile", "--norc"],
         cwd=folder,
-        env={
-            k: v for k, v in os.environ.items() if k not in ("VAR_DIR", "ROUTING_URL", "SMARTNUMBERS_TOKEN")
-        },
+        # The second terminal knows the ports make run was given, as a reader's would after `export`.
+        env={k: v for k, v in os.environ.items() if k not in ("VAR_DIR", "ROUTING_URL", "SMARTNUMBERS_TOKEN")}
+        | {name: str(port) for name, port in ports.items()},
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
