@@ -127,16 +127,25 @@ class DirectoryProjection:
         if isinstance(event, User.Removed):
             index.drop(f"user:{user_id}")
             return
+        if isinstance(event, User.RoleChanged):
+            index.entries[f"user:{user_id}"].fields["role"] = event.role
+            return
         if not isinstance(event, (User.Created, User.ProfileChanged)):
             return
         p = event.profile
+        role = (
+            event.role if isinstance(event, User.Created) else index.entries[f"user:{user_id}"].fields["role"]
+        )
         index.put(
             Entry(
                 kind="user",
                 id=user_id,
                 organisation_id=org,
                 display_name=p["display_name"],
-                fields={k: p.get(k) for k in ("first_name", "last_name", "email")},
+                fields={
+                    k: p.get(k) for k in ("first_name", "last_name", "email", "smartnumber", "mailbox_number")
+                }
+                | {"role": role},
                 numbers=tuple(
                     n for n in (p.get("smartnumber"), p.get("mailbox_number"), p.get("sms_number")) if n
                 ),
