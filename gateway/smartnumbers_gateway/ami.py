@@ -12,12 +12,23 @@ import logging
 from typing import Any
 
 from panoramisk import Manager
+from panoramisk.ami_protocol import AMIProtocol
 
 from smartnumbers_gateway.call_events import CallTracker
 from smartnumbers_gateway.publisher import CallEventPublisher
+from smartnumbers_gateway.wire_text import ami_action
 
 log = logging.getLogger(__name__)
 FIRST_RETRY, LAST_RETRY = 1, 30
+
+
+class SafeAmiProtocol(AMIProtocol):  # type: ignore[misc]
+    """panoramisk's protocol, refusing (before a byte is written) any action whose text could
+    end a header or the action: every action the gateway sends, the login included, comes here."""
+
+    def send(self, data: Any, as_list: bool = False) -> Any:
+        ami_action(data)
+        return super().send(data, as_list=as_list)
 
 
 class AmiLink:
@@ -44,6 +55,7 @@ class AmiLink:
             reconnect_timeout=FIRST_RETRY,
             on_login=self._on_login,
             on_disconnect=self._on_disconnect,
+            protocol_factory=SafeAmiProtocol,
         )
         self.manager.register_event("*", self._on_event)
 

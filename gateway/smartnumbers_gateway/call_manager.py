@@ -13,19 +13,27 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Annotated
 from uuid import NAMESPACE_URL, uuid5
 
 import httpx
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Path, Request, status
 from pydantic import BaseModel
 from smartnumbers_contracts import calls
 from smartnumbers_kit.auth import CurrentPrincipal, Principal, Role
 from smartnumbers_kit.errors import Conflict, Forbidden, NotFound
 
 from smartnumbers_gateway.click_to_dial import Unavailable
+from smartnumbers_gateway.grammar import CALL_ID
 from smartnumbers_gateway.plan_variables import dial_string
 
 router = APIRouter(prefix="/v1", tags=["call control"])
+
+
+CallId = Annotated[
+    str,
+    Path(pattern=CALL_ID, description="The call's id (Asterisk's linked id)"),
+]
 
 
 class Action(StrEnum):
@@ -54,7 +62,7 @@ def _involved(principal: Principal, plan) -> bool:  # type: ignore[no-untyped-de
     status_code=status.HTTP_202_ACCEPTED,
     summary="Call Manager: accept, delegate, voicemail, please hold or hang up a call (§7.5.2)",
 )
-async def act(call_id: str, action: Action, request: Request, principal: CurrentPrincipal) -> Done:
+async def act(call_id: CallId, action: Action, request: Request, principal: CurrentPrincipal) -> Done:
     state = request.app.state
     plan = state.plans.get(call_id)
     if plan is None or plan.organisation_id != principal.organisation_id:

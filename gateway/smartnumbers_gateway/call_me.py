@@ -16,9 +16,9 @@ from typing import Literal
 from fastapi import APIRouter, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 from smartnumbers_kit.auth import CurrentPrincipal
-from smartnumbers_kit.errors import Invalid
 
 from smartnumbers_gateway.click_to_dial import follow, ring_me_first
+from smartnumbers_gateway.grammar import VoicemailTarget
 from smartnumbers_gateway.plan_variables import dial_string
 
 log = logging.getLogger(__name__)
@@ -32,7 +32,11 @@ class RecordingCall(BaseModel):
 
 class VoicemailCall(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    to: list[str] = Field(min_length=1, description="user:<id> or team:<id>, each")
+    to: list[VoicemailTarget] = Field(
+        min_length=1,
+        max_length=50,
+        description="user:<id> or team:<id>, each (ids: 1-64 of letters, digits, '.', '_', '-')",
+    )
 
 
 class Calling(BaseModel):
@@ -94,10 +98,6 @@ async def call_me_to_record(body: RecordingCall, request: Request, principal: Cu
 async def call_me_to_leave_a_voicemail(
     body: VoicemailCall, request: Request, principal: CurrentPrincipal
 ) -> Calling:
-    for target in body.to:
-        kind, _, owner = target.partition(":")
-        if kind not in ("user", "team") or not owner or "," in owner:
-            raise Invalid(f"{target!r} is not user:<id> or team:<id>")
     number = await ring_me_first(request, "the platform calls you there to record the message")
     request_id = _originate(
         request,

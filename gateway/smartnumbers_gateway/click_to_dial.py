@@ -19,12 +19,13 @@ from uuid import NAMESPACE_URL, uuid5
 
 import httpx
 from fastapi import APIRouter, Request, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 from smartnumbers_contracts import calls
 from smartnumbers_kit.auth import CurrentPrincipal
 from smartnumbers_kit.dialable import to_e164
 from smartnumbers_kit.errors import Conflict, DomainError
 
+from smartnumbers_gateway.grammar import DialledNumber
 from smartnumbers_gateway.plan_variables import dial_string
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ class Unavailable(DomainError):
 
 class ClickToDial(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    to: str = Field(description="The number to call, any format (national numbers in the platform's country)")
+    to: DialledNumber
 
 
 class Requested(BaseModel):

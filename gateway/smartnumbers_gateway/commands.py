@@ -100,3 +100,4 @@ class CommandConsumer:
                 except Exception:
                     log.exception("%s failed; it will be tried again", self.durable)
                     await message.nak(delay=self.retry_seconds)
+        await subscription.unsubscribe()  # before the connection drains (TELEPHONY.md)

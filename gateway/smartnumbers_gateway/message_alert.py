@@ -22,6 +22,7 @@ from smartnumbers_gateway.call_me import Calling, _originate
 from smartnumbers_gateway.click_to_dial import location_to_ring, ring_me_first
 from smartnumbers_gateway.fastagi import AgiRequest
 from smartnumbers_gateway.mailbox_client import MailboxClient
+from smartnumbers_gateway.wire_text import agi_digits, agi_word
 
 router = APIRouter(prefix="/v1", tags=["call control"])
 YOU_HAVE_NEW = "sn/you-have-new-messages"
@@ -79,14 +80,14 @@ class PlayNewMessages:
         for message in messages:
             if message.get("caller_number"):
                 await request.command(f'STREAM FILE {MESSAGE_FROM} ""')
-                await request.command(f'SAY DIGITS {message["caller_number"].lstrip("+")} ""')
+                await request.command(f'SAY DIGITS {agi_digits(message["caller_number"])} ""')
             audio = await self.mailbox.download(
                 organisation,
                 f"/v1/mailboxes/users/{user}/messages/{message['id']}/audio",
                 self.spool / "playing" / f"{uuid.uuid4().hex}.wav",
             )
             try:
-                await request.command(f'STREAM FILE {audio.with_suffix("")} ""')
+                await request.command(f'STREAM FILE {agi_word(audio.with_suffix(""))} ""')
             finally:
                 audio.unlink(missing_ok=True)
         await request.command(f'STREAM FILE {GOODBYE} ""')

@@ -23,6 +23,8 @@ class FakeAmi:
     username: str = "gateway"
     secret: str = "s3cret"
     actions: list[dict[str, str]] = field(default_factory=list)
+    received: bytearray = field(default_factory=bytearray)
+    """Every byte the gateway wrote, as it came off the wire (injection tests read these)."""
     _writers: list[asyncio.StreamWriter] = field(default_factory=list)
     _server: asyncio.Server | None = None
     logins: int = 0
@@ -77,6 +79,7 @@ class FakeAmi:
         try:
             while True:
                 block = await reader.readuntil(b"\r\n\r\n")
+                self.received += block
                 action: dict = {}
                 for line in block.decode().split("\r\n"):
                     if ": " in line:

@@ -23,6 +23,7 @@ from smartnumbers_gateway.phone.line import Audio, Digits, Number
 from smartnumbers_gateway.phone.registry import GoTo, action
 from smartnumbers_gateway.phone.session import PhoneSession
 from smartnumbers_gateway.phone.table import MENUS
+from smartnumbers_gateway.wire_text import agi_quoted
 
 SKIP_SECONDS = 4
 
@@ -135,7 +136,7 @@ async def call_sender(session: PhoneSession, _: str) -> None:
         return
     await session.line.play("sn/please-hold")
     dial = session.services.dial_template.format(e164=number, digits=number.lstrip("+"))
-    await session.line.request.command(f'EXEC Dial "{dial},60"')
+    await session.line.request.command(f"EXEC Dial {agi_quoted(f'{dial},60')}")
 
 
 def _done_with_message(session: PhoneSession, removed: bool) -> str:
