@@ -8,12 +8,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 from nats.aio.client import Client
 from smartnumbers_contracts import Contract
 from smartnumbers_kit import bus
 from smartnumbers_kit.auth import TokenVerifier
-from smartnumbers_kit.http import create_http_app
+from smartnumbers_kit.http import create_http_app, error_body
 from smartnumbers_kit.logs import configure_logging
 
 from smartnumbers_gateway import call_manager, call_me, click_to_dial, message_alert, pc_ring
@@ -157,6 +158,22 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
             await nc.drain()
 
     http = create_http_app(title="smartnumbers gateway", description=DESCRIPTION, lifespan=lifespan)
+
+    @http.exception_handler(httpx.TransportError)
+    async def unreachable(_: Request, exc: httpx.TransportError) -> JSONResponse:
+        url = exc.request.url
+        log.warning("%s %s: cannot reach it (%s)", exc.request.method, url, exc)
+        detail = f"a service the gateway needs ({url.host}:{url.port}) cannot be reached just now; try again"
+        return JSONResponse(error_body("unavailable", detail), status_code=503)
+
+    @http.exception_handler(httpx.HTTPStatusError)
+    async def failing(_: Request, exc: httpx.HTTPStatusError) -> JSONResponse:
+        url = exc.request.url
+        log.warning("%s %s answered %s", exc.request.method, url, exc.response.status_code)
+        status = exc.response.status_code
+        detail = f"a service the gateway needs ({url.host}:{url.port}) answered {status}; try again"
+        return JSONResponse(error_body("unavailable", detail), status_code=503)
+
     http.include_router(click_to_dial.router)
     http.include_router(call_manager.router)
     http.include_router(pc_ring.router)
