@@ -14,6 +14,7 @@ from typing import Any
 from panoramisk import Manager
 from panoramisk.ami_protocol import AMIProtocol
 
+from smartnumbers_gateway.background import BackgroundTasks
 from smartnumbers_gateway.call_events import CallTracker
 from smartnumbers_gateway.publisher import CallEventPublisher
 from smartnumbers_gateway.wire_text import ami_action
@@ -40,7 +41,9 @@ class AmiLink:
         secret: str,
         tracker: CallTracker,
         publisher: CallEventPublisher,
+        background: BackgroundTasks | None = None,
     ) -> None:
+        self.background = background or BackgroundTasks()
         self.tracker = tracker
         self.publisher = publisher
         self.logged_in = asyncio.Event()
@@ -69,7 +72,7 @@ class AmiLink:
         log.info("AMI logged in")
         manager.reconnect_timeout = FIRST_RETRY
         self.logged_in.set()
-        self._resync = asyncio.ensure_future(self.resynchronise())
+        self.background.spawn(self.resynchronise(), name="ami-resynchronise")
 
     async def resynchronise(self) -> None:
         """On (re)connecting: ask Asterisk which calls are still up; the others we followed have ended."""

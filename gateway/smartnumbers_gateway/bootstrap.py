@@ -13,12 +13,15 @@ from fastapi.responses import JSONResponse
 from nats.aio.client import Client
 from smartnumbers_contracts import Contract
 from smartnumbers_kit import bus
+from smartnumbers_kit.acting_consumer import ActingConsumer
 from smartnumbers_kit.auth import TokenVerifier
 from smartnumbers_kit.http import create_http_app, error_body
 from smartnumbers_kit.logs import configure_logging
+from smartnumbers_kit.reconnect import connect_when_up
 
 from smartnumbers_gateway import call_manager, call_me, click_to_dial, message_alert, pc_ring
 from smartnumbers_gateway.ami import AmiLink
+from smartnumbers_gateway.background import BackgroundTasks
 from smartnumbers_gateway.call_events import CallTracker
 from smartnumbers_gateway.directory_client import DirectoryClient
 from smartnumbers_gateway.fastagi import FastAgiServer
@@ -58,26 +61,17 @@ class GatewayRuntime:
         return checks
 
 
-async def _connect(settings: GatewaySettings) -> Client:
-    delay = 0.2
-    while True:
-        try:
-            return await bus.connect(settings.nats_url, settings.service_name)
-        except Exception as e:
-            log.warning("cannot reach NATS at %s (%s); retrying", settings.nats_url, e)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 5.0)
-
-
 def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
     settings = settings or GatewaySettings()
     configure_logging(settings.service_name, settings.log_level)
 
     @asynccontextmanager
     async def lifespan(http: FastAPI) -> AsyncIterator[None]:
-        nc = await _connect(settings)
+        nc = await connect_when_up(settings.nats_url, settings.service_name)
         js = nc.jetstream()
         await bus.ensure_stream(js, "gateway", settings.stream_replicas)
+        await bus.ensure_parked_stream(js, settings.stream_replicas)
+        background = BackgroundTasks()
         publisher = CallEventPublisher(js)
         publisher.start()
         plans = PlansInFlight()
@@ -116,7 +110,8 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
         )
         server = await agi.serve(settings.agi_host, settings.agi_port, settings.agi_backlog)
         log.info("FastAGI listening on %s:%s", settings.agi_host, settings.agi_port)
-        ami, waiting, waiting_task, faxes, faxes_task = None, None, None, None, None
+        ami: AmiLink | None = None
+        consumers: list[ActingConsumer] = []
         if settings.ami_host:
             ami = AmiLink(
                 settings.ami_host,
@@ -125,30 +120,30 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
                 settings.ami_secret,
                 CallTracker(plans),
                 publisher,
+                background,
             )
             ami.start()
             await bus.ensure_stream(js, "mailbox", settings.stream_replicas)
-            waiting = MessageWaiting(ami, js, publisher.put).consumer()
-            waiting_task = asyncio.create_task(waiting.run(), name="message-waiting")
-            faxes = FaxDelivery(
-                ami, js, mailbox, settings.spool_dir, settings.dial_template, publisher.put
-            ).consumer()
-            faxes_task = asyncio.create_task(faxes.run(), name="fax-delivery")
+            tries, backoff = settings.consumer_max_deliveries, settings.consumer_backoff_seconds
+            consumers.append(MessageWaiting(ami, js, publisher.put).consumer(tries, backoff))
+            faxes = FaxDelivery(ami, js, mailbox, settings.spool_dir, settings.dial_template, publisher.put)
+            consumers.append(faxes.consumer(tries, backoff))
+            for consumer in consumers:
+                background.spawn(consumer.run(), name=consumer.durable)
         http.state.runtime = GatewayRuntime(nc, agi, server, ami)
         http.state.plans = plans
         http.state.settings = settings
         http.state.publisher = publisher
         http.state.token_verifier = TokenVerifier.from_settings(settings)
         http.state.service_tokens = tokens
+        http.state.background = background
         try:
             yield
         finally:
             server.close()
             await server.wait_closed()
-            for worker, task in ((waiting, waiting_task), (faxes, faxes_task)):
-                if worker is not None and task is not None:
-                    worker.stop()
-                    await asyncio.gather(task, return_exceptions=True)
+            await asyncio.gather(*(consumer.stop() for consumer in consumers))
+            await background.close(settings.shutdown_drain_seconds)  # calls placed say how they went
             if ami is not None:
                 ami.close()
             await publisher.drain()

@@ -8,7 +8,6 @@ user's current location (AMI ``Originate``, async) and, answered, runs the ``rec
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import uuid
 from typing import Literal
@@ -60,8 +59,9 @@ def _originate(
         "CallerID": '"smartnumbers" <>',
         "Variable": variables,
     }
-    asyncio.create_task(
-        follow(request.app.state, action, request_id, exten, organisation_id, user_id, number)
+    request.app.state.background.spawn(
+        follow(request.app.state, action, request_id, exten, organisation_id, user_id, number),
+        name=f"{exten}-{request_id}",
     )
     return request_id
 

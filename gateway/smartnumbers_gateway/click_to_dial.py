@@ -72,7 +72,7 @@ async def click_to_dial(body: ClickToDial, request: Request, principal: CurrentP
         "Timeout": "30000",
         "Variable": f"SN_CONNECT_DIAL={dial_string(settings.dial_template, [to])}",
     }
-    asyncio.create_task(
+    state.background.spawn(
         follow(
             state,
             action,
@@ -82,7 +82,8 @@ async def click_to_dial(body: ClickToDial, request: Request, principal: CurrentP
             principal.user_id,
             first_leg,
             to,
-        )
+        ),
+        name=f"click-to-dial-{request_id}",
     )
     return Requested(request_id=request_id, first_leg=first_leg)
 

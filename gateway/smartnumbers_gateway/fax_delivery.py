@@ -11,18 +11,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from uuid import NAMESPACE_URL, uuid5
 
+from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from smartnumbers_contracts import Contract, calls
 from smartnumbers_contracts import gateway as commands
+from smartnumbers_kit.acting_consumer import ActingConsumer
 
 from smartnumbers_gateway.ami import AmiLink
 from smartnumbers_gateway.click_to_dial import REASONS
-from smartnumbers_gateway.commands import CommandConsumer, ami_ready
+from smartnumbers_gateway.commands import ami_ready
 from smartnumbers_gateway.mailbox_client import MailboxClient
 from smartnumbers_gateway.plan_variables import dial_string
 
@@ -45,28 +47,24 @@ class FaxDelivery:
         self.dial_template, self.publish = dial_template, publish
         self.deadline, self.retry_seconds = deadline, retry_seconds
 
-    def consumer(self) -> CommandConsumer:
-        return CommandConsumer(
+    def consumer(
+        self, max_deliveries: int = 5, backoff_seconds: Sequence[float] = (0.5, 2.0, 10.0)
+    ) -> ActingConsumer:
+        return ActingConsumer(
             self.js,
             stream="GATEWAY",
-            subject=commands.DeliverFax.subject,
             durable="gateway-fax",
-            handle=self._handle,
+            handlers={commands.DeliverFax: self._handle},
             ack_wait=300,
-            retry_seconds=self.retry_seconds,
+            max_deliveries=max_deliveries,
+            backoff_seconds=backoff_seconds,
         )
 
-    async def _handle(self, message) -> None:  # type: ignore[no-untyped-def]
-        try:
-            command = commands.DeliverFax.from_bytes(message.data)
-        except ValueError as e:
-            log.error("fax delivery: unreadable command (%s); skipped", e)
-            await message.term()
-            return
+    async def _handle(self, command: commands.DeliverFax, message: Msg) -> bool:
         if not await ami_ready(
             self.ami.logged_in.is_set(), message, command, self.deadline, self.retry_seconds, self.publish
         ):
-            return
+            return False  # waits for AMI, or given up past its deadline
         tiff = self.spool / "faxes" / f"{command.fax_id}.tif"
         await self.mailbox.download(command.organisation_id, command.fetch_path, tiff)
         action = {
@@ -99,4 +97,4 @@ class FaxDelivery:
                 reason=reason,
             )
         )
-        await message.ack()
+        return True

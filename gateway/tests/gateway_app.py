@@ -29,9 +29,10 @@ async def gateway_in_process(
     tmp_path: Path,
     nats_url: str,
     dev_keys: tuple[Path, Path],
+    fake_ami: FakeAmi | None = None,
     **env: str,
 ) -> AsyncIterator[SimpleNamespace]:
-    fake_ami = FakeAmi()
+    fake_ami = fake_ami or FakeAmi()
     ami_port = await fake_ami.start()
     dead = unreachable_url()
     settings_env = {

@@ -63,7 +63,7 @@ async def gateway(fresh_nats_server):
     try:
         yield js, asterisk
     finally:
-        waiting.stop()
+        await waiting.stop()
         await asyncio.gather(task, return_exceptions=True)
         link.close()
         await publisher.drain()
