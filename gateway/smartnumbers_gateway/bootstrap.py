@@ -19,27 +19,28 @@ from smartnumbers_kit.http import create_http_app, error_body
 from smartnumbers_kit.logs import configure_logging
 from smartnumbers_kit.reconnect import connect_when_up
 
-from smartnumbers_gateway import call_manager, call_me, click_to_dial, message_alert, pc_ring
-from smartnumbers_gateway.ami import AmiLink
+from smartnumbers_gateway.asterisk.ami import AmiLink
+from smartnumbers_gateway.asterisk.fastagi import FastAgiServer
+from smartnumbers_gateway.asterisk.speech import Speech
 from smartnumbers_gateway.background import BackgroundTasks
-from smartnumbers_gateway.call_events import CallTracker
-from smartnumbers_gateway.directory_client import DirectoryClient
-from smartnumbers_gateway.fastagi import FastAgiServer
-from smartnumbers_gateway.fax_delivery import FaxDelivery
-from smartnumbers_gateway.incoming import IncomingCalls, PlansInFlight
-from smartnumbers_gateway.introduction import Introductions
-from smartnumbers_gateway.mailbox_client import MailboxClient
-from smartnumbers_gateway.message_alert import PlayNewMessages
-from smartnumbers_gateway.message_waiting import MessageWaiting
-from smartnumbers_gateway.pc_ring import PcRing
+from smartnumbers_gateway.clients.directory import DirectoryClient
+from smartnumbers_gateway.clients.mailbox import MailboxClient
+from smartnumbers_gateway.clients.service_tokens import ServiceTokens
+from smartnumbers_gateway.commands.fax_delivery import FaxDelivery
+from smartnumbers_gateway.commands.message_waiting import MessageWaiting
+from smartnumbers_gateway.incoming import pc_ring
+from smartnumbers_gateway.incoming.call import IncomingCalls, PlansInFlight
+from smartnumbers_gateway.incoming.call_events import CallTracker
+from smartnumbers_gateway.incoming.introduction import Introductions
+from smartnumbers_gateway.incoming.pc_ring import PcRing
+from smartnumbers_gateway.incoming.voicemail import OfferTransfer, Voicemail
 from smartnumbers_gateway.phone.access import MailboxAccess
 from smartnumbers_gateway.phone.session import Services
+from smartnumbers_gateway.placed import call_manager, call_me, click_to_dial, message_alert
+from smartnumbers_gateway.placed.message_alert import PlayNewMessages
+from smartnumbers_gateway.placed.recording import RecordGreeting, SendVoicemail
 from smartnumbers_gateway.publisher import CallEventPublisher
-from smartnumbers_gateway.recording import RecordGreeting, SendVoicemail
-from smartnumbers_gateway.service_tokens import ServiceTokens
 from smartnumbers_gateway.settings import GatewaySettings
-from smartnumbers_gateway.speech import Speech
-from smartnumbers_gateway.voicemail import OfferTransfer, Voicemail
 
 log = logging.getLogger(__name__)
 

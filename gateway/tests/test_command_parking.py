@@ -9,13 +9,13 @@ from datetime import UTC, datetime
 
 import nats
 from smartnumbers_contracts import gateway as commands
-from smartnumbers_gateway.ami import AmiLink
-from smartnumbers_gateway.call_events import CallTracker
-from smartnumbers_gateway.fax_delivery import FaxDelivery
-from smartnumbers_gateway.incoming import PlansInFlight
-from smartnumbers_gateway.mailbox_client import MailboxClient
+from smartnumbers_gateway.asterisk.ami import AmiLink
+from smartnumbers_gateway.clients.mailbox import MailboxClient
+from smartnumbers_gateway.clients.service_tokens import ServiceTokens
+from smartnumbers_gateway.commands.fax_delivery import FaxDelivery
+from smartnumbers_gateway.incoming.call import PlansInFlight
+from smartnumbers_gateway.incoming.call_events import CallTracker
 from smartnumbers_gateway.publisher import CallEventPublisher
-from smartnumbers_gateway.service_tokens import ServiceTokens
 from smartnumbers_kit import bus
 
 from gateway.tests.fake_ami import FakeAmi

@@ -11,9 +11,9 @@ import asyncio
 
 import pytest
 from smartnumbers_contracts import routing as wire
-from smartnumbers_gateway.fastagi import AgiRequest, FastAgiServer
+from smartnumbers_gateway.asterisk.fastagi import AgiRequest, FastAgiServer
+from smartnumbers_gateway.asterisk.wire_text import UnsafeText
 from smartnumbers_gateway.phone.line import Digits, Line
-from smartnumbers_gateway.wire_text import UnsafeText
 
 from gateway.tests.fake_agi import FakeAgiChannel
 from gateway.tests.fake_ami import FakeAmi

@@ -87,8 +87,8 @@ def main() -> None:
     processes: list[tuple[str, subprocess.Popen[bytes]]] = []
     asterisk_line = ""
     if os.environ.get("ASTERISK_BIN"):
-        # A private Asterisk with the shipped configuration (gateway/smartnumbers_gateway/dev_asterisk.py).
-        from smartnumbers_gateway.dev_asterisk import prepare
+        # A private Asterisk with the shipped configuration (gateway/smartnumbers_gateway/asterisk/dev_asterisk.py).
+        from smartnumbers_gateway.asterisk.dev_asterisk import prepare
 
         dev = prepare(var, os.environ["ASTERISK_BIN"], ami_port=int(os.environ.get("AMI_PORT", "5038")))
         log = open(var / "asterisk.log", "ab")

@@ -18,14 +18,14 @@ from nats.aio.client import Client
 from smartnumbers_contracts import routing as wire
 from smartnumbers_kit.plans import ask_for_plan
 
-from smartnumbers_gateway.directory_client import DirectoryClient
-from smartnumbers_gateway.fastagi import AgiRequest
-from smartnumbers_gateway.incoming import PlansInFlight, call_started, e164
+from smartnumbers_gateway.asterisk.fastagi import AgiRequest
+from smartnumbers_gateway.clients.directory import DirectoryClient
+from smartnumbers_gateway.incoming.call import PlansInFlight, call_started, e164
+from smartnumbers_gateway.incoming.voicemail import NOT_TAKING, Voicemail
 from smartnumbers_gateway.phone import keys, machine
 from smartnumbers_gateway.phone.actions.messages import load_messages
 from smartnumbers_gateway.phone.line import Line, Number
 from smartnumbers_gateway.phone.session import PhoneSession, Refused, Services
-from smartnumbers_gateway.voicemail import NOT_TAKING, Voicemail
 
 log = logging.getLogger(__name__)
 PASSWORD_ATTEMPTS = 3

@@ -7,8 +7,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from smartnumbers_gateway.fastagi import AgiRequest, Hangup
-from smartnumbers_gateway.wire_text import agi_digits, agi_quoted, agi_word
+from smartnumbers_gateway.asterisk.fastagi import AgiRequest, Hangup
+from smartnumbers_gateway.asterisk.wire_text import agi_digits, agi_quoted, agi_word
 
 KEY_SECONDS = 6
 ENTRY_SECONDS = 10

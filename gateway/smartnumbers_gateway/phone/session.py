@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 from smartnumbers_contracts import Contract
 
+from smartnumbers_gateway.clients.service_tokens import ServiceTokens
 from smartnumbers_gateway.phone.line import Line
-from smartnumbers_gateway.service_tokens import ServiceTokens
 
 
 class Refused(Exception):

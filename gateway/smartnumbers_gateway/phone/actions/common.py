@@ -10,8 +10,8 @@ from pathlib import Path
 
 import phonenumbers
 
-from smartnumbers_gateway.fastagi import Hangup
-from smartnumbers_gateway.mailbox_client import spool_file
+from smartnumbers_gateway.asterisk.fastagi import Hangup
+from smartnumbers_gateway.clients.mailbox import spool_file
 from smartnumbers_gateway.phone import keys
 from smartnumbers_gateway.phone.dialogs import confirmed
 from smartnumbers_gateway.phone.line import Audio, DateTime, Digits

@@ -8,7 +8,8 @@ import io
 import wave
 from typing import Any
 
-from smartnumbers_gateway.fastagi import Hangup
+from smartnumbers_gateway.asterisk.fastagi import Hangup
+from smartnumbers_gateway.asterisk.wire_text import agi_quoted
 from smartnumbers_gateway.phone import keys
 from smartnumbers_gateway.phone.actions.common import (
     fetch,
@@ -23,7 +24,6 @@ from smartnumbers_gateway.phone.line import Audio, Digits, Number
 from smartnumbers_gateway.phone.registry import GoTo, action
 from smartnumbers_gateway.phone.session import PhoneSession
 from smartnumbers_gateway.phone.table import MENUS
-from smartnumbers_gateway.wire_text import agi_quoted
 
 SKIP_SECONDS = 4
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from smartnumbers_gateway.service_tokens import ServiceTokens
+from smartnumbers_gateway.clients.service_tokens import ServiceTokens
 
 
 class DirectoryClient:

@@ -26,8 +26,8 @@ from smartnumbers_contracts import Contract, calls
 from smartnumbers_contracts import mailbox as mb
 from smartnumbers_kit.acting_consumer import ActingConsumer
 
-from smartnumbers_gateway.ami import AmiLink
-from smartnumbers_gateway.commands import ami_ready, failed
+from smartnumbers_gateway.asterisk.ami import AmiLink
+from smartnumbers_gateway.commands.deadline import ami_ready, failed
 
 log = logging.getLogger(__name__)
 

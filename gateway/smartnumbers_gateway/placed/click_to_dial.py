@@ -25,8 +25,8 @@ from smartnumbers_kit.auth import CurrentPrincipal
 from smartnumbers_kit.dialable import to_e164
 from smartnumbers_kit.errors import Conflict, DomainError
 
-from smartnumbers_gateway.grammar import DialledNumber
-from smartnumbers_gateway.plan_variables import dial_string
+from smartnumbers_gateway.asterisk.plan_variables import dial_string
+from smartnumbers_gateway.http.grammar import DialledNumber
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1", tags=["call control"])

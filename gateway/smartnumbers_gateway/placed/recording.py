@@ -6,8 +6,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from smartnumbers_gateway.fastagi import AgiRequest, Hangup
-from smartnumbers_gateway.mailbox_client import MailboxClient
+from smartnumbers_gateway.asterisk.fastagi import AgiRequest, Hangup
+from smartnumbers_gateway.clients.mailbox import MailboxClient
 from smartnumbers_gateway.phone.line import Line
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx
 
-from smartnumbers_gateway.service_tokens import ServiceTokens
+from smartnumbers_gateway.clients.service_tokens import ServiceTokens
 
 
 @dataclass(frozen=True)

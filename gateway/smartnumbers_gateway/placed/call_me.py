@@ -16,9 +16,9 @@ from fastapi import APIRouter, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 from smartnumbers_kit.auth import CurrentPrincipal
 
-from smartnumbers_gateway.click_to_dial import follow, ring_me_first
-from smartnumbers_gateway.grammar import VoicemailTarget
-from smartnumbers_gateway.plan_variables import dial_string
+from smartnumbers_gateway.asterisk.plan_variables import dial_string
+from smartnumbers_gateway.http.grammar import VoicemailTarget
+from smartnumbers_gateway.placed.click_to_dial import follow, ring_me_first
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1", tags=["call control"])

@@ -23,9 +23,9 @@ from smartnumbers_contracts import calls
 from smartnumbers_kit.auth import CurrentPrincipal, Principal, Role
 from smartnumbers_kit.errors import Conflict, Forbidden, NotFound
 
-from smartnumbers_gateway.click_to_dial import Unavailable
-from smartnumbers_gateway.grammar import CALL_ID
-from smartnumbers_gateway.plan_variables import dial_string
+from smartnumbers_gateway.asterisk.plan_variables import dial_string
+from smartnumbers_gateway.http.grammar import CALL_ID
+from smartnumbers_gateway.placed.click_to_dial import Unavailable
 
 router = APIRouter(prefix="/v1", tags=["call control"])
 

@@ -14,10 +14,10 @@ from typing import Any
 from panoramisk import Manager
 from panoramisk.ami_protocol import AMIProtocol
 
+from smartnumbers_gateway.asterisk.wire_text import ami_action
 from smartnumbers_gateway.background import BackgroundTasks
-from smartnumbers_gateway.call_events import CallTracker
+from smartnumbers_gateway.incoming.call_events import CallTracker
 from smartnumbers_gateway.publisher import CallEventPublisher
-from smartnumbers_gateway.wire_text import ami_action
 
 log = logging.getLogger(__name__)
 FIRST_RETRY, LAST_RETRY = 1, 30

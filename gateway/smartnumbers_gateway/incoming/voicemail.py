@@ -18,12 +18,12 @@ from uuid import NAMESPACE_URL, uuid5
 
 from smartnumbers_contracts import calls
 
-from smartnumbers_gateway.fastagi import AgiRequest
-from smartnumbers_gateway.incoming import PlansInFlight, e164
-from smartnumbers_gateway.mailbox_client import Greeting, MailboxClient
+from smartnumbers_gateway.asterisk.fastagi import AgiRequest
+from smartnumbers_gateway.asterisk.speech import Speech
+from smartnumbers_gateway.asterisk.wire_text import agi_digits, agi_quoted, agi_word
+from smartnumbers_gateway.clients.mailbox import Greeting, MailboxClient
+from smartnumbers_gateway.incoming.call import PlansInFlight, e164
 from smartnumbers_gateway.phone.line import Line
-from smartnumbers_gateway.speech import Speech
-from smartnumbers_gateway.wire_text import agi_digits, agi_quoted, agi_word
 
 log = logging.getLogger(__name__)
 MAX_MESSAGE_MS = 180_000

@@ -18,7 +18,7 @@ from typing import Any
 from panoramisk import fast_agi
 from panoramisk.utils import parse_agi_result
 
-from smartnumbers_gateway.wire_text import agi_command, agi_quoted, agi_word
+from smartnumbers_gateway.asterisk.wire_text import agi_command, agi_quoted, agi_word
 
 log = logging.getLogger(__name__)
 

@@ -18,11 +18,11 @@ from smartnumbers_contracts.base import Identifier
 from smartnumbers_kit.auth import CurrentPrincipal, Role
 from smartnumbers_kit.errors import Forbidden
 
-from smartnumbers_gateway.call_me import Calling, _originate
-from smartnumbers_gateway.click_to_dial import location_to_ring, ring_me_first
-from smartnumbers_gateway.fastagi import AgiRequest
-from smartnumbers_gateway.mailbox_client import MailboxClient
-from smartnumbers_gateway.wire_text import agi_digits, agi_word
+from smartnumbers_gateway.asterisk.fastagi import AgiRequest
+from smartnumbers_gateway.asterisk.wire_text import agi_digits, agi_word
+from smartnumbers_gateway.clients.mailbox import MailboxClient
+from smartnumbers_gateway.placed.call_me import Calling, _originate
+from smartnumbers_gateway.placed.click_to_dial import location_to_ring, ring_me_first
 
 router = APIRouter(prefix="/v1", tags=["call control"])
 YOU_HAVE_NEW = "sn/you-have-new-messages"

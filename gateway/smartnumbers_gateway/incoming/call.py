@@ -21,8 +21,8 @@ from smartnumbers_contracts import calls
 from smartnumbers_contracts import routing as wire
 from smartnumbers_kit.plans import ask_for_plan
 
-from smartnumbers_gateway.fastagi import AgiRequest
-from smartnumbers_gateway.plan_variables import plan_variables
+from smartnumbers_gateway.asterisk.fastagi import AgiRequest
+from smartnumbers_gateway.asterisk.plan_variables import plan_variables
 
 log = logging.getLogger(__name__)
 DECIDED = Histogram(

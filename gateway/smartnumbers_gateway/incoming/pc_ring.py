@@ -18,8 +18,8 @@ from smartnumbers_contracts import calls
 from smartnumbers_kit.auth import CurrentPrincipal
 from smartnumbers_kit.feed import sse_response
 
-from smartnumbers_gateway.fastagi import AgiRequest
-from smartnumbers_gateway.incoming import PlansInFlight
+from smartnumbers_gateway.asterisk.fastagi import AgiRequest
+from smartnumbers_gateway.incoming.call import PlansInFlight
 
 router = APIRouter(prefix="/v1", tags=["call control"])
 
