@@ -78,8 +78,8 @@ async def ami_to_bus(url: str, n: int = 200) -> list[float]:
     import nats
     from smartnumbers_contracts import routing as wire
     from smartnumbers_gateway.asterisk.ami import AmiLink
-    from smartnumbers_gateway.incoming.call import PlansInFlight
     from smartnumbers_gateway.incoming.call_events import CallTracker
+    from smartnumbers_gateway.incoming.plans import PlansInFlight
     from smartnumbers_gateway.publisher import CallEventPublisher
     from smartnumbers_kit import bus
 

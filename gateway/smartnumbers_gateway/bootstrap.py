@@ -25,19 +25,22 @@ from smartnumbers_gateway.asterisk.speech import Speech
 from smartnumbers_gateway.background import BackgroundTasks
 from smartnumbers_gateway.clients.directory import DirectoryClient
 from smartnumbers_gateway.clients.mailbox import MailboxClient
+from smartnumbers_gateway.clients.presence import PresenceClient
 from smartnumbers_gateway.clients.service_tokens import ServiceTokens
 from smartnumbers_gateway.commands.fax_delivery import FaxDelivery
 from smartnumbers_gateway.commands.message_waiting import MessageWaiting
 from smartnumbers_gateway.incoming import pc_ring
-from smartnumbers_gateway.incoming.call import IncomingCalls, PlansInFlight
+from smartnumbers_gateway.incoming.call import IncomingCalls
 from smartnumbers_gateway.incoming.call_events import CallTracker
 from smartnumbers_gateway.incoming.introduction import Introductions
 from smartnumbers_gateway.incoming.pc_ring import PcRing
+from smartnumbers_gateway.incoming.plans import PlansInFlight
 from smartnumbers_gateway.incoming.voicemail import OfferTransfer, Voicemail
 from smartnumbers_gateway.phone.access import MailboxAccess
 from smartnumbers_gateway.phone.session import Services
 from smartnumbers_gateway.placed import call_manager, call_me, click_to_dial, message_alert
 from smartnumbers_gateway.placed.message_alert import PlayNewMessages
+from smartnumbers_gateway.placed.originate import Placing
 from smartnumbers_gateway.placed.recording import RecordGreeting, SendVoicemail
 from smartnumbers_gateway.publisher import CallEventPublisher
 from smartnumbers_gateway.settings import GatewaySettings
@@ -85,8 +88,10 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
         )
         speech = Speech(settings.spool_dir)
         tokens = ServiceTokens(settings.signing_key_file, settings.token_issuer)
-        directory = DirectoryClient(settings.directory_url, tokens)
-        mailbox = MailboxClient(settings.mailbox_url, tokens)
+        services_http = httpx.AsyncClient(timeout=3.0)  # one connection pool for every service called
+        directory = DirectoryClient(settings.directory_url, tokens, shared=services_http)
+        mailbox = MailboxClient(settings.mailbox_url, tokens, shared=services_http)
+        presence = PresenceClient(settings.presence_url, shared=services_http)
         agi.add_route("introduce", Introductions(plans, speech, directory, mailbox, settings.spool_dir))
         voicemail = Voicemail(plans, mailbox, speech, settings.spool_dir, publisher.put)
         agi.add_route("voicemail", voicemail)
@@ -98,14 +103,15 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
         agi.add_route("record", RecordGreeting(mailbox, settings.spool_dir))
         agi.add_route("send-voicemail", SendVoicemail(mailbox, settings.spool_dir))
         agi.add_route("mailbox-alert", PlayNewMessages(mailbox, settings.spool_dir))
-        presence = httpx.AsyncClient(base_url=settings.presence_url, timeout=3.0)
 
         async def send_command(command: Contract) -> None:
             await js.publish(
                 command.subject, command.to_bytes(), headers={"Nats-Msg-Id": str(command.event_id)}
             )
 
-        phone = Services(directory.http, presence, mailbox.http, tokens, send_command, settings.dial_template)
+        phone = Services(
+            directory.http, presence.http, mailbox.http, tokens, send_command, settings.dial_template
+        )
         agi.add_route(
             "mailbox", MailboxAccess(nc, plans, phone, voicemail, directory, settings.routing_timeout)
         )
@@ -138,6 +144,9 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
         http.state.token_verifier = TokenVerifier.from_settings(settings)
         http.state.service_tokens = tokens
         http.state.background = background
+        http.state.presence = presence
+        http.state.directory = directory
+        http.state.placing = Placing(ami, presence, settings.dial_template, background, publisher.put)
         try:
             yield
         finally:
@@ -148,9 +157,7 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
             if ami is not None:
                 ami.close()
             await publisher.drain()
-            await mailbox.close()
-            await directory.close()
-            await presence.aclose()
+            await services_http.aclose()
             await nc.drain()
 
     http = create_http_app(title="smartnumbers gateway", description=DESCRIPTION, lifespan=lifespan)

@@ -27,7 +27,7 @@ from smartnumbers_gateway.asterisk.speech import Speech
 from smartnumbers_gateway.clients.directory import DirectoryClient
 from smartnumbers_gateway.clients.mailbox import MailboxClient
 from smartnumbers_gateway.clients.service_tokens import ServiceTokens
-from smartnumbers_gateway.incoming.call import PlansInFlight
+from smartnumbers_gateway.incoming.plans import PlansInFlight
 from smartnumbers_gateway.incoming.voicemail import Voicemail
 from smartnumbers_gateway.phone.access import MailboxAccess
 from smartnumbers_gateway.phone.session import Services

@@ -13,8 +13,8 @@ from smartnumbers_gateway.asterisk.ami import AmiLink
 from smartnumbers_gateway.clients.mailbox import MailboxClient
 from smartnumbers_gateway.clients.service_tokens import ServiceTokens
 from smartnumbers_gateway.commands.fax_delivery import FaxDelivery
-from smartnumbers_gateway.incoming.call import PlansInFlight
 from smartnumbers_gateway.incoming.call_events import CallTracker
+from smartnumbers_gateway.incoming.plans import PlansInFlight
 from smartnumbers_gateway.publisher import CallEventPublisher
 from smartnumbers_kit import bus
 

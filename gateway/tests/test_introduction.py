@@ -8,8 +8,8 @@ import pytest
 from smartnumbers_contracts import routing as wire
 from smartnumbers_gateway.asterisk.fastagi import FastAgiServer
 from smartnumbers_gateway.asterisk.speech import Speech
-from smartnumbers_gateway.incoming.call import PlansInFlight
 from smartnumbers_gateway.incoming.introduction import Introductions
+from smartnumbers_gateway.incoming.plans import PlansInFlight
 from smartnumbers_kit.natsserver import free_port
 
 from gateway.tests.fake_agi import FakeAgiChannel

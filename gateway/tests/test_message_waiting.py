@@ -12,8 +12,8 @@ import pytest
 from smartnumbers_contracts import mailbox as mb
 from smartnumbers_gateway.asterisk.ami import AmiLink
 from smartnumbers_gateway.commands.message_waiting import MessageWaiting
-from smartnumbers_gateway.incoming.call import PlansInFlight
 from smartnumbers_gateway.incoming.call_events import CallTracker
+from smartnumbers_gateway.incoming.plans import PlansInFlight
 from smartnumbers_gateway.publisher import CallEventPublisher
 from smartnumbers_kit import bus
 

@@ -10,8 +10,8 @@ from smartnumbers_gateway.asterisk.fastagi import FastAgiServer
 from smartnumbers_gateway.asterisk.speech import Speech
 from smartnumbers_gateway.clients.mailbox import MailboxClient
 from smartnumbers_gateway.clients.service_tokens import ServiceTokens
-from smartnumbers_gateway.incoming.call import PlansInFlight
 from smartnumbers_gateway.incoming.introduction import Introductions
+from smartnumbers_gateway.incoming.plans import PlansInFlight
 from smartnumbers_gateway.incoming.voicemail import (
     NOT_AVAILABLE,
     NOT_TAKING,

@@ -23,10 +23,10 @@ from smartnumbers_contracts import gateway as commands
 from smartnumbers_kit.acting_consumer import ActingConsumer
 
 from smartnumbers_gateway.asterisk.ami import AmiLink
-from smartnumbers_gateway.asterisk.plan_variables import dial_string
+from smartnumbers_gateway.asterisk.numbers import dial_string
 from smartnumbers_gateway.clients.mailbox import MailboxClient
 from smartnumbers_gateway.commands.deadline import ami_ready
-from smartnumbers_gateway.placed.click_to_dial import REASONS
+from smartnumbers_gateway.placed.originate import REASONS
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,8 @@ from uuid import NAMESPACE_URL, uuid5
 from smartnumbers_contracts import Contract
 from smartnumbers_contracts import calls as wire
 
-from smartnumbers_gateway.incoming.call import PlansInFlight, e164
+from smartnumbers_gateway.asterisk.numbers import e164
+from smartnumbers_gateway.incoming.plans import PlansInFlight
 
 HANGUP_REQUESTS = {"HangupRequest", "SoftHangupRequest"}
 

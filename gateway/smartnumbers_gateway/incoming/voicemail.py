@@ -19,10 +19,11 @@ from uuid import NAMESPACE_URL, uuid5
 from smartnumbers_contracts import calls
 
 from smartnumbers_gateway.asterisk.fastagi import AgiRequest
+from smartnumbers_gateway.asterisk.numbers import e164
 from smartnumbers_gateway.asterisk.speech import Speech
 from smartnumbers_gateway.asterisk.wire_text import agi_digits, agi_quoted, agi_word
 from smartnumbers_gateway.clients.mailbox import Greeting, MailboxClient
-from smartnumbers_gateway.incoming.call import PlansInFlight, e164
+from smartnumbers_gateway.incoming.plans import PlansInFlight
 from smartnumbers_gateway.phone.line import Line
 
 log = logging.getLogger(__name__)

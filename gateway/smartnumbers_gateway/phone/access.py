@@ -19,8 +19,10 @@ from smartnumbers_contracts import routing as wire
 from smartnumbers_kit.plans import ask_for_plan
 
 from smartnumbers_gateway.asterisk.fastagi import AgiRequest
+from smartnumbers_gateway.asterisk.numbers import e164
 from smartnumbers_gateway.clients.directory import DirectoryClient
-from smartnumbers_gateway.incoming.call import PlansInFlight, call_started, e164
+from smartnumbers_gateway.incoming.call import call_started
+from smartnumbers_gateway.incoming.plans import PlansInFlight
 from smartnumbers_gateway.incoming.voicemail import NOT_TAKING, Voicemail
 from smartnumbers_gateway.phone import keys, machine
 from smartnumbers_gateway.phone.actions.messages import load_messages

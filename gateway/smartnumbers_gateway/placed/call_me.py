@@ -8,19 +8,14 @@ user's current location (AMI ``Originate``, async) and, answered, runs the ``rec
 
 from __future__ import annotations
 
-import logging
-import uuid
 from typing import Literal
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict, Field
-from smartnumbers_kit.auth import CurrentPrincipal
 
-from smartnumbers_gateway.asterisk.plan_variables import dial_string
+from smartnumbers_gateway.http.deps import Authorization, CurrentPrincipal, Place
 from smartnumbers_gateway.http.grammar import VoicemailTarget
-from smartnumbers_gateway.placed.click_to_dial import follow, ring_me_first
 
-log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1", tags=["call control"])
 
 
@@ -43,48 +38,27 @@ class Calling(BaseModel):
     ringing: str
 
 
-def _originate(
-    request: Request, number: str, exten: str, variables: list[str], organisation_id: str, user_id: str
-) -> str:
-    request_id = uuid.uuid4().hex
-    action = {
-        "Action": "Originate",
-        "ActionID": f"{exten}-{request_id}",
-        "Async": "true",
-        "Channel": dial_string(request.app.state.settings.dial_template, [number]),
-        "Context": "sn-originated",
-        "Exten": exten,
-        "Priority": "1",
-        "Timeout": "30000",
-        "CallerID": '"smartnumbers" <>',
-        "Variable": variables,
-    }
-    request.app.state.background.spawn(
-        follow(request.app.state, action, request_id, exten, organisation_id, user_id, number),
-        name=f"{exten}-{request_id}",
-    )
-    return request_id
-
-
 @router.post(
     "/recordings",
     response_model=Calling,
     status_code=status.HTTP_202_ACCEPTED,
     summary="Call me at my current location to record a greeting or my name (§5.1, §7.3)",
 )
-async def call_me_to_record(body: RecordingCall, request: Request, principal: CurrentPrincipal) -> Calling:
-    number = await ring_me_first(request, "the platform calls you there to record")
-    request_id = _originate(
-        request,
-        number,
-        "record",
-        [
+async def call_me_to_record(
+    body: RecordingCall, principal: CurrentPrincipal, placing: Place, authorization: Authorization
+) -> Calling:
+    number = await placing.ring_me_first(authorization, "the platform calls you there to record")
+    request_id = placing.originate(
+        purpose="record",
+        ring=number,
+        exten="record",
+        variables=[
             f"SN_RECORD_KIND={body.greeting}",
             f"SN_USER={principal.user_id}",
             f"SN_ORG={principal.organisation_id}",
         ],
-        principal.organisation_id,
-        principal.user_id,
+        organisation_id=principal.organisation_id,
+        user_id=principal.user_id,
     )
     return Calling(request_id=request_id, ringing=number)
 
@@ -96,19 +70,19 @@ async def call_me_to_record(body: RecordingCall, request: Request, principal: Cu
     summary="Call me at my current location to leave a voicemail for users or teams (§5.4.1)",
 )
 async def call_me_to_leave_a_voicemail(
-    body: VoicemailCall, request: Request, principal: CurrentPrincipal
+    body: VoicemailCall, principal: CurrentPrincipal, placing: Place, authorization: Authorization
 ) -> Calling:
-    number = await ring_me_first(request, "the platform calls you there to record the message")
-    request_id = _originate(
-        request,
-        number,
-        "send-voicemail",
-        [
+    number = await placing.ring_me_first(authorization, "the platform calls you there to record the message")
+    request_id = placing.originate(
+        purpose="send-voicemail",
+        ring=number,
+        exten="send-voicemail",
+        variables=[
             f"SN_TO={'+'.join(body.to)}",
             f"SN_USER={principal.user_id}",
             f"SN_ORG={principal.organisation_id}",
         ],
-        principal.organisation_id,
-        principal.user_id,
+        organisation_id=principal.organisation_id,
+        user_id=principal.user_id,
     )
     return Calling(request_id=request_id, ringing=number)
