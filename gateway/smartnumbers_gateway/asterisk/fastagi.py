@@ -121,7 +121,11 @@ class FastAgiServer(fast_agi.Application):
                 self.refused += 1
                 return  # closed, stalled or garbage before the blank line: nothing to do
             lines = block.decode(self.default_encoding, errors="replace").splitlines()
-            headers = OrderedDict(line.split(": ", 1) for line in lines if ": " in line)
+            headers: OrderedDict[str, str] = OrderedDict()
+            for line in lines:
+                if ": " in line:
+                    key, _, value = line.partition(": ")
+                    headers[key] = value
             script = headers.get("agi_network_script", "")
             route = self._route.get(script.split("?", 1)[0])
             if route is None:

@@ -58,7 +58,7 @@ class CallTracker:
         self._calls: dict[str, _Call] = {}
 
     def on_event(self, event: dict[str, str]) -> list[Contract]:
-        call_id = event.get("Linkedid")
+        call_id = event.get("Linkedid") or ""
         plan = self.plans.get(call_id) if call_id else None
         if plan is None or not plan.organisation_id:
             return []
@@ -81,13 +81,13 @@ class CallTracker:
 
         if name == "DialBegin":
             number = dial_target(event.get("DialString"))
-            if number in targets and number not in call.rang:
+            if number is not None and number in targets and number not in call.rang:
                 call.rang.add(number)
                 call.dialling[event.get("DestChannel", "")] = number
                 return [contract(wire.CallRinging, number, target_number=number, user_id=targets[number])]
         elif name == "DialEnd" and event.get("DialStatus") == "ANSWER" and not call.answered:
             number = call.dialling.get(event.get("DestChannel", "")) or dial_target(event.get("DialString"))
-            if number in targets:
+            if number is not None and number in targets:
                 call.answered = True
                 return [
                     contract(

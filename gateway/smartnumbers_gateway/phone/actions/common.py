@@ -62,7 +62,7 @@ async def play_bytes(session: PhoneSession, wav: bytes) -> None:
         audio.unlink(missing_ok=True)
 
 
-async def name_of(session: PhoneSession, kind: str, owner: str, number: str | None) -> object | None:
+async def name_of(session: PhoneSession, kind: str, owner: str, number: str | None) -> Digits | Audio | None:
     """Their recorded name (fetched, to be played and removed), else their number spoken."""
     try:
         audio = await fetch(session, f"/v1/mailboxes/{kind}s/{owner}/greetings/name/audio")
