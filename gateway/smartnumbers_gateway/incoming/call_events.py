@@ -11,6 +11,7 @@ AMI reconnect) is deduplicated by JetStream.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from uuid import NAMESPACE_URL, uuid5
@@ -52,7 +53,9 @@ OUTAGE = "ended while the gateway was disconnected from Asterisk"
 
 
 class CallTracker:
-    def __init__(self, plans: PlansInFlight, clock=lambda: datetime.now(UTC)) -> None:  # noqa: ANN001
+    def __init__(
+        self, plans: PlansInFlight, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    ) -> None:
         self.plans = plans
         self.clock = clock
         self._calls: dict[str, _Call] = {}

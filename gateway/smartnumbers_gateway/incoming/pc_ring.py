@@ -30,7 +30,7 @@ class PcRing:
         self.announce = announce
 
     async def __call__(self, request: AgiRequest) -> None:
-        args = request.args + ["", ""]
+        args = [*request.args, "", ""]
         call_id, step = args[0], int(args[1]) if args[1].isdigit() else 0
         plan = self.plans.get(call_id)
         if plan is None or not plan.organisation_id or not 1 <= step <= len(plan.steps):

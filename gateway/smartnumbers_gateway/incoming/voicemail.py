@@ -52,7 +52,7 @@ class Voicemail:
         self.record = record
 
     async def __call__(self, request: AgiRequest) -> None:
-        args = request.args + ["", "", ""]
+        args = [*request.args, "", "", ""]
         mailbox, call_id = args[0], args[2]
         plan = self.plans.get(call_id)
         organisation_id = plan.organisation_id if plan else None
@@ -151,7 +151,7 @@ class OfferTransfer:
         self.voicemail = voicemail
 
     async def __call__(self, request: AgiRequest) -> None:
-        args = request.args + ["", ""]
+        args = [*request.args, "", ""]
         mailbox, call_id = args[0], args[1]
         plan = self.plans.get(call_id)
         await request.command("ANSWER")

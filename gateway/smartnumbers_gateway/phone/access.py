@@ -48,7 +48,7 @@ class MailboxAccess:
         self.routing_timeout = routing_timeout
 
     async def __call__(self, request: AgiRequest) -> None:
-        args = request.args + ["", ""]
+        args = [*request.args, "", ""]
         dialled, call_id = e164(args[0]), args[1] or request.headers.get("agi_uniqueid", "")
         calling_from = e164(request.headers.get("agi_callerid"))
         await request.command("ANSWER")

@@ -72,7 +72,7 @@ class PlayNewMessages:
         self.mailbox, self.spool = mailbox, spool
 
     async def __call__(self, request: AgiRequest) -> None:
-        user, organisation = (request.args + ["", ""])[:2]
+        user, organisation = ([*request.args, "", ""])[:2]
         await request.command("ANSWER")
         messages = await self.mailbox.new_messages(organisation, user)
         if not messages:
