@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,12 +24,22 @@ from smartnumbers_contracts import gateway as commands
 from smartnumbers_kit.acting_consumer import ActingConsumer
 
 from smartnumbers_gateway.asterisk.ami import AmiLink
-from smartnumbers_gateway.asterisk.numbers import dial_string
+from smartnumbers_gateway.asterisk.numbers import dial_string, e164
 from smartnumbers_gateway.clients.mailbox import MailboxClient
-from smartnumbers_gateway.commands.deadline import ami_ready
+from smartnumbers_gateway.commands.deadline import ami_ready, failed
 from smartnumbers_gateway.placed.originate import REASONS
 
 log = logging.getLogger(__name__)
+FAX_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+
+
+def _refused(command: commands.DeliverFax) -> str | None:
+    """Why the command's text cannot go to Asterisk (the number dialled, the file name), if it cannot."""
+    if e164(command.to_number) != command.to_number:
+        return f"the fax number {command.to_number[:40]!r} is not an E.164 number"
+    if not FAX_ID.fullmatch(command.fax_id):
+        return f"the fax id {command.fax_id[:40]!r} is not a file name"
+    return None
 
 
 class FaxDelivery:
@@ -61,6 +72,11 @@ class FaxDelivery:
         )
 
     async def _handle(self, command: commands.DeliverFax, message: Msg) -> bool:
+        refused = _refused(command)
+        if refused:  # it can never be carried out: say so once, nothing is sent to Asterisk
+            log.error("fax delivery %s refused: %s", command.event_id, refused)
+            self.publish(failed(command, refused))
+            return True
         if not await ami_ready(
             self.ami.logged_in.is_set(), message, command, self.deadline, self.retry_seconds, self.publish
         ):
