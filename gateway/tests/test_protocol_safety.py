@@ -12,7 +12,11 @@ import asyncio
 import pytest
 from smartnumbers_contracts import routing as wire
 from smartnumbers_gateway.asterisk.fastagi import AgiRequest, FastAgiServer
+from smartnumbers_gateway.asterisk.speech import Speech
 from smartnumbers_gateway.asterisk.wire_text import UnsafeText
+from smartnumbers_gateway.clients.mailbox import Greeting
+from smartnumbers_gateway.incoming.plans import PlansInFlight
+from smartnumbers_gateway.incoming.voicemail import Voicemail
 from smartnumbers_gateway.phone.line import Digits, Line
 
 from gateway.tests.fake_agi import FakeAgiChannel
@@ -169,6 +173,14 @@ async def test_call_manager_cannot_move_a_channel_whose_name_could_inject(gatewa
 
 async def test_agi_commands_carry_no_line_break_and_quote_their_arguments(tmp_path):
     refused: list[str] = []
+    voicemail = Voicemail(PlansInFlight(), None, Speech(tmp_path), tmp_path, lambda _: None)  # type: ignore[arg-type]
+    hostile_greeting = Greeting(
+        heard="system",
+        audio_path=None,
+        name_audio_path=None,
+        number="+4416" + AGI_INJECTED,
+        takes_messages=True,
+    )
 
     async def route(request: AgiRequest) -> None:
         attempts = [
@@ -179,6 +191,7 @@ async def test_agi_commands_carry_no_line_break_and_quote_their_arguments(tmp_pa
             request.command("STREAM FILE sn/hello" + AGI_INJECTED),
             Line(request, tmp_path).play(Digits("4477" + AGI_INJECTED)),
             Line(request, tmp_path).play("sn/hello\rEXEC System x"),
+            voicemail.play_greeting(request, "acme", hostile_greeting),  # a number the mailbox gave
         ]
         for attempt in attempts:
             try:
@@ -196,6 +209,6 @@ async def test_agi_commands_carry_no_line_break_and_quote_their_arguments(tmp_pa
     finally:
         server.close()
         await server.wait_closed()
-    assert len(refused) == 7
+    assert len(refused) == 8
     assert channel.sent == ['SET VARIABLE SN_NAME "Lucy \\"the\\" \\\\ Caller"'], "one command, quoted"
     assert channel.variables == {"SN_NAME": 'Lucy "the" \\ Caller'}
