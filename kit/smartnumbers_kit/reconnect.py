@@ -18,12 +18,13 @@ log = logging.getLogger(__name__)
 
 
 async def connect_when_up(
-    url: str, name: str, first_delay: float = 0.2, longest_delay: float = 5.0
+    url: str, name: str, first_delay: float = 0.2, longest_delay: float = 5.0, **credentials: str
 ) -> Client:
+    """``credentials`` go to ``bus.connect`` as they are (a service's NATS user, where there are some)."""
     delay = first_delay
     while True:
         try:
-            return await bus.connect(url, name)
+            return await bus.connect(url, name, **credentials)
         except Exception as e:
             log.warning("cannot reach NATS at %s (%s); retrying", url, e)
             await asyncio.sleep(delay)
