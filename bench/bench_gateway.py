@@ -77,9 +77,9 @@ async def ami_to_bus(url: str, n: int = 200) -> list[float]:
     """Recorded DialBegin sent by the fake AMI → gateway.call.ringing.v1 at a subscriber."""
     import nats
     from smartnumbers_contracts import routing as wire
-    from smartnumbers_gateway.ami import AmiLink
-    from smartnumbers_gateway.call_events import CallTracker
-    from smartnumbers_gateway.incoming import PlansInFlight
+    from smartnumbers_gateway.asterisk.ami import AmiLink
+    from smartnumbers_gateway.incoming.call_events import CallTracker
+    from smartnumbers_gateway.incoming.plans import PlansInFlight
     from smartnumbers_gateway.publisher import CallEventPublisher
     from smartnumbers_kit import bus
 

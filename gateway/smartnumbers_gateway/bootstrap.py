@@ -8,34 +8,43 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 from nats.aio.client import Client
 from smartnumbers_contracts import Contract
 from smartnumbers_kit import bus
+from smartnumbers_kit.acting_consumer import ActingConsumer
 from smartnumbers_kit.auth import TokenVerifier
-from smartnumbers_kit.http import create_http_app
+from smartnumbers_kit.http import create_http_app, error_body
 from smartnumbers_kit.logs import configure_logging
+from smartnumbers_kit.reconnect import connect_when_up
+from smartnumbers_kit.revocation import Revocations
 
-from smartnumbers_gateway import call_manager, call_me, click_to_dial, message_alert, pc_ring
-from smartnumbers_gateway.ami import AmiLink
-from smartnumbers_gateway.call_events import CallTracker
-from smartnumbers_gateway.directory_client import DirectoryClient
-from smartnumbers_gateway.fastagi import FastAgiServer
-from smartnumbers_gateway.fax_delivery import FaxDelivery
-from smartnumbers_gateway.incoming import IncomingCalls, PlansInFlight
-from smartnumbers_gateway.introduction import Introductions
-from smartnumbers_gateway.mailbox_client import MailboxClient
-from smartnumbers_gateway.message_alert import PlayNewMessages
-from smartnumbers_gateway.message_waiting import MessageWaiting
-from smartnumbers_gateway.pc_ring import PcRing
+from smartnumbers_gateway.asterisk.ami import AmiLink
+from smartnumbers_gateway.asterisk.fastagi import FastAgiServer
+from smartnumbers_gateway.asterisk.speech import Speech
+from smartnumbers_gateway.background import BackgroundTasks
+from smartnumbers_gateway.clients.directory import DirectoryClient
+from smartnumbers_gateway.clients.mailbox import MailboxClient
+from smartnumbers_gateway.clients.presence import PresenceClient
+from smartnumbers_gateway.clients.service_tokens import ServiceTokens
+from smartnumbers_gateway.commands.fax_delivery import FaxDelivery
+from smartnumbers_gateway.commands.message_waiting import MessageWaiting
+from smartnumbers_gateway.incoming import pc_ring
+from smartnumbers_gateway.incoming.call import IncomingCalls
+from smartnumbers_gateway.incoming.call_events import CallTracker
+from smartnumbers_gateway.incoming.introduction import Introductions
+from smartnumbers_gateway.incoming.pc_ring import PcRing
+from smartnumbers_gateway.incoming.plans import PlansInFlight
+from smartnumbers_gateway.incoming.voicemail import OfferTransfer, Voicemail
 from smartnumbers_gateway.phone.access import MailboxAccess
 from smartnumbers_gateway.phone.session import Services
+from smartnumbers_gateway.placed import call_manager, call_me, click_to_dial, message_alert
+from smartnumbers_gateway.placed.message_alert import PlayNewMessages
+from smartnumbers_gateway.placed.originate import Placing
+from smartnumbers_gateway.placed.recording import RecordGreeting, SendVoicemail
 from smartnumbers_gateway.publisher import CallEventPublisher
-from smartnumbers_gateway.recording import RecordGreeting, SendVoicemail
-from smartnumbers_gateway.service_tokens import ServiceTokens
 from smartnumbers_gateway.settings import GatewaySettings
-from smartnumbers_gateway.speech import Speech
-from smartnumbers_gateway.voicemail import OfferTransfer, Voicemail
 
 log = logging.getLogger(__name__)
 
@@ -57,26 +66,19 @@ class GatewayRuntime:
         return checks
 
 
-async def _connect(settings: GatewaySettings) -> Client:
-    delay = 0.2
-    while True:
-        try:
-            return await bus.connect(settings.nats_url, settings.service_name, **settings.nats_credentials())
-        except Exception as e:
-            log.warning("cannot reach NATS at %s (%s); retrying", settings.nats_url, e)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 5.0)
-
-
 def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
     settings = settings or GatewaySettings()
     configure_logging(settings.service_name, settings.log_level)
 
     @asynccontextmanager
     async def lifespan(http: FastAPI) -> AsyncIterator[None]:
-        nc = await _connect(settings)
+        nc = await connect_when_up(settings.nats_url, settings.service_name, **settings.nats_credentials())
         js = nc.jetstream()
+        revocations = Revocations()  # users whose sessions ended: their earlier tokens are refused
+        await revocations.follow(nc, js)
         await bus.ensure_stream(js, "gateway", settings.stream_replicas)
+        await bus.ensure_parked_stream(js, settings.stream_replicas)
+        background = BackgroundTasks()
         publisher = CallEventPublisher(js)
         publisher.start()
         plans = PlansInFlight()
@@ -89,8 +91,10 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
         )
         speech = Speech(settings.spool_dir)
         tokens = ServiceTokens(settings.signing_key_file, settings.token_issuer)
-        directory = DirectoryClient(settings.directory_url, tokens)
-        mailbox = MailboxClient(settings.mailbox_url, tokens)
+        services_http = httpx.AsyncClient(timeout=3.0)  # one connection pool for every service called
+        directory = DirectoryClient(settings.directory_url, tokens, shared=services_http)
+        mailbox = MailboxClient(settings.mailbox_url, tokens, shared=services_http)
+        presence = PresenceClient(settings.presence_url, shared=services_http)
         agi.add_route("introduce", Introductions(plans, speech, directory, mailbox, settings.spool_dir))
         voicemail = Voicemail(plans, mailbox, speech, settings.spool_dir, publisher.put)
         agi.add_route("voicemail", voicemail)
@@ -102,20 +106,22 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
         agi.add_route("record", RecordGreeting(mailbox, settings.spool_dir))
         agi.add_route("send-voicemail", SendVoicemail(mailbox, settings.spool_dir))
         agi.add_route("mailbox-alert", PlayNewMessages(mailbox, settings.spool_dir))
-        presence = httpx.AsyncClient(base_url=settings.presence_url, timeout=3.0)
 
         async def send_command(command: Contract) -> None:
             await js.publish(
                 command.subject, command.to_bytes(), headers={"Nats-Msg-Id": str(command.event_id)}
             )
 
-        phone = Services(directory.http, presence, mailbox.http, tokens, send_command, settings.dial_template)
+        phone = Services(
+            directory.http, presence.http, mailbox.http, tokens, send_command, settings.dial_template
+        )
         agi.add_route(
             "mailbox", MailboxAccess(nc, plans, phone, voicemail, directory, settings.routing_timeout)
         )
         server = await agi.serve(settings.agi_host, settings.agi_port, settings.agi_backlog)
         log.info("FastAGI listening on %s:%s", settings.agi_host, settings.agi_port)
-        ami, waiting, waiting_task, faxes, faxes_task = None, None, None, None, None
+        ami: AmiLink | None = None
+        consumers: list[ActingConsumer] = []
         if settings.ami_host:
             ami = AmiLink(
                 settings.ami_host,
@@ -124,39 +130,57 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
                 settings.ami_secret,
                 CallTracker(plans),
                 publisher,
+                background,
             )
             ami.start()
             await bus.ensure_stream(js, "mailbox", settings.stream_replicas)
-            waiting = MessageWaiting(ami, js, publisher.put).consumer()
-            waiting_task = asyncio.create_task(waiting.run(), name="message-waiting")
-            faxes = FaxDelivery(
-                ami, js, mailbox, settings.spool_dir, settings.dial_template, publisher.put
-            ).consumer()
-            faxes_task = asyncio.create_task(faxes.run(), name="fax-delivery")
+            tries, backoff = settings.consumer_max_deliveries, settings.consumer_backoff_seconds
+            consumers.append(MessageWaiting(ami, js, publisher.put).consumer(tries, backoff))
+            faxes = FaxDelivery(ami, js, mailbox, settings.spool_dir, settings.dial_template, publisher.put)
+            consumers.append(faxes.consumer(tries, backoff))
+            for consumer in consumers:
+                background.spawn(consumer.run(), name=consumer.durable)
         http.state.runtime = GatewayRuntime(nc, agi, server, ami)
         http.state.plans = plans
         http.state.settings = settings
         http.state.publisher = publisher
-        http.state.token_verifier = TokenVerifier.from_settings(settings)
+        http.state.token_verifier = TokenVerifier.from_settings(settings, revocations=revocations)
         http.state.service_tokens = tokens
+        http.state.background = background
+        http.state.presence = presence
+        http.state.directory = directory
+        http.state.placing = Placing(ami, presence, settings.dial_template, background, publisher.put)
         try:
             yield
         finally:
             server.close()
             await server.wait_closed()
-            for worker, task in ((waiting, waiting_task), (faxes, faxes_task)):
-                if worker is not None and task is not None:
-                    worker.stop()
-                    await asyncio.gather(task, return_exceptions=True)
+            await asyncio.gather(*(consumer.stop() for consumer in consumers))
+            await background.close(settings.shutdown_drain_seconds)  # calls placed say how they went
             if ami is not None:
                 ami.close()
             await publisher.drain()
-            await mailbox.close()
-            await directory.close()
-            await presence.aclose()
+            await services_http.aclose()
+            await revocations.stop()
             await nc.drain()
 
     http = create_http_app(title="smartnumbers gateway", description=DESCRIPTION, lifespan=lifespan)
+
+    @http.exception_handler(httpx.TransportError)
+    async def unreachable(_: Request, exc: httpx.TransportError) -> JSONResponse:
+        url = exc.request.url
+        log.warning("%s %s: cannot reach it (%s)", exc.request.method, url, exc)
+        detail = f"a service the gateway needs ({url.host}:{url.port}) cannot be reached just now; try again"
+        return JSONResponse(error_body("unavailable", detail), status_code=503)
+
+    @http.exception_handler(httpx.HTTPStatusError)
+    async def failing(_: Request, exc: httpx.HTTPStatusError) -> JSONResponse:
+        url = exc.request.url
+        log.warning("%s %s answered %s", exc.request.method, url, exc.response.status_code)
+        status = exc.response.status_code
+        detail = f"a service the gateway needs ({url.host}:{url.port}) answered {status}; try again"
+        return JSONResponse(error_body("unavailable", detail), status_code=503)
+
     http.include_router(click_to_dial.router)
     http.include_router(call_manager.router)
     http.include_router(pc_ring.router)

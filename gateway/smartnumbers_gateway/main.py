@@ -1,7 +1,9 @@
 """``uvicorn smartnumbers_gateway.main:create --factory``"""
 
+from fastapi import FastAPI
+
 from smartnumbers_gateway.bootstrap import bootstrap
 
 
-def create():  # noqa: ANN201 - uvicorn factory
+def create() -> FastAPI:
     return bootstrap()

@@ -53,9 +53,9 @@ class CallEventPublisher:
             self.queue.task_done()
             WAITING.set(self.queue.qsize())
 
-    async def drain(self, timeout: float = 5.0) -> None:
+    async def drain(self, wait_seconds: float = 5.0) -> None:
         try:
-            await asyncio.wait_for(self.queue.join(), timeout)
+            await asyncio.wait_for(self.queue.join(), wait_seconds)
         except TimeoutError:
             log.error("%s call events not published at shutdown", self.queue.qsize())
         if self._task:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
-from smartnumbers_kit.settings import ServiceSettings
+from smartnumbers_kit.settings import DEV_ISSUER, ServiceSettings
+
+DEV_SIGNING_KEY = Path("var/dev-keys/jwt-private.pem")
 
 
 class GatewaySettings(ServiceSettings):
@@ -35,11 +37,31 @@ class GatewaySettings(ServiceSettings):
     ami_secret: str = Field(default="", validation_alias="AMI_SECRET")
     mailbox_url: str = Field(default="http://127.0.0.1:8103", validation_alias="MAILBOX_URL")
     signing_key_file: Path = Field(
-        default=Path("var/dev-keys/jwt-private.pem"),
+        default=DEV_SIGNING_KEY,
         validation_alias="GATEWAY_SIGNING_KEY_FILE",
         description="Signs the gateway's own service tokens (see service_tokens.py)",
     )
-    token_issuer: str = Field(default="smartnumbers-dev", validation_alias="GATEWAY_TOKEN_ISSUER")
+    token_issuer: str = Field(default=DEV_ISSUER, validation_alias="GATEWAY_TOKEN_ISSUER")
     presence_url: str = Field(default="http://127.0.0.1:8101", validation_alias="PRESENCE_URL")
     default_country: str = Field(default="GB", validation_alias="GATEWAY_DEFAULT_COUNTRY")
     directory_url: str = Field(default="http://127.0.0.1:8104", validation_alias="DIRECTORY_URL")
+
+    @model_validator(mode="after")
+    def _refuse_development_signing_in_production(self) -> GatewaySettings:
+        """Production signs with the directory's key and issuer, never the development ones
+        (as the services refuse development tokens there: kit/settings.py)."""
+        if self.environment == "production":
+            if self.token_issuer == DEV_ISSUER:
+                raise ValueError(
+                    "production refuses the development issuer: set GATEWAY_TOKEN_ISSUER "
+                    "(the directory's, smartnumbers-directory)"
+                )
+            if (
+                "signing_key_file" not in self.model_fields_set
+                or self.signing_key_file.parent.name == "dev-keys"
+            ):
+                raise ValueError(
+                    "production refuses the development signing key: set GATEWAY_SIGNING_KEY_FILE "
+                    "to the directory's signing key"
+                )
+        return self

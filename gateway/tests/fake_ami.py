@@ -23,12 +23,17 @@ class FakeAmi:
     username: str = "gateway"
     secret: str = "s3cret"
     actions: list[dict[str, str]] = field(default_factory=list)
+    received: bytearray = field(default_factory=bytearray)
+    """Every byte the gateway wrote, as it came off the wire (injection tests read these)."""
     _writers: list[asyncio.StreamWriter] = field(default_factory=list)
     _server: asyncio.Server | None = None
     logins: int = 0
     channels: list[dict[str, str]] = field(default_factory=list)
     """The channels Asterisk has up now (what CoreShowChannels lists)."""
     _login_seen: asyncio.Event = field(default_factory=asyncio.Event)
+    hold_originate: asyncio.Event | None = None
+    """When given, an Originate is answered only once it is set (a call still ringing)."""
+    originate_seen: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def start(self, port: int = 0) -> int:
         self._server = await asyncio.start_server(self._client, "127.0.0.1", port)
@@ -77,6 +82,7 @@ class FakeAmi:
         try:
             while True:
                 block = await reader.readuntil(b"\r\n\r\n")
+                self.received += block
                 action: dict = {}
                 for line in block.decode().split("\r\n"):
                     if ": " in line:
@@ -115,6 +121,9 @@ class FakeAmi:
                     )
                 )
         elif name == "originate":
+            self.originate_seen.set()
+            if self.hold_originate is not None:
+                await self.hold_originate.wait()
             # As recorded: the queued response, then the call's events and OriginateResponse.
             _, recorded_call = read("click-to-dial")
             for message in recorded_call:

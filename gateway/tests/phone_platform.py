@@ -22,15 +22,15 @@ import nats
 import pytest
 from smartnumbers_contracts import Contract
 from smartnumbers_contracts import routing as wire
-from smartnumbers_gateway.directory_client import DirectoryClient
-from smartnumbers_gateway.fastagi import FastAgiServer
-from smartnumbers_gateway.incoming import PlansInFlight
-from smartnumbers_gateway.mailbox_client import MailboxClient
+from smartnumbers_gateway.asterisk.fastagi import FastAgiServer
+from smartnumbers_gateway.asterisk.speech import Speech
+from smartnumbers_gateway.clients.directory import DirectoryClient
+from smartnumbers_gateway.clients.mailbox import MailboxClient
+from smartnumbers_gateway.clients.service_tokens import ServiceTokens
+from smartnumbers_gateway.incoming.plans import PlansInFlight
+from smartnumbers_gateway.incoming.voicemail import Voicemail
 from smartnumbers_gateway.phone.access import MailboxAccess
 from smartnumbers_gateway.phone.session import Services
-from smartnumbers_gateway.service_tokens import ServiceTokens
-from smartnumbers_gateway.speech import Speech
-from smartnumbers_gateway.voicemail import Voicemail
 from smartnumbers_kit.natsserver import free_port
 from smartnumbers_kit.plans import ask_for_plan
 from smartnumbers_kit.serviceprocess import ServiceProcess

@@ -6,8 +6,8 @@ import asyncio
 
 import nats
 import pytest
-from smartnumbers_gateway.ami import AmiLink
-from smartnumbers_gateway.call_events import CallTracker
+from smartnumbers_gateway.asterisk.ami import AmiLink
+from smartnumbers_gateway.incoming.call_events import CallTracker
 from smartnumbers_gateway.publisher import CallEventPublisher
 from smartnumbers_kit import bus
 

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 from smartnumbers_contracts import routing as wire
-from smartnumbers_gateway.call_events import CallTracker, dial_target
-from smartnumbers_gateway.incoming import PlansInFlight
+from smartnumbers_gateway.incoming.call_events import CallTracker, dial_target
+from smartnumbers_gateway.incoming.plans import PlansInFlight
 
 from gateway.tests.transcripts import events
 

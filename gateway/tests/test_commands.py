@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from smartnumbers_contracts import calls
 from smartnumbers_contracts import gateway as commands
-from smartnumbers_gateway.commands import ami_ready
+from smartnumbers_gateway.commands.deadline import ami_ready
 
 
 class Delivered:

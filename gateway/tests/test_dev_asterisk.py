@@ -9,7 +9,7 @@ import shutil
 import subprocess
 
 import pytest
-from smartnumbers_gateway.dev_asterisk import SHIPPED, prepare
+from smartnumbers_gateway.asterisk.dev_asterisk import SHIPPED, prepare
 
 from gateway.tests.fake_ami import frame
 

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from smartnumbers_contracts import routing as wire
-from smartnumbers_gateway.plan_variables import plan_variables
+from smartnumbers_gateway.asterisk.plan_variables import plan_variables
 
 DIALPLAN = Path(__file__).resolve().parents[2] / "deploy" / "asterisk" / "extensions.conf"
 
@@ -98,7 +98,7 @@ def test_dial_strings_come_from_the_template():
 def test_the_gateways_service_tokens_carry_the_kid_the_directorys_jwks_lists(tmp_path):
     import jwt
     from smartnumbers_directory.signing import TokenIssuer
-    from smartnumbers_gateway.service_tokens import ServiceTokens
+    from smartnumbers_gateway.clients.service_tokens import ServiceTokens
     from smartnumbers_kit.tokens import generate_keypair
 
     private, _ = generate_keypair(tmp_path)

@@ -8,8 +8,9 @@ import uuid
 import nats
 import pytest
 from smartnumbers_contracts import presence as p
-from smartnumbers_gateway.fastagi import FastAgiServer
-from smartnumbers_gateway.incoming import IncomingCalls, PlansInFlight
+from smartnumbers_gateway.asterisk.fastagi import FastAgiServer
+from smartnumbers_gateway.incoming.call import IncomingCalls
+from smartnumbers_gateway.incoming.plans import PlansInFlight
 from smartnumbers_kit import bus
 from smartnumbers_kit.natsserver import free_port
 

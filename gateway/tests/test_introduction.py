@@ -6,10 +6,10 @@ import shutil
 
 import pytest
 from smartnumbers_contracts import routing as wire
-from smartnumbers_gateway.fastagi import FastAgiServer
-from smartnumbers_gateway.incoming import PlansInFlight
-from smartnumbers_gateway.introduction import Introductions
-from smartnumbers_gateway.speech import Speech
+from smartnumbers_gateway.asterisk.fastagi import FastAgiServer
+from smartnumbers_gateway.asterisk.speech import Speech
+from smartnumbers_gateway.incoming.introduction import Introductions
+from smartnumbers_gateway.incoming.plans import PlansInFlight
 from smartnumbers_kit.natsserver import free_port
 
 from gateway.tests.fake_agi import FakeAgiChannel
@@ -133,9 +133,9 @@ def directory(tmp_path_factory, nats_server, dev_keys):
 async def test_with_password_the_answerer_types_their_pin_after_star(
     gateway, tmp_path, directory, dev_keys, typed, accepted
 ):
-    from smartnumbers_gateway.directory_client import DirectoryClient
-    from smartnumbers_gateway.introduction import PASSWORD_PROMPT
-    from smartnumbers_gateway.service_tokens import ServiceTokens
+    from smartnumbers_gateway.clients.directory import DirectoryClient
+    from smartnumbers_gateway.clients.service_tokens import ServiceTokens
+    from smartnumbers_gateway.incoming.introduction import PASSWORD_PROMPT
     from smartnumbers_kit.settings import DEV_ISSUER
 
     kept = plans(password=True)

@@ -10,10 +10,10 @@ from datetime import UTC, datetime
 import nats
 import pytest
 from smartnumbers_contracts import mailbox as mb
-from smartnumbers_gateway.ami import AmiLink
-from smartnumbers_gateway.call_events import CallTracker
-from smartnumbers_gateway.incoming import PlansInFlight
-from smartnumbers_gateway.message_waiting import MessageWaiting
+from smartnumbers_gateway.asterisk.ami import AmiLink
+from smartnumbers_gateway.commands.message_waiting import MessageWaiting
+from smartnumbers_gateway.incoming.call_events import CallTracker
+from smartnumbers_gateway.incoming.plans import PlansInFlight
 from smartnumbers_gateway.publisher import CallEventPublisher
 from smartnumbers_kit import bus
 
@@ -63,7 +63,7 @@ async def gateway(fresh_nats_server):
     try:
         yield js, asterisk
     finally:
-        waiting.stop()
+        await waiting.stop()
         await asyncio.gather(task, return_exceptions=True)
         link.close()
         await publisher.drain()

@@ -6,13 +6,13 @@ import uuid
 
 import pytest
 from smartnumbers_contracts import routing as wire
-from smartnumbers_gateway.fastagi import FastAgiServer
-from smartnumbers_gateway.incoming import PlansInFlight
-from smartnumbers_gateway.introduction import Introductions
-from smartnumbers_gateway.mailbox_client import MailboxClient
-from smartnumbers_gateway.service_tokens import ServiceTokens
-from smartnumbers_gateway.speech import Speech
-from smartnumbers_gateway.voicemail import (
+from smartnumbers_gateway.asterisk.fastagi import FastAgiServer
+from smartnumbers_gateway.asterisk.speech import Speech
+from smartnumbers_gateway.clients.mailbox import MailboxClient
+from smartnumbers_gateway.clients.service_tokens import ServiceTokens
+from smartnumbers_gateway.incoming.introduction import Introductions
+from smartnumbers_gateway.incoming.plans import PlansInFlight
+from smartnumbers_gateway.incoming.voicemail import (
     NOT_AVAILABLE,
     NOT_TAKING,
     TRANSFER_PROMPT,

@@ -54,6 +54,7 @@ class Consumer:
         max_deliveries: int = 5,
         backoff_seconds: Sequence[float] = (0.5, 2.0, 10.0, 30.0),
         ack_wait: float = 5.0,
+        deliver_policy: DeliverPolicy = DeliverPolicy.ALL,
     ) -> None:
         self.app = app
         self.js = js
@@ -63,6 +64,7 @@ class Consumer:
         self.max_deliveries = max_deliveries
         self.backoff = list(backoff_seconds)
         self.ack_wait = ack_wait
+        self.deliver_policy = deliver_policy
         self.tracking_name = f"consumer:{durable}"
         self._stopping = False
         self._busy = asyncio.Lock()
@@ -72,7 +74,7 @@ class Consumer:
             durable_name=self.durable,
             filter_subjects=sorted(self.handlers),
             ack_policy=AckPolicy.EXPLICIT,
-            deliver_policy=DeliverPolicy.ALL,
+            deliver_policy=self.deliver_policy,
             max_ack_pending=1,
             # An ack lost while NATS restarts holds the next message back until ack_wait:
             # keep it short (redelivery of an applied message is harmless: it is tracked).

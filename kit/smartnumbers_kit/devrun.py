@@ -228,8 +228,8 @@ def run(args: argparse.Namespace, supervisor: Supervisor) -> None:
 
 
 def _start_asterisk(var: Path, env: dict[str, str], supervisor: Supervisor) -> str:
-    """A private Asterisk with the shipped configuration (gateway/smartnumbers_gateway/dev_asterisk.py)."""
-    from smartnumbers_gateway.dev_asterisk import prepare
+    """A private Asterisk with the shipped configuration (gateway/smartnumbers_gateway/asterisk/dev_asterisk.py)."""
+    from smartnumbers_gateway.asterisk.dev_asterisk import prepare
 
     binary = os.environ["ASTERISK_BIN"]
     dev = prepare(var, binary, ami_port=port_of(os.environ, *AMI_PORT))

@@ -56,7 +56,7 @@ def test_the_private_signing_key_is_private(tmp_path: Path) -> None:
 def test_make_run_creates_its_files_owner_only_among_them_the_ami_secret(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    dev_asterisk = pytest.importorskip("smartnumbers_gateway.dev_asterisk")
+    dev_asterisk = pytest.importorskip("smartnumbers_gateway.asterisk.dev_asterisk")
     monkeypatch.setenv("VAR_DIR", str(tmp_path / "var"))
     # 1. make run prepares its workspace, then (with ASTERISK_BIN) Asterisk's configuration.
     var, private_key, _ = devrun.workspace()

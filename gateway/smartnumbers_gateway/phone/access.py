@@ -18,14 +18,16 @@ from nats.aio.client import Client
 from smartnumbers_contracts import routing as wire
 from smartnumbers_kit.plans import ask_for_plan
 
-from smartnumbers_gateway.directory_client import DirectoryClient
-from smartnumbers_gateway.fastagi import AgiRequest
-from smartnumbers_gateway.incoming import PlansInFlight, call_started, e164
+from smartnumbers_gateway.asterisk.fastagi import AgiRequest
+from smartnumbers_gateway.asterisk.numbers import e164
+from smartnumbers_gateway.clients.directory import DirectoryClient
+from smartnumbers_gateway.incoming.call import call_started
+from smartnumbers_gateway.incoming.plans import PlansInFlight
+from smartnumbers_gateway.incoming.voicemail import NOT_TAKING, Voicemail
 from smartnumbers_gateway.phone import keys, machine
 from smartnumbers_gateway.phone.actions.messages import load_messages
 from smartnumbers_gateway.phone.line import Line, Number
 from smartnumbers_gateway.phone.session import PhoneSession, Refused, Services
-from smartnumbers_gateway.voicemail import NOT_TAKING, Voicemail
 
 log = logging.getLogger(__name__)
 PASSWORD_ATTEMPTS = 3
@@ -46,7 +48,7 @@ class MailboxAccess:
         self.routing_timeout = routing_timeout
 
     async def __call__(self, request: AgiRequest) -> None:
-        args = request.args + ["", ""]
+        args = [*request.args, "", ""]
         dialled, call_id = e164(args[0]), args[1] or request.headers.get("agi_uniqueid", "")
         calling_from = e164(request.headers.get("agi_callerid"))
         await request.command("ANSWER")

@@ -7,7 +7,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from smartnumbers_gateway.fastagi import AgiRequest, Hangup
+from smartnumbers_gateway.asterisk.fastagi import AgiRequest, Hangup
+from smartnumbers_gateway.asterisk.wire_text import agi_digits, agi_quoted, agi_word
 
 KEY_SECONDS = 6
 ENTRY_SECONDS = 10
@@ -60,23 +61,25 @@ class Line:
 
     async def play(self, *items: Item | None, keys: str = "") -> str | None:
         """Play in order; the first of ``keys`` pressed stops it and is returned."""
-        escape = f'"{keys}"'
+        escape = agi_quoted(keys)
         for item in items:
             if item is None:
                 continue
             if isinstance(item, Digits):
-                result = await self.request.command(f"SAY DIGITS {item.value.lstrip('+')} {escape}")
+                result = await self.request.command(f"SAY DIGITS {agi_digits(item.value)} {escape}")
             elif isinstance(item, Number):
-                result = await self.request.command(f"SAY NUMBER {item.value} {escape}")
+                result = await self.request.command(f"SAY NUMBER {int(item.value)} {escape}")
             elif isinstance(item, DateTime):
                 result = await self.request.command(
                     f"SAY DATETIME {item.epoch} {escape} \"ABdY 'digits/at' IMp\" {item.zone}"
                 )
             elif isinstance(item, Audio):
-                result = await self.request.command(f"STREAM FILE {item.path} {escape} {item.offset}")
+                result = await self.request.command(
+                    f"STREAM FILE {agi_word(item.path)} {escape} {int(item.offset)}"
+                )
                 self.stopped_at = int(result.get("endpos", ("0", ""))[0] or 0)
             else:
-                result = await self.request.command(f"STREAM FILE {item} {escape}")
+                result = await self.request.command(f"STREAM FILE {agi_word(item)} {escape}")
             code = _code(result)
             if code > 0:
                 return chr(code)
@@ -89,7 +92,9 @@ class Line:
     async def enter(self, prompt: str, max_digits: int = 20) -> str | None:
         """Digits typed after the prompt, ended by ``#`` ("" for ``#`` alone); None if
         nothing came in time."""
-        result = await self.request.command(f"GET DATA {prompt} {ENTRY_SECONDS * 1000} {max_digits}")
+        result = await self.request.command(
+            f"GET DATA {agi_word(prompt)} {ENTRY_SECONDS * 1000} {max_digits}"
+        )
         typed = result.get("result", ("", ""))[0]
         if not typed and "(timeout)" in result.get("raw", ""):
             return None
@@ -104,7 +109,9 @@ class Line:
         recording.parent.mkdir(parents=True, exist_ok=True)
         hung_up = False
         try:
-            await self.request.command(f'RECORD FILE {recording} wav "#" {max_ms} BEEP s={SILENCE_SECONDS}')
+            await self.request.command(
+                f'RECORD FILE {agi_word(recording)} wav "#" {max_ms} BEEP s={SILENCE_SECONDS}'
+            )
         except Hangup:
             hung_up = True
         wav = recording.with_suffix(".wav")

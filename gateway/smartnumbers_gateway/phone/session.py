@@ -10,8 +10,9 @@ from typing import Any
 import httpx
 from smartnumbers_contracts import Contract
 
+from smartnumbers_gateway.clients.http import Requests
+from smartnumbers_gateway.clients.service_tokens import ServiceTokens
 from smartnumbers_gateway.phone.line import Line
-from smartnumbers_gateway.service_tokens import ServiceTokens
 
 
 class Refused(Exception):
@@ -25,7 +26,7 @@ class Refused(Exception):
 class Api:
     """One service's REST API, as ``service`` of one organisation."""
 
-    def __init__(self, http: httpx.AsyncClient, tokens: ServiceTokens, organisation_id: str) -> None:
+    def __init__(self, http: Requests, tokens: ServiceTokens, organisation_id: str) -> None:
         self.http, self.tokens, self.organisation_id = http, tokens, organisation_id
 
     async def call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
@@ -57,9 +58,9 @@ class Api:
 class Services:
     """What a phone session may reach; one per gateway, shared by every session."""
 
-    directory: httpx.AsyncClient
-    presence: httpx.AsyncClient
-    mailbox: httpx.AsyncClient
+    directory: Requests
+    presence: Requests
+    mailbox: Requests
     tokens: ServiceTokens
     send_command: Callable[[Contract], Awaitable[None]]
     """Publishes a bus command (sending a fax: ``gateway.fax.deliver.v1``)."""

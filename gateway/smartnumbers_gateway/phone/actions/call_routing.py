@@ -12,7 +12,7 @@ from smartnumbers_gateway.phone.actions.common import (
     on_off,
 )
 from smartnumbers_gateway.phone.dialogs import confirmed
-from smartnumbers_gateway.phone.line import Digits
+from smartnumbers_gateway.phone.line import Digits, Item
 from smartnumbers_gateway.phone.registry import action
 from smartnumbers_gateway.phone.session import PhoneSession, Refused
 
@@ -24,7 +24,7 @@ async def presence(session: PhoneSession) -> dict:
 @action("read_routing")
 async def read_routing(session: PhoneSession, keys_: str) -> str | None:
     now = await presence(session)
-    where = [f"sn/location-{now['location']}"]
+    where: list[Item] = [f"sn/location-{now['location']}"]
     if now["location_number"]:
         where += ["sn/at-number", Digits(now["location_number"])]
     return await session.line.play(

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import phonenumbers
 
-from smartnumbers_gateway.fastagi import Hangup
-from smartnumbers_gateway.mailbox_client import spool_file
+from smartnumbers_gateway.asterisk.fastagi import Hangup
+from smartnumbers_gateway.clients.mailbox import spool_file
 from smartnumbers_gateway.phone import keys
 from smartnumbers_gateway.phone.dialogs import confirmed
 from smartnumbers_gateway.phone.line import Audio, DateTime, Digits
@@ -62,7 +62,7 @@ async def play_bytes(session: PhoneSession, wav: bytes) -> None:
         audio.unlink(missing_ok=True)
 
 
-async def name_of(session: PhoneSession, kind: str, owner: str, number: str | None) -> object | None:
+async def name_of(session: PhoneSession, kind: str, owner: str, number: str | None) -> Digits | Audio | None:
     """Their recorded name (fetched, to be played and removed), else their number spoken."""
     try:
         audio = await fetch(session, f"/v1/mailboxes/{kind}s/{owner}/greetings/name/audio")

@@ -8,7 +8,8 @@ import io
 import wave
 from typing import Any
 
-from smartnumbers_gateway.fastagi import Hangup
+from smartnumbers_gateway.asterisk.fastagi import Hangup
+from smartnumbers_gateway.asterisk.wire_text import agi_quoted
 from smartnumbers_gateway.phone import keys
 from smartnumbers_gateway.phone.actions.common import (
     fetch,
@@ -135,7 +136,7 @@ async def call_sender(session: PhoneSession, _: str) -> None:
         return
     await session.line.play("sn/please-hold")
     dial = session.services.dial_template.format(e164=number, digits=number.lstrip("+"))
-    await session.line.request.command(f'EXEC Dial "{dial},60"')
+    await session.line.request.command(f"EXEC Dial {agi_quoted(f'{dial},60')}")
 
 
 def _done_with_message(session: PhoneSession, removed: bool) -> str:

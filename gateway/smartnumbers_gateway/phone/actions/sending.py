@@ -4,7 +4,7 @@ tone; ``#`` or hanging up sends it."""
 
 from __future__ import annotations
 
-from smartnumbers_gateway.fastagi import Hangup
+from smartnumbers_gateway.asterisk.fastagi import Hangup
 from smartnumbers_gateway.phone.actions.common import find_recipient, recorded
 from smartnumbers_gateway.phone.registry import action
 from smartnumbers_gateway.phone.session import PhoneSession

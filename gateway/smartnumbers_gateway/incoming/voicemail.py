@@ -18,11 +18,13 @@ from uuid import NAMESPACE_URL, uuid5
 
 from smartnumbers_contracts import calls
 
-from smartnumbers_gateway.fastagi import AgiRequest
-from smartnumbers_gateway.incoming import PlansInFlight, e164
-from smartnumbers_gateway.mailbox_client import Greeting, MailboxClient
+from smartnumbers_gateway.asterisk.fastagi import AgiRequest
+from smartnumbers_gateway.asterisk.numbers import e164
+from smartnumbers_gateway.asterisk.speech import Speech
+from smartnumbers_gateway.asterisk.wire_text import agi_digits, agi_quoted, agi_word
+from smartnumbers_gateway.clients.mailbox import Greeting, MailboxClient
+from smartnumbers_gateway.incoming.plans import PlansInFlight
 from smartnumbers_gateway.phone.line import Line
-from smartnumbers_gateway.speech import Speech
 
 log = logging.getLogger(__name__)
 MAX_MESSAGE_MS = 180_000
@@ -50,7 +52,7 @@ class Voicemail:
         self.record = record
 
     async def __call__(self, request: AgiRequest) -> None:
-        args = request.args + ["", "", ""]
+        args = [*request.args, "", "", ""]
         mailbox, call_id = args[0], args[2]
         plan = self.plans.get(call_id)
         organisation_id = plan.organisation_id if plan else None
@@ -110,10 +112,12 @@ class Voicemail:
         if greeting.name_audio_path:  # the system default, speaking the recorded name
             pressed = await self._play_recording(request, organisation_id, greeting.name_audio_path, keys)
         elif greeting.number:
-            pressed = _key(await request.command(f'SAY DIGITS {greeting.number.lstrip("+")} "{keys}"'))
+            pressed = _key(
+                await request.command(f"SAY DIGITS {agi_digits(greeting.number)} {agi_quoted(keys)}")
+            )
         else:
             pressed = None
-        return pressed or _key(await request.command(f'STREAM FILE {NOT_AVAILABLE} "{keys}"'))
+        return pressed or _key(await request.command(f"STREAM FILE {NOT_AVAILABLE} {agi_quoted(keys)}"))
 
     async def _play_recording(
         self, request: AgiRequest, organisation_id: str, path: str, keys: str
@@ -123,7 +127,9 @@ class Voicemail:
             organisation_id, path, self.spool / "greetings" / f"{uuid.uuid4().hex}.wav"
         )
         try:
-            return _key(await request.command(f'STREAM FILE {audio.with_suffix("")} "{keys}"'))
+            return _key(
+                await request.command(f"STREAM FILE {agi_word(audio.with_suffix(''))} {agi_quoted(keys)}")
+            )
         finally:
             audio.unlink(missing_ok=True)
 
@@ -145,7 +151,7 @@ class OfferTransfer:
         self.voicemail = voicemail
 
     async def __call__(self, request: AgiRequest) -> None:
-        args = request.args + ["", ""]
+        args = [*request.args, "", ""]
         mailbox, call_id = args[0], args[1]
         plan = self.plans.get(call_id)
         await request.command("ANSWER")

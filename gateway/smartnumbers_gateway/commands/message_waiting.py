@@ -5,8 +5,9 @@ set on Asterisk (res_mwi_external) for the mailbox ``<owner>@<organisation>`` th
 subscribe to (pjsip ``mailboxes=``), then acknowledged, and confirmed on the bus. A mailbox
 whose owner switched the lamp off (``message_waiting_light`` false, §3.5) is set to no new
 messages, so the lamp goes or stays off; switching it back on sends the count again. While AMI
-is down the message is retried; past its deadline it is given up with a
-``gateway.command.failed.v1`` event, never dropped silently. Counts are absolute, so
+is down the message waits; past its deadline it is given up with a
+``gateway.command.failed.v1`` event, never dropped silently; an update Asterisk does not
+answer is tried again with backoff and parked after the last try (the kit's consumer). Counts are absolute, so
 applying one twice is harmless.
 """
 
@@ -14,17 +15,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from uuid import NAMESPACE_URL, uuid5
 
+from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import DeliverPolicy
 from smartnumbers_contracts import Contract, calls
 from smartnumbers_contracts import mailbox as mb
+from smartnumbers_kit.acting_consumer import ActingConsumer
 
-from smartnumbers_gateway.ami import AmiLink
-from smartnumbers_gateway.commands import CommandConsumer, ami_ready, failed
+from smartnumbers_gateway.asterisk.ami import AmiLink
+from smartnumbers_gateway.commands.deadline import ami_ready, failed
 
 log = logging.getLogger(__name__)
 
@@ -46,48 +49,34 @@ class MessageWaiting:
         self.deadline = deadline
         self.retry_seconds = retry_seconds
 
-    def consumer(self) -> CommandConsumer:
-        return CommandConsumer(
+    def consumer(
+        self, max_deliveries: int = 5, backoff_seconds: Sequence[float] = (0.5, 2.0, 10.0)
+    ) -> ActingConsumer:
+        return ActingConsumer(
             self.js,
             stream="MAILBOX",
-            subject=mb.NewMessageCountChanged.subject,
             durable="gateway-mwi",
-            handle=self._handle,
+            handlers={mb.NewMessageCountChanged: self._handle},
             deliver_policy=DeliverPolicy.NEW,
             ack_wait=30,
-            retry_seconds=self.retry_seconds,
+            max_deliveries=max_deliveries,
+            backoff_seconds=backoff_seconds,
         )
 
-    async def _handle(self, message) -> None:  # type: ignore[no-untyped-def]
-        try:
-            count = mb.NewMessageCountChanged.from_bytes(message.data)
-        except ValueError as e:
-            log.error("message waiting: unreadable %s (%s); skipped", message.subject, e)
-            await message.term()
-            return
+    async def _handle(self, count: mb.NewMessageCountChanged, message: Msg) -> bool:
         target = mwi_mailbox(count.owner_kind.value, count.owner_id, count.organisation_id)
         shown = count.new_count if count.message_waiting_light else 0
         envelope = {"organisation_id": count.organisation_id, "occurred_at": datetime.now(UTC)}
         if not await ami_ready(
             self.ami.logged_in.is_set(), message, count, self.deadline, self.retry_seconds, self.publish
         ):
-            return
-        try:
-            response = await asyncio.wait_for(
-                self.ami.manager.send_action(
-                    {
-                        "Action": "MWIUpdate",
-                        "Mailbox": target,
-                        "NewMessages": str(shown),
-                        "OldMessages": "0",
-                    }
-                ),
-                5,
-            )
-        except Exception as e:
-            log.warning("MWIUpdate for %s not answered (%s); again later", target, e)
-            await message.nak(delay=self.retry_seconds)
-            return
+            return False  # waits for AMI, or given up past its deadline
+        response = await asyncio.wait_for(
+            self.ami.manager.send_action(
+                {"Action": "MWIUpdate", "Mailbox": target, "NewMessages": str(shown), "OldMessages": "0"}
+            ),
+            5,
+        )  # not answered: raises, tried again with backoff, parked after the last try
         if getattr(response, "success", True) is False:
             self.publish(failed(count, str(response.get("Message", "refused by Asterisk"))))
         else:
@@ -99,4 +88,4 @@ class MessageWaiting:
                     new_messages=shown,
                 )
             )
-        await message.ack()
+        return True

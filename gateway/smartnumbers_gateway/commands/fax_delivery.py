@@ -11,22 +11,35 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from uuid import NAMESPACE_URL, uuid5
 
+from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from smartnumbers_contracts import Contract, calls
 from smartnumbers_contracts import gateway as commands
+from smartnumbers_kit.acting_consumer import ActingConsumer
 
-from smartnumbers_gateway.ami import AmiLink
-from smartnumbers_gateway.click_to_dial import REASONS
-from smartnumbers_gateway.commands import CommandConsumer, ami_ready
-from smartnumbers_gateway.mailbox_client import MailboxClient
-from smartnumbers_gateway.plan_variables import dial_string
+from smartnumbers_gateway.asterisk.ami import AmiLink
+from smartnumbers_gateway.asterisk.numbers import dial_string, e164
+from smartnumbers_gateway.clients.mailbox import MailboxClient
+from smartnumbers_gateway.commands.deadline import ami_ready, failed
+from smartnumbers_gateway.placed.originate import REASONS
 
 log = logging.getLogger(__name__)
+FAX_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+
+
+def _refused(command: commands.DeliverFax) -> str | None:
+    """Why the command's text cannot go to Asterisk (the number dialled, the file name), if it cannot."""
+    if e164(command.to_number) != command.to_number:
+        return f"the fax number {command.to_number[:40]!r} is not an E.164 number"
+    if not FAX_ID.fullmatch(command.fax_id):
+        return f"the fax id {command.fax_id[:40]!r} is not a file name"
+    return None
 
 
 class FaxDelivery:
@@ -45,28 +58,29 @@ class FaxDelivery:
         self.dial_template, self.publish = dial_template, publish
         self.deadline, self.retry_seconds = deadline, retry_seconds
 
-    def consumer(self) -> CommandConsumer:
-        return CommandConsumer(
+    def consumer(
+        self, max_deliveries: int = 5, backoff_seconds: Sequence[float] = (0.5, 2.0, 10.0)
+    ) -> ActingConsumer:
+        return ActingConsumer(
             self.js,
             stream="GATEWAY",
-            subject=commands.DeliverFax.subject,
             durable="gateway-fax",
-            handle=self._handle,
+            handlers={commands.DeliverFax: self._handle},
             ack_wait=300,
-            retry_seconds=self.retry_seconds,
+            max_deliveries=max_deliveries,
+            backoff_seconds=backoff_seconds,
         )
 
-    async def _handle(self, message) -> None:  # type: ignore[no-untyped-def]
-        try:
-            command = commands.DeliverFax.from_bytes(message.data)
-        except ValueError as e:
-            log.error("fax delivery: unreadable command (%s); skipped", e)
-            await message.term()
-            return
+    async def _handle(self, command: commands.DeliverFax, message: Msg) -> bool:
+        refused = _refused(command)
+        if refused:  # it can never be carried out: say so once, nothing is sent to Asterisk
+            log.error("fax delivery %s refused: %s", command.event_id, refused)
+            self.publish(failed(command, refused))
+            return True
         if not await ami_ready(
             self.ami.logged_in.is_set(), message, command, self.deadline, self.retry_seconds, self.publish
         ):
-            return
+            return False  # waits for AMI, or given up past its deadline
         tiff = self.spool / "faxes" / f"{command.fax_id}.tif"
         await self.mailbox.download(command.organisation_id, command.fetch_path, tiff)
         action = {
@@ -99,4 +113,4 @@ class FaxDelivery:
                 reason=reason,
             )
         )
-        await message.ack()
+        return True

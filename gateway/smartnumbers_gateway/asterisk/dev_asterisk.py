@@ -15,7 +15,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-SHIPPED = Path(__file__).resolve().parents[2] / "deploy" / "asterisk"
+SHIPPED = Path(__file__).resolve().parents[3] / "deploy" / "asterisk"
 
 
 @dataclass(frozen=True)

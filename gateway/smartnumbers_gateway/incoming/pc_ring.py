@@ -15,11 +15,11 @@ from uuid import NAMESPACE_URL, uuid5
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from smartnumbers_contracts import calls
-from smartnumbers_kit.auth import CurrentPrincipal
 from smartnumbers_kit.feed import sse_response
 
-from smartnumbers_gateway.fastagi import AgiRequest
-from smartnumbers_gateway.incoming import PlansInFlight
+from smartnumbers_gateway.asterisk.fastagi import AgiRequest
+from smartnumbers_gateway.http.deps import Bus, CurrentPrincipal
+from smartnumbers_gateway.incoming.plans import PlansInFlight
 
 router = APIRouter(prefix="/v1", tags=["call control"])
 
@@ -30,7 +30,7 @@ class PcRing:
         self.announce = announce
 
     async def __call__(self, request: AgiRequest) -> None:
-        args = request.args + ["", ""]
+        args = [*request.args, "", ""]
         call_id, step = args[0], int(args[1]) if args[1].isdigit() else 0
         plan = self.plans.get(call_id)
         if plan is None or not plan.organisation_id or not 1 <= step <= len(plan.steps):
@@ -53,7 +53,7 @@ class PcRing:
     response_class=StreamingResponse,
     summary="Call Manager's live view: the calls ringing for you and what happens to them (SSE)",
 )
-async def feed(request: Request, principal: CurrentPrincipal) -> StreamingResponse:
+async def feed(request: Request, principal: CurrentPrincipal, js: Bus) -> StreamingResponse:
     mine: set[str] = set()
 
     def shown(event: dict) -> bool:
@@ -63,4 +63,4 @@ async def feed(request: Request, principal: CurrentPrincipal) -> StreamingRespon
             mine.add(event.get("call_id", ""))
         return event.get("call_id") in mine
 
-    return sse_response(request, request.app.state.runtime.js, "gateway", principal.organisation_id, shown)
+    return sse_response(request, js, "gateway", principal.organisation_id, shown)

@@ -9,20 +9,20 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime
 from uuid import NAMESPACE_URL, uuid5
 
-import phonenumbers
 from nats.aio.client import Client
 from prometheus_client import Histogram
 from smartnumbers_contracts import calls
 from smartnumbers_contracts import routing as wire
 from smartnumbers_kit.plans import ask_for_plan
 
-from smartnumbers_gateway.fastagi import AgiRequest
-from smartnumbers_gateway.plan_variables import plan_variables
+from smartnumbers_gateway.asterisk.fastagi import AgiRequest
+from smartnumbers_gateway.asterisk.numbers import UNKNOWN, e164
+from smartnumbers_gateway.asterisk.plan_variables import plan_variables
+from smartnumbers_gateway.incoming.plans import PlansInFlight
 
 log = logging.getLogger(__name__)
 DECIDED = Histogram(
@@ -30,62 +30,6 @@ DECIDED = Histogram(
     "FastAGI incoming call: connection to last variable set",
     buckets=(0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.1, 0.5, 1),
 )
-UNKNOWN = {"", "unknown", "anonymous", "<unknown>"}
-
-
-def e164(raw: str | None) -> str | None:
-    """Asterisk gives numbers as digits (441632960001) or with +; routing speaks E.164."""
-    if raw is None or raw.strip().lower() in UNKNOWN:
-        return None
-    digits = raw.strip()
-    candidate = digits if digits.startswith("+") else f"+{digits}"
-    try:
-        parsed = phonenumbers.parse(candidate, None)
-    except phonenumbers.NumberParseException:
-        return None
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-
-
-class PlansInFlight:
-    """The plan of each call in progress, for its later conversations (introductions)."""
-
-    def __init__(self, keep: int = 10000) -> None:
-        self._plans: OrderedDict[str, wire.RoutingPlan] = OrderedDict()
-        self._keep = keep
-        self._held: dict[str, list[object]] = {}
-        self._channels: dict[str, str] = {}
-
-    def remember(self, plan: wire.RoutingPlan) -> None:
-        if plan.call_id:
-            self._plans[plan.call_id] = plan
-            while len(self._plans) > self._keep:
-                self._plans.popitem(last=False)
-
-    def get(self, call_id: str) -> wire.RoutingPlan | None:
-        return self._plans.get(call_id)
-
-    def remember_channel(self, call_id: str, channel: str) -> None:
-        """The caller's channel in Asterisk (what AMI Redirect and Hangup act on)."""
-        self._channels[call_id] = channel
-        while len(self._channels) > self._keep:
-            self._channels.pop(next(iter(self._channels)))
-
-    def channel(self, call_id: str) -> str | None:
-        return self._channels.get(call_id)
-
-    # A call's end waits while its voicemail is being taken: a caller usually hangs up
-    # after speaking, and the message must be on record before the call is called over.
-    def hold_end(self, call_id: str) -> None:
-        self._held.setdefault(call_id, [])
-
-    def holding(self, call_id: str) -> bool:
-        return call_id in self._held
-
-    def keep_until_released(self, call_id: str, contract: object) -> None:
-        self._held[call_id].append(contract)
-
-    def release_end(self, call_id: str) -> list[object]:
-        return self._held.pop(call_id, [])
 
 
 def call_started(plan: wire.RoutingPlan, caller: str | None) -> calls.CallStarted | None:

@@ -1,15 +1,25 @@
-"""What the gateway asks of the directory: is this PIN right? (as ``service``; shares the lockout)"""
+"""What the gateway asks of the directory: is this PIN right? (as ``service``; shares the lockout);
+who is this user (as the person asking)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 
-from smartnumbers_gateway.service_tokens import ServiceTokens
+from smartnumbers_gateway.clients.http import ServiceApi
+from smartnumbers_gateway.clients.service_tokens import ServiceTokens
 
 
 class DirectoryClient:
-    def __init__(self, base_url: str, tokens: ServiceTokens, timeout: float = 3.0) -> None:
-        self.http = httpx.AsyncClient(base_url=base_url, timeout=timeout)
+    def __init__(
+        self,
+        base_url: str,
+        tokens: ServiceTokens,
+        timeout: float = 3.0,
+        shared: httpx.AsyncClient | None = None,
+    ) -> None:
+        self.http = ServiceApi(base_url, shared, timeout)
         self.tokens = tokens
 
     async def pin_is_right(self, organisation_id: str, user_id: str, pin: str) -> bool:
@@ -29,6 +39,13 @@ class DirectoryClient:
             return False
         r.raise_for_status()
         return bool(r.json()["valid"])
+
+    async def user_as(self, user_id: str, authorization: str) -> dict[str, Any]:
+        """A user as the person asking sees them (their own ``Authorization``); 503 when unreadable."""
+        user: dict[str, Any] = await self.http.read_as(
+            f"/v1/users/{user_id}", authorization, f"user {user_id!r}"
+        )
+        return user
 
     async def close(self) -> None:
         await self.http.aclose()

@@ -12,16 +12,17 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict
 from smartnumbers_contracts.base import Identifier
-from smartnumbers_kit.auth import CurrentPrincipal, Role
+from smartnumbers_kit.auth import Role
 from smartnumbers_kit.errors import Forbidden
 
-from smartnumbers_gateway.call_me import Calling, _originate
-from smartnumbers_gateway.click_to_dial import location_to_ring, ring_me_first
-from smartnumbers_gateway.fastagi import AgiRequest
-from smartnumbers_gateway.mailbox_client import MailboxClient
+from smartnumbers_gateway.asterisk.fastagi import AgiRequest
+from smartnumbers_gateway.asterisk.wire_text import agi_digits, agi_word
+from smartnumbers_gateway.clients.mailbox import MailboxClient
+from smartnumbers_gateway.http.deps import Authorization, CurrentPrincipal, Place, Tokens
+from smartnumbers_gateway.placed.call_me import Calling
 
 router = APIRouter(prefix="/v1", tags=["call control"])
 YOU_HAVE_NEW = "sn/you-have-new-messages"
@@ -40,24 +41,26 @@ class AlertCall(BaseModel):
     status_code=status.HTTP_202_ACCEPTED,
     summary="Call a user at their current location and play their new messages (§3.5)",
 )
-async def call_with_new_messages(body: AlertCall, request: Request, principal: CurrentPrincipal) -> Calling:
+async def call_with_new_messages(
+    body: AlertCall, principal: CurrentPrincipal, placing: Place, tokens: Tokens, authorization: Authorization
+) -> Calling:
     user = body.user_id or principal.user_id
     if principal.role is Role.SERVICE:
-        token = request.app.state.service_tokens.for_organisation(principal.organisation_id)
-        number = await location_to_ring(
-            request, user, f"Bearer {token}", f"{user}'s", "there is nowhere to call"
+        token = tokens.for_organisation(principal.organisation_id)
+        number = await placing.location_to_ring(
+            user, f"Bearer {token}", f"{user}'s", "there is nowhere to call"
         )
     elif user != principal.user_id:
         raise Forbidden("you may ask for your own messages only")
     else:
-        number = await ring_me_first(request, "the alert calls you there")
-    request_id = _originate(
-        request,
-        number,
-        "play-messages",
-        [f"SN_USER={user}", f"SN_ORG={principal.organisation_id}"],
-        principal.organisation_id,
-        user,
+        number = await placing.ring_me_first(authorization, "the alert calls you there")
+    request_id = placing.originate(
+        purpose="play-messages",
+        ring=number,
+        exten="play-messages",
+        variables=[f"SN_USER={user}", f"SN_ORG={principal.organisation_id}"],
+        organisation_id=principal.organisation_id,
+        user_id=user,
     )
     return Calling(request_id=request_id, ringing=number)
 
@@ -69,7 +72,7 @@ class PlayNewMessages:
         self.mailbox, self.spool = mailbox, spool
 
     async def __call__(self, request: AgiRequest) -> None:
-        user, organisation = (request.args + ["", ""])[:2]
+        user, organisation = ([*request.args, "", ""])[:2]
         await request.command("ANSWER")
         messages = await self.mailbox.new_messages(organisation, user)
         if not messages:
@@ -79,14 +82,14 @@ class PlayNewMessages:
         for message in messages:
             if message.get("caller_number"):
                 await request.command(f'STREAM FILE {MESSAGE_FROM} ""')
-                await request.command(f'SAY DIGITS {message["caller_number"].lstrip("+")} ""')
+                await request.command(f'SAY DIGITS {agi_digits(message["caller_number"])} ""')
             audio = await self.mailbox.download(
                 organisation,
                 f"/v1/mailboxes/users/{user}/messages/{message['id']}/audio",
                 self.spool / "playing" / f"{uuid.uuid4().hex}.wav",
             )
             try:
-                await request.command(f'STREAM FILE {audio.with_suffix("")} ""')
+                await request.command(f'STREAM FILE {agi_word(audio.with_suffix(""))} ""')
             finally:
                 audio.unlink(missing_ok=True)
         await request.command(f'STREAM FILE {GOODBYE} ""')

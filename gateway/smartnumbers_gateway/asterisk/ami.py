@@ -12,12 +12,24 @@ import logging
 from typing import Any
 
 from panoramisk import Manager
+from panoramisk.ami_protocol import AMIProtocol
 
-from smartnumbers_gateway.call_events import CallTracker
+from smartnumbers_gateway.asterisk.wire_text import ami_action
+from smartnumbers_gateway.background import BackgroundTasks
+from smartnumbers_gateway.incoming.call_events import CallTracker
 from smartnumbers_gateway.publisher import CallEventPublisher
 
 log = logging.getLogger(__name__)
 FIRST_RETRY, LAST_RETRY = 1, 30
+
+
+class SafeAmiProtocol(AMIProtocol):  # type: ignore[misc]
+    """panoramisk's protocol, refusing (before a byte is written) any action whose text could
+    end a header or the action: every action the gateway sends, the login included, comes here."""
+
+    def send(self, data: Any, as_list: bool = False) -> Any:
+        ami_action(data)
+        return super().send(data, as_list=as_list)
 
 
 class AmiLink:
@@ -29,7 +41,9 @@ class AmiLink:
         secret: str,
         tracker: CallTracker,
         publisher: CallEventPublisher,
+        background: BackgroundTasks | None = None,
     ) -> None:
+        self.background = background or BackgroundTasks()
         self.tracker = tracker
         self.publisher = publisher
         self.logged_in = asyncio.Event()
@@ -44,6 +58,7 @@ class AmiLink:
             reconnect_timeout=FIRST_RETRY,
             on_login=self._on_login,
             on_disconnect=self._on_disconnect,
+            protocol_factory=SafeAmiProtocol,
         )
         self.manager.register_event("*", self._on_event)
 
@@ -57,7 +72,7 @@ class AmiLink:
         log.info("AMI logged in")
         manager.reconnect_timeout = FIRST_RETRY
         self.logged_in.set()
-        self._resync = asyncio.ensure_future(self.resynchronise())
+        self.background.spawn(self.resynchronise(), name="ami-resynchronise")
 
     async def resynchronise(self) -> None:
         """On (re)connecting: ask Asterisk which calls are still up; the others we followed have ended."""

@@ -18,6 +18,8 @@ from typing import Any
 from panoramisk import fast_agi
 from panoramisk.utils import parse_agi_result
 
+from smartnumbers_gateway.asterisk.wire_text import agi_command, agi_quoted, agi_word
+
 log = logging.getLogger(__name__)
 
 
@@ -45,6 +47,10 @@ class AgiRequest(fast_agi.Request):
         result["raw"] = text  # parse_agi_result drops "(timeout)" from an empty GET DATA
         return result
 
+    async def send_command(self, command: str) -> dict[str, Any]:
+        """Every command goes out here: one line, refused if it could end itself early."""
+        return await super().send_command(agi_command(command))  # type: ignore[no-any-return]
+
     async def command(self, command: str) -> dict[str, Any]:
         result = await self.send_command(command)
         if result.get("status_code") == 511:
@@ -56,13 +62,12 @@ class AgiRequest(fast_agi.Request):
         return result
 
     async def get_variable(self, name: str) -> str | None:
-        result = await self.command(f"GET VARIABLE {name}")
+        result = await self.command(f"GET VARIABLE {agi_word(name, 'variable name')}")
         value, data = result.get("result", ("0", ""))
         return data if value == "1" else None
 
     async def set_variable(self, name: str, value: str | int) -> None:
-        text = str(value).replace("\\", "\\\\").replace('"', '\\"')
-        await self.command(f'SET VARIABLE {name} "{text}"')
+        await self.command(f"SET VARIABLE {agi_word(name, 'variable name')} {agi_quoted(value, name)}")
 
     async def set_variables(self, variables: dict[str, str]) -> None:
         """All at once, in one round trip: ``EXEC MSet "A=1,B=2"`` (MSet is in Asterisk's core).
@@ -72,8 +77,8 @@ class AgiRequest(fast_agi.Request):
         """
         simple = {k: v for k, v in variables.items() if not any(c in str(v) for c in ',"\\ ')}
         if simple:
-            data = ",".join(f"{k}={v}" for k, v in simple.items())
-            await self.command(f'EXEC MSet "{data}"')
+            data = ",".join(f"{agi_word(k, 'variable name')}={v}" for k, v in simple.items())
+            await self.command(f"EXEC MSet {agi_quoted(data)}")
         for name, value in variables.items():
             if name not in simple:
                 await self.set_variable(name, value)
@@ -116,7 +121,11 @@ class FastAgiServer(fast_agi.Application):
                 self.refused += 1
                 return  # closed, stalled or garbage before the blank line: nothing to do
             lines = block.decode(self.default_encoding, errors="replace").splitlines()
-            headers = OrderedDict(line.split(": ", 1) for line in lines if ": " in line)
+            headers: OrderedDict[str, str] = OrderedDict()
+            for line in lines:
+                if ": " in line:
+                    key, _, value = line.partition(": ")
+                    headers[key] = value
             script = headers.get("agi_network_script", "")
             route = self._route.get(script.split("?", 1)[0])
             if route is None:

@@ -11,6 +11,7 @@ AMI reconnect) is deduplicated by JetStream.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from uuid import NAMESPACE_URL, uuid5
@@ -18,7 +19,8 @@ from uuid import NAMESPACE_URL, uuid5
 from smartnumbers_contracts import Contract
 from smartnumbers_contracts import calls as wire
 
-from smartnumbers_gateway.incoming import PlansInFlight, e164
+from smartnumbers_gateway.asterisk.numbers import e164
+from smartnumbers_gateway.incoming.plans import PlansInFlight
 
 HANGUP_REQUESTS = {"HangupRequest", "SoftHangupRequest"}
 
@@ -51,13 +53,15 @@ OUTAGE = "ended while the gateway was disconnected from Asterisk"
 
 
 class CallTracker:
-    def __init__(self, plans: PlansInFlight, clock=lambda: datetime.now(UTC)) -> None:  # noqa: ANN001
+    def __init__(
+        self, plans: PlansInFlight, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    ) -> None:
         self.plans = plans
         self.clock = clock
         self._calls: dict[str, _Call] = {}
 
     def on_event(self, event: dict[str, str]) -> list[Contract]:
-        call_id = event.get("Linkedid")
+        call_id = event.get("Linkedid") or ""
         plan = self.plans.get(call_id) if call_id else None
         if plan is None or not plan.organisation_id:
             return []
@@ -80,13 +84,13 @@ class CallTracker:
 
         if name == "DialBegin":
             number = dial_target(event.get("DialString"))
-            if number in targets and number not in call.rang:
+            if number is not None and number in targets and number not in call.rang:
                 call.rang.add(number)
                 call.dialling[event.get("DestChannel", "")] = number
                 return [contract(wire.CallRinging, number, target_number=number, user_id=targets[number])]
         elif name == "DialEnd" and event.get("DialStatus") == "ANSWER" and not call.answered:
             number = call.dialling.get(event.get("DestChannel", "")) or dial_target(event.get("DialString"))
-            if number in targets:
+            if number is not None and number in targets:
                 call.answered = True
                 return [
                     contract(

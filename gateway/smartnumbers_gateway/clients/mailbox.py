@@ -10,7 +10,8 @@ from pathlib import Path
 
 import httpx
 
-from smartnumbers_gateway.service_tokens import ServiceTokens
+from smartnumbers_gateway.clients.http import ServiceApi
+from smartnumbers_gateway.clients.service_tokens import ServiceTokens
 
 
 @dataclass(frozen=True)
@@ -49,8 +50,14 @@ def mailbox_path(mailbox: str) -> str:
 
 
 class MailboxClient:
-    def __init__(self, base_url: str, tokens: ServiceTokens, timeout: float = 3.0) -> None:
-        self.http = httpx.AsyncClient(base_url=base_url, timeout=timeout)
+    def __init__(
+        self,
+        base_url: str,
+        tokens: ServiceTokens,
+        timeout: float = 3.0,
+        shared: httpx.AsyncClient | None = None,
+    ) -> None:
+        self.http = ServiceApi(base_url, shared, timeout)
         self.tokens = tokens
 
     def _auth(self, organisation_id: str) -> dict[str, str]:

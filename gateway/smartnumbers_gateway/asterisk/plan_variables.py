@@ -21,9 +21,7 @@ from __future__ import annotations
 
 from smartnumbers_contracts import routing as wire
 
-
-def dial_string(template: str, numbers: list[str]) -> str:
-    return "&".join(template.format(e164=n, digits=n.lstrip("+")) for n in numbers if n)
+from smartnumbers_gateway.asterisk.numbers import dial_string
 
 
 def plan_variables(plan: wire.RoutingPlan, template: str) -> dict[str, str]:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from smartnumbers_gateway.fastagi import AgiRequest, Hangup
-from smartnumbers_gateway.mailbox_client import MailboxClient
+from smartnumbers_gateway.asterisk.fastagi import AgiRequest, Hangup
+from smartnumbers_gateway.clients.mailbox import MailboxClient
 from smartnumbers_gateway.phone.line import Line
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ class RecordGreeting:
         self.mailbox, self.spool = mailbox, spool
 
     async def __call__(self, request: AgiRequest) -> None:
-        kind, user, organisation = (request.args + ["", "", ""])[:3]
+        kind, user, organisation = ([*request.args, "", "", ""])[:3]
         data = await record_after_the_tone(request, self.spool)
         if data is None:
             return
@@ -49,7 +49,7 @@ class SendVoicemail:
         self.mailbox, self.spool = mailbox, spool
 
     async def __call__(self, request: AgiRequest) -> None:
-        to, sender, organisation = (request.args + ["", "", ""])[:3]
+        to, sender, organisation = ([*request.args, "", "", ""])[:3]
         data = await record_after_the_tone(request, self.spool)
         if data is None:
             return

@@ -13,19 +13,38 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Annotated
 from uuid import NAMESPACE_URL, uuid5
 
-import httpx
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Path, status
 from pydantic import BaseModel
 from smartnumbers_contracts import calls
-from smartnumbers_kit.auth import CurrentPrincipal, Principal, Role
+from smartnumbers_contracts.routing import RoutingPlan
+from smartnumbers_kit.auth import Principal, Role
 from smartnumbers_kit.errors import Conflict, Forbidden, NotFound
 
-from smartnumbers_gateway.click_to_dial import Unavailable
-from smartnumbers_gateway.plan_variables import dial_string
+from smartnumbers_gateway.asterisk.ami import AmiLink
+from smartnumbers_gateway.asterisk.numbers import dial_string
+from smartnumbers_gateway.clients.http import Unavailable
+from smartnumbers_gateway.http.deps import (
+    Ami,
+    Authorization,
+    CurrentPrincipal,
+    Directory,
+    Plans,
+    Presence,
+    Publish,
+    Settings,
+)
+from smartnumbers_gateway.http.grammar import CALL_ID
 
 router = APIRouter(prefix="/v1", tags=["call control"])
+
+
+CallId = Annotated[
+    str,
+    Path(pattern=CALL_ID, description="The call's id (Asterisk's linked id)"),
+]
 
 
 class Action(StrEnum):
@@ -41,7 +60,7 @@ class Done(BaseModel):
     action: Action
 
 
-def _involved(principal: Principal, plan) -> bool:  # type: ignore[no-untyped-def]
+def _involved(principal: Principal, plan: RoutingPlan) -> bool:
     if principal.role in (Role.ADMIN, Role.SERVICE):
         return True
     people = {plan.call_for, *plan.delegated_from, *(u for step in plan.steps for u in step.answered_by)}
@@ -54,22 +73,30 @@ def _involved(principal: Principal, plan) -> bool:  # type: ignore[no-untyped-de
     status_code=status.HTTP_202_ACCEPTED,
     summary="Call Manager: accept, delegate, voicemail, please hold or hang up a call (§7.5.2)",
 )
-async def act(call_id: str, action: Action, request: Request, principal: CurrentPrincipal) -> Done:
-    state = request.app.state
-    plan = state.plans.get(call_id)
+async def act(
+    call_id: CallId,
+    action: Action,
+    principal: CurrentPrincipal,
+    plans: Plans,
+    ami: Ami,
+    presence: Presence,
+    directory: Directory,
+    publish: Publish,
+    settings: Settings,
+    authorization: Authorization,
+) -> Done:
+    plan = plans.get(call_id)
     if plan is None or plan.organisation_id != principal.organisation_id:
         raise NotFound(f"no call {call_id!r} is in progress for your organisation")
     if not _involved(principal, plan):
         raise Forbidden("only the person called (or an administrator) controls this call")
-    channel = state.plans.channel(call_id)
-    ami = state.runtime.ami
+    channel = plans.channel(call_id)
     if channel is None:
         raise Conflict("this call cannot be moved: its channel is not known")
     if ami is None or not ami.logged_in.is_set():
         raise Unavailable("the telephone system cannot be reached just now: the call was left as it was")
     user = principal.user_id
-    auth = {"Authorization": request.headers["authorization"]}
-    template = state.settings.dial_template
+    template = settings.dial_template
     moved_to: tuple[str | None, str | None] | None = None
     if action is Action.HANG_UP:
         await _ami(ami, {"Action": "Hangup", "Channel": channel, "Cause": "16"})
@@ -92,9 +119,9 @@ async def act(call_id: str, action: Action, request: Request, principal: Current
         )
         moved_to = (None, None)
     else:
-        presence = await _get(state.settings.presence_url, "/v1/users/me/presence", auth)
+        mine = await presence.presence_of("me", authorization, "your")
         if action is Action.ACCEPT:
-            number = presence.get("location_number")
+            number = mine.get("location_number")
             if not number:
                 raise Conflict("your location is None: select a location to take the call there (§3.3)")
             await _ami(
@@ -118,12 +145,10 @@ async def act(call_id: str, action: Action, request: Request, principal: Current
             )
             moved_to = (user, number)
         else:
-            delegate = presence.get("delegate_id")
+            delegate = mine.get("delegate_id")
             if not delegate:
                 raise Conflict("you have no delegate: choose one first (§3.6.4)")
-            profile = (await _get(state.settings.directory_url, f"/v1/users/{delegate}", auth)).get(
-                "profile", {}
-            )
+            profile = (await directory.user_as(delegate, authorization)).get("profile", {})
             if not profile.get("smartnumber"):
                 raise Conflict(f"your delegate {delegate!r} has no smartnumber to send the call to")
             await _ami(
@@ -139,7 +164,7 @@ async def act(call_id: str, action: Action, request: Request, principal: Current
             moved_to = (delegate, profile["smartnumber"])
     if moved_to is not None:
         to_user, to_number = moved_to
-        state.publisher.put(
+        publish(
             calls.CallTransferred(
                 event_id=uuid5(NAMESPACE_URL, f"smartnumbers:gateway:{call_id}:cm:{action.value}:{to_user}"),
                 organisation_id=plan.organisation_id,
@@ -152,18 +177,10 @@ async def act(call_id: str, action: Action, request: Request, principal: Current
     return Done(call_id=call_id, action=action)
 
 
-async def _ami(ami, action: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+async def _ami(ami: AmiLink, action: dict[str, str]) -> None:
     try:
         response = await asyncio.wait_for(ami.manager.send_action(action), 5)
     except TimeoutError:
         raise Unavailable(f"Asterisk did not answer {action['Action']} in time") from None
     if getattr(response, "success", True) is False:
         raise Conflict(f"Asterisk refused {action['Action']}: {response.get('Message', 'no reason given')}")
-
-
-async def _get(base_url: str, path: str, headers: dict[str, str]) -> dict:
-    async with httpx.AsyncClient(base_url=base_url, timeout=3) as http:
-        r = await http.get(path, headers=headers)
-    if r.status_code != 200:
-        raise Unavailable(f"{path} could not be read (answered {r.status_code})")
-    return r.json()

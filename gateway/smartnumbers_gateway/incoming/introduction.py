@@ -14,11 +14,12 @@ from pathlib import Path
 
 from smartnumbers_contracts import routing as wire
 
-from smartnumbers_gateway.directory_client import DirectoryClient
-from smartnumbers_gateway.fastagi import AgiRequest
-from smartnumbers_gateway.incoming import PlansInFlight, e164
-from smartnumbers_gateway.mailbox_client import MailboxClient
-from smartnumbers_gateway.speech import Speech
+from smartnumbers_gateway.asterisk.fastagi import AgiRequest
+from smartnumbers_gateway.asterisk.numbers import e164
+from smartnumbers_gateway.asterisk.speech import Speech
+from smartnumbers_gateway.clients.directory import DirectoryClient
+from smartnumbers_gateway.clients.mailbox import MailboxClient
+from smartnumbers_gateway.incoming.plans import PlansInFlight
 
 log = logging.getLogger(__name__)
 STAR = 42  # ASCII '*', as STREAM FILE and WAIT FOR DIGIT report it

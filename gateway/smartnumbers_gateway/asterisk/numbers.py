@@ -1,0 +1,26 @@
+"""Numbers as Asterisk gives them and takes them: E.164 from its digits, Dial() strings from E.164."""
+
+from __future__ import annotations
+
+import phonenumbers
+
+UNKNOWN = {"", "unknown", "anonymous", "<unknown>"}
+"""What Asterisk says for a caller it does not know."""
+
+
+def e164(raw: str | None) -> str | None:
+    """Asterisk gives numbers as digits (441632960001) or with +; routing speaks E.164."""
+    if raw is None or raw.strip().lower() in UNKNOWN:
+        return None
+    digits = raw.strip()
+    candidate = digits if digits.startswith("+") else f"+{digits}"
+    try:
+        parsed = phonenumbers.parse(candidate, None)
+    except phonenumbers.NumberParseException:
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def dial_string(template: str, numbers: list[str]) -> str:
+    """``GATEWAY_DIAL_TEMPLATE`` for each number ({e164} or {digits}), joined with ``&`` (ring all)."""
+    return "&".join(template.format(e164=n, digits=n.lstrip("+")) for n in numbers if n)

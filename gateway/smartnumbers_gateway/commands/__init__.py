@@ -1,0 +1,1 @@
+"""Commands for Asterisk from the bus: message waiting and fax delivery."""

@@ -1,0 +1,1 @@
+"""The REST edge: dependencies and the grammar of user text."""
