@@ -45,6 +45,8 @@ LATENCY = Histogram("http_request_seconds", "HTTP request duration", ["method", 
 
 DEFAULT_MAX_BODY_BYTES = 256 * 1024
 """A request body larger than this is refused with 413 (``body_limit`` raises it per route)."""
+DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+"""The limit of routes marked ``@body_limit()`` (uploads: recordings, faxes), unless the service says."""
 
 DOCS_ASSETS = "/docs/assets"
 
@@ -105,10 +107,11 @@ def errors(*statuses: int, **descriptions: str) -> dict[int | str, dict[str, Any
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def body_limit(max_bytes: int) -> Callable[[F], F]:
-    """Let one route take a larger (or smaller) body than the service's default, e.g. audio uploads.
+def body_limit(max_bytes: int | None = None) -> Callable[[F], F]:
+    """Let one route take a larger (or smaller) body than the service's default: ``max_bytes``, or
+    without it the service's upload limit (``create_http_app(max_upload_bytes=...)``).
 
-    Put it under the route decorator: ``@router.post(...)`` then ``@body_limit(20 * 1024 * 1024)``."""
+    Put it under the route decorator: ``@router.post(...)`` then ``@body_limit()``."""
 
     def mark(endpoint: F) -> F:
         endpoint.__max_body_bytes__ = max_bytes  # type: ignore[attr-defined]
@@ -117,8 +120,11 @@ def body_limit(max_bytes: int) -> Callable[[F], F]:
     return mark
 
 
-def _limit_of(route: Any, default: int) -> int:
-    return int(getattr(getattr(route, "endpoint", None), "__max_body_bytes__", default))
+def _limit_of(route: Any, default: int, upload: int) -> int:
+    if not hasattr(getattr(route, "endpoint", None), "__max_body_bytes__"):
+        return default
+    limit = route.endpoint.__max_body_bytes__
+    return upload if limit is None else int(limit)
 
 
 def _validation_detail(exc: RequestValidationError) -> list[dict[str, Any]]:
@@ -141,15 +147,18 @@ class BodyLimit:
     A declared ``content-length`` over the limit is answered at once; a streamed body is
     counted as it is read, and the route's read fails with 413 when it passes the limit."""
 
-    def __init__(self, app: ASGIApp, default: int = DEFAULT_MAX_BODY_BYTES) -> None:
+    def __init__(
+        self, app: ASGIApp, default: int = DEFAULT_MAX_BODY_BYTES, upload: int = DEFAULT_MAX_UPLOAD_BYTES
+    ) -> None:
         self.app = app
         self.default = default
+        self.upload = upload
 
     def _limit(self, scope: Scope) -> int:
         for route in getattr(scope.get("app"), "routes", ()):
             match, _ = route.matches(scope)
             if match is Match.FULL:
-                return _limit_of(route, self.default)
+                return _limit_of(route, self.default, self.upload)
         return self.default
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -217,7 +226,7 @@ def _error_ref() -> dict[str, Any]:
     return {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
 
 
-def _document(app: FastAPI, default_limit: int) -> dict[str, Any]:
+def _document(app: FastAPI, default_limit: int, upload_limit: int) -> dict[str, Any]:
     """The OpenAPI document: ``ErrorBody`` for every error, the kit's own statuses on each operation."""
     doc = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
     schemas = doc.setdefault("components", {}).setdefault("schemas", {})
@@ -241,7 +250,7 @@ def _document(app: FastAPI, default_limit: int) -> dict[str, Any]:
             if operation.get("parameters") or operation.get("requestBody"):
                 wanted["422"] = _STATUS_TEXT[422][1]
             if method in ("post", "put", "patch", "delete"):
-                limit = _limit_of(routes.get((path, method)), default_limit)
+                limit = _limit_of(routes.get((path, method)), default_limit, upload_limit)
                 wanted["413"] = f"the request body is larger than {limit} bytes"
             if path not in ("/healthz", "/metrics", "/docs", "/openapi.json"):
                 wanted["503"] = _STATUS_TEXT[503][1]
@@ -254,7 +263,12 @@ def _document(app: FastAPI, default_limit: int) -> dict[str, Any]:
 
 
 def create_http_app(
-    *, title: str, description: str, lifespan: Any, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    *,
+    title: str,
+    description: str,
+    lifespan: Any,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
 ) -> FastAPI:
     app = FastAPI(
         title=title,
@@ -296,12 +310,12 @@ def create_http_app(
         log.exception("unexpected error")
         return JSONResponse(error_body("internal", "something went wrong; it is logged"), status_code=500)
 
-    app.add_middleware(BodyLimit, default=max_body_bytes)
+    app.add_middleware(BodyLimit, default=max_body_bytes, upload=max_upload_bytes)
     app.add_middleware(RequestContext)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = _document(app, max_body_bytes)
+            app.openapi_schema = _document(app, max_body_bytes, max_upload_bytes)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request, Response, status
 from smartnumbers_kit.auth import Role
+from smartnumbers_kit.http import body_limit
 from starlette.concurrency import run_in_threadpool as in_thread
 
 from smartnumbers_mailbox.fax_image import tiff_pages
@@ -33,6 +34,7 @@ FAX = FAXES + "/{fax_id}"
     summary="The gateway delivers a received fax (body: TIFF)",
     openapi_extra={"requestBody": {"content": {"image/tiff": {}}}},
 )
+@body_limit()
 async def receive(
     at: Depositing,
     request: Request,
@@ -80,7 +82,13 @@ def delete(fax_id: str, at: Listening, app: App) -> None:
     status_code=status.HTTP_201_CREATED,
     summary="Copy a fax to another user (§5.7.1); returns the copy",
 )
-def forward(fax_id: str, at: Listening, app: App, now: Now, to: str = Query(description="user:<id>")) -> Fax:
+def forward(
+    fax_id: str,
+    at: Listening,
+    app: App,
+    now: Now,
+    to: str = Query(pattern=r"^user:[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", description="user:<id>"),
+) -> Fax:
     [target] = recipients([to])
     # The gateway acts for the owner signed in with their PIN.
     actor = at.address[1] if at.principal.role is Role.SERVICE else at.principal.user_id

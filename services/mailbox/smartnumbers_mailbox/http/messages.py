@@ -3,9 +3,13 @@ archive, delete (user guide §5.3), and sending a voicemail to users and teams (
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Query, Request, Response, status
+from pydantic import Field
 from smartnumbers_kit.auth import Role
 from smartnumbers_kit.errors import Forbidden, Invalid
+from smartnumbers_kit.http import body_limit
 from starlette.concurrency import run_in_threadpool as in_thread
 
 from smartnumbers_mailbox.application import MailboxApplication
@@ -30,8 +34,13 @@ router = APIRouter(prefix="/v1", tags=["voicemail"])
 BASE = "/mailboxes/{kind}/{owner}"
 MESSAGE = BASE + "/messages/{message_id}"
 AUDIO = {"requestBody": {"content": {"audio/wav": {}, "audio/webm": {}, "audio/ogg": {}, "audio/mpeg": {}}}}
-TO = Query(description="user:<id> or team:<id>, repeated")
+TO = Query(
+    description="user:<id> or team:<id>, repeated",
+    min_length=1,
+    max_length=100,
+)
 NUMBER = r"^\+?[0-9]{2,20}$"
+Recipient = Annotated[str, Field(pattern=r"^(user|team):[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
 
 
 def _message(app: MailboxApplication, at: Reached, message_id: str) -> Message:
@@ -71,6 +80,7 @@ def list_messages(at: Listening, app: App, folder: Folder | None = None) -> list
     summary="The gateway deposits what a caller left (body: the recording)",
     openapi_extra=AUDIO,
 )
+@body_limit()
 async def deposit(
     at: Depositing,
     request: Request,
@@ -103,15 +113,18 @@ async def deposit(
     summary="Send a voicemail to users and teams (§5.4): every team member gets it, recorded once",
     openapi_extra=AUDIO,
 )
+@body_limit()
 async def send(
     request: Request,
     principal: CurrentPrincipal,
     app: App,
     settings: Settings,
     now: Now,
-    to: list[str] = TO,
+    to: list[Recipient] = TO,
     urgent: bool = False,
-    sender: str | None = Query(default=None, description="The gateway only: the PIN-signed-in user"),
+    sender: str | None = Query(
+        default=None, max_length=64, description="The gateway only: the PIN-signed-in user"
+    ),
 ) -> list[Delivered]:
     targets = recipients(to)
     if principal.role is Role.SERVICE:
@@ -168,6 +181,7 @@ def delete(message_id: str, at: Listening, app: App) -> None:
     openapi_extra=AUDIO,
     summary="Copy (keep=true) or divert (keep=false), with an optional annotation as the body (§5.3.4)",
 )
+@body_limit()
 async def forward(
     message_id: str,
     at: Listening,
@@ -175,7 +189,7 @@ async def forward(
     app: App,
     settings: Settings,
     now: Now,
-    to: list[str] = TO,
+    to: list[Recipient] = TO,
     keep: bool = True,
     urgent: bool | None = None,
 ) -> list[Delivered]:
@@ -207,6 +221,7 @@ async def forward(
     summary="Reply to the sender, a user, with a voicemail (§5.3.3)",
     openapi_extra=AUDIO,
 )
+@body_limit()
 async def reply(
     message_id: str, at: Listening, request: Request, app: App, settings: Settings, now: Now
 ) -> Delivered:
