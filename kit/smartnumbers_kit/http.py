@@ -64,13 +64,14 @@ class ErrorBody(BaseModel):
 
 
 _STATUS_TEXT = {
-    400: ("bad_request", "the request is malformed"),
+    400: ("bad_request", "the request body cannot be read (not JSON, or not UTF-8)"),
     401: ("unauthenticated", "no valid bearer token"),
     403: ("forbidden", "the token does not allow this"),
     404: ("not_found", "no such thing in your organisation"),
     405: ("method_not_allowed", "this method is not allowed here"),
     409: ("conflict", "it conflicts with the current state"),
     413: ("too_large", "the request body is larger than the limit"),
+    423: ("locked", "too many wrong passwords in a row: locked for a while"),
     422: ("invalid", "a field is missing or wrong; each is named"),
     503: ("unavailable", "a service this one needs cannot be reached; try again"),
 }
@@ -226,6 +227,16 @@ def _error_ref() -> dict[str, Any]:
     return {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
 
 
+def _not_null(parameter: dict[str, Any]) -> None:
+    """A query or path parameter is absent or a string, never null: ``anyOf [T, null]`` becomes ``T``."""
+    schema = parameter.get("schema", {})
+    choices = schema.get("anyOf")
+    if choices and {"type": "null"} in choices and len(choices) == 2:
+        [kept] = [c for c in choices if c != {"type": "null"}]
+        del schema["anyOf"]
+        schema.update(kept)
+
+
 def _document(app: FastAPI, default_limit: int, upload_limit: int) -> dict[str, Any]:
     """The OpenAPI document: ``ErrorBody`` for every error, the kit's own statuses on each operation."""
     doc = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
@@ -242,6 +253,8 @@ def _document(app: FastAPI, default_limit: int, upload_limit: int) -> dict[str, 
     }
     for path, operations in doc.get("paths", {}).items():
         for method, operation in operations.items():
+            for parameter in operation.get("parameters", []):
+                _not_null(parameter)
             responses = operation.setdefault("responses", {})
             wanted: dict[str, str] = {}
             if operation.get("security"):
@@ -249,6 +262,10 @@ def _document(app: FastAPI, default_limit: int, upload_limit: int) -> dict[str, 
                 wanted["403"] = _STATUS_TEXT[403][1]
             if operation.get("parameters") or operation.get("requestBody"):
                 wanted["422"] = _STATUS_TEXT[422][1]
+            if operation.get("security") and any(p["in"] == "path" for p in operation.get("parameters", [])):
+                wanted["404"] = _STATUS_TEXT[404][1]
+            if operation.get("requestBody"):
+                wanted["400"] = _STATUS_TEXT[400][1]
             if method in ("post", "put", "patch", "delete"):
                 limit = _limit_of(routes.get((path, method)), default_limit, upload_limit)
                 wanted["413"] = f"the request body is larger than {limit} bytes"
@@ -348,7 +365,13 @@ def create_http_app(
         ready = all(checks.values())
         return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
 
-    @app.get("/metrics", tags=["operations"], summary="Prometheus metrics")
+    @app.get(
+        "/metrics",
+        tags=["operations"],
+        summary="Prometheus metrics",
+        response_class=Response,
+        responses={200: {"content": {CONTENT_TYPE_LATEST.split(";")[0]: {"schema": {"type": "string"}}}}},
+    )
     async def metrics() -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 

@@ -32,7 +32,10 @@ def export_contacts(principal: CurrentPrincipal, app: App) -> list[ContactView]:
 
 
 @router.get(
-    "/contacts.csv", response_class=PlainTextResponse, summary="Export every contact you may see (CSV)"
+    "/contacts.csv",
+    response_class=PlainTextResponse,
+    summary="Export every contact you may see (CSV)",
+    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
 )
 def export_contacts_csv(principal: CurrentPrincipal, app: App) -> PlainTextResponse:
     out = io.StringIO()

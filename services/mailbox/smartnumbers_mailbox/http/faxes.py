@@ -32,7 +32,12 @@ FAX = FAXES + "/{fax_id}"
     response_model=Fax,
     status_code=status.HTTP_201_CREATED,
     summary="The gateway delivers a received fax (body: TIFF)",
-    openapi_extra={"requestBody": {"content": {"image/tiff": {}}}},
+    openapi_extra={
+        "requestBody": {
+            "description": "The fax, as a TIFF",
+            "content": {"image/tiff": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    },
 )
 @body_limit()
 async def receive(

@@ -22,7 +22,13 @@ from smartnumbers_mailbox.http.transfer import read_upload, serve
 router = APIRouter(prefix="/v1", tags=["greetings"])
 BASE = "/mailboxes/{kind}/{owner}"
 GREETING = Path(description="name, permanent, today or extended_absence")
-AUDIO = {"requestBody": {"content": {"audio/wav": {}, "audio/webm": {}, "audio/mpeg": {}}}}
+BINARY = {"schema": {"type": "string", "format": "binary"}}
+AUDIO = {
+    "requestBody": {
+        "description": "The recording: WAV, or WebM or MP3 (converted)",
+        "content": {kind: BINARY for kind in ("audio/wav", "audio/webm", "audio/mpeg")},
+    }
+}
 
 
 @router.put(

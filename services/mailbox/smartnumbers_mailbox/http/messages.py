@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import Field
 from smartnumbers_kit.auth import Role
 from smartnumbers_kit.errors import Forbidden, Invalid
-from smartnumbers_kit.http import body_limit
+from smartnumbers_kit.http import body_limit, errors
 from starlette.concurrency import run_in_threadpool as in_thread
 
 from smartnumbers_mailbox.application import MailboxApplication
@@ -33,7 +33,13 @@ from smartnumbers_mailbox.http.transfer import read_upload, serve
 router = APIRouter(prefix="/v1", tags=["voicemail"])
 BASE = "/mailboxes/{kind}/{owner}"
 MESSAGE = BASE + "/messages/{message_id}"
-AUDIO = {"requestBody": {"content": {"audio/wav": {}, "audio/webm": {}, "audio/ogg": {}, "audio/mpeg": {}}}}
+BINARY = {"schema": {"type": "string", "format": "binary"}}
+AUDIO = {
+    "requestBody": {
+        "description": "The recording: WAV, or WebM, Ogg or MP3 (converted)",
+        "content": {kind: BINARY for kind in ("audio/wav", "audio/webm", "audio/ogg", "audio/mpeg")},
+    }
+}
 TO = Query(
     description="user:<id> or team:<id>, repeated",
     min_length=1,
@@ -79,6 +85,7 @@ def list_messages(at: Listening, app: App, folder: Folder | None = None) -> list
     status_code=status.HTTP_201_CREATED,
     summary="The gateway deposits what a caller left (body: the recording)",
     openapi_extra=AUDIO,
+    responses=errors(409),
 )
 @body_limit()
 async def deposit(
@@ -112,6 +119,7 @@ async def deposit(
     status_code=status.HTTP_201_CREATED,
     summary="Send a voicemail to users and teams (§5.4): every team member gets it, recorded once",
     openapi_extra=AUDIO,
+    responses=errors(404),
 )
 @body_limit()
 async def send(

@@ -7,6 +7,7 @@ a user changes only their own, an administrator anyone's in the organisation.
 from __future__ import annotations
 
 from fastapi import APIRouter, Path, status
+from smartnumbers_kit.http import errors
 
 from smartnumbers_presence.http.deps import App, CurrentPrincipal, Published, Watch, subject_user
 from smartnumbers_presence.http.schemas import (
@@ -148,6 +149,7 @@ def set_call_reporting(
     response_model=CallManagerSession,
     status_code=status.HTTP_201_CREATED,
     summary="A Call Manager window connected",
+    responses=errors(409),
 )
 def connect_call_manager(
     principal: CurrentPrincipal, app: App, published: Published, watch: Watch, user_id: str = UserId
