@@ -76,9 +76,8 @@ def main(argv: list[str] | None = None) -> None:
     if not messages:
         print("nothing is parked")
     for m in messages:
-        print(
-            f"#{m.sequence} {m.consumer} {m.subject} ({m.original_stream} seq {m.original_sequence}): {m.reason}"
-        )
+        where = f"{m.original_stream} seq {m.original_sequence}"
+        print(f"#{m.sequence} {m.consumer} {m.subject} ({where}): {m.reason}")
 
 
 if __name__ == "__main__":

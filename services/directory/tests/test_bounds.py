@@ -7,7 +7,6 @@ import asyncio
 import json
 import uuid
 
-import httpx
 import pytest
 
 from .e2e import client, create_organisation
@@ -106,6 +105,6 @@ async def test_an_empty_reverse_lookup_number_is_refused_by_the_schema(service, 
     async with client(service, mint("boss", org, "admin")) as boss:
         r = await boss.get("/v1/reverse-lookup", params={"number": ""})
         assert r.status_code == 422 and r.json()["detail"][0]["field"] == "number"
-    doc = httpx.get(f"{service.url}/openapi.json").json()
+        doc = (await boss.get("/openapi.json")).json()
     [number] = [p for p in doc["paths"]["/v1/reverse-lookup"]["get"]["parameters"] if p["name"] == "number"]
     assert number["schema"]["minLength"] == 1
