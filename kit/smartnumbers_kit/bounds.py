@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from fastapi import Path
 from pydantic import Field
 
 MAX_NAME = 200
@@ -34,3 +35,6 @@ Secret = Annotated[str, Field(min_length=1, max_length=4096)]
 """An opaque token a client hands back (refresh tokens)."""
 Reference = Annotated[str, Field(pattern=r"^(user|contact|team|group):[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
 """``user:<id>``, ``contact:<id>``, ``team:<id>`` or ``group:<id>``."""
+
+PathKey = Annotated[str, Path(max_length=MAX_ID, description="An id the service gave")]
+"""A path parameter naming a thing by its id (a message, a fax, a session, a list entry)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request, Response, status
 from smartnumbers_kit.auth import Role
+from smartnumbers_kit.bounds import PathKey
 from smartnumbers_kit.http import body_limit
 from starlette.concurrency import run_in_threadpool as in_thread
 
@@ -66,18 +67,18 @@ def list_faxes(at: Listening, app: App) -> list[Fax]:
     summary="The fax image (TIFF, range requests)",
     responses={200: {"content": {"image/tiff": {}}}, 206: {}},
 )
-def image(fax_id: str, at: Listening, request: Request, app: App, blobs: Blobs) -> Response:
+def image(fax_id: PathKey, at: Listening, request: Request, app: App, blobs: Blobs) -> Response:
     return serve(request, blobs, app.mailbox(at.org, at.address).fax(fax_id)["sha256"], "image/tiff")
 
 
 @router.post(FAX + "/save", response_model=Fax, summary="Keep a fax beyond 30 days (§5.7.2)")
-def save(fax_id: str, at: Listening, app: App) -> Fax:
+def save(fax_id: PathKey, at: Listening, app: App) -> Fax:
     app.save_fax(at.org, at.address, fax_id)
     return Fax.of(app.mailbox(at.org, at.address).fax(fax_id), at.base)
 
 
 @router.delete(FAX, status_code=status.HTTP_204_NO_CONTENT, summary="Delete a fax (§5.7.3)")
-def delete(fax_id: str, at: Listening, app: App) -> None:
+def delete(fax_id: PathKey, at: Listening, app: App) -> None:
     app.delete_fax(at.org, at.address, fax_id)
 
 
@@ -88,7 +89,7 @@ def delete(fax_id: str, at: Listening, app: App) -> None:
     summary="Copy a fax to another user (§5.7.1); returns the copy",
 )
 def forward(
-    fax_id: str,
+    fax_id: PathKey,
     at: Listening,
     app: App,
     now: Now,

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import Field
 from smartnumbers_kit.auth import Role
+from smartnumbers_kit.bounds import PathKey
 from smartnumbers_kit.errors import Forbidden, Invalid
 from smartnumbers_kit.http import body_limit, errors
 from starlette.concurrency import run_in_threadpool as in_thread
@@ -150,7 +151,7 @@ async def send(
 
 
 @router.get(MESSAGE, response_model=Message, summary="One message's envelope")
-def read_message(message_id: str, at: Listening, app: App) -> Message:
+def read_message(message_id: PathKey, at: Listening, app: App) -> Message:
     return _message(app, at, message_id)
 
 
@@ -160,25 +161,25 @@ def read_message(message_id: str, at: Listening, app: App) -> Message:
     response_class=Response,
     responses={200: {"content": {"audio/wav": {}}}, 206: {}},
 )
-def play(message_id: str, at: Listening, request: Request, app: App, blobs: Blobs) -> Response:
+def play(message_id: PathKey, at: Listening, request: Request, app: App, blobs: Blobs) -> Response:
     message = app.listened(at.org, at.address, message_id)
     return serve(request, blobs, message["sha256"], "audio/wav")
 
 
 @router.put(MESSAGE + "/folder", response_model=Message, summary="Save a message, or mark it new or old")
-def move(message_id: str, body: FolderChoice, at: Listening, app: App) -> Message:
+def move(message_id: PathKey, body: FolderChoice, at: Listening, app: App) -> Message:
     app.move(at.org, at.address, message_id, body.folder)
     return _message(app, at, message_id)
 
 
 @router.put(MESSAGE + "/urgent", response_model=Message, summary="Mark urgent or not")
-def mark_urgent(message_id: str, body: UrgentChoice, at: Listening, app: App) -> Message:
+def mark_urgent(message_id: PathKey, body: UrgentChoice, at: Listening, app: App) -> Message:
     app.mark_urgent(at.org, at.address, message_id, body.urgent)
     return _message(app, at, message_id)
 
 
 @router.delete(MESSAGE, status_code=status.HTTP_204_NO_CONTENT, summary="Delete a message")
-def delete(message_id: str, at: Listening, app: App) -> None:
+def delete(message_id: PathKey, at: Listening, app: App) -> None:
     app.delete(at.org, at.address, message_id)
 
 
@@ -191,7 +192,7 @@ def delete(message_id: str, at: Listening, app: App) -> None:
 )
 @body_limit()
 async def forward(
-    message_id: str,
+    message_id: PathKey,
     at: Listening,
     request: Request,
     app: App,
@@ -231,7 +232,7 @@ async def forward(
 )
 @body_limit()
 async def reply(
-    message_id: str, at: Listening, request: Request, app: App, settings: Settings, now: Now
+    message_id: PathKey, at: Listening, request: Request, app: App, settings: Settings, now: Now
 ) -> Delivered:
     sender = app.mailbox(at.org, at.address).message(message_id)["sender_user_id"]
     recording = await _recording(request, settings)
@@ -244,5 +245,5 @@ async def reply(
     status_code=status.HTTP_202_ACCEPTED,
     summary="Email the message to the owner as a WAV attachment (§5.3.6); it becomes Old",
 )
-def archive(message_id: str, at: Listening, app: App) -> None:
+def archive(message_id: PathKey, at: Listening, app: App) -> None:
     app.archive(at.org, at.address, message_id)

@@ -7,6 +7,7 @@ a user changes only their own, an administrator anyone's in the organisation.
 from __future__ import annotations
 
 from fastapi import APIRouter, Path, status
+from smartnumbers_kit.bounds import PathKey
 from smartnumbers_kit.http import errors
 
 from smartnumbers_presence.http.deps import App, CurrentPrincipal, Published, Watch, subject_user
@@ -166,7 +167,7 @@ def connect_call_manager(
     status_code=status.HTTP_204_NO_CONTENT,
     summary="The Call Manager window is still open",
 )
-def heartbeat(session_id: str, principal: CurrentPrincipal, watch: Watch, user_id: str = UserId) -> None:
+def heartbeat(session_id: PathKey, principal: CurrentPrincipal, watch: Watch, user_id: str = UserId) -> None:
     target = _write(principal, user_id)
     watch.heartbeat(principal.organisation_id, target, session_id)
 
@@ -177,7 +178,7 @@ def heartbeat(session_id: str, principal: CurrentPrincipal, watch: Watch, user_i
     summary="The Call Manager window closed",
 )
 def disconnect_call_manager(
-    session_id: str,
+    session_id: PathKey,
     principal: CurrentPrincipal,
     app: App,
     published: Published,
