@@ -32,6 +32,7 @@ import pytest
 import schemathesis
 from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.core.failures import FailureGroup
+from schemathesis.core.result import Ok
 from smartnumbers_kit.serviceprocess import ServiceProcess
 
 from services.directory.tests.e2e import client as directory_client
@@ -77,9 +78,10 @@ def fuzz(url: str, tokens: dict[str, str]) -> Figures:
         {"checks": {"positive_data_acceptance": {"expected-statuses": VALID_INPUT_STATUSES}}}
     )
     schema = schemathesis.openapi.from_url(f"{url}/openapi.json", config=config)
-    checks = list(CHECKS.get_all())
+    checks: list[Any] = list(CHECKS.get_all())
     figures = Figures()
     for result in schema.get_all_operations():
+        assert isinstance(result, Ok), f"the document has an operation schemathesis cannot read: {result}"
         operation = result.ok()
         if _streams(operation.definition.raw):
             continue  # an SSE feed never ends; its own tests cover it (presence's test_feed)
@@ -90,7 +92,7 @@ def fuzz(url: str, tokens: dict[str, str]) -> Figures:
                 *(
                     operation.as_strategy(
                         generation_mode=mode, headers={"Authorization": f"Bearer {token}"}
-                    ).map(lambda case, role=role: (role, case))
+                    ).map(_as(role))
                     for role, token in sorted(tokens.items())
                 )
             )
@@ -120,6 +122,10 @@ def fuzz(url: str, tokens: dict[str, str]) -> Figures:
             with contextlib.suppress(hypothesis.errors.Unsatisfiable):
                 run()
     return figures
+
+
+def _as(role: str) -> Callable[[schemathesis.Case], tuple[str, schemathesis.Case]]:
+    return lambda case: (role, case)
 
 
 def _mode(case: schemathesis.Case) -> str:

@@ -249,7 +249,7 @@ def _document(app: FastAPI, default_limit: int, upload_limit: int) -> dict[str, 
         (route.path_format, method.lower()): route
         for route in app.routes
         if isinstance(route, APIRoute)
-        for method in route.methods
+        for method in route.methods or ()
     }
     for path, operations in doc.get("paths", {}).items():
         for method, operation in operations.items():

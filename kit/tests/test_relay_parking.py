@@ -57,7 +57,7 @@ class SinkApp(ServiceApplication):
 
 
 def to_contracts(e: Any) -> Sequence[Contract]:
-    if isinstance(e, Roster.Joined):
+    if isinstance(e, Roster.Joined):  # type: ignore[attr-defined]  # made by @event
         # A user id the contract refuses (a pydantic ValidationError) is a mapping error.
         return [wire.UserCreated(**envelope(e, "acme"), user_id=e.user_id, display_name=e.display_name)]
     return []
