@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import json
 import os
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,7 +61,6 @@ def _fax(_: Any, value: Any) -> bytes:
 
 
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "5"))
-ORG = "acme"
 VALID_INPUT_STATUSES = ["2xx", "401", "403", "404", "409", "422"]
 
 
@@ -160,6 +160,11 @@ def started(tmp_path: Path) -> Iterator[Callable[[ServiceProcess], ServiceProces
         process.stop()
 
 
+def fresh_org() -> str:
+    """An organisation of this test's own: the session's nats-server is shared with other tests."""
+    return f"fuzz-{uuid.uuid4().hex[:8]}"
+
+
 def role_tokens(mint: Callable[..., str], org: str) -> dict[str, str]:
     return {
         "user": mint("alice", org),
@@ -170,15 +175,16 @@ def role_tokens(mint: Callable[..., str], org: str) -> dict[str, str]:
 
 async def test_directory(tmp_path, nats_server, dev_keys, mint, started, capsys):
     service = started(directory_process(tmp_path, nats_server.url, dev_keys))
-    create_organisation(service, ORG, "boss")
-    async with directory_client(service, mint("boss", ORG, "admin")) as boss:
+    org = fresh_org()
+    create_organisation(service, org, "boss")
+    async with directory_client(service, mint("boss", org, "admin")) as boss:
         await new_user(boss, "alice")
-    figures = await asyncio.to_thread(fuzz, service.url, role_tokens(mint, ORG))
+    figures = await asyncio.to_thread(fuzz, service.url, role_tokens(mint, org))
     report("directory", figures, capsys)
 
 
 async def test_presence(tmp_path, nats_server, dev_keys, mint, started, capsys):
-    org = "acme-presence"
+    org = fresh_org()
     service = started(presence_process(tmp_path, nats_server.url, dev_keys[1]))
     await create_users(nats_server.url, service.url, mint("boss", org, "admin"), org, "alice", "boss")
     figures = await asyncio.to_thread(fuzz, service.url, role_tokens(mint, org))
@@ -186,7 +192,7 @@ async def test_presence(tmp_path, nats_server, dev_keys, mint, started, capsys):
 
 
 async def test_routing(tmp_path, nats_server, dev_keys, mint, started, capsys):
-    org = "acme-routing"
+    org = fresh_org()
     service = started(routing_process(tmp_path, nats_server.url, dev_keys[1]))
     await create_people(nats_server.url, org, {"alice": "+441632960401", "boss": "+441632960402"})
     figures = await asyncio.to_thread(fuzz, service.url, role_tokens(mint, org))
@@ -194,7 +200,7 @@ async def test_routing(tmp_path, nats_server, dev_keys, mint, started, capsys):
 
 
 async def test_mailbox(tmp_path, nats_server, dev_keys, mint, started, capsys):
-    org = "acme-mailbox"
+    org = fresh_org()
     service = started(mailbox_process(tmp_path, nats_server.url, dev_keys[1]))
     await Directory(nats_server.url, service.url, mint("gw", org, "service"), org).users("alice", "boss")
     figures = await asyncio.to_thread(fuzz, service.url, role_tokens(mint, org))
