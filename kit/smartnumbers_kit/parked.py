@@ -1,4 +1,7 @@
-"""``smartnumbers-parked``: list the messages consumers gave up on (the PARKED stream).
+"""``smartnumbers-parked``: list what was given up on (the PARKED stream): messages consumers
+could not apply, and events a relay could never publish (too large for NATS, or refused by
+their contract; for those the stream keeps a small JSON record: relay, notification id, topic,
+subject, size, reason, and ``Original-Stream`` is ``log:<service>``).
 
     smartnumbers-parked [--nats nats://127.0.0.1:4322] [--limit 50]
 
@@ -73,9 +76,8 @@ def main(argv: list[str] | None = None) -> None:
     if not messages:
         print("nothing is parked")
     for m in messages:
-        print(
-            f"#{m.sequence} {m.consumer} {m.subject} ({m.original_stream} seq {m.original_sequence}): {m.reason}"
-        )
+        where = f"{m.original_stream} seq {m.original_sequence}"
+        print(f"#{m.sequence} {m.consumer} {m.subject} ({where}): {m.reason}")
 
 
 if __name__ == "__main__":

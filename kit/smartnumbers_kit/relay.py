@@ -10,11 +10,21 @@ A crash between publishing and recording republishes the same messages with the
 same ids: JetStream's duplicate window drops them, and consumers, which track
 what they applied, would ignore them anyway. Nothing is published before it is
 committed, so nothing is published that could be rolled back.
+
+One event can never stop the relay. An event it cannot publish for a reason that will
+not go away (it cannot be mapped to a contract, the contract refuses it, or it is larger
+than the server's ``max_payload``) is *parked*: a small JSON record of it (relay,
+notification id, topic, subject, size, reason) goes to the ``PARKED`` stream as
+``parked.relay-<app>.<subject>``, with the same headers consumers' parked messages carry
+(``smartnumbers-parked`` lists both), ``relay_parked_total`` counts it, it is logged, and
+the relay moves past it like past any published event (so durably, with its position).
+Transient errors (no connection, timeouts) keep the position and retry.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import signal
@@ -23,10 +33,12 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from eventsourcing.persistence import IntegrityError, Notification, Tracking
+from nats.errors import MaxPayloadError
 from nats.js import JetStreamContext
 from prometheus_client import Counter, Gauge
 from smartnumbers_contracts import Contract
 
+from smartnumbers_kit.bus import PARKED_STREAM
 from smartnumbers_kit.publishing import stamped
 from smartnumbers_kit.store import ServiceApplication
 
@@ -35,7 +47,11 @@ log = logging.getLogger(__name__)
 ToContracts = Callable[[Any], Sequence[Contract]]
 
 PUBLISHED = Counter("relay_published_total", "Contracts published by the relay", ["relay"])
+PARKED = Counter("relay_parked_total", "Events the relay could never publish, parked", ["relay"])
 POSITION = Gauge("relay_position", "Last notification id the relay has published", ["relay"])
+
+HEADERS_ROOM = 1024
+"""Bytes kept free under the server's ``max_payload`` for the message's headers."""
 
 FAULT_ENV = "SMARTNUMBERS_RELAY_FAULT"
 """Test-only fault injection: ``<point>:<n>`` SIGKILLs this process at ``point``
@@ -134,24 +150,79 @@ class Relay:
         except TimeoutError:
             pass
 
-    def _map(self, notifications: Sequence[Notification]) -> list[tuple[int, list[Contract]]]:
+    def _map(self, notifications: Sequence[Notification]) -> list[tuple[Notification, list[Contract] | str]]:
+        """Each notification's stamped contracts, or why it cannot be mapped (a permanent failure)."""
         epoch = self.app.log_identity()
-        return [
-            (n.id, stamped(self.to_contracts(self.app.mapper.to_domain_event(n)), n, epoch))
-            for n in notifications
-        ]
+        mapped: list[tuple[Notification, list[Contract] | str]] = []
+        for n in notifications:
+            try:
+                mapped.append((n, stamped(self.to_contracts(self.app.mapper.to_domain_event(n)), n, epoch)))
+            except Exception as e:
+                mapped.append((n, f"cannot be mapped to a contract: {type(e).__name__}: {e}"))
+        return mapped
+
+    def _max_payload(self) -> int:
+        client = getattr(self.js, "_nc", None)
+        return int(getattr(client, "max_payload", 1024 * 1024))
 
     async def _publish(self, notifications: Sequence[Notification]) -> None:
-        for notification_id, contracts in await asyncio.to_thread(self._map, notifications):
-            self._crash_if("before_publish", notification_id)
-            for contract in contracts:
-                await self.js.publish(
-                    contract.subject,
-                    contract.to_bytes(),
-                    headers={"Nats-Msg-Id": str(contract.event_id)},
-                    timeout=2.0,
-                )
+        for notification, contracts in await asyncio.to_thread(self._map, notifications):
+            if isinstance(contracts, str):
+                await self._park(notification, 0, None, len(notification.state), contracts)
+                continue
+            self._crash_if("before_publish", notification.id)
+            for index, contract in enumerate(contracts):
+                data = contract.to_bytes()
+                limit = self._max_payload() - HEADERS_ROOM
+                if len(data) > limit:
+                    reason = f"{len(data)} bytes is over what the server takes ({limit} bytes and headers)"
+                    await self._park(notification, index, contract.subject, len(data), reason)
+                    continue
+                try:
+                    await self.js.publish(
+                        contract.subject,
+                        data,
+                        headers={"Nats-Msg-Id": str(contract.event_id)},
+                        timeout=2.0,
+                    )
+                except MaxPayloadError as e:
+                    await self._park(notification, index, contract.subject, len(data), f"refused: {e}")
+                    continue
                 PUBLISHED.labels(self.name).inc()
+
+    async def _park(
+        self, notification: Notification, index: int, subject: str | None, size: int, reason: str
+    ) -> None:
+        """Put a small record of an event that can never be published on PARKED (raises when NATS is away,
+        so the batch is retried; the record's id makes a second park of it a duplicate)."""
+        record = {
+            "relay": self.name,
+            "notification_id": notification.id,
+            "topic": notification.topic,
+            "originator_id": str(notification.originator_id),
+            "originator_version": notification.originator_version,
+            "subject": subject,
+            "size": size,
+            "reason": reason,
+        }
+        epoch = await asyncio.to_thread(self.app.log_identity)
+        await self.js.publish(
+            f"parked.relay-{self.app.name}.{subject or 'unmapped'}",
+            json.dumps(record).encode(),
+            stream=PARKED_STREAM,
+            headers={
+                "Nats-Msg-Id": f"parked:{epoch}:{notification.id}:{index}",
+                "Parked-Reason": reason[:1000].replace("\n", " "),
+                "Parked-Consumer": self.name,
+                "Original-Subject": subject or notification.topic,
+                "Original-Stream": f"log:{self.app.name}",
+                "Original-Sequence": str(notification.id),
+                "Original-Size": str(size),
+            },
+            timeout=2.0,
+        )
+        PARKED.labels(self.name).inc()
+        log.error("relay %s parked notification %s (%s): %s", self.name, notification.id, subject, reason)
 
     def _crash_if(self, point: str, notification_id: int) -> None:
         if self._fault and self._fault[0] == point:

@@ -67,7 +67,12 @@ def bootstrap(
             housekeeping.cancel()
             await runtime.stop()
 
-    http = create_http_app(title="smartnumbers mailbox", description=DESCRIPTION, lifespan=lifespan)
+    http = create_http_app(
+        title="smartnumbers mailbox",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        max_upload_bytes=settings.max_upload_bytes,
+    )
     for module in (messages, faxes, greetings, blobs):
         http.include_router(module.router)
     return http

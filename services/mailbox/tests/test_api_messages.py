@@ -201,7 +201,7 @@ async def test_voice_to_email_sends_each_new_voicemail_and_classes_it_read(
         (b"", 422, "empty"),
         (b"RIFF\x00\x00\x00\x00WAVEfmt " + b"\x01" * 100, 422, "not audio we can read"),
         (b"hello, this is not a recording at all" * 10, 422, "not audio we can read"),
-        (tone_wav(30.0), 413, "limit"),
+        (tone_wav(30.0), 413, "larger than"),
     ],
 )
 async def test_a_refused_upload_says_why_and_leaves_nothing_behind(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from uuid import NAMESPACE_URL, UUID, uuid5
 
+import phonenumbers
 from eventsourcing.domain import Aggregate, event
 from smartnumbers_contracts.directory import DEFAULT_LOCATION_NUMBER_KINDS, LocationNumberKind
 from smartnumbers_directory.domain.password import DEFAULT_MIN_LENGTH
@@ -16,6 +17,8 @@ def _check(name: str, default_country: str, password_min_length: int) -> None:
         raise Invalid("an organisation needs a name")
     if len(default_country) != 2 or not default_country.isalpha() or not default_country.isupper():
         raise Invalid(f"the country {default_country!r} is not an ISO 3166 code such as GB")
+    if default_country not in phonenumbers.SUPPORTED_REGIONS:
+        raise Invalid(f"the country {default_country!r} is not one whose phone numbers are known (like GB)")
     if not 4 <= password_min_length <= 20:
         raise Invalid("the password minimum length is between 4 and 20 digits")
 

@@ -14,6 +14,7 @@ from fastapi.responses import PlainTextResponse
 from smartnumbers_directory.domain.address_book import LISTS
 from smartnumbers_directory.http.deps import App, CurrentPrincipal, Id, Staff
 from smartnumbers_directory.http.schemas import AddressBookView, ContactBody, ContactView, Created, ListEntry
+from smartnumbers_kit.bounds import PathKey
 
 router = APIRouter(prefix="/v1", tags=["contacts"])
 ListName = Path(pattern=f"^({'|'.join(LISTS)})$", description="phone_book, vips or call_list")
@@ -32,7 +33,10 @@ def export_contacts(principal: CurrentPrincipal, app: App) -> list[ContactView]:
 
 
 @router.get(
-    "/contacts.csv", response_class=PlainTextResponse, summary="Export every contact you may see (CSV)"
+    "/contacts.csv",
+    response_class=PlainTextResponse,
+    summary="Export every contact you may see (CSV)",
+    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
 )
 def export_contacts_csv(principal: CurrentPrincipal, app: App) -> PlainTextResponse:
     out = io.StringIO()
@@ -100,7 +104,9 @@ def add_to_list(body: ListEntry, principal: Staff, app: App, list_name: str = Li
 @router.delete(
     "/address-book/{list_name}/{entry}", response_model=AddressBookView, summary="Remove one entry"
 )
-def remove_from_list(principal: Staff, app: App, entry: str, list_name: str = ListName) -> AddressBookView:
+def remove_from_list(
+    principal: Staff, app: App, entry: PathKey, list_name: str = ListName
+) -> AddressBookView:
     app.remove_from_list(principal, list_name, entry)
     return read_address_book(principal, app)
 

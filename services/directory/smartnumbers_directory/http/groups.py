@@ -6,11 +6,18 @@ from fastapi import APIRouter, status
 from smartnumbers_directory.http.deps import App, CurrentPrincipal, Id
 from smartnumbers_directory.http.schemas import Created, GroupBody, GroupSms, GroupView, SearchResult, SmsSent
 from smartnumbers_directory.queries import Found
+from smartnumbers_kit.http import errors
 
 router = APIRouter(prefix="/v1", tags=["groups"])
 
 
-@router.post("/groups", response_model=Created, status_code=status.HTTP_201_CREATED, summary="Create a group")
+@router.post(
+    "/groups",
+    response_model=Created,
+    status_code=status.HTTP_201_CREATED,
+    summary="Create a group",
+    responses=errors(404),
+)
 def create_group(body: GroupBody, principal: CurrentPrincipal, app: App) -> Created:
     return Created(id=app.create_group(principal, body.model_dump()))
 
@@ -25,7 +32,12 @@ def read_group(principal: CurrentPrincipal, app: App, group_id: str = Id()) -> G
     return view
 
 
-@router.put("/groups/{group_id}", response_model=GroupView, summary="Change a group (all its details)")
+@router.put(
+    "/groups/{group_id}",
+    response_model=GroupView,
+    summary="Change a group (all its details)",
+    responses=errors(404),
+)
 def change_group(body: GroupBody, principal: CurrentPrincipal, app: App, group_id: str = Id()) -> GroupView:
     app.change_group(principal, group_id, body.model_dump())
     return read_group(principal, app, group_id)

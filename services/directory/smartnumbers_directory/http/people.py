@@ -14,6 +14,7 @@ from smartnumbers_directory.http.schemas import (
     UserChange,
     UserView,
 )
+from smartnumbers_kit.http import errors
 
 router = APIRouter(prefix="/v1", tags=["people"])
 
@@ -47,6 +48,7 @@ def configure_organisation(body: OrganisationSettings, admin: Admin, app: App) -
     response_model=UserView,
     status_code=status.HTTP_201_CREATED,
     summary="Create a user with an initial password (changed at first sign-in)",
+    responses=errors(404, 409),
 )
 def create_user(body: NewUser, admin: Admin, app: App) -> UserView:
     profile = body.model_dump(exclude={"user_id", "role", "initial_password"}, exclude_none=True)
@@ -59,7 +61,12 @@ def read_user(principal: Staff, app: App, user_id: str = UserId) -> UserView:
     return UserView.of(app.user(principal.organisation_id, subject_user(principal, user_id)))
 
 
-@router.patch("/users/{user_id}", response_model=UserView, summary="Change a user's profile or role")
+@router.patch(
+    "/users/{user_id}",
+    response_model=UserView,
+    summary="Change a user's profile or role",
+    responses=errors(409),
+)
 def update_user(body: UserChange, admin: Admin, app: App, user_id: str = UserId) -> UserView:
     changes = body.model_dump(exclude_unset=True, exclude={"role"})
     target = subject_user(admin, user_id)
@@ -87,6 +94,7 @@ def set_active_teams(body: ActiveTeams, admin: Admin, app: App, user_id: str = I
     response_model=TeamView,
     status_code=status.HTTP_201_CREATED,
     summary="Create a Virtual Team or Virtual Queue",
+    responses=errors(404, 409),
 )
 def create_team(body: NewTeam, admin: Admin, app: App) -> TeamView:
     app.define_team(admin.organisation_id, body.team_id, body.model_dump(exclude={"team_id"}), new=True)
@@ -99,7 +107,10 @@ def read_team(principal: Staff, app: App, team_id: str = Id()) -> TeamView:
 
 
 @router.put(
-    "/teams/{team_id}", response_model=TeamView, summary="Change a team or queue (the whole definition)"
+    "/teams/{team_id}",
+    response_model=TeamView,
+    summary="Change a team or queue (the whole definition)",
+    responses=errors(409),
 )
 def update_team(body: TeamBody, admin: Admin, app: App, team_id: str = Id()) -> TeamView:
     app.define_team(admin.organisation_id, team_id, body.model_dump(), new=False)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+import phonenumbers
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 from smartnumbers_contracts.base import Identifier
 from smartnumbers_contracts.directory import LocationNumberKind
 from smartnumbers_directory.domain.contact import Contact
@@ -12,9 +13,20 @@ from smartnumbers_directory.domain.group import Group
 from smartnumbers_directory.domain.team import Team
 from smartnumbers_directory.domain.user import Role, User
 from smartnumbers_directory.queries import Found
+from smartnumbers_kit.bounds import (
+    Email,
+    Language,
+    LongText,
+    Name,
+    PhoneNumber,
+    RequiredPhoneNumber,
+    Secret,
+    TimeZone,
+)
 
 Password = Field(min_length=1, max_length=64, description="Digits only")
 Visibility = Literal["private", "staff", "public"]
+IDENTIFIER_SCHEMA = {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"}
 
 
 class Strict(BaseModel):
@@ -23,7 +35,7 @@ class Strict(BaseModel):
 
 # -- signing in -------------------------------------------------------------------------
 class SignIn(Strict):
-    number: str = Field(description="Your smartnumber or mailbox number, in any format")
+    number: RequiredPhoneNumber = Field(description="Your smartnumber or mailbox number, in any format")
     password: str = Password
 
 
@@ -36,11 +48,13 @@ class Tokens(BaseModel):
 
 
 class Refresh(Strict):
-    refresh_token: str
+    refresh_token: Secret
 
 
 class PasswordChange(Strict):
-    old_password: str | None = Field(default=None, description="Required on the web; the gateway omits it")
+    old_password: str | None = Field(
+        default=None, max_length=64, description="Required on the web; the gateway omits it"
+    )
     new_password: str = Password
     confirm_password: str = Password
 
@@ -52,9 +66,25 @@ class PasswordReset(Strict):
 class PinCheck(Strict):
     """Whose PIN: the mailbox number dialled (§3.1.1), or the user a call introduction is for (§3.8)."""
 
-    mailbox_number: str | None = Field(default=None, description="The mailbox number dialled (§3.1.1)")
-    user_id: Identifier | None = Field(default=None, description="Or the user, when the gateway knows them")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"oneOf": [{"required": ["mailbox_number"]}, {"required": ["user_id"]}]},
+    )
+
+    mailbox_number: Annotated[PhoneNumber | None, WithJsonSchema({"type": "string", "maxLength": 32})] = (
+        Field(default=None, description="The mailbox number dialled (§3.1.1)")
+    )
+    user_id: Annotated[Identifier | None, WithJsonSchema(IDENTIFIER_SCHEMA)] = Field(
+        default=None, description="Or the user, when the gateway knows them"
+    )
     pin: str = Password
+
+    @field_validator("mailbox_number", "user_id", mode="before")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("give a value, or leave it out")
+        return value
 
     @model_validator(mode="after")
     def _one_of(self) -> PinCheck:
@@ -76,7 +106,10 @@ class PublicToken(BaseModel):
 # -- organisation, users, teams ---------------------------------------------------------------
 class OrganisationSettings(Strict):
     name: str = Field(min_length=1, max_length=200)
-    default_country: str = Field(pattern=r"^[A-Z]{2}$")
+    default_country: str = Field(
+        pattern=r"^[A-Z]{2}$",
+        description="The ISO 3166 region national numbers are read in (one `phonenumbers` knows), like GB",
+    )
     password_min_length: int = Field(default=6, ge=4, le=20)
     location_number_kinds: list[LocationNumberKind] | None = Field(
         default=None,
@@ -84,17 +117,24 @@ class OrganisationSettings(Strict):
         "international, unknown; premium and special_rate refused); omitted: unchanged",
     )
 
+    @field_validator("default_country")
+    @classmethod
+    def _known_region(cls, value: str) -> str:
+        if value not in phonenumbers.SUPPORTED_REGIONS:
+            raise ValueError(f"{value!r} is not a country whose phone numbers are known (like GB, FR, US)")
+        return value
+
 
 class ProfileFields(Strict):
     display_name: str | None = Field(default=None, max_length=200)
     first_name: str | None = Field(default=None, max_length=100)
     last_name: str | None = Field(default=None, max_length=100)
-    smartnumber: str | None = None
-    mailbox_number: str | None = None
+    smartnumber: PhoneNumber | None = None
+    mailbox_number: PhoneNumber | None = None
     email: str | None = Field(default=None, max_length=200)
-    sms_number: str | None = None
-    time_zone: str | None = None
-    language: str | None = None
+    sms_number: PhoneNumber | None = None
+    time_zone: TimeZone | None = None
+    language: Language | None = None
 
 
 class NewUser(ProfileFields):
@@ -127,18 +167,18 @@ class UserView(BaseModel):
 
 
 class ActiveTeams(Strict):
-    active_in: list[Identifier]
+    active_in: list[Identifier] = Field(max_length=100)
 
 
 class TeamBody(Strict):
     kind: Literal["team", "queue"]
     name: str = Field(min_length=1, max_length=200)
-    smartnumber: str | None = None
-    members: list[Identifier] = []
+    smartnumber: PhoneNumber | None = None
+    members: list[Identifier] = Field(default=[], max_length=500)
     strategy: Literal["all_at_once", "in_order", "round_robin"] = "all_at_once"
     ring_seconds: int = Field(default=20, ge=5, le=300)
     max_wait_seconds: int | None = Field(default=None, ge=10, le=3600)
-    when_nobody_answers: str = "voicemail"
+    when_nobody_answers: str = Field(default="voicemail", max_length=100)
 
 
 class NewTeam(TeamBody):
@@ -156,11 +196,11 @@ class TeamView(BaseModel):
 
 # -- contacts, address book, groups ------------------------------------------------------------
 class ContactNumbers(Strict):
-    office: list[str] = []
-    mobile: list[str] = []
-    home: list[str] = []
-    fax: list[str] = []
-    other: list[str] = []
+    office: list[PhoneNumber] = Field(default=[], max_length=10)
+    mobile: list[PhoneNumber] = Field(default=[], max_length=10)
+    home: list[PhoneNumber] = Field(default=[], max_length=10)
+    fax: list[PhoneNumber] = Field(default=[], max_length=10)
+    other: list[PhoneNumber] = Field(default=[], max_length=10)
 
 
 class ContactBody(Strict):
@@ -169,13 +209,13 @@ class ContactBody(Strict):
     display_name: str | None = Field(
         default=None, max_length=200, description="Defaults to first and last name"
     )
-    job_title: str | None = None
-    department: str | None = None
-    company: str | None = None
+    job_title: Name | None = None
+    department: Name | None = None
+    company: Name | None = None
     numbers: ContactNumbers = ContactNumbers()
-    email: str | None = None
-    associates: list[str] = []
-    related_information: str | None = Field(default=None, max_length=4000)
+    email: Email | None = None
+    associates: list[Name] = Field(default=[], max_length=50)
+    related_information: LongText | None = None
     viewable_by: Visibility = "staff"
     editable_by: Visibility = "staff"
 
@@ -212,10 +252,10 @@ class GroupBody(Strict):
     leader_id: Identifier | None = None
     administrator_id: Identifier | None = None
     recorded_name: str | None = Field(
-        default=None, description="A reference to a recording (the mailbox fills it)"
+        default=None, max_length=200, description="A reference to a recording (the mailbox fills it)"
     )
-    members: list[str] = []
-    member_of: list[Identifier] = []
+    members: list[Name] = Field(default=[], max_length=1000)
+    member_of: list[Identifier] = Field(default=[], max_length=100)
     viewable_by: Visibility = "staff"
     editable_by: Visibility = "staff"
     related_information: str | None = Field(default=None, max_length=4000)

@@ -33,14 +33,14 @@ async def search(
 async def advanced_search(
     principal: CurrentPrincipal,
     app: App,
-    first_name: str | None = None,
-    last_name: str | None = None,
-    display_name: str | None = None,
-    job_title: str | None = None,
-    department: str | None = None,
-    company: str | None = None,
-    email: str | None = None,
-    number: str | None = None,
+    first_name: str | None = Query(default=None, max_length=100),
+    last_name: str | None = Query(default=None, max_length=100),
+    display_name: str | None = Query(default=None, max_length=100),
+    job_title: str | None = Query(default=None, max_length=100),
+    department: str | None = Query(default=None, max_length=100),
+    company: str | None = Query(default=None, max_length=100),
+    email: str | None = Query(default=None, max_length=100),
+    number: str | None = Query(default=None, max_length=100),
     limit: int = Query(default=50, ge=1, le=200),
 ) -> list[SearchResult]:
     criteria = {
@@ -67,8 +67,8 @@ async def advanced_search(
 async def reverse_lookup(
     principal: CurrentPrincipal,
     app: App,
-    number: str = Query(max_length=40),
-    callee: str | None = Query(default=None, description="The user called (gateway only)"),
+    number: str = Query(min_length=1, max_length=40),
+    callee: str | None = Query(default=None, max_length=64, description="The user called (gateway only)"),
 ) -> SearchResult:
     if callee is not None and callee != principal.user_id and principal.role is not Role.SERVICE:
         raise Forbidden("only the gateway looks numbers up on behalf of another user")

@@ -34,6 +34,7 @@ from smartnumbers_directory.http.schemas import (
 from smartnumbers_directory.signing import PUBLIC_AUDIENCE, TokenIssuer
 from smartnumbers_kit.auth import PASSWORD_CHANGE_SCOPE, Role, Unauthenticated
 from smartnumbers_kit.errors import Forbidden, NotFound
+from smartnumbers_kit.http import errors
 
 router = APIRouter(tags=["identity"])
 PUBLIC_TOKEN_SECONDS = 365 * 24 * 3600
@@ -66,14 +67,22 @@ def _tokens(app: App, issuer: TokenIssuer, settings: Settings, user: User, now: 
 
 
 @router.post(
-    "/v1/sessions", response_model=Tokens, summary="Sign in with smartnumber (or mailbox number) and password"
+    "/v1/sessions",
+    response_model=Tokens,
+    summary="Sign in with smartnumber (or mailbox number) and password",
+    responses=errors(401, 423),
 )
 def sign_in(body: SignIn, app: App, issuer: Issuer, settings: Settings, now: Now) -> Tokens:
     user = app.sign_in(body.number, body.password, settings.default_country, now)
     return _tokens(app, issuer, settings, user, now)
 
 
-@router.post("/v1/sessions/refresh", response_model=Tokens, summary="A new access token from a refresh token")
+@router.post(
+    "/v1/sessions/refresh",
+    response_model=Tokens,
+    summary="A new access token from a refresh token",
+    responses=errors(401),
+)
 def refresh(body: Refresh, app: App, issuer: Issuer, settings: Settings, now: Now) -> Tokens:
     user = app.refresh(body.refresh_token, now)
     access = issuer.issue(user_id=user.user_id, organisation_id=user.organisation_id, role=user.role)
@@ -98,6 +107,7 @@ def logout(body: Refresh, principal: PasswordChangePrincipal, app: App) -> None:
     "/v1/users/{user_id}/password",
     response_model=Tokens | None,
     summary="Change a password (§3.2): old and new twice on the web; the gateway, new twice",
+    responses=errors(423),
 )
 def change_password(
     body: PasswordChange,
@@ -142,6 +152,7 @@ def reset_password(body: PasswordReset, admin: Admin, app: App, user_id: str = U
     "/v1/service/pin-checks",
     response_model=PinResult,
     summary="The gateway checks a PIN typed on a phone (role service); shares the lockout",
+    responses=errors(404, 423),
 )
 def check_pin(
     body: PinCheck, principal: PasswordChangePrincipal, app: App, settings: Settings, now: Now

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request, Response, status
 from smartnumbers_kit.auth import Role
+from smartnumbers_kit.bounds import PathKey
+from smartnumbers_kit.http import body_limit
 from starlette.concurrency import run_in_threadpool as in_thread
 
 from smartnumbers_mailbox.fax_image import tiff_pages
@@ -31,8 +33,14 @@ FAX = FAXES + "/{fax_id}"
     response_model=Fax,
     status_code=status.HTTP_201_CREATED,
     summary="The gateway delivers a received fax (body: TIFF)",
-    openapi_extra={"requestBody": {"content": {"image/tiff": {}}}},
+    openapi_extra={
+        "requestBody": {
+            "description": "The fax, as a TIFF",
+            "content": {"image/tiff": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    },
 )
+@body_limit()
 async def receive(
     at: Depositing,
     request: Request,
@@ -59,18 +67,18 @@ def list_faxes(at: Listening, app: App) -> list[Fax]:
     summary="The fax image (TIFF, range requests)",
     responses={200: {"content": {"image/tiff": {}}}, 206: {}},
 )
-def image(fax_id: str, at: Listening, request: Request, app: App, blobs: Blobs) -> Response:
+def image(fax_id: PathKey, at: Listening, request: Request, app: App, blobs: Blobs) -> Response:
     return serve(request, blobs, app.mailbox(at.org, at.address).fax(fax_id).sha256, "image/tiff")
 
 
 @router.post(FAX + "/save", response_model=Fax, summary="Keep a fax beyond 30 days (§5.7.2)")
-def save(fax_id: str, at: Listening, app: App) -> Fax:
+def save(fax_id: PathKey, at: Listening, app: App) -> Fax:
     app.save_fax(at.org, at.address, fax_id)
     return Fax.of(app.mailbox(at.org, at.address).fax(fax_id), at.base)
 
 
 @router.delete(FAX, status_code=status.HTTP_204_NO_CONTENT, summary="Delete a fax (§5.7.3)")
-def delete(fax_id: str, at: Listening, app: App) -> None:
+def delete(fax_id: PathKey, at: Listening, app: App) -> None:
     app.delete_fax(at.org, at.address, fax_id)
 
 
@@ -80,7 +88,13 @@ def delete(fax_id: str, at: Listening, app: App) -> None:
     status_code=status.HTTP_201_CREATED,
     summary="Copy a fax to another user (§5.7.1); returns the copy",
 )
-def forward(fax_id: str, at: Listening, app: App, now: Now, to: str = Query(description="user:<id>")) -> Fax:
+def forward(
+    fax_id: PathKey,
+    at: Listening,
+    app: App,
+    now: Now,
+    to: str = Query(pattern=r"^user:[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", description="user:<id>"),
+) -> Fax:
     [target] = recipients([to])
     # The gateway acts for the owner signed in with their PIN.
     actor = at.address[1] if at.principal.role is Role.SERVICE else at.principal.user_id

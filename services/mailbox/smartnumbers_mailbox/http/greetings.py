@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Path, Request, Response, status
 from smartnumbers_kit.errors import Invalid, NotFound
+from smartnumbers_kit.http import body_limit
 from starlette.concurrency import run_in_threadpool as in_thread
 
 from smartnumbers_mailbox.audio import recording_from_upload
@@ -21,7 +22,13 @@ from smartnumbers_mailbox.http.transfer import read_upload, serve
 router = APIRouter(prefix="/v1", tags=["greetings"])
 BASE = "/mailboxes/{kind}/{owner}"
 GREETING = Path(description="name, permanent, today or extended_absence")
-AUDIO = {"requestBody": {"content": {"audio/wav": {}, "audio/webm": {}, "audio/mpeg": {}}}}
+BINARY = {"schema": {"type": "string", "format": "binary"}}
+AUDIO = {
+    "requestBody": {
+        "description": "The recording: WAV, or WebM or MP3 (converted)",
+        "content": {kind: BINARY for kind in ("audio/wav", "audio/webm", "audio/mpeg")},
+    }
+}
 
 
 @router.put(
@@ -30,6 +37,7 @@ AUDIO = {"requestBody": {"content": {"audio/wav": {}, "audio/webm": {}, "audio/m
     summary="Record a greeting or the name",
     openapi_extra=AUDIO,
 )
+@body_limit()
 async def record(
     at: Managing, request: Request, app: App, settings: Settings, now: Now, greeting: GreetingKind = GREETING
 ) -> MailboxView:

@@ -3,9 +3,14 @@ archive, delete (user guide §5.3), and sending a voicemail to users and teams (
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Query, Request, Response, status
+from pydantic import Field
 from smartnumbers_kit.auth import Role
+from smartnumbers_kit.bounds import PathKey
 from smartnumbers_kit.errors import Forbidden, Invalid
+from smartnumbers_kit.http import body_limit, errors
 from starlette.concurrency import run_in_threadpool as in_thread
 
 from smartnumbers_mailbox.application import MailboxApplication
@@ -29,9 +34,20 @@ from smartnumbers_mailbox.http.transfer import read_upload, serve
 router = APIRouter(prefix="/v1", tags=["voicemail"])
 BASE = "/mailboxes/{kind}/{owner}"
 MESSAGE = BASE + "/messages/{message_id}"
-AUDIO = {"requestBody": {"content": {"audio/wav": {}, "audio/webm": {}, "audio/ogg": {}, "audio/mpeg": {}}}}
-TO = Query(description="user:<id> or team:<id>, repeated")
+BINARY = {"schema": {"type": "string", "format": "binary"}}
+AUDIO = {
+    "requestBody": {
+        "description": "The recording: WAV, or WebM, Ogg or MP3 (converted)",
+        "content": {kind: BINARY for kind in ("audio/wav", "audio/webm", "audio/ogg", "audio/mpeg")},
+    }
+}
+TO = Query(
+    description="user:<id> or team:<id>, repeated",
+    min_length=1,
+    max_length=100,
+)
 NUMBER = r"^\+?[0-9]{2,20}$"
+Recipient = Annotated[str, Field(pattern=r"^(user|team):[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
 
 
 def _message(app: MailboxApplication, at: Reached, message_id: str) -> Message:
@@ -70,7 +86,9 @@ def list_messages(at: Listening, app: App, folder: Folder | None = None) -> list
     status_code=status.HTTP_201_CREATED,
     summary="The gateway deposits what a caller left (body: the recording)",
     openapi_extra=AUDIO,
+    responses=errors(409),
 )
+@body_limit()
 async def deposit(
     at: Depositing,
     request: Request,
@@ -102,16 +120,20 @@ async def deposit(
     status_code=status.HTTP_201_CREATED,
     summary="Send a voicemail to users and teams (§5.4): every team member gets it, recorded once",
     openapi_extra=AUDIO,
+    responses=errors(404),
 )
+@body_limit()
 async def send(
     request: Request,
     principal: CurrentPrincipal,
     app: App,
     settings: Settings,
     now: Now,
-    to: list[str] = TO,
+    to: list[Recipient] = TO,
     urgent: bool = False,
-    sender: str | None = Query(default=None, description="The gateway only: the PIN-signed-in user"),
+    sender: str | None = Query(
+        default=None, max_length=64, description="The gateway only: the PIN-signed-in user"
+    ),
 ) -> list[Delivered]:
     targets = recipients(to)
     if principal.role is Role.SERVICE:
@@ -129,7 +151,7 @@ async def send(
 
 
 @router.get(MESSAGE, response_model=Message, summary="One message's envelope")
-def read_message(message_id: str, at: Listening, app: App) -> Message:
+def read_message(message_id: PathKey, at: Listening, app: App) -> Message:
     return _message(app, at, message_id)
 
 
@@ -139,25 +161,25 @@ def read_message(message_id: str, at: Listening, app: App) -> Message:
     response_class=Response,
     responses={200: {"content": {"audio/wav": {}}}, 206: {}},
 )
-def play(message_id: str, at: Listening, request: Request, app: App, blobs: Blobs) -> Response:
+def play(message_id: PathKey, at: Listening, request: Request, app: App, blobs: Blobs) -> Response:
     message = app.listened(at.org, at.address, message_id)
     return serve(request, blobs, message.sha256, "audio/wav")
 
 
 @router.put(MESSAGE + "/folder", response_model=Message, summary="Save a message, or mark it new or old")
-def move(message_id: str, body: FolderChoice, at: Listening, app: App) -> Message:
+def move(message_id: PathKey, body: FolderChoice, at: Listening, app: App) -> Message:
     app.move(at.org, at.address, message_id, body.folder)
     return _message(app, at, message_id)
 
 
 @router.put(MESSAGE + "/urgent", response_model=Message, summary="Mark urgent or not")
-def mark_urgent(message_id: str, body: UrgentChoice, at: Listening, app: App) -> Message:
+def mark_urgent(message_id: PathKey, body: UrgentChoice, at: Listening, app: App) -> Message:
     app.mark_urgent(at.org, at.address, message_id, body.urgent)
     return _message(app, at, message_id)
 
 
 @router.delete(MESSAGE, status_code=status.HTTP_204_NO_CONTENT, summary="Delete a message")
-def delete(message_id: str, at: Listening, app: App) -> None:
+def delete(message_id: PathKey, at: Listening, app: App) -> None:
     app.delete(at.org, at.address, message_id)
 
 
@@ -168,14 +190,15 @@ def delete(message_id: str, at: Listening, app: App) -> None:
     openapi_extra=AUDIO,
     summary="Copy (keep=true) or divert (keep=false), with an optional annotation as the body (§5.3.4)",
 )
+@body_limit()
 async def forward(
-    message_id: str,
+    message_id: PathKey,
     at: Listening,
     request: Request,
     app: App,
     settings: Settings,
     now: Now,
-    to: list[str] = TO,
+    to: list[Recipient] = TO,
     keep: bool = True,
     urgent: bool | None = None,
 ) -> list[Delivered]:
@@ -207,8 +230,9 @@ async def forward(
     summary="Reply to the sender, a user, with a voicemail (§5.3.3)",
     openapi_extra=AUDIO,
 )
+@body_limit()
 async def reply(
-    message_id: str, at: Listening, request: Request, app: App, settings: Settings, now: Now
+    message_id: PathKey, at: Listening, request: Request, app: App, settings: Settings, now: Now
 ) -> Delivered:
     sender = app.mailbox(at.org, at.address).message(message_id).sender_user_id
     recording = await _recording(request, settings)
@@ -221,5 +245,5 @@ async def reply(
     status_code=status.HTTP_202_ACCEPTED,
     summary="Email the message to the owner as a WAV attachment (§5.3.6); it becomes Old",
 )
-def archive(message_id: str, at: Listening, app: App) -> None:
+def archive(message_id: PathKey, at: Listening, app: App) -> None:
     app.archive(at.org, at.address, message_id)

@@ -20,6 +20,12 @@ class FeedUnavailable(DomainError):
     "/presence/feed",
     summary="Live presence changes of your organisation (text/event-stream)",
     response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "Server-Sent Events, resumable with `Last-Event-ID`",
+            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        }
+    },
 )
 async def presence_feed(request: Request, principal: CurrentPrincipal) -> StreamingResponse:
     runtime = request.app.state.runtime

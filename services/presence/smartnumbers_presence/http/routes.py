@@ -7,6 +7,8 @@ a user changes only their own, an administrator anyone's in the organisation.
 from __future__ import annotations
 
 from fastapi import APIRouter, Path, status
+from smartnumbers_kit.bounds import PathKey
+from smartnumbers_kit.http import errors
 
 from smartnumbers_presence.http.deps import App, CurrentPrincipal, Published, Watch, subject_user
 from smartnumbers_presence.http.schemas import (
@@ -148,6 +150,7 @@ def set_call_reporting(
     response_model=CallManagerSession,
     status_code=status.HTTP_201_CREATED,
     summary="A Call Manager window connected",
+    responses=errors(409),
 )
 def connect_call_manager(
     principal: CurrentPrincipal, app: App, published: Published, watch: Watch, user_id: str = UserId
@@ -164,7 +167,7 @@ def connect_call_manager(
     status_code=status.HTTP_204_NO_CONTENT,
     summary="The Call Manager window is still open",
 )
-def heartbeat(session_id: str, principal: CurrentPrincipal, watch: Watch, user_id: str = UserId) -> None:
+def heartbeat(session_id: PathKey, principal: CurrentPrincipal, watch: Watch, user_id: str = UserId) -> None:
     target = _write(principal, user_id)
     watch.heartbeat(principal.organisation_id, target, session_id)
 
@@ -175,7 +178,7 @@ def heartbeat(session_id: str, principal: CurrentPrincipal, watch: Watch, user_i
     summary="The Call Manager window closed",
 )
 def disconnect_call_manager(
-    session_id: str,
+    session_id: PathKey,
     principal: CurrentPrincipal,
     app: App,
     published: Published,

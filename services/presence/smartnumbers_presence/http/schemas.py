@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Self
+from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 from smartnumbers_contracts.base import Identifier
+from smartnumbers_kit.bounds import PhoneNumber
 
 from smartnumbers_presence.domain.availability import Availability, CallIntroduction
 from smartnumbers_presence.domain.location import Location
@@ -19,17 +20,17 @@ class Strict(BaseModel):
 class NumbersChange(Strict):
     """Only the numbers given change; an empty string or null removes one."""
 
-    desk: str | None = None
-    mobile: str | None = None
-    home: str | None = None
-    office_fax: str | None = None
-    home_fax: str | None = None
-    temporary_fax: str | None = None
+    desk: PhoneNumber | None = None
+    mobile: PhoneNumber | None = None
+    home: PhoneNumber | None = None
+    office_fax: PhoneNumber | None = None
+    home_fax: PhoneNumber | None = None
+    temporary_fax: PhoneNumber | None = None
 
 
 class LocationSelection(Strict):
     location: Location
-    number: str | None = Field(default=None, description="Only with temporary: the number to ring")
+    number: PhoneNumber | None = Field(default=None, description="Only with temporary: the number to ring")
 
 
 class AvailabilityChoice(Strict):
@@ -51,13 +52,29 @@ class CallIntroductionChoice(Strict):
     call_introduction: CallIntroduction
 
 
+Flag = Annotated[bool | None, WithJsonSchema({"type": "boolean"})]
+"""A flag that may be left out (unchanged), but not sent as null."""
+
+
 class CallReportingChoice(Strict):
     """Only the flags given change; at least one must be given (§3.6.6–§3.6.9)."""
 
-    lost_calls: bool | None = Field(
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"anyOf": [{"required": ["lost_calls"]}, {"required": ["delegated_calls"]}]},
+    )
+
+    lost_calls: Flag = Field(
         default=None, description="An SMS when a caller hangs up before reaching voicemail"
     )
-    delegated_calls: bool | None = Field(default=None, description="An SMS when your delegate answers a call")
+    delegated_calls: Flag = Field(default=None, description="An SMS when your delegate answers a call")
+
+    @field_validator("lost_calls", "delegated_calls", mode="before")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("give true or false, or leave it out")
+        return value
 
     @model_validator(mode="after")
     def _something_to_change(self) -> Self:

@@ -38,9 +38,17 @@ async def explain(
     principal: CurrentPrincipal,
     planner: PlannerDep,
     view: View,
-    to: str = Query(description="The smartnumber, team number or mailbox number dialled (E.164)"),
-    from_: str | None = Query(default=None, alias="from", description="The caller's number (E.164)"),
-    name: str | None = Query(default=None, description="The caller's name, if the network gave one"),
+    to: str = Query(
+        min_length=1,
+        max_length=32,
+        description="The smartnumber, team number or mailbox number dialled (E.164)",
+    ),
+    from_: str | None = Query(
+        default=None, alias="from", max_length=32, description="The caller's number (E.164)"
+    ),
+    name: str | None = Query(
+        default=None, max_length=100, description="The caller's name, if the network gave one"
+    ),
 ) -> wire.RoutingPlan:
     dialled = _e164(to, "dialled")
     caller = _e164(from_, "caller's") if from_ else None
@@ -86,7 +94,9 @@ def calls(
     principal: CurrentPrincipal,
     log: Calls,
     user_id: str | None = Query(
-        default=None, description="me (default), a user id (admin), or * (admin: all)"
+        default=None,
+        pattern=r"^(me|\*|[A-Za-z0-9][A-Za-z0-9._-]{0,63})$",
+        description="me (default), a user id (admin), or * (admin: all)",
     ),
     missed_only: bool = False,
     since: datetime | None = None,
@@ -104,7 +114,9 @@ def summary(
     log: Calls,
     period: Literal["day", "week"] = "day",
     user_id: str | None = Query(
-        default=None, description="me (default), a user id (admin), or * (admin: all)"
+        default=None,
+        pattern=r"^(me|\*|[A-Za-z0-9][A-Za-z0-9._-]{0,63})$",
+        description="me (default), a user id (admin), or * (admin: all)",
     ),
     since: datetime | None = None,
     until: datetime | None = None,
