@@ -5,8 +5,11 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PACKAGES := contracts kit services/directory services/presence services/routing services/mailbox gateway
 PYPROJECTS := $(addsuffix /pyproject.toml,$(PACKAGES))
+# Checked by mypy --strict (make lint): the contracts, the kit and every service's pure domain.
+STRICT_TYPED := smartnumbers_contracts smartnumbers_kit smartnumbers_directory.domain smartnumbers_presence.domain \
+                smartnumbers_routing.domain smartnumbers_mailbox.domain
 
-.PHONY: help run test bench install contracts phone-menus nats-config clean fmt
+.PHONY: help run test lint bench install contracts phone-menus nats-config clean fmt
 
 help:  ## list the targets
 	@grep -E '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /\1\t/' | expand -t 14
@@ -30,6 +33,11 @@ nats-config: $(STAMP)  ## regenerate deploy/k8s/base/nats/nats.conf (NATS users 
 	$(BIN)/python -m smartnumbers_kit.natsauth > deploy/k8s/base/nats/nats.conf
 
 install: $(STAMP)  ## create .venv and install every package, editable, with the test tools
+
+lint: $(STAMP)  ## ruff (format and lint) and mypy (strict on contracts, kit and every domain/)
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy $(addprefix -p ,$(STRICT_TYPED))
 
 fmt: $(STAMP)  ## format the tree and sort imports (ruff)
 	$(BIN)/ruff format .

@@ -93,7 +93,9 @@ async def test_sigkill_before_during_and_after_publishing_loses_nothing(
             kill_after, done = rng.randint(1, 12), asyncio.Event()
             succeeded = 0
 
-            async def counted_write(client: httpx.AsyncClient, n: int) -> bool:
+            async def counted_write(
+                client: httpx.AsyncClient, n: int, kill_after: int = kill_after, done: asyncio.Event = done
+            ) -> bool:
                 nonlocal succeeded
                 ok = await write(client, n)
                 succeeded += ok

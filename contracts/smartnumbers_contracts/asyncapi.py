@@ -109,7 +109,7 @@ def document() -> dict[str, Any]:
 
 
 def render() -> str:
-    return yaml.safe_dump(document(), sort_keys=False, allow_unicode=True, width=100)
+    return str(yaml.safe_dump(document(), sort_keys=False, allow_unicode=True, width=100))
 
 
 def main() -> None:

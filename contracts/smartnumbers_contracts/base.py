@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -33,7 +33,7 @@ class Contract(BaseModel):
     organisation_id: Identifier = Field(description="The organisation it belongs to")
     occurred_at: datetime = Field(description="When it happened (UTC, ISO 8601)")
 
-    def __init_subclass__(cls, **kwargs: object) -> None:
+    def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         subject = cls.__dict__.get("subject")
         if subject is not None and not SUBJECT_PATTERN.match(subject):

@@ -10,13 +10,13 @@ from smartnumbers_contracts.presence import Location, LocationCause, LocationCha
 
 def test_every_subject_names_domain_aggregate_event_and_version():
     for subject, contract in CATALOGUE.items():
-        domain, aggregate, event, version = subject.split(".")
+        domain, _aggregate, _event, version = subject.split(".")
         assert contract.domain() == domain
         assert version.startswith("v")
 
 
 def test_a_subject_not_of_the_form_is_refused_when_the_class_is_defined():
-    with pytest.raises(ValueError, match="domain.aggregate.event.vN"):
+    with pytest.raises(ValueError, match=r"domain\.aggregate\.event\.vN"):
         type("Bad", (Contract,), {"subject": "presence.LocationChanged", "__annotations__": {}})
 
 

@@ -72,7 +72,7 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(http: FastAPI) -> AsyncIterator[None]:
-        nc = await connect_when_up(settings.nats_url, settings.service_name, **settings.nats_credentials())
+        nc = await connect_when_up(settings.nats_url, settings.service_name, settings.nats_credentials())
         js = nc.jetstream()
         revocations = Revocations()  # users whose sessions ended: their earlier tokens are refused
         await revocations.follow(nc, js)

@@ -87,7 +87,7 @@ class TokenVerifier:
         if key_for is None:
             key = serialization.load_pem_public_key(public_key_pem) if public_key_pem else None  # parsed once
             key_for = lambda _token: key  # noqa: E731
-        self._key_for = key_for
+        self._key_for: KeyFor = key_for
         self._audience = audience
         self._issuers = issuers
         self.revocations = revocations

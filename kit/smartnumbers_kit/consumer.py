@@ -15,6 +15,7 @@ move on.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -85,10 +86,10 @@ class Consumer:
             try:
                 if subscription is None:
                     subscription = await self.js.pull_subscribe(
-                        None,
+                        None,  # type: ignore[arg-type]  # nats-py binds a durable by name without a subject
                         durable=self.durable,
                         stream=self.stream,
-                        config=config,  # type: ignore[arg-type]
+                        config=config,
                     )
                 messages = await subscription.fetch(1, timeout=1.0)
             except (NatsTimeoutError, TimeoutError):
@@ -103,10 +104,8 @@ class Consumer:
                 async with self._busy:
                     await self._handle(message)
         if subscription is not None:
-            try:
+            with contextlib.suppress(Exception):  # already gone with the connection
                 await subscription.unsubscribe()
-            except Exception:  # already gone with the connection
-                pass
 
     async def stop(self) -> None:
         """Stop after the message in hand (graceful shutdown)."""

@@ -20,6 +20,7 @@ import argparse
 import asyncio
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 import nats
 from smartnumbers_contracts import Contract
@@ -57,7 +58,7 @@ async def publish(url: str, *contracts: Contract) -> None:
         await nc.drain()
 
 
-def _envelope(org: str) -> dict[str, object]:
+def _envelope(org: str) -> dict[str, Any]:
     return {"event_id": uuid.uuid4(), "organisation_id": org, "occurred_at": datetime.now(UTC)}
 
 

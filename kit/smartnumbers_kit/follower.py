@@ -10,6 +10,7 @@ the model has seen a given message (read-your-writes).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -52,7 +53,7 @@ class StreamFollower:
         self.lags: list[float] = []
         """Recent publication-to-applied lags in seconds (the bench reads them)."""
         self._advanced = asyncio.Condition()
-        self._subscription = None
+        self._subscription: JetStreamContext.PushSubscription | None = None
 
     async def start(self) -> None:
         await ensure_stream(self.js, self.domain)
@@ -112,7 +113,5 @@ class StreamFollower:
 
     async def stop(self) -> None:
         if self._subscription is not None:
-            try:
+            with contextlib.suppress(Exception):  # already gone with the connection
                 await self._subscription.unsubscribe()
-            except Exception:
-                pass

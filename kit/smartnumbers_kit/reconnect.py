@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Mapping
 
 from nats.aio.client import Client
 
@@ -18,13 +19,17 @@ log = logging.getLogger(__name__)
 
 
 async def connect_when_up(
-    url: str, name: str, first_delay: float = 0.2, longest_delay: float = 5.0, **credentials: str
+    url: str,
+    name: str,
+    credentials: Mapping[str, str] | None = None,
+    first_delay: float = 0.2,
+    longest_delay: float = 5.0,
 ) -> Client:
     """``credentials`` go to ``bus.connect`` as they are (a service's NATS user, where there are some)."""
     delay = first_delay
     while True:
         try:
-            return await bus.connect(url, name, **credentials)
+            return await bus.connect(url, name, **(credentials or {}))
         except Exception as e:
             log.warning("cannot reach NATS at %s (%s); retrying", url, e)
             await asyncio.sleep(delay)

@@ -85,7 +85,7 @@ class ServiceApplication(Application[Any]):
         self._listeners_lock = threading.Lock()
         self._command_locks: weakref.WeakValueDictionary[str, threading.Lock] = weakref.WeakValueDictionary()
 
-    def construct_recorder(self) -> ProcessRecorder:  # type: ignore[override]
+    def construct_recorder(self) -> ProcessRecorder:
         return self.factory.process_recorder()
 
     def log_identity(self) -> UUID:

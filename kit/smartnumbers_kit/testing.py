@@ -57,7 +57,7 @@ def _connect(host: str, port: int, user: str, password: str, dbname: str):  # ty
 
 def _docker_postgres() -> tuple[object, str, int, str, str] | None:
     try:
-        import docker  # type: ignore[import-untyped]
+        import docker
 
         docker.from_env().ping()
     except Exception:

@@ -52,7 +52,7 @@ def generate_keypair(directory: Path) -> tuple[Path, Path]:
 def key_id(private_key_pem: bytes) -> str:
     """The RFC 7638 thumbprint of the key's public half: the ``kid`` a JWKS lists it under."""
     key = serialization.load_pem_private_key(private_key_pem, password=None)
-    jwk = OKPAlgorithm.to_jwk(key.public_key(), as_dict=True)  # type: ignore[arg-type]
+    jwk = OKPAlgorithm.to_jwk(key.public_key(), as_dict=True)  # type: ignore[call-overload]
     canonical = json.dumps({k: jwk[k] for k in ("crv", "kty", "x")}, separators=(",", ":"), sort_keys=True)
     return base64.urlsafe_b64encode(hashlib.sha256(canonical.encode()).digest()).rstrip(b"=").decode()
 

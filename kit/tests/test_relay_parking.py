@@ -70,7 +70,7 @@ def sqlite(tmp_path, name: str) -> dict[str, str]:  # type: ignore[no-untyped-de
 async def until(condition, within: float = 20.0) -> None:  # type: ignore[no-untyped-def]
     """Poll a store (the consumer's state has no event to await from outside)."""
     async with asyncio.timeout(within):
-        while not await asyncio.to_thread(condition):  # noqa: ASYNC110
+        while not await asyncio.to_thread(condition):
             await asyncio.sleep(0.02)
 
 

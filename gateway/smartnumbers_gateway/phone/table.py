@@ -557,9 +557,18 @@ def menu_text(menu: Menu) -> str:
 
 
 def spoken_key(key: str) -> str:
-    return {"*": "star", "#": "the hash key"}.get(
-        key
-    ) or "zero one two three four five six seven eight nine".split()[int(key)]
+    return {"*": "star", "#": "the hash key"}.get(key) or [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+    ][int(key)]
 
 
 def all_prompts() -> dict[str, str]:

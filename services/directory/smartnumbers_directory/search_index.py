@@ -117,10 +117,9 @@ class NameAndNumberIndex:
         result: dict[str, int] | None = None
         for query_word in wanted:
             ranks = self._word_ranks(query_word, partial)
-            if result is None:
-                result = ranks
-            else:
-                result = {k: max(r, ranks[k]) for k, r in result.items() if k in ranks}
+            result = (
+                ranks if result is None else {k: max(r, ranks[k]) for k, r in result.items() if k in ranks}
+            )
             if not result:
                 return {}
         return result or {}

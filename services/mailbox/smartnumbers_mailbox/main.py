@@ -3,5 +3,5 @@
 from smartnumbers_mailbox.bootstrap import bootstrap
 
 
-def create():  # noqa: ANN201 - uvicorn factory
+def create():
     return bootstrap()

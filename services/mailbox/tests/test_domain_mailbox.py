@@ -95,7 +95,7 @@ def test_message_alerts_change_only_the_flags_given_and_only_a_user_has_them():
     assert changed == [{**DEFAULT_ALERTS, "sms": True, "pager": True}, {**DEFAULT_ALERTS, "sms": True}]
     m.change_settings(alerts={"sms": True, "message_waiting": True})
     assert m.collect_events() == [], "no event when nothing changes"
-    with pytest.raises(Invalid, match="unknown message alert.*: fax"):
+    with pytest.raises(Invalid, match=r"unknown message alert.*: fax"):
         m.change_settings(alerts={"fax": True})
     team = Mailbox(organisation_id="acme", owner_kind="team", owner_id="sales", profile={})
     with pytest.raises(Invalid, match="message alerts are a user's"):

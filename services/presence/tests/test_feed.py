@@ -66,11 +66,11 @@ async def test_story_a_colleague_watches_the_feed_and_sees_only_their_organisati
 
     # 3. Bob's page reconnects with Last-Event-ID and gets what happened meanwhile, nothing before.
     await http_put(service, mint("alice", org), {"availability": "available"})
-    async with httpx.AsyncClient(base_url=service.url, timeout=10) as http:
-        async with http.stream(
-            "GET", "/v1/presence/feed", headers={**headers, "Last-Event-ID": first["id"]}
-        ) as feed:
-            resumed = await anext(sse_events(feed.aiter_lines()))
+    async with (
+        httpx.AsyncClient(base_url=service.url, timeout=10) as http,
+        http.stream("GET", "/v1/presence/feed", headers={**headers, "Last-Event-ID": first["id"]}) as feed,
+    ):
+        resumed = await anext(sse_events(feed.aiter_lines()))
     assert int(resumed["id"]) > int(first["id"])
     assert json.loads(resumed["data"])["availability"] == "available"
 

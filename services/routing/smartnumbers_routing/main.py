@@ -3,5 +3,5 @@
 from smartnumbers_routing.bootstrap import bootstrap
 
 
-def create():  # noqa: ANN201 - uvicorn factory
+def create():
     return bootstrap()

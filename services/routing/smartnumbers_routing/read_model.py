@@ -1,8 +1,9 @@
 """Routing's read model: what it decides from, kept in memory from other services' events.
 
 Presence (location, availability, delegate, team availability, Call Manager, call
-introduction), the directory (users, smartnumbers, mailbox numbers, teams, VIPs, contacts) and the mailbox
-(greetings heard, name recordings, extended absence) publish everything routing needs; ``apply`` folds one contract in. Nothing on the hot path
+introduction), the directory (users, smartnumbers, mailbox numbers, teams, VIPs,
+contacts) and the mailbox (greetings heard, name recordings, extended absence) publish
+everything routing needs; ``apply`` folds one contract in. Nothing on the hot path
 calls another service. The model is rebuilt at start-up by replaying the streams.
 """
 

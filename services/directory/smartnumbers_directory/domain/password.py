@@ -49,7 +49,8 @@ def check_rules(password: str, *, min_length: int, own_numbers: list[str]) -> No
 
 def lock_duration(locks_so_far: int) -> timedelta:
     """1 minute for the first lock, doubling with each further one, at most an hour."""
-    return min(FIRST_LOCK * (2**locks_so_far), LONGEST_LOCK)
+    longer: timedelta = FIRST_LOCK * (2**locks_so_far)
+    return min(longer, LONGEST_LOCK)
 
 
 class AccountLocked(DomainError):

@@ -36,10 +36,14 @@ class Reader(Protocol):
 
 
 class Shared(Protocol):
-    organisation_id: str
-    owner_id: str
-    viewable_by: str
-    editable_by: str
+    @property
+    def organisation_id(self) -> str: ...
+    @property
+    def owner_id(self) -> str: ...
+    @property
+    def viewable_by(self) -> str: ...
+    @property
+    def editable_by(self) -> str: ...
 
 
 class SharedDetails:

@@ -273,7 +273,7 @@ class Mailbox(Aggregate):
             raise NotFound(f"you have no {kind.value.replace('_', ' ')} recording")
         if kind == GreetingKind.EXTENDED_ABSENCE and self.extended_absence:
             raise Invalid("your extended absence greeting is on: turn it off before removing it")
-        sha = self.greetings[kind]["sha256"]
+        sha = str(self.greetings[kind]["sha256"])
         remaining = set(self.greetings) - {kind.value}
         self._greeting_changed(
             greeting=kind.value, recording=None, heard=heard(remaining, self.extended_absence).value

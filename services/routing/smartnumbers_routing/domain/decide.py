@@ -117,6 +117,7 @@ def _for_team(callees: Callees, team: TeamView, dialled: str, caller: Caller) ->
         )
 
     names = ", ".join(m.display_name for m in members)
+    steps: tuple[Step, ...]
     if team.kind == "queue":
         steps = (ring(members), last)
         reasons.append(
