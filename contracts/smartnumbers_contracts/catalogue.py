@@ -18,6 +18,7 @@ CATALOGUE: dict[str, type[Contract]] = {
         presence.CallManagerDisconnected,
         presence.CallIntroductionChanged,
         presence.CallReportingChanged,
+        presence.RingSequenceChanged,
         directory.OrganisationConfigured,
         directory.LocationPolicyChanged,
         directory.UserCreated,

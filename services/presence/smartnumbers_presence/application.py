@@ -20,6 +20,7 @@ from smartnumbers_presence.domain.location import NUMBER_KINDS, Location
 from smartnumbers_presence.domain.number_kinds import DEFAULT_ALLOWED, check_allowed
 from smartnumbers_presence.domain.organisation import Organisation
 from smartnumbers_presence.domain.phone_line import PhoneLine
+from smartnumbers_presence.domain.ring_sequence import RingStep
 from smartnumbers_presence.domain.user_presence import UserPresence
 
 
@@ -143,6 +144,9 @@ class PresenceApplication(ServiceApplication):
             user_id,
             lambda user: user.set_call_reporting(lost_calls=lost_calls, delegated_calls=delegated_calls),
         )
+
+    def set_ring_sequence(self, organisation_id: str, user_id: str, steps: list[RingStep]) -> None:
+        self._update(organisation_id, user_id, lambda user: user.set_ring_sequence(steps))
 
     def set_team_availability(self, organisation_id: str, user_id: str, available: bool) -> None:
         self._update(organisation_id, user_id, lambda user: user.set_team_availability(available))

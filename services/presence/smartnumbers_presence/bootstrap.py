@@ -18,7 +18,7 @@ from smartnumbers_kit.store import persistence_env
 from smartnumbers_presence.application import PresenceApplication
 from smartnumbers_presence.call_manager_watch import CallManagerWatch
 from smartnumbers_presence.directory_events import directory_subscription
-from smartnumbers_presence.http import feed, routes
+from smartnumbers_presence.http import feed, ring_sequence, routes
 from smartnumbers_presence.publishing import PresenceContracts
 from smartnumbers_presence.settings import PresenceSettings
 
@@ -66,4 +66,5 @@ def bootstrap(
     http = create_http_app(title="smartnumbers presence", description=DESCRIPTION, lifespan=lifespan)
     http.include_router(routes.router)
     http.include_router(feed.router)
+    http.include_router(ring_sequence.router)
     return http

@@ -54,6 +54,12 @@ PUBLISHED: dict[type, Mapper] = {
     UserPresence.CallReportingChanged: lambda e, common: [
         wire.CallReportingChanged(**common, lost_calls=e.lost_calls, delegated_calls=e.delegated_calls)
     ],
+    UserPresence.RingSequenceChanged: lambda e, common: [
+        wire.RingSequenceChanged(
+            **common,
+            steps=[wire.RingSequenceStep(numbers=s["numbers"], seconds=s["seconds"]) for s in e.steps],
+        )
+    ],
     UserPresence.CallManagerConnected: lambda e, common: [
         wire.CallManagerConnected(**common, session_id=e.session_id, connected_sessions=e.connected_sessions)
     ],

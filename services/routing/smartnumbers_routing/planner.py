@@ -70,6 +70,7 @@ def to_wire(plan: Plan, call_id: str | None) -> wire.RoutingPlan:
             for step in plan.steps
         ],
         reasons=list(plan.reasons),
+        rules=list(plan.rules),
         delegated_from=list(plan.delegated_from),
         mailbox_access=plan.mailbox_access,
     )

@@ -46,6 +46,8 @@ class RoutingView:
             pres_wire.CallManagerConnected: self._call_manager,
             pres_wire.CallManagerDisconnected: self._call_manager,
             pres_wire.CallIntroductionChanged: self._call_introduction,
+            pres_wire.NumbersChanged: self._numbers_changed,
+            pres_wire.RingSequenceChanged: self._ring_sequence,
             dir_wire.UserCreated: self._user_created,
             dir_wire.UserUpdated: self._user_updated,
             dir_wire.UserRemoved: self._user_removed,
@@ -141,6 +143,14 @@ class RoutingView:
 
     def _call_introduction(self, e: pres_wire.CallIntroductionChanged) -> None:
         self._row(e).call_introduction = e.call_introduction.value
+
+    def _numbers_changed(self, e: pres_wire.NumbersChanged) -> None:
+        self._row(e).numbers = e.numbers.model_dump()
+
+    def _ring_sequence(self, e: pres_wire.RingSequenceChanged) -> None:
+        self._row(e).ring_sequence = tuple(
+            (tuple(kind.value for kind in step.numbers), step.seconds) for step in e.steps
+        )
 
     # -- mailbox ---------------------------------------------------------------------------
     def _greeting(self, e: mb_wire.GreetingChanged) -> None:

@@ -147,3 +147,19 @@ class World:
             )
         )
         return self
+
+    def numbers(self, user_id: str, **numbers: str | None) -> World:
+        """Presence published the user's kept numbers."""
+        self.view.apply(p.NumbersChanged(**env(), user_id=user_id, numbers=p.Numbers(**numbers)))
+        return self
+
+    def sequence(self, user_id: str, *steps: tuple[tuple[str, ...], int]) -> World:
+        """Presence published the user's personal ring sequence."""
+        self.view.apply(
+            p.RingSequenceChanged(
+                **env(),
+                user_id=user_id,
+                steps=[p.RingSequenceStep(numbers=list(kinds), seconds=seconds) for kinds, seconds in steps],
+            )
+        )
+        return self

@@ -9,6 +9,7 @@ from smartnumbers_kit.errors import Conflict, Invalid
 
 from smartnumbers_presence.domain.availability import Availability, CallIntroduction
 from smartnumbers_presence.domain.location import KEPT_NUMBER_LOCATIONS, NUMBER_KINDS, Location
+from smartnumbers_presence.domain.ring_sequence import RingStep, checked_sequence
 
 MAX_CALL_MANAGER_SESSIONS = 8
 
@@ -35,6 +36,7 @@ class UserPresence(Aggregate):
         self.call_introduction = CallIntroduction.OFF.value
         self.report_lost_calls = False
         self.report_delegated_calls = False
+        self.ring_sequence: list[RingStep] = []
 
     # -- numbers ------------------------------------------------------------
     def change_numbers(self, changes: dict[str, str | None]) -> bool:
@@ -47,6 +49,12 @@ class UserPresence(Aggregate):
             raise Invalid(
                 f"you cannot remove your {self.location} number while your location is "
                 f"{self.location}: select another location first"
+            )
+        rung = {kind for kinds, _ in self.ring_sequence for kind in kinds if numbers.get(kind) is None}
+        if rung:
+            raise Invalid(
+                f"your ring sequence rings your {', '.join(sorted(rung))} number: "
+                "change the sequence before removing it"
             )
         if numbers == self.numbers:
             return False
@@ -141,6 +149,19 @@ class UserPresence(Aggregate):
     def _availability_changed(self, availability: str, delegate_id: str | None) -> None:
         self.availability = availability
         self.delegate_id = delegate_id
+
+    # -- personal ring sequence (used while Available) ---------------------------
+    def set_ring_sequence(self, steps: list[RingStep]) -> bool:
+        """Replace the sequence (empty: none); True when it changed."""
+        checked = checked_sequence(steps, self.numbers)
+        if checked == self.ring_sequence:
+            return False
+        self._ring_sequence_changed(steps=[{"numbers": list(k), "seconds": s} for k, s in checked])
+        return True
+
+    @event("RingSequenceChanged")
+    def _ring_sequence_changed(self, steps: list[dict[str, object]]) -> None:
+        self.ring_sequence = [(tuple(str(k) for k in s["numbers"]), int(s["seconds"])) for s in steps]  # type: ignore[union-attr,call-overload]
 
     # -- call introduction (§3.8) ----------------------------------------------
     def set_call_introduction(self, setting: CallIntroduction) -> None:

@@ -29,6 +29,10 @@ class UserView:
     """The greeting callers hear at voicemail: today, permanent or system (the mailbox says which)."""
     extended_absence: bool = False
     removed: bool = False
+    numbers: dict[str, str | None] = field(default_factory=dict)
+    """The user's kept numbers by kind (desk, mobile, home…), from presence."""
+    ring_sequence: tuple[tuple[tuple[str, ...], int], ...] = ()
+    """Personal ring sequence: (kinds of number rung together, seconds) per step; used while Available."""
 
     @property
     def reachable(self) -> bool:

@@ -24,7 +24,17 @@ class Decision:
 def decide(callees: Callees, dialled: str, caller: Caller, ring_seconds: int = 20) -> Decision:
     owner = callees.owner_of(None, dialled)
     if owner is None:
-        return Decision(Plan("", dialled, "unknown", None, (), (f"{dialled} is nobody's smartnumber",)))
+        return Decision(
+            Plan(
+                "",
+                dialled,
+                "unknown",
+                None,
+                (),
+                (f"{dialled} is nobody's smartnumber",),
+                rules=("unknown number",),
+            )
+        )
     organisation_id, kind, owner_id = owner
     if kind == "mailbox":
         user = callees.user(organisation_id, owner_id)
@@ -36,8 +46,13 @@ def decide(callees: Callees, dialled: str, caller: Caller, ring_seconds: int = 2
         return _for_team(callees, team, dialled, caller)
     user = callees.user(organisation_id, owner_id)
     assert user is not None
-    steps, reasons, delegated = for_user(callees, user, caller, ring_seconds, visited=(), intended=user)
-    return Decision(Plan(organisation_id, dialled, "user", user.user_id, steps, reasons, delegated))
+    applied: list[str] = []
+    steps, reasons, delegated = for_user(
+        callees, user, caller, ring_seconds, visited=(), intended=user, applied=applied
+    )
+    return Decision(
+        Plan(organisation_id, dialled, "user", user.user_id, steps, reasons, delegated, rules=tuple(applied))
+    )
 
 
 def _mailbox_access(user: UserView, dialled: str) -> Plan:
@@ -63,6 +78,7 @@ def _mailbox_access(user: UserView, dialled: str) -> Plan:
         (voicemail(user, no_messages=no_messages),),
         tuple(reasons),
         mailbox_access=True,
+        rules=("§3.1.1 mailbox number",),
     )
 
 
@@ -97,6 +113,7 @@ def _for_team(callees: Callees, team: TeamView, dialled: str, caller: Caller) ->
                 team.team_id,
                 (last,),
                 (*reasons, f"Nobody in {team.name} is available for team calls, so {last_words} (§3.7)."),
+                rules=("§3.7 team: nobody available",),
             )
         )
     rotate = 0
@@ -133,7 +150,10 @@ def _for_team(callees: Callees, team: TeamView, dialled: str, caller: Caller) ->
             f"{names} ring one after another ({order}), {team.ring_seconds} s each; then {last_words}."
         )
     advance = (team.organisation_id, team.team_id) if team.strategy == "round_robin" else None
-    return Decision(Plan(team.organisation_id, dialled, "team", team.team_id, steps, tuple(reasons)), advance)
+    rules = (f"§3.7 {team.kind}: {team.strategy.replace('_', ' ')}",)
+    return Decision(
+        Plan(team.organisation_id, dialled, "team", team.team_id, steps, tuple(reasons), rules=rules), advance
+    )
 
 
 def _why_not_for_team(member: UserView, team: TeamView) -> str | None:
