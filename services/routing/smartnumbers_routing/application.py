@@ -5,13 +5,16 @@ Decisions need no store: they are taken from the in-memory read model (read_mode
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
 from smartnumbers_contracts import calls as wire
+from smartnumbers_contracts import routing as wire_routing
 from smartnumbers_kit.store import ServiceApplication
 
 from smartnumbers_routing.domain.call_record import CallRecord
+from smartnumbers_routing.domain.call_routing import CallRouting
 
 
 class RoutingApplication(ServiceApplication):
@@ -22,6 +25,41 @@ class RoutingApplication(ServiceApplication):
             return self.repository.get(CallRecord.create_id(organisation_id, call_id))
         except AggregateNotFoundError:
             return None
+
+    def routing_of(self, organisation_id: str, call_id: str) -> CallRouting | None:
+        try:
+            return self.repository.get(CallRouting.create_id(organisation_id, call_id))
+        except AggregateNotFoundError:
+            return None
+
+    def plan_made(self, plan: wire_routing.RoutingPlan, at: datetime) -> None:
+        """Keep the plan given for a call (its steps, reasons and rules): the record of why."""
+        if not plan.organisation_id or not plan.call_id:
+            return
+        organisation_id, call_id = plan.organisation_id, plan.call_id
+        kept = plan.model_dump(
+            mode="json",
+            include={
+                "call_for_kind",
+                "call_for",
+                "steps",
+                "reasons",
+                "rules",
+                "delegated_from",
+                "fallback",
+                "mailbox_access",
+                "dialled",
+            },
+        )
+
+        def command() -> list[Any]:
+            routing = self.routing_of(organisation_id, call_id)
+            if routing is None:
+                return [CallRouting(organisation_id=organisation_id, call_id=call_id, plan=kept, at=at)]
+            routing.replan(plan=kept, at=at)
+            return [routing]
+
+        self.run_command(command, key=f"{organisation_id}/{call_id}")
 
     # -- handlers of the gateway's call events (they return what they changed) -----------
     def call_started(self, e: wire.CallStarted) -> list[Any]:

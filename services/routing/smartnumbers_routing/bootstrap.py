@@ -19,7 +19,7 @@ from smartnumbers_kit.store import persistence_env
 from smartnumbers_routing.application import RoutingApplication
 from smartnumbers_routing.call_log import CallLog
 from smartnumbers_routing.gateway_events import gateway_subscription
-from smartnumbers_routing.http import routes
+from smartnumbers_routing.http import routes, why
 from smartnumbers_routing.planner import Planner
 from smartnumbers_routing.publishing import RoutingContracts
 from smartnumbers_routing.read_model import RoutingView
@@ -63,7 +63,7 @@ def bootstrap(settings: RoutingSettings | None = None) -> FastAPI:
             for follower in followers:
                 await follower.stop()
 
-        responder = PlanResponder(planner)
+        responder = PlanResponder(planner, keep=app.plan_made)
         runtime.when_connected(follow, unfollow)
         runtime.when_connected(responder.start, responder.stop)
         http.state.runtime = runtime
@@ -82,4 +82,5 @@ def bootstrap(settings: RoutingSettings | None = None) -> FastAPI:
 
     http = create_http_app(title="smartnumbers routing", description=DESCRIPTION, lifespan=lifespan)
     http.include_router(routes.router)
+    http.include_router(why.router)
     return http

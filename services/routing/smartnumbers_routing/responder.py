@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
+from collections.abc import Callable
+from datetime import datetime
 
 from nats.aio.client import Client
 from nats.aio.msg import Msg
@@ -23,9 +26,14 @@ DECISION = Histogram(
 
 
 class PlanResponder:
-    def __init__(self, planner: Planner) -> None:
+    def __init__(
+        self, planner: Planner, keep: Callable[[wire.RoutingPlan, datetime], None] | None = None
+    ) -> None:
         self.planner = planner
+        self.keep = keep
+        """Records the plan given for a call (the record of why), off the reply's path."""
         self._subscription = None
+        self._keeping: set[asyncio.Task[None]] = set()
 
     async def start(self, nc: Client, _js: object) -> None:
         # A queue group: with several routing replicas, each request is answered once.
@@ -34,6 +42,8 @@ class PlanResponder:
     async def stop(self) -> None:
         if self._subscription is not None:
             await self._subscription.unsubscribe()
+        if self._keeping:
+            await asyncio.gather(*self._keeping, return_exceptions=True)
 
     async def _answer(self, message: Msg) -> None:
         started = time.perf_counter()
@@ -49,3 +59,14 @@ class PlanResponder:
             plan = wire.fallback_plan(request, "it failed to decide")
         await message.respond(plan.model_dump_json().encode())
         DECISION.observe(time.perf_counter() - started)
+        if self.keep is not None:
+            task = asyncio.create_task(self._keep(plan, request.at))
+            self._keeping.add(task)
+            task.add_done_callback(self._keeping.discard)
+
+    async def _keep(self, plan: wire.RoutingPlan, at: datetime) -> None:
+        assert self.keep is not None
+        try:
+            await asyncio.to_thread(self.keep, plan, at)
+        except Exception:
+            log.exception("keeping the plan of call %s failed", plan.call_id)

@@ -14,6 +14,7 @@ from smartnumbers_kit.errors import Forbidden, Invalid, NotFound
 
 from smartnumbers_routing.http.deps import Calls, CurrentPrincipal, PlannerDep, View
 from smartnumbers_routing.http.schemas import CallEntry, SummaryEntry
+from smartnumbers_routing.http.why_schemas import CallWithWhy, Why
 
 router = APIRouter(prefix="/v1", tags=["routing"])
 E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
@@ -81,7 +82,11 @@ def _subject(principal: Principal, user_id: str | None) -> str | None:
     return user_id
 
 
-@router.get("/calls", response_model=list[CallEntry], summary="Calls that involved a user (§8.2)")
+@router.get(
+    "/calls",
+    response_model=list[CallWithWhy],
+    summary="Calls that involved a user (§8.2), each with why it went where it went",
+)
 def calls(
     principal: CurrentPrincipal,
     log: Calls,
@@ -92,10 +97,15 @@ def calls(
     since: datetime | None = None,
     until: datetime | None = None,
     limit: int = Query(default=200, ge=1, le=1000),
-) -> list[CallEntry]:
+) -> list[CallWithWhy]:
     subject = _subject(principal, user_id)
     found = log.calls(principal.organisation_id, subject, missed_only=missed_only, since=since, until=until)
-    return [CallEntry.of(r) for r in found[:limit]]
+    entries = []
+    for r in found[:limit]:
+        routing = log.routing_of(r.organisation_id, r.call_id)
+        why = Why.of(routing, r) if routing is not None else None
+        entries.append(CallWithWhy(**CallEntry.of(r).model_dump(), why=why))
+    return entries
 
 
 @router.get("/calls/summary", response_model=list[SummaryEntry], summary="Calls per day or week (§8.2)")
