@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from smartnumbers_contracts import calls, directory, gateway, mailbox, notify, presence, routing
+from smartnumbers_contracts import calls, directory, gateway, mailbox, notify, presence, routing, schedule
 from smartnumbers_contracts.base import Contract
 
 CATALOGUE: dict[str, type[Contract]] = {
@@ -19,6 +19,8 @@ CATALOGUE: dict[str, type[Contract]] = {
         presence.CallIntroductionChanged,
         presence.CallReportingChanged,
         presence.RingSequenceChanged,
+        schedule.ScheduleChanged,
+        schedule.ScheduleSwitched,
         directory.OrganisationConfigured,
         directory.LocationPolicyChanged,
         directory.UserCreated,

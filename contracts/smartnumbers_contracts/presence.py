@@ -42,6 +42,8 @@ class LocationCause(StrEnum):
     """Another user logged on to the same number, so this user was set to None."""
     NUMBER_CHANGED = "number_changed"
     """The number kept for the current location changed."""
+    SCHEDULE = "schedule"
+    """A period of the user's weekly schedule started."""
 
 
 class Numbers(BaseModel):
