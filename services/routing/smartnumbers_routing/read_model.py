@@ -16,6 +16,7 @@ from smartnumbers_contracts import Contract
 from smartnumbers_contracts import directory as dir_wire
 from smartnumbers_contracts import mailbox as mb_wire
 from smartnumbers_contracts import presence as pres_wire
+from smartnumbers_contracts import schedule as sched_wire
 
 from smartnumbers_routing.domain.callees import Caller, TeamView, UserView
 
@@ -48,6 +49,8 @@ class RoutingView:
             pres_wire.CallIntroductionChanged: self._call_introduction,
             pres_wire.NumbersChanged: self._numbers_changed,
             pres_wire.RingSequenceChanged: self._ring_sequence,
+            sched_wire.ScheduleChanged: self._schedule,
+            sched_wire.ScheduleSwitched: self._schedule_switched,
             dir_wire.UserCreated: self._user_created,
             dir_wire.UserUpdated: self._user_updated,
             dir_wire.UserRemoved: self._user_removed,
@@ -151,6 +154,13 @@ class RoutingView:
         self._row(e).ring_sequence = tuple(
             (tuple(kind.value for kind in step.numbers), step.seconds) for step in e.steps
         )
+
+    def _schedule(self, e: sched_wire.ScheduleChanged) -> None:
+        row = self._row(e)
+        row.time_zone, row.schedule = e.time_zone, list(e.periods)
+
+    def _schedule_switched(self, e: sched_wire.ScheduleSwitched) -> None:
+        self._row(e).schedule_period_start = e.period_start
 
     # -- mailbox ---------------------------------------------------------------------------
     def _greeting(self, e: mb_wire.GreetingChanged) -> None:

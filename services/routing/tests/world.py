@@ -163,3 +163,14 @@ class World:
             )
         )
         return self
+
+    def schedule(
+        self, user_id: str, time_zone: str, periods: list[Any], since: datetime | None = None
+    ) -> World:
+        """Presence published the user's weekly schedule (and, with ``since``, the period then applied)."""
+        from smartnumbers_contracts import schedule as s
+
+        self.view.apply(s.ScheduleChanged(**env(), user_id=user_id, time_zone=time_zone, periods=periods))
+        if since is not None:
+            self.view.apply(s.ScheduleSwitched(**env(), user_id=user_id, period_start=since, period=0))
+        return self

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
+
+from smartnumbers_contracts.schedule import SchedulePeriod
 
 
 @dataclass
@@ -32,6 +35,11 @@ class UserView:
     numbers: dict[str, str | None] = field(default_factory=dict)
     """The user's kept numbers by kind (desk, mobile, home…), from presence."""
     ring_sequence: tuple[tuple[tuple[str, ...], int], ...] = ()
+    time_zone: str | None = None
+    schedule: list[SchedulePeriod] = field(default_factory=list)
+    """Weekly schedule (beyond the guide): periods setting location and/or availability."""
+    schedule_period_start: datetime | None = None
+    """Start of the last period presence applied."""
     """Personal ring sequence: (kinds of number rung together, seconds) per step; used while Available."""
 
     @property

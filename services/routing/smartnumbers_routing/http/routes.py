@@ -9,6 +9,7 @@ from typing import Literal
 
 from fastapi import APIRouter, Query, Request
 from smartnumbers_contracts import routing as wire
+from smartnumbers_contracts.schedule import zone
 from smartnumbers_kit.auth import Principal, Role
 from smartnumbers_kit.errors import Forbidden, Invalid, NotFound
 
@@ -42,6 +43,12 @@ async def explain(
     to: str = Query(description="The smartnumber, team number or mailbox number dialled (E.164)"),
     from_: str | None = Query(default=None, alias="from", description="The caller's number (E.164)"),
     name: str | None = Query(default=None, description="The caller's name, if the network gave one"),
+    at: str | None = Query(
+        default=None,
+        max_length=40,
+        description="When (ISO 8601): default now. Without a UTC offset it is read in the callee's "
+        "schedule time zone, so 2026-11-28T19:00 is 19:00 on that Saturday where they are",
+    ),
 ) -> wire.RoutingPlan:
     dialled = _e164(to, "dialled")
     caller = _e164(from_, "caller's") if from_ else None
@@ -50,11 +57,25 @@ async def explain(
     if owner is None:
         raise NotFound(f"nobody in your organisation has the number {dialled}")
     _may_explain(principal, view, owner)
-    return planner.explain(
-        wire.PlanRequest(
-            call_id="explain", dialled=dialled, caller_number=caller, caller_name=name, at=datetime.now(UTC)
-        )
+    now = datetime.now(UTC)
+    when = _when(at, view, owner) if at else now
+    return planner.explain_at(
+        wire.PlanRequest(call_id="explain", dialled=dialled, caller_number=caller, caller_name=name, at=when),
+        now,
     )
+
+
+def _when(at: str, view: View, owner: tuple[str, str, str]) -> datetime:
+    """``at`` as an aware datetime; without an offset, in the callee's schedule time zone (else UTC)."""
+    try:
+        when = datetime.fromisoformat(at)
+    except ValueError:
+        raise Invalid(f"at={at!r} is not an ISO 8601 date and time, like 2026-11-28T19:00") from None
+    if when.tzinfo is None:
+        user = view.user(owner[0], owner[2]) if owner[1] in ("user", "mailbox") else None
+        tz = zone(user.time_zone) if user and user.time_zone else UTC
+        when = when.replace(tzinfo=tz)
+    return when.astimezone(UTC)
 
 
 def _may_explain(principal: Principal, view: View, owner: tuple[str, str, str]) -> None:
