@@ -21,6 +21,7 @@ CATALOGUE: dict[str, type[Contract]] = {
         presence.RingSequenceChanged,
         schedule.ScheduleChanged,
         schedule.ScheduleSwitched,
+        schedule.OpeningHoursChanged,
         directory.OrganisationConfigured,
         directory.LocationPolicyChanged,
         directory.UserCreated,

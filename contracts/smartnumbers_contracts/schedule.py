@@ -118,3 +118,51 @@ class ScheduleSwitched(Contract):
     location: Location | None = None
     availability: Availability | None = None
     skipped: list[str] = Field(default_factory=list, description="What could not be applied, and why")
+
+
+class OpeningPeriod(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    days: list[Day] = Field(min_length=1, max_length=7)
+    opens: str = Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", description="HH:MM, local time")
+    closes: str = Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$", description="HH:MM, after opens")
+
+
+class Holiday(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    date: date
+    name: str = Field(min_length=1, max_length=80)
+
+
+class OpeningHoursChanged(Contract):
+    subject = "directory.organisation.opening_hours_changed.v1"
+    summary = (
+        "An administrator set the organisation's opening hours and holidays; teams follow them "
+        "(closed: the team's mailbox, or its overflow team). The full new state"
+    )
+
+    time_zone: str | None = Field(description="IANA time zone; null: always open")
+    hours: list[OpeningPeriod] = Field(default_factory=list)
+    holidays: list[Holiday] = Field(default_factory=list)
+    overflow: dict[str, str] = Field(
+        default_factory=dict, description="Team id → the team that takes its calls while closed"
+    )
+
+
+def closed_because(
+    time_zone: str | None, hours: Sequence[OpeningPeriod], holidays: Sequence[Holiday], at: datetime
+) -> str | None:
+    """Why the organisation is closed at ``at`` (in words), or None when it is open."""
+    if time_zone is None or not hours:
+        return None
+    tz = zone(time_zone)
+    local = at.astimezone(tz)
+    for holiday in holidays:
+        if holiday.date == local.date():
+            return f"it is a holiday ({holiday.name}, {local:%A %d %B})"
+    clock = local.strftime("%H:%M")
+    for period in hours:
+        if DAYS[local.weekday()] in period.days and period.opens <= clock < period.closes:
+            return None
+    return f"it is outside opening hours ({local:%A %H:%M}, {tz.key})"
