@@ -174,3 +174,16 @@ class World:
         if since is not None:
             self.view.apply(s.ScheduleSwitched(**env(), user_id=user_id, period_start=since, period=0))
         return self
+
+    def opening_hours(
+        self, time_zone: str, hours: list[Any], holidays: list[Any] = (), **overflow: str
+    ) -> World:  # type: ignore[assignment]
+        """The directory published the organisation's opening hours and holidays."""
+        from smartnumbers_contracts import schedule as s
+
+        self.view.apply(
+            s.OpeningHoursChanged(
+                **env(), time_zone=time_zone, hours=hours, holidays=list(holidays), overflow=overflow
+            )
+        )
+        return self

@@ -80,3 +80,9 @@ class Callees(Protocol):
     def user(self, organisation_id: str, user_id: str) -> UserView | None: ...
 
     def team(self, organisation_id: str, team_id: str) -> TeamView | None: ...
+
+    def closed_because(self, organisation_id: str) -> str | None:
+        """Why the organisation is closed (opening hours, holidays) at the time asked about, or None."""
+
+    def overflow_team(self, organisation_id: str, team_id: str) -> TeamView | None:
+        """The team that takes ``team_id``'s calls while the organisation is closed, if any."""

@@ -6,7 +6,7 @@ with the reasons, in the callee's words, that produced it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from smartnumbers_routing.domain.callees import Callees, Caller, TeamView, UserView
 from smartnumbers_routing.domain.introduction import introduction_for
@@ -83,6 +83,39 @@ def _mailbox_access(user: UserView, dialled: str) -> Plan:
 
 
 def _for_team(callees: Callees, team: TeamView, dialled: str, caller: Caller) -> Decision:
+    """Beyond the guide: while the organisation is closed (opening hours, holidays), the team's
+    overflow team takes the call (whatever the hours), else the team's greeting and mailbox."""
+    why = callees.closed_because(team.organisation_id)
+    if why is None:
+        return _open_team(callees, team, dialled, caller)
+    closed = f"{team.name} is closed because {why}"
+    overflow = callees.overflow_team(team.organisation_id, team.team_id)
+    if overflow is not None:
+        taken = _open_team(callees, overflow, dialled, caller)
+        plan = taken.plan
+        return Decision(
+            replace(
+                plan,
+                call_for=team.team_id,
+                reasons=(f"{closed}: its calls go to {overflow.name} (opening hours).", *plan.reasons),
+                rules=("opening hours: closed, overflow team", *plan.rules),
+            ),
+            taken.round_robin_advance,
+        )
+    return Decision(
+        Plan(
+            team.organisation_id,
+            dialled,
+            "team",
+            team.team_id,
+            (Step(StepKind.VOICEMAIL, mailbox=f"team:{team.team_id}", greeting="permanent"),),
+            (f"{closed}: callers hear the team's greeting and may leave a message (opening hours).",),
+            rules=("opening hours: closed",),
+        )
+    )
+
+
+def _open_team(callees: Callees, team: TeamView, dialled: str, caller: Caller) -> Decision:
     members, reasons = [], []
     for member_id in team.members:
         member = callees.user(team.organisation_id, member_id)

@@ -30,6 +30,15 @@ class ScheduledCallees:
     def team(self, organisation_id: str, team_id: str) -> TeamView | None:
         return self.callees.team(organisation_id, team_id)
 
+    def closed_because(self, organisation_id: str) -> str | None:
+        closed_at = getattr(self.callees, "closed_at", None)
+        return (
+            closed_at(organisation_id, self.at) if closed_at else self.callees.closed_because(organisation_id)
+        )
+
+    def overflow_team(self, organisation_id: str, team_id: str) -> TeamView | None:
+        return self.callees.overflow_team(organisation_id, team_id)
+
     def user(self, organisation_id: str, user_id: str) -> UserView | None:
         user = self.callees.user(organisation_id, user_id)
         if user is None or not user.schedule or user.time_zone is None:
