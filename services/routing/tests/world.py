@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -176,8 +177,8 @@ class World:
         return self
 
     def opening_hours(
-        self, time_zone: str, hours: list[Any], holidays: list[Any] = (), **overflow: str
-    ) -> World:  # type: ignore[assignment]
+        self, time_zone: str, hours: list[Any], holidays: Sequence[Any] = (), **overflow: str
+    ) -> World:
         """The directory published the organisation's opening hours and holidays."""
         from smartnumbers_contracts import schedule as s
 
