@@ -164,12 +164,12 @@ class UserPresence(Aggregate):
         checked = checked_sequence(steps, self.numbers)
         if checked == self.ring_sequence:
             return False
-        self._ring_sequence_changed(steps=[{"numbers": list(k), "seconds": s} for k, s in checked])
+        self._ring_sequence_changed(steps=[{"numbers": list(k), "seconds": n} for k, n in checked])
         return True
 
     @event("RingSequenceChanged")
-    def _ring_sequence_changed(self, steps: list[dict[str, object]]) -> None:
-        self.ring_sequence = [(tuple(str(k) for k in s["numbers"]), int(s["seconds"])) for s in steps]  # type: ignore[union-attr,call-overload]
+    def _ring_sequence_changed(self, steps: list[dict[str, Any]]) -> None:
+        self.ring_sequence = [(tuple(str(k) for k in s["numbers"]), int(s["seconds"])) for s in steps]
 
     # -- weekly schedule (beyond the guide) ---------------------------------------
     def set_schedule(self, time_zone: str | None, periods: list[dict[str, Any]], at: datetime) -> None:
