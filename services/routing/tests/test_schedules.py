@@ -69,8 +69,11 @@ def test_now_a_manual_change_holds_until_the_next_period_and_explain_mode_says_s
     assert plan.reasons[0] == (
         "Your own settings hold until Friday 17:30 (Europe/London), when your schedule sets Mobile (schedule)."
     )
+    # The 09:00 period was applied (Desk, Available) and Adam then chose No messages by hand.
+    world = adam("Europe/London", since=utc(2026, 11, 27, 9), location="desk", availability="no_messages")
+    assert explain(world, at=now, now=now).reasons[0].startswith("Your own settings hold until Friday 17:30")
     # Following the schedule: no note.
-    world = adam("Europe/London", since=utc(2026, 11, 27, 9), location="mobile")
+    world = adam("Europe/London", since=utc(2026, 11, 27, 9), location="desk")
     assert explain(world, at=now, now=now).rules == ["§3.6 available"]
 
 

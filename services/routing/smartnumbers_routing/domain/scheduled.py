@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from smartnumbers_contracts.schedule import local_words, next_switch, period_at, zone
+from smartnumbers_contracts.schedule import SchedulePeriod, local_words, next_switch, period_at, zone
 
 from smartnumbers_routing.domain.callees import Callees, TeamView, UserView
 
@@ -51,7 +51,11 @@ class ScheduledCallees:
         sets = user.schedule[upcoming[1]].words()
         if self.at < upcoming[0]:
             current = period_at(user.schedule, tz, self.now)
-            applied = current is not None and current[0] == user.schedule_period_start
+            applied = (
+                current is not None
+                and current[0] == user.schedule_period_start
+                and _follows(user.schedule[current[1]], user)
+            )
             if not applied:
                 self.notes[user_id] = (
                     f"{{Your}} own settings hold until {when}, when {{your}} schedule sets {sets} (schedule)."
@@ -75,3 +79,10 @@ class ScheduledCallees:
     def said(self, user_id: str, whose: str) -> str:
         """The note for ``user_id``, as ``whose`` ("your" or "Bob's")."""
         return self.notes[user_id].replace("{Your}", whose[0].upper() + whose[1:]).replace("{your}", whose)
+
+
+def _follows(period: SchedulePeriod, user: UserView) -> bool:
+    """The user's settings are what ``period`` set (no manual change since)."""
+    return (period.location is None or period.location.value == user.location) and (
+        period.availability is None or period.availability.value == user.availability
+    )
