@@ -161,3 +161,31 @@ def test_a_schedule_is_refused_with_what_was_wrong(presence, tz, periods, words)
     with pytest.raises(Invalid, match=words):
         presence.set_schedule("acme", "alice", tz, periods, utc(2026, 11, 30))
     assert presence.presence_of("acme", "alice").version == before
+
+
+def test_the_switch_goes_on_the_bus_as_schedule_switched_then_the_location_and_availability(presence):
+    from smartnumbers_presence.publishing import PresenceContracts
+
+    enrol(presence, "acme", "alice")
+    presence.change_numbers("acme", "alice", {"desk": "01632 960001", "mobile": "07700 900001"})
+    presence.set_schedule("acme", "alice", "Europe/London", WORKING_WEEK, utc(2026, 11, 30, 8))
+    clock = Clock(utc(2026, 11, 30, 9))
+    watch = ScheduleWatch(presence, clock)
+    watch.scheduled("acme", "alice", True)
+    start = presence.recorder.max_notification_id()
+    assert watch.tick() == 1
+    to_contracts = PresenceContracts(presence)
+    published = [
+        c
+        for n in presence.recorder.select_notifications(start, 100, inclusive_of_start=False)
+        for c in to_contracts(presence.mapper.to_domain_event(n))
+    ]
+    subjects = [c.subject for c in published]
+    assert subjects == [
+        "presence.user.schedule_switched.v1",
+        "presence.user.location_changed.v1",
+        "presence.user.availability_changed.v1",
+    ]
+    switched, location = published[0], published[1]
+    assert (switched.user_id, switched.period, switched.period_start) == ("alice", 0, utc(2026, 11, 30, 9))
+    assert (location.location, location.number, location.cause) == ("desk", "+441632960001", "schedule")
