@@ -16,6 +16,19 @@ from smartnumbers_kit.store import ServiceApplication
 from smartnumbers_routing.domain.call_record import CallRecord
 from smartnumbers_routing.domain.call_routing import CallRouting
 
+KEPT = {
+    "dialled",
+    "call_for_kind",
+    "call_for",
+    "steps",
+    "reasons",
+    "rules",
+    "delegated_from",
+    "fallback",
+    "mailbox_access",
+}
+"""What the record of why keeps of a plan."""
+
 
 class RoutingApplication(ServiceApplication):
     name = "routing"
@@ -32,34 +45,26 @@ class RoutingApplication(ServiceApplication):
         except AggregateNotFoundError:
             return None
 
-    def plan_made(self, plan: wire_routing.RoutingPlan, at: datetime) -> None:
-        """Keep the plan given for a call (its steps, reasons and rules): the record of why."""
-        if not plan.organisation_id or not plan.call_id:
-            return
-        organisation_id, call_id = plan.organisation_id, plan.call_id
-        kept = plan.model_dump(
-            mode="json",
-            include={
-                "call_for_kind",
-                "call_for",
-                "steps",
-                "reasons",
-                "rules",
-                "delegated_from",
-                "fallback",
-                "mailbox_access",
-                "dialled",
-            },
-        )
+    def plans_made(self, batch: list[tuple[wire_routing.RoutingPlan, datetime]]) -> None:
+        """Keep the plans given for calls (steps, reasons, rules): the record of why. One
+        transaction for the whole batch; a call planned again keeps its last plan."""
 
         def command() -> list[Any]:
-            routing = self.routing_of(organisation_id, call_id)
-            if routing is None:
-                return [CallRouting(organisation_id=organisation_id, call_id=call_id, plan=kept, at=at)]
-            routing.replan(plan=kept, at=at)
-            return [routing]
+            changed: dict[tuple[str, str], CallRouting] = {}
+            for plan, at in batch:
+                if not plan.organisation_id or not plan.call_id:
+                    continue
+                key = (plan.organisation_id, plan.call_id)
+                kept = plan.model_dump(mode="json", include=KEPT)
+                routing = changed.get(key) or self.routing_of(*key)
+                if routing is None:
+                    routing = CallRouting(organisation_id=key[0], call_id=key[1], plan=kept, at=at)
+                else:
+                    routing.replan(plan=kept, at=at)
+                changed[key] = routing
+            return list(changed.values())
 
-        self.run_command(command, key=f"{organisation_id}/{call_id}")
+        self.run_command(command, key="plans")
 
     # -- handlers of the gateway's call events (they return what they changed) -----------
     def call_started(self, e: wire.CallStarted) -> list[Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Callable
@@ -31,9 +30,8 @@ class PlanResponder:
     ) -> None:
         self.planner = planner
         self.keep = keep
-        """Records the plan given for a call (the record of why), off the reply's path."""
+        """Records the plan given for a call (the record of why); must not block (a PlanKeeper)."""
         self._subscription = None
-        self._keeping: set[asyncio.Task[None]] = set()
 
     async def start(self, nc: Client, _js: object) -> None:
         # A queue group: with several routing replicas, each request is answered once.
@@ -42,8 +40,6 @@ class PlanResponder:
     async def stop(self) -> None:
         if self._subscription is not None:
             await self._subscription.unsubscribe()
-        if self._keeping:
-            await asyncio.gather(*self._keeping, return_exceptions=True)
 
     async def _answer(self, message: Msg) -> None:
         started = time.perf_counter()
@@ -60,13 +56,4 @@ class PlanResponder:
         await message.respond(plan.model_dump_json().encode())
         DECISION.observe(time.perf_counter() - started)
         if self.keep is not None:
-            task = asyncio.create_task(self._keep(plan, request.at))
-            self._keeping.add(task)
-            task.add_done_callback(self._keeping.discard)
-
-    async def _keep(self, plan: wire.RoutingPlan, at: datetime) -> None:
-        assert self.keep is not None
-        try:
-            await asyncio.to_thread(self.keep, plan, at)
-        except Exception:
-            log.exception("keeping the plan of call %s failed", plan.call_id)
+            self.keep(plan, request.at)

@@ -99,3 +99,37 @@ def test_replaying_against_todays_settings_says_what_differs():
     assert "today voicemail (adam)" in said[0]
     assert said[1] == "Other rules decide: then §3.6 available: ring sequence; today §3.6.2 voicemail."
     assert differences(then, then) == []
+
+
+def test_plans_are_kept_in_batches_off_the_replys_path_and_a_call_planned_again_keeps_its_last_plan(
+    persistence, monkeypatch
+):
+    from smartnumbers_kit.store import persistence_env
+    from smartnumbers_routing.application import RoutingApplication
+    from smartnumbers_routing.plan_keeper import PlanKeeper
+    from smartnumbers_routing.settings import RoutingSettings
+
+    for name, value in persistence.items():
+        monkeypatch.setenv(name, value)
+    app = RoutingApplication(persistence_env(RoutingSettings(), "routing"))
+    try:
+        plan = to_wire(decide(World().user("adam").view, NUMBERS["adam"], Caller(LUCY)).plan, "c1")
+        again = plan.model_copy(update={"reasons": ["asked again"]})
+        other = plan.model_copy(update={"call_id": "c2"})
+        batches: list[int] = []
+
+        def save(batch):
+            batches.append(len(batch))
+            app.plans_made(batch)
+
+        keeper = PlanKeeper(save)
+        for p in (plan, again, other):
+            keeper(p, T0)  # queued before the thread starts: one batch
+        keeper.start()
+        keeper.stop()
+        assert batches == [3]
+        assert app.routing_of("acme", "c1").plan["reasons"] == ["asked again"]
+        assert app.routing_of("acme", "c2").plan["rules"] == ["§3.6 available"]
+        assert app.routing_of("acme", "explain") is None
+    finally:
+        app.close()
