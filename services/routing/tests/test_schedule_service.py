@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
+
+from smartnumbers_routing import cli
 
 from services.routing.tests.test_service import as_user, numbers, org, people, services
 
@@ -22,7 +25,7 @@ WEEK = [
 
 
 async def test_story_adam_schedules_his_week_and_asks_where_a_saturday_evening_call_goes(
-    services, nats_server, mint, org
+    services, nats_server, mint, org, capsys
 ):
     presence, routing = services
     adam_number, _ = numbers()
@@ -52,6 +55,21 @@ async def test_story_adam_schedules_his_week_and_asks_where_a_saturday_evening_c
         assert plan["reasons"][0] == (
             "At Saturday 19:00 (Europe/London), your schedule's period from Saturday 00:00 sets Voicemail (schedule)."
         )
+        # The same from the command line.
+        await asyncio.to_thread(
+            cli.main,
+            [
+                "--to",
+                adam_number,
+                "--at",
+                f"{saturday}T19:00",
+                "--token",
+                mint("adam", org),
+                "--url",
+                routing.url,
+            ],
+        )
+        assert "your schedule's period from Saturday 00:00 sets Voicemail" in capsys.readouterr().out
         # The following Monday 10:00: his mobile rings.
         monday = saturday + timedelta(days=2)
         plan = (await adam_r.get("/v1/route", params={"to": adam_number, "at": f"{monday}T10:00"})).json()
