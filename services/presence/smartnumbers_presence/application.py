@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
-from smartnumbers_contracts.schedule import SchedulePeriod, period_at, zone
+from smartnumbers_contracts.schedule import SchedulePeriod, next_switch, period_at, zone
 from smartnumbers_kit.errors import Invalid, NotFound
 from smartnumbers_kit.store import ServiceApplication
 
@@ -195,6 +195,14 @@ class PresenceApplication(ServiceApplication):
 
         self.run_command(command, key=f"{organisation_id}/{user_id}")
         return switched
+
+    def next_schedule_switch(self, organisation_id: str, user_id: str, now: datetime) -> datetime | None:
+        """When the user's next period starts after ``now`` (None: no schedule)."""
+        user = self._user(organisation_id, user_id)
+        if not user.schedule or user.time_zone is None:
+            return None
+        upcoming = next_switch([SchedulePeriod(**p) for p in user.schedule], zone(user.time_zone), now)
+        return upcoming[0] if upcoming else None
 
     def set_team_availability(self, organisation_id: str, user_id: str, available: bool) -> None:
         self._update(organisation_id, user_id, lambda user: user.set_team_availability(available))

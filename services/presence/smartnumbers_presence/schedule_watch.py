@@ -26,7 +26,10 @@ class ScheduleWatch:
     def __init__(self, app: PresenceApplication, clock: Clock) -> None:
         self.app = app
         self.clock = clock
-        self._scheduled: set[tuple[str, str]] = set()
+        self._scheduled: dict[tuple[str, str], datetime | None] = {}
+        """Users with a schedule → when their next period starts (None: look now)."""
+        self._generation: dict[tuple[str, str], int] = {}
+        """Bumped when a user's schedule changes, so a sweep never stores a stale next start."""
         self._lock = threading.Lock()
 
     def recover(self) -> None:
@@ -41,26 +44,38 @@ class ScheduleWatch:
                 found[(user.organisation_id, user.user_id)] = bool(user.schedule)
             start = batch[-1].id
         with self._lock:
-            self._scheduled |= {key for key, scheduled in found.items() if scheduled}
+            self._scheduled.update({key: None for key, scheduled in found.items() if scheduled})
 
     def scheduled(self, organisation_id: str, user_id: str, has_schedule: bool) -> None:
         with self._lock:
+            self._generation[(organisation_id, user_id)] = (
+                self._generation.get((organisation_id, user_id), 0) + 1
+            )
             if has_schedule:
-                self._scheduled.add((organisation_id, user_id))
+                self._scheduled[(organisation_id, user_id)] = None
             else:
-                self._scheduled.discard((organisation_id, user_id))
+                self._scheduled.pop((organisation_id, user_id), None)
 
     def tick(self) -> int:
         """Switch every schedule whose next period has started by the clock's now; returns how many."""
         now = self.clock()
         with self._lock:
-            keys = sorted(self._scheduled)
+            keys = sorted(k for k, due in self._scheduled.items() if due is None or due <= now)
+            generations = {k: self._generation.get(k, 0) for k in keys}
         switched = 0
         for org, user in keys:
             try:
                 switched += self.app.switch_schedule_if_due(org, user, now)
+                due = self.app.next_schedule_switch(org, user, now)
             except NotFound:
                 self.scheduled(org, user, False)
+                continue
+            with self._lock:
+                if self._generation.get((org, user), 0) == generations.get((org, user), 0):
+                    if due is None:
+                        self._scheduled.pop((org, user), None)
+                    elif (org, user) in self._scheduled:
+                        self._scheduled[(org, user)] = due
         return switched
 
     async def run(self, every: float) -> None:

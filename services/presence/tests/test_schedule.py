@@ -189,3 +189,29 @@ def test_the_switch_goes_on_the_bus_as_schedule_switched_then_the_location_and_a
     switched, location = published[0], published[1]
     assert (switched.user_id, switched.period, switched.period_start) == ("alice", 0, utc(2026, 11, 30, 9))
     assert (location.location, location.number, location.cause) == ("desk", "+441632960001", "schedule")
+
+
+def test_the_watch_looks_at_a_user_again_only_when_their_next_period_starts(presence, monkeypatch):
+    enrol(presence, "acme", "alice")
+    presence.change_numbers("acme", "alice", {"desk": "01632 960001", "mobile": "07700 900001"})
+    presence.set_schedule("acme", "alice", "Europe/London", WORKING_WEEK, utc(2026, 11, 30, 8))
+    clock = Clock(utc(2026, 11, 30, 8, 30))
+    watch = ScheduleWatch(presence, clock)
+    watch.recover()
+    looked: list[datetime] = []
+    switch = presence.switch_schedule_if_due
+    monkeypatch.setattr(
+        presence, "switch_schedule_if_due", lambda o, u, now: looked.append(now) or switch(o, u, now)
+    )
+    for minute in (30, 45, 59):  # before Monday 09:00: looked at once, then remembered
+        clock.now = utc(2026, 11, 30, 8, minute)
+        watch.tick()
+    assert looked == [utc(2026, 11, 30, 8, 30)]
+    clock.now = utc(2026, 11, 30, 9)
+    assert watch.tick() == 1
+    # A new schedule is looked at on the next sweep.
+    presence.set_schedule("acme", "alice", "Europe/London", WORKING_WEEK[:1], clock())
+    watch.scheduled("acme", "alice", True)
+    clock.now = utc(2026, 11, 30, 9, 1)
+    watch.tick()
+    assert looked[-1] == utc(2026, 11, 30, 9, 1)

@@ -49,8 +49,7 @@ def set_schedule(
 ) -> Schedule:
     target = subject_user(principal, user_id)
     principal.require_acting_for(target)
-    periods = body.periods if body.time_zone is not None or body.periods else []
-    app.set_schedule(principal.organisation_id, target, body.time_zone, periods, _now(watch))
-    watch.scheduled(principal.organisation_id, target, bool(periods))
+    app.set_schedule(principal.organisation_id, target, body.time_zone, body.periods, _now(watch))
+    watch.scheduled(principal.organisation_id, target, bool(body.periods))
     published()
     return Schedule.of(app.presence_of(principal.organisation_id, target), _now(watch))
