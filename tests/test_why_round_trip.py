@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from gateway.tests.fake_agi import FakeAgiChannel
+from gateway.tests.fake_ami import frame
 from gateway.tests.transcripts import events
 from services.presence.tests.e2e import eventually
 from tests.test_call_round_trip import SMARTNUMBER, adam_on_his_mobile, platform
@@ -74,3 +75,67 @@ async def test_a_sequence_walks_the_dialplan_and_the_call_record_says_why(platfo
             "Other rules decide: then §3.6 available: ring sequence; today §3.6.2 voicemail."
         )
         assert (await adam.get("/v1/calls/not-a-call/replay")).status_code == 404
+
+
+async def test_a_sequence_walked_step_by_step_the_desk_unanswered_then_the_mobile_answers(platform):
+    """Asterisk's side written event by event, as the shipped dialplan walks the two ring steps."""
+    fake_ami, agi_port, routing = platform.fake_ami, platform.agi_port, platform.routing
+    token = await adam_on_his_mobile(platform)
+    auth = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=platform.presence.url, headers=auth) as adam:
+        await adam.patch("/v1/users/me/numbers", json={"desk": "01632 960050"})
+        desk_first = {
+            "steps": [{"numbers": ["desk"], "seconds": 10}, {"numbers": ["desk", "mobile"], "seconds": 20}]
+        }
+        assert (await adam.put("/v1/users/me/ring-sequence", json=desk_first)).status_code == 200
+    call_id = "1800000000.7"
+    call = await eventually(
+        lambda: FakeAgiChannel(agi_port, args=[SMARTNUMBER.lstrip("+"), call_id]).run(),
+        lambda c: c.variables.get("SN_S1_DIAL") == "Local/441632960050@phones",
+    )
+    assert call.variables["SN_S2_DIAL"] == "Local/441632960050@phones&Local/447700900001@phones"
+    desk, mobile = "Local/441632960050@phones-00000011;1", "Local/447700900001@phones-00000012;1"
+
+    def send(**fields: str) -> None:
+        for writer in fake_ami._writers:
+            writer.write(frame([("Privilege", "call,all"), *fields.items(), ("Linkedid", call_id)]))
+
+    # Step 1: the desk rings 10 s, nobody answers.
+    send(Event="DialBegin", DestChannel=desk, DialString="441632960050@phones", Uniqueid=call_id)
+    send(Event="DialEnd", DestChannel=desk, DialStatus="NOANSWER", Uniqueid=call_id)
+    send(Event="HangupRequest", Channel=desk, Uniqueid="1800000000.8")
+    # Step 2: the desk and the mobile ring together; the mobile answers, then Adam hangs up.
+    send(
+        Event="DialBegin",
+        DestChannel=desk.replace("11", "13"),
+        DialString="441632960050@phones",
+        Uniqueid=call_id,
+    )
+    send(Event="DialBegin", DestChannel=mobile, DialString="447700900001@phones", Uniqueid=call_id)
+    send(Event="DialEnd", DestChannel=mobile, DialStatus="ANSWER", Uniqueid=call_id)
+    send(Event="HangupRequest", Channel=mobile, Uniqueid="1800000000.9")
+    send(
+        Event="Hangup",
+        Channel="PJSIP/trunk-00000001",
+        Uniqueid=call_id,
+        Cause="16",
+        **{"Cause-txt": "Normal Clearing"},
+    )
+    for writer in fake_ami._writers:
+        await writer.drain()
+    async with httpx.AsyncClient(base_url=routing.url, headers=auth) as adam:
+        calls = await eventually(
+            lambda: adam.get("/v1/calls"),
+            lambda r: (
+                r.status_code == 200
+                and any(c["call_id"] == call_id and c["ended_at"] and c["why"] for c in r.json())
+            ),
+        )
+    (record,) = [c for c in calls.json() if c["call_id"] == call_id]
+    assert (record["outcome"], record["actual_recipient"]) == ("answered", "adam")
+    assert [(s["step"], s["kind"], s["outcome"], s["rang"]) for s in record["why"]["steps"]] == [
+        (1, "ring", "not answered", ["+441632960050"]),
+        (2, "ring", "answered", ["+447700900001"]),
+        (3, "voicemail", "not reached", []),
+    ]
+    assert record["why"]["steps"][0]["seconds"] is not None
