@@ -9,9 +9,19 @@ from smartnumbers_presence.http.routes import UserId
 from smartnumbers_presence.http.sequence_schemas import RingSequence, RingSequenceBody
 
 router = APIRouter(prefix="/v1", tags=["presence"])
+NOT_FOUND: dict[int | str, dict[str, str]] = {404: {"description": "No such user in your organisation"}}
+CHANGE: dict[int | str, dict[str, str]] = {
+    **NOT_FOUND,
+    409: {"description": "Changed at the same moment by someone else: try again"},
+}
 
 
-@router.get("/users/{user_id}/ring-sequence", response_model=RingSequence, summary="A user's ring sequence")
+@router.get(
+    "/users/{user_id}/ring-sequence",
+    response_model=RingSequence,
+    summary="A user's ring sequence",
+    responses=NOT_FOUND,
+)
 def read_ring_sequence(principal: CurrentPrincipal, app: App, user_id: str = UserId) -> RingSequence:
     return RingSequence.of(app.presence_of(principal.organisation_id, subject_user(principal, user_id)))
 
@@ -20,6 +30,7 @@ def read_ring_sequence(principal: CurrentPrincipal, app: App, user_id: str = Use
     "/users/{user_id}/ring-sequence",
     response_model=RingSequence,
     summary="Set the ring sequence used while Available (empty steps: none)",
+    responses=CHANGE,
 )
 def set_ring_sequence(
     body: RingSequenceBody, principal: CurrentPrincipal, app: App, published: Published, user_id: str = UserId

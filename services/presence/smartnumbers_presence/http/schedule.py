@@ -14,6 +14,11 @@ from smartnumbers_presence.http.schedule_schemas import Schedule, ScheduleBody
 from smartnumbers_presence.schedule_watch import ScheduleWatch
 
 router = APIRouter(prefix="/v1", tags=["presence"])
+NOT_FOUND: dict[int | str, dict[str, str]] = {404: {"description": "No such user in your organisation"}}
+CHANGE: dict[int | str, dict[str, str]] = {
+    **NOT_FOUND,
+    409: {"description": "Changed at the same moment by someone else: try again"},
+}
 
 
 def _watch(request: Request) -> ScheduleWatch:
@@ -28,7 +33,12 @@ def _now(watch: ScheduleWatch) -> datetime:
     return clock()
 
 
-@router.get("/users/{user_id}/schedule", response_model=Schedule, summary="A user's weekly schedule")
+@router.get(
+    "/users/{user_id}/schedule",
+    response_model=Schedule,
+    summary="A user's weekly schedule",
+    responses=NOT_FOUND,
+)
 def read_schedule(principal: CurrentPrincipal, app: App, watch: Watch, user_id: str = UserId) -> Schedule:
     user = app.presence_of(principal.organisation_id, subject_user(principal, user_id))
     return Schedule.of(user, _now(watch))
@@ -38,6 +48,7 @@ def read_schedule(principal: CurrentPrincipal, app: App, watch: Watch, user_id: 
     "/users/{user_id}/schedule",
     response_model=Schedule,
     summary="Set the weekly schedule (periods → location and/or availability; empty: none)",
+    responses=CHANGE,
 )
 def set_schedule(
     body: ScheduleBody,

@@ -19,6 +19,7 @@ router = APIRouter(prefix="/v1", tags=["routing"])
     "/calls/{call_id}/replay",
     response_model=Replay,
     summary="A past call replayed against today's settings: what would differ",
+    responses={404: {"description": "No call of yours with that id (or no plan was kept for it)"}},
 )
 async def replay(
     request: Request,
