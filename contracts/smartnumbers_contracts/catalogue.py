@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from smartnumbers_contracts import calls, directory, gateway, mailbox, notify, presence, routing
+from smartnumbers_contracts import calls, directory, gateway, mailbox, notify, presence, routing, schedule
 from smartnumbers_contracts.base import Contract
 
 CATALOGUE: dict[str, type[Contract]] = {
@@ -18,6 +18,10 @@ CATALOGUE: dict[str, type[Contract]] = {
         presence.CallManagerDisconnected,
         presence.CallIntroductionChanged,
         presence.CallReportingChanged,
+        presence.RingSequenceChanged,
+        schedule.ScheduleChanged,
+        schedule.ScheduleSwitched,
+        schedule.OpeningHoursChanged,
         directory.OrganisationConfigured,
         directory.LocationPolicyChanged,
         directory.UserCreated,

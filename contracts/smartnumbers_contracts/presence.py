@@ -42,6 +42,8 @@ class LocationCause(StrEnum):
     """Another user logged on to the same number, so this user was set to None."""
     NUMBER_CHANGED = "number_changed"
     """The number kept for the current location changed."""
+    SCHEDULE = "schedule"
+    """A period of the user's weekly schedule started."""
 
 
 class Numbers(BaseModel):
@@ -138,3 +140,29 @@ class CallReportingChanged(Contract):
     delegated_calls: bool = Field(
         description="An SMS when the delegate answers a call to this user (Delegated Calls, §3.6.8)"
     )
+
+
+class RingNumber(StrEnum):
+    """A number kept in a user's settings that a ring sequence step may ring."""
+
+    DESK = "desk"
+    MOBILE = "mobile"
+    HOME = "home"
+
+
+class RingSequenceStep(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    numbers: list[RingNumber] = Field(description="The user's own numbers rung together in this step")
+    seconds: int = Field(description="How long they ring before the next step")
+
+
+class RingSequenceChanged(Contract):
+    subject = "presence.user.ring_sequence_changed.v1"
+    summary = (
+        "A user set or cleared their personal ring sequence (used while Available); "
+        "after the last step, voicemail. The full new sequence"
+    )
+
+    user_id: Identifier
+    steps: list[RingSequenceStep] = Field(description="Empty: no sequence, calls ring the location")

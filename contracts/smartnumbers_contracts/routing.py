@@ -82,6 +82,10 @@ class RoutingPlan(BaseModel):
     call_for: Identifier | None = None
     steps: list[Step]
     reasons: list[str] = Field(description="Why, in the callee's words")
+    rules: list[str] = Field(
+        default_factory=list,
+        description="The rules that decided, in order, each with its guide section (e.g. '§3.6 available')",
+    )
     delegated_from: list[Identifier] = Field(default_factory=list)
     fallback: bool = Field(
         default=False, description="True when routing could not decide and chose voicemail"

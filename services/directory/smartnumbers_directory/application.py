@@ -12,10 +12,11 @@ from smartnumbers_directory.domain.live_presence import LivePresence
 from smartnumbers_directory.use_cases.contacts import Contacts
 from smartnumbers_directory.use_cases.groups import Groups
 from smartnumbers_directory.use_cases.identity import Identity
+from smartnumbers_directory.use_cases.opening_hours import OpeningHours
 from smartnumbers_directory.use_cases.people import People
 
 
-class DirectoryApplication(People, Identity, Contacts, Groups):
+class DirectoryApplication(People, Identity, Contacts, Groups, OpeningHours):
     name = "directory"
 
     # -- what presence tells us (bus handlers return what they changed) -------------------

@@ -14,7 +14,16 @@ from cryptography.hazmat.primitives import serialization
 from fastapi import FastAPI
 from smartnumbers_directory.application import DirectoryApplication
 from smartnumbers_directory.hashing import Argon2Hasher
-from smartnumbers_directory.http import contacts, founding, groups, lists, people, search, sessions
+from smartnumbers_directory.http import (
+    contacts,
+    founding,
+    groups,
+    lists,
+    opening_hours,
+    people,
+    search,
+    sessions,
+)
 from smartnumbers_directory.presence_events import presence_subscription
 from smartnumbers_directory.publishing import DirectoryContracts
 from smartnumbers_directory.settings import DirectorySettings
@@ -93,7 +102,15 @@ def bootstrap(
             await runtime.stop()
 
     http = create_http_app(title="smartnumbers directory", description=DESCRIPTION, lifespan=lifespan)
-    for module in (search, sessions, people, contacts, groups, founding):  # the gateway's hot path first
+    for module in (
+        search,
+        sessions,
+        people,
+        contacts,
+        groups,
+        founding,
+        opening_hours,
+    ):  # the gateway's hot path first
         http.include_router(module.router)
     http.include_router(lists.router)
     return http

@@ -82,7 +82,7 @@ class DirectoryProjection:
             if org is not None:
                 self._origin[event.originator_id] = (org, org)
             org, _ = self._origin[event.originator_id]
-            if not isinstance(event, Organisation.LocationPolicyChanged):  # presence's business
+            if hasattr(event, "default_country"):  # location policy, opening hours: others' business
                 self.org(org).country = event.default_country
 
     def _contact(self, event: Any) -> None:

@@ -16,7 +16,7 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from smartnumbers_contracts import Contract, notify
+from smartnumbers_contracts import Contract, notify, schedule
 from smartnumbers_contracts import directory as wire
 from smartnumbers_directory.application import DirectoryApplication
 from smartnumbers_directory.domain.address_book import AddressBook
@@ -95,6 +95,15 @@ PUBLISHED: dict[type, Mapper] = {
     Organisation.Configured: _organisation_configured,
     Organisation.Reconfigured: _organisation_configured,
     Organisation.LocationPolicyChanged: _location_policy_changed,
+    Organisation.OpeningHoursChanged: lambda e, org: [
+        schedule.OpeningHoursChanged(
+            **envelope(e, org.organisation_id),
+            time_zone=e.time_zone,
+            hours=e.hours,
+            holidays=e.holidays,
+            overflow=e.overflow,
+        )
+    ],
     User.Created: _user_created,
     User.ProfileChanged: lambda e, user: [
         wire.UserUpdated(**_for_user(e, user), profile=wire.UserProfile(**e.profile))

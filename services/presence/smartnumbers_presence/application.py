@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
+from smartnumbers_contracts.schedule import SchedulePeriod, next_switch, period_at, zone
 from smartnumbers_kit.errors import Invalid, NotFound
 from smartnumbers_kit.store import ServiceApplication
 
@@ -20,6 +22,7 @@ from smartnumbers_presence.domain.location import NUMBER_KINDS, Location
 from smartnumbers_presence.domain.number_kinds import DEFAULT_ALLOWED, check_allowed
 from smartnumbers_presence.domain.organisation import Organisation
 from smartnumbers_presence.domain.phone_line import PhoneLine
+from smartnumbers_presence.domain.ring_sequence import RingStep
 from smartnumbers_presence.domain.user_presence import UserPresence
 
 
@@ -143,6 +146,63 @@ class PresenceApplication(ServiceApplication):
             user_id,
             lambda user: user.set_call_reporting(lost_calls=lost_calls, delegated_calls=delegated_calls),
         )
+
+    def set_ring_sequence(self, organisation_id: str, user_id: str, steps: list[RingStep]) -> None:
+        self._update(organisation_id, user_id, lambda user: user.set_ring_sequence(steps))
+
+    # -- weekly schedule (beyond the guide) ----------------------------------------------
+    def set_schedule(
+        self,
+        organisation_id: str,
+        user_id: str,
+        time_zone: str | None,
+        periods: list[SchedulePeriod],
+        at: datetime,
+    ) -> None:
+        if time_zone is None and periods:
+            raise Invalid("a schedule needs its time zone, like Europe/London")
+        if time_zone is not None:
+            try:
+                zone(time_zone)
+            except ValueError as e:
+                raise Invalid(str(e)) from None
+        stored = [p.model_dump(mode="json") for p in periods]
+        self._update(organisation_id, user_id, lambda user: user.set_schedule(time_zone, stored, at))
+
+    def switch_schedule_if_due(self, organisation_id: str, user_id: str, now: datetime) -> bool:
+        """Apply the period in force at ``now`` if it started after the last one applied (and after
+        the schedule was set); True when it switched. A period missed while down is applied late;
+        of several missed, only the last."""
+        switched = False
+
+        def command() -> list[Any]:
+            nonlocal switched
+            user = self._user(organisation_id, user_id)
+            if not user.schedule or user.time_zone is None:
+                return []
+            periods = [SchedulePeriod(**p) for p in user.schedule]
+            current = period_at(periods, zone(user.time_zone), now)
+            if current is None:
+                return []
+            start, index = current
+            since = user.schedule_period_start or user.schedule_since
+            if since is not None and start <= since:
+                return []
+            old = user.location_number
+            user.switch_schedule(start, index)
+            switched = True
+            return self._hot_desk(user, old)
+
+        self.run_command(command, key=f"{organisation_id}/{user_id}")
+        return switched
+
+    def next_schedule_switch(self, organisation_id: str, user_id: str, now: datetime) -> datetime | None:
+        """When the user's next period starts after ``now`` (None: no schedule)."""
+        user = self._user(organisation_id, user_id)
+        if not user.schedule or user.time_zone is None:
+            return None
+        upcoming = next_switch([SchedulePeriod(**p) for p in user.schedule], zone(user.time_zone), now)
+        return upcoming[0] if upcoming else None
 
     def set_team_availability(self, organisation_id: str, user_id: str, available: bool) -> None:
         self._update(organisation_id, user_id, lambda user: user.set_team_availability(available))

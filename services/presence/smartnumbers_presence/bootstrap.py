@@ -18,8 +18,9 @@ from smartnumbers_kit.store import persistence_env
 from smartnumbers_presence.application import PresenceApplication
 from smartnumbers_presence.call_manager_watch import CallManagerWatch
 from smartnumbers_presence.directory_events import directory_subscription
-from smartnumbers_presence.http import feed, routes
+from smartnumbers_presence.http import feed, ring_sequence, routes, schedule
 from smartnumbers_presence.publishing import PresenceContracts
+from smartnumbers_presence.schedule_watch import ScheduleWatch
 from smartnumbers_presence.settings import PresenceSettings
 
 DESCRIPTION = (
@@ -52,18 +53,24 @@ def bootstrap(
         http.state.presence = app
         http.state.runtime = runtime
         http.state.call_manager_watch = watch
+        schedules = ScheduleWatch(app, clock)
+        http.state.schedule_watch = schedules
         revocations = Revocations()  # users whose sessions ended: their earlier tokens are refused
         runtime.when_connected(revocations.follow, revocations.stop)
         http.state.token_verifier = TokenVerifier.from_settings(settings, revocations=revocations)
         await runtime.start()
         sweeper = asyncio.create_task(watch.run(settings.call_manager_sweep_seconds))
+        switcher = asyncio.create_task(schedules.run(settings.schedule_sweep_seconds))
         try:
             yield
         finally:
             sweeper.cancel()
+            switcher.cancel()
             await runtime.stop()
 
     http = create_http_app(title="smartnumbers presence", description=DESCRIPTION, lifespan=lifespan)
     http.include_router(routes.router)
     http.include_router(feed.router)
+    http.include_router(ring_sequence.router)
+    http.include_router(schedule.router)
     return http

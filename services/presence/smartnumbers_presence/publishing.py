@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 from uuid import UUID
 
-from smartnumbers_contracts import Contract
+from smartnumbers_contracts import Contract, schedule
 from smartnumbers_contracts import presence as wire
 from smartnumbers_kit.publishing import envelope
 
@@ -53,6 +53,27 @@ PUBLISHED: dict[type, Mapper] = {
     ],
     UserPresence.CallReportingChanged: lambda e, common: [
         wire.CallReportingChanged(**common, lost_calls=e.lost_calls, delegated_calls=e.delegated_calls)
+    ],
+    UserPresence.RingSequenceChanged: lambda e, common: [
+        wire.RingSequenceChanged(
+            **common,
+            steps=[wire.RingSequenceStep(numbers=s["numbers"], seconds=s["seconds"]) for s in e.steps],
+        )
+    ],
+    UserPresence.ScheduleChanged: lambda e, common: [
+        schedule.ScheduleChanged(
+            **common, time_zone=e.time_zone, periods=[schedule.SchedulePeriod(**p) for p in e.periods]
+        )
+    ],
+    UserPresence.ScheduleSwitched: lambda e, common: [
+        schedule.ScheduleSwitched(
+            **common,
+            period_start=e.period_start,
+            period=e.period,
+            location=e.location,
+            availability=e.availability,
+            skipped=e.skipped,
+        )
     ],
     UserPresence.CallManagerConnected: lambda e, common: [
         wire.CallManagerConnected(**common, session_id=e.session_id, connected_sessions=e.connected_sessions)

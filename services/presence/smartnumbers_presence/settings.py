@@ -15,3 +15,5 @@ class PresenceSettings(ServiceSettings):
     default_country: str = Field(default="GB", validation_alias="PRESENCE_DEFAULT_COUNTRY")
     call_manager_ttl_seconds: float = Field(default=90, validation_alias="CALL_MANAGER_TTL_SECONDS")
     call_manager_sweep_seconds: float = Field(default=10, validation_alias="CALL_MANAGER_SWEEP_SECONDS")
+    schedule_sweep_seconds: float = Field(default=15, validation_alias="SCHEDULE_SWEEP_SECONDS")
+    """How often weekly schedules are checked for a period that has started."""

@@ -5,13 +5,29 @@ Decisions need no store: they are taken from the in-memory read model (read_mode
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from eventsourcing.application import AggregateNotFoundError
 from smartnumbers_contracts import calls as wire
+from smartnumbers_contracts import routing as wire_routing
 from smartnumbers_kit.store import ServiceApplication
 
 from smartnumbers_routing.domain.call_record import CallRecord
+from smartnumbers_routing.domain.call_routing import CallRouting
+
+KEPT = {
+    "dialled",
+    "call_for_kind",
+    "call_for",
+    "steps",
+    "reasons",
+    "rules",
+    "delegated_from",
+    "fallback",
+    "mailbox_access",
+}
+"""What the record of why keeps of a plan."""
 
 
 class RoutingApplication(ServiceApplication):
@@ -22,6 +38,33 @@ class RoutingApplication(ServiceApplication):
             return self.repository.get(CallRecord.create_id(organisation_id, call_id))
         except AggregateNotFoundError:
             return None
+
+    def routing_of(self, organisation_id: str, call_id: str) -> CallRouting | None:
+        try:
+            return self.repository.get(CallRouting.create_id(organisation_id, call_id))
+        except AggregateNotFoundError:
+            return None
+
+    def plans_made(self, batch: list[tuple[wire_routing.RoutingPlan, datetime]]) -> None:
+        """Keep the plans given for calls (steps, reasons, rules): the record of why. One
+        transaction for the whole batch; a call planned again keeps its last plan."""
+
+        def command() -> list[Any]:
+            changed: dict[tuple[str, str], CallRouting] = {}
+            for plan, at in batch:
+                if not plan.organisation_id or not plan.call_id:
+                    continue
+                key = (plan.organisation_id, plan.call_id)
+                kept = plan.model_dump(mode="json", include=KEPT)
+                routing = changed.get(key) or self.routing_of(*key)
+                if routing is None:
+                    routing = CallRouting(organisation_id=key[0], call_id=key[1], plan=kept, at=at)
+                else:
+                    routing.replan(plan=kept, at=at)
+                changed[key] = routing
+            return list(changed.values())
+
+        self.run_command(command, key="plans")
 
     # -- handlers of the gateway's call events (they return what they changed) -----------
     def call_started(self, e: wire.CallStarted) -> list[Any]:

@@ -14,6 +14,7 @@ from uuid import UUID
 
 from smartnumbers_routing.application import RoutingApplication
 from smartnumbers_routing.domain.call_record import CallRecord
+from smartnumbers_routing.domain.call_routing import CallRouting
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class CallLog:
         self.app = app
         self._position = 0
         self._records: dict[UUID, CallRecord] = {}
+        self._routings: dict[tuple[str, str], CallRouting] = {}
         self._lock = threading.Lock()
 
     def catch_up(self) -> None:
@@ -44,6 +46,9 @@ class CallLog:
                     if "CallRecord" in notification.topic:
                         record_id = UUID(str(notification.originator_id))
                         self._records[record_id] = self.app.repository.get(record_id)
+                    elif "CallRouting" in notification.topic:
+                        routing = self.app.repository.get(UUID(str(notification.originator_id)))
+                        self._routings[(routing.organisation_id, routing.call_id)] = routing
                 self._position = batch[-1].id
 
     def calls(
@@ -67,6 +72,16 @@ class CallLog:
             and (until is None or r.started_at < until)
         ]
         return sorted(found, key=lambda r: r.started_at, reverse=True)
+
+    def routing_of(self, organisation_id: str, call_id: str) -> CallRouting | None:
+        """The plan the call followed (after ``calls``, which catches up)."""
+        with self._lock:
+            return self._routings.get((organisation_id, call_id))
+
+    def call(self, organisation_id: str, call_id: str) -> CallRecord | None:
+        self.catch_up()
+        with self._lock:
+            return self._records.get(CallRecord.create_id(organisation_id, call_id))
 
     def summary(
         self,

@@ -43,6 +43,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--from", dest="caller", help="the caller's number (VIPs, known contacts)")
     parser.add_argument("--name", help="the caller's name, as the network gives it")
     parser.add_argument(
+        "--at", help="when (ISO 8601, e.g. 2026-12-05T19:00: without an offset, in the callee's time zone)"
+    )
+    parser.add_argument(
         "--token", default=os.environ.get("SMARTNUMBERS_TOKEN"), help="a bearer token (SMARTNUMBERS_TOKEN)"
     )
     parser.add_argument(
@@ -57,6 +60,7 @@ def main(argv: list[str] | None = None) -> None:
         "to": args.to,
         **({"from": args.caller} if args.caller else {}),
         **({"name": args.name} if args.name else {}),
+        **({"at": args.at} if args.at else {}),
     }
     response = httpx.get(
         f"{args.url}/v1/route", params=params, headers={"Authorization": f"Bearer {args.token}"}

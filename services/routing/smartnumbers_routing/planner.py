@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime
+
 from smartnumbers_contracts import routing as wire
 
 from smartnumbers_routing.domain.callees import Caller
 from smartnumbers_routing.domain.decide import decide
 from smartnumbers_routing.domain.plan import Plan
+from smartnumbers_routing.domain.scheduled import ScheduledCallees
 from smartnumbers_routing.read_model import RoutingView
 
 
@@ -23,17 +27,40 @@ class Planner:
         """The same plan, for explain mode: asking why never changes what happens (the rota stays)."""
         return self._decide(request, use=False)
 
-    def _decide(self, request: wire.PlanRequest, *, use: bool) -> wire.RoutingPlan:
+    def _decide(
+        self, request: wire.PlanRequest, *, use: bool, now: datetime | None = None
+    ) -> wire.RoutingPlan:
         owner = self.view.owner_of(None, request.dialled)
         caller = (
             self.view.caller(owner[0], owner[2], request.caller_number, request.caller_name)
             if owner
             else Caller(request.caller_number, request.caller_name)
         )
-        decision = decide(self.view, request.dialled, caller, self.ring_seconds)
+        now = now or datetime.now(UTC)
+        at = max(request.at, now) if use else request.at
+        callees = ScheduledCallees(self.view, at=at, now=now)
+        decision = decide(callees, request.dialled, caller, self.ring_seconds)
         if use and decision.round_robin_advance:
             self.view.advance_round_robin(*decision.round_robin_advance)
-        return to_wire(decision.plan, request.call_id)
+        return to_wire(with_schedule_notes(decision.plan, callees), request.call_id)
+
+    def explain_at(self, request: wire.PlanRequest, now: datetime) -> wire.RoutingPlan:
+        """Explain mode at ``request.at`` (now, or a time to come: the schedules then apply)."""
+        return self._decide(request, use=False, now=now)
+
+
+def with_schedule_notes(plan: Plan, callees: ScheduledCallees) -> Plan:
+    """The schedules' notes first, for the callee and anyone the call was delegated to."""
+    if not callees.notes:
+        return plan
+    said = []
+    for user_id in list(callees.notes):
+        if user_id == plan.call_for and plan.call_for_kind == "user":
+            said.append(callees.said(user_id, "your"))
+        else:
+            user = callees.user(plan.organisation_id, user_id)
+            said.append(callees.said(user_id, f"{user.display_name if user else user_id}'s"))
+    return replace(plan, reasons=(*said, *plan.reasons), rules=("schedule", *plan.rules))
 
 
 def to_wire(plan: Plan, call_id: str | None) -> wire.RoutingPlan:
@@ -70,6 +97,7 @@ def to_wire(plan: Plan, call_id: str | None) -> wire.RoutingPlan:
             for step in plan.steps
         ],
         reasons=list(plan.reasons),
+        rules=list(plan.rules),
         delegated_from=list(plan.delegated_from),
         mailbox_access=plan.mailbox_access,
     )

@@ -16,6 +16,7 @@ from smartnumbers_kit.publishing import envelope
 
 from smartnumbers_routing.application import RoutingApplication
 from smartnumbers_routing.domain.call_record import CallRecord
+from smartnumbers_routing.domain.call_routing import CallRouting
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,9 @@ PRIVATE: frozenset[type] = frozenset(
         CallRecord.Rang,
         CallRecord.Transferred,
         CallRecord.VoicemailLeft,
+        # Why a call went where it went: read through routing's API (the call list).
+        CallRouting.Planned,
+        CallRouting.Replanned,
     }
 )
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from smartnumbers_contracts import Contract
 from smartnumbers_contracts import directory as dir_wire
 from smartnumbers_contracts import mailbox as mb_wire
 from smartnumbers_contracts import presence as pres_wire
+from smartnumbers_contracts import schedule as sched_wire
 
 from smartnumbers_routing.domain.callees import Caller, TeamView, UserView
 
@@ -40,6 +42,7 @@ class RoutingView:
         self._contacts: dict[tuple[str, str], dir_wire.ContactChanged] = {}
         self._contact_numbers: dict[str, set[tuple[str, str]]] = {}
         self._user_numbers: dict[str, tuple[str, str]] = {}
+        self._opening: dict[str, sched_wire.OpeningHoursChanged] = {}
         self._handlers: dict[type[Contract], Callable[[Any], None]] = {
             pres_wire.LocationChanged: self._location,
             pres_wire.AvailabilityChanged: self._availability,
@@ -47,6 +50,11 @@ class RoutingView:
             pres_wire.CallManagerConnected: self._call_manager,
             pres_wire.CallManagerDisconnected: self._call_manager,
             pres_wire.CallIntroductionChanged: self._call_introduction,
+            pres_wire.NumbersChanged: self._numbers_changed,
+            pres_wire.RingSequenceChanged: self._ring_sequence,
+            sched_wire.ScheduleChanged: self._schedule,
+            sched_wire.ScheduleSwitched: self._schedule_switched,
+            sched_wire.OpeningHoursChanged: self._opening_hours,
             dir_wire.UserCreated: self._user_created,
             dir_wire.UserUpdated: self._user_updated,
             dir_wire.UserRemoved: self._user_removed,
@@ -87,6 +95,22 @@ class RoutingView:
     def team(self, organisation_id: str, team_id: str) -> TeamView | None:
         with self._lock:
             return self._teams.get((organisation_id, team_id))
+
+    def closed_at(self, organisation_id: str, at: datetime) -> str | None:
+        with self._lock:
+            hours = self._opening.get(organisation_id)
+        if hours is None:
+            return None
+        return sched_wire.closed_because(hours.time_zone, hours.hours, hours.holidays, at)
+
+    def closed_because(self, organisation_id: str) -> str | None:
+        return self.closed_at(organisation_id, datetime.now(UTC))
+
+    def overflow_team(self, organisation_id: str, team_id: str) -> TeamView | None:
+        with self._lock:
+            hours = self._opening.get(organisation_id)
+            to = hours.overflow.get(team_id) if hours else None
+            return self._teams.get((organisation_id, to)) if to else None
 
     def advance_round_robin(self, organisation_id: str, team_id: str) -> None:
         with self._lock:
@@ -142,6 +166,24 @@ class RoutingView:
 
     def _call_introduction(self, e: pres_wire.CallIntroductionChanged) -> None:
         self._row(e).call_introduction = e.call_introduction.value
+
+    def _numbers_changed(self, e: pres_wire.NumbersChanged) -> None:
+        self._row(e).numbers = e.numbers.model_dump()
+
+    def _ring_sequence(self, e: pres_wire.RingSequenceChanged) -> None:
+        self._row(e).ring_sequence = tuple(
+            (tuple(kind.value for kind in step.numbers), step.seconds) for step in e.steps
+        )
+
+    def _schedule(self, e: sched_wire.ScheduleChanged) -> None:
+        row = self._row(e)
+        row.time_zone, row.schedule = e.time_zone, list(e.periods)
+
+    def _schedule_switched(self, e: sched_wire.ScheduleSwitched) -> None:
+        self._row(e).schedule_period_start = e.period_start
+
+    def _opening_hours(self, e: sched_wire.OpeningHoursChanged) -> None:
+        self._opening[e.organisation_id] = e
 
     # -- mailbox ---------------------------------------------------------------------------
     def _greeting(self, e: mb_wire.GreetingChanged) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -144,6 +145,46 @@ class World:
                 greeting=greeting,
                 recorded=recorded,
                 heard=heard,
+            )
+        )
+        return self
+
+    def numbers(self, user_id: str, **numbers: str | None) -> World:
+        """Presence published the user's kept numbers."""
+        self.view.apply(p.NumbersChanged(**env(), user_id=user_id, numbers=p.Numbers(**numbers)))
+        return self
+
+    def sequence(self, user_id: str, *steps: tuple[tuple[str, ...], int]) -> World:
+        """Presence published the user's personal ring sequence."""
+        self.view.apply(
+            p.RingSequenceChanged(
+                **env(),
+                user_id=user_id,
+                steps=[p.RingSequenceStep(numbers=list(kinds), seconds=seconds) for kinds, seconds in steps],
+            )
+        )
+        return self
+
+    def schedule(
+        self, user_id: str, time_zone: str, periods: list[Any], since: datetime | None = None
+    ) -> World:
+        """Presence published the user's weekly schedule (and, with ``since``, the period then applied)."""
+        from smartnumbers_contracts import schedule as s
+
+        self.view.apply(s.ScheduleChanged(**env(), user_id=user_id, time_zone=time_zone, periods=periods))
+        if since is not None:
+            self.view.apply(s.ScheduleSwitched(**env(), user_id=user_id, period_start=since, period=0))
+        return self
+
+    def opening_hours(
+        self, time_zone: str, hours: list[Any], holidays: Sequence[Any] = (), **overflow: str
+    ) -> World:
+        """The directory published the organisation's opening hours and holidays."""
+        from smartnumbers_contracts import schedule as s
+
+        self.view.apply(
+            s.OpeningHoursChanged(
+                **env(), time_zone=time_zone, hours=hours, holidays=list(holidays), overflow=overflow
             )
         )
         return self

@@ -3,6 +3,7 @@ and which kinds of number its users may give as a location (toll fraud)."""
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 import phonenumbers
@@ -53,6 +54,10 @@ class Organisation(Aggregate):
         self.default_country = default_country
         self.password_min_length = password_min_length
         self.location_number_kinds = [k.value for k in DEFAULT_LOCATION_NUMBER_KINDS]
+        self.time_zone: str | None = None
+        self.opening_hours: list[dict[str, Any]] = []
+        self.holidays: list[dict[str, Any]] = []
+        self.overflow: dict[str, str] = {}
 
     def reconfigure(self, name: str, default_country: str, password_min_length: int) -> None:
         _check(name, default_country, password_min_length)
@@ -77,3 +82,27 @@ class Organisation(Aggregate):
     @event("LocationPolicyChanged")
     def _location_policy_changed(self, allowed: list[str]) -> None:
         self.location_number_kinds = list(allowed)
+
+    # -- opening hours and holidays (beyond the guide): teams follow them ----------------
+    def set_opening_hours(
+        self,
+        time_zone: str | None,
+        hours: list[dict[str, Any]],
+        holidays: list[dict[str, Any]],
+        overflow: dict[str, str],
+    ) -> None:
+        """Checked already (the use case knows the teams); the full new state."""
+        self._opening_hours_changed(time_zone=time_zone, hours=hours, holidays=holidays, overflow=overflow)
+
+    @event("OpeningHoursChanged")
+    def _opening_hours_changed(
+        self,
+        time_zone: str | None,
+        hours: list[dict[str, Any]],
+        holidays: list[dict[str, Any]],
+        overflow: dict[str, str],
+    ) -> None:
+        self.time_zone = time_zone
+        self.opening_hours = list(hours)
+        self.holidays = list(holidays)
+        self.overflow = dict(overflow)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -9,6 +11,7 @@ from smartnumbers_kit.errors import Conflict, Invalid
 
 from smartnumbers_presence.domain.availability import Availability, CallIntroduction
 from smartnumbers_presence.domain.location import KEPT_NUMBER_LOCATIONS, NUMBER_KINDS, Location
+from smartnumbers_presence.domain.ring_sequence import RingStep, checked_sequence
 
 MAX_CALL_MANAGER_SESSIONS = 8
 
@@ -35,6 +38,13 @@ class UserPresence(Aggregate):
         self.call_introduction = CallIntroduction.OFF.value
         self.report_lost_calls = False
         self.report_delegated_calls = False
+        self.ring_sequence: list[RingStep] = []
+        self.time_zone: str | None = None
+        self.schedule: list[dict[str, Any]] = []
+        self.schedule_since: datetime | None = None
+        """When the schedule was set: only periods starting after it switch anything."""
+        self.schedule_period_start: datetime | None = None
+        """Start of the last period applied."""
 
     # -- numbers ------------------------------------------------------------
     def change_numbers(self, changes: dict[str, str | None]) -> bool:
@@ -47,6 +57,12 @@ class UserPresence(Aggregate):
             raise Invalid(
                 f"you cannot remove your {self.location} number while your location is "
                 f"{self.location}: select another location first"
+            )
+        rung = {kind for kinds, _ in self.ring_sequence for kind in kinds if numbers.get(kind) is None}
+        if rung:
+            raise Invalid(
+                f"your ring sequence rings your {', '.join(sorted(rung))} number: "
+                "change the sequence before removing it"
             )
         if numbers == self.numbers:
             return False
@@ -141,6 +157,79 @@ class UserPresence(Aggregate):
     def _availability_changed(self, availability: str, delegate_id: str | None) -> None:
         self.availability = availability
         self.delegate_id = delegate_id
+
+    # -- personal ring sequence (used while Available) ---------------------------
+    def set_ring_sequence(self, steps: list[RingStep]) -> bool:
+        """Replace the sequence (empty: none); True when it changed."""
+        checked = checked_sequence(steps, self.numbers)
+        if checked == self.ring_sequence:
+            return False
+        self._ring_sequence_changed(steps=[{"numbers": list(k), "seconds": n} for k, n in checked])
+        return True
+
+    @event("RingSequenceChanged")
+    def _ring_sequence_changed(self, steps: list[dict[str, Any]]) -> None:
+        self.ring_sequence = [(tuple(str(k) for k in s["numbers"]), int(s["seconds"])) for s in steps]
+
+    # -- weekly schedule (beyond the guide) ---------------------------------------
+    def set_schedule(self, time_zone: str | None, periods: list[dict[str, Any]], at: datetime) -> None:
+        """Replace the schedule (periods already validated as contracts; no time zone: none)."""
+        for n, period in enumerate(periods, start=1):
+            location = period.get("location")
+            if location == Location.TEMPORARY:
+                raise Invalid(f"period {n}: a schedule selects desk, mobile, home or none, not temporary")
+            if location not in (None, Location.NONE) and self.numbers.get(location) is None:
+                raise Invalid(f"period {n}: you have no {location} number: enter one before scheduling it")
+            if period.get("availability") == "delegate" and self.delegate_id is None:
+                raise Invalid(f"period {n}: choose a delegate before scheduling Delegate")
+        self._schedule_changed(time_zone=time_zone, periods=periods, at=at)
+
+    @event("ScheduleChanged")
+    def _schedule_changed(self, time_zone: str | None, periods: list[dict[str, Any]], at: datetime) -> None:
+        self.time_zone, self.schedule, self.schedule_since = time_zone, list(periods), at
+
+    def switch_schedule(self, period_start: datetime, period: int) -> None:
+        """The period ``period`` started: apply its location and availability."""
+        settings = self.schedule[period]
+        location, availability = settings.get("location"), settings.get("availability")
+        skipped: list[str] = []
+        number = None
+        if location is not None and location != Location.NONE:
+            number = self.numbers.get(location)
+            if number is None:
+                skipped.append(f"location {location}: no {location} number is kept any more")
+                location = None
+        if availability == "delegate" and self.delegate_id is None:
+            skipped.append("availability delegate: no delegate is chosen any more")
+            availability = None
+        self._schedule_switched(
+            period_start=period_start,
+            period=period,
+            location=location,
+            availability=availability,
+            skipped=skipped,
+        )
+        if location is not None:
+            self._location_selected(
+                location=location,
+                number=number,
+                previous_location=self.location,
+                cause="schedule",
+                displaced_by=None,
+            )
+        if availability is not None:
+            self._availability_changed(availability=availability, delegate_id=self.delegate_id)
+
+    @event("ScheduleSwitched")
+    def _schedule_switched(
+        self,
+        period_start: datetime,
+        period: int,
+        location: str | None,
+        availability: str | None,
+        skipped: list[str],
+    ) -> None:
+        self.schedule_period_start = period_start
 
     # -- call introduction (§3.8) ----------------------------------------------
     def set_call_introduction(self, setting: CallIntroduction) -> None:

@@ -36,6 +36,8 @@ class CallRecord(Aggregate):
         self.intended_team_id = intended_team_id
         self.started_at = started_at
         self.rang: list[str] = []
+        self.rings: list[tuple[str, datetime]] = []
+        """(number, when) of every number seen ringing, in order."""
         self.first_ring_at: datetime | None = None
         self.answered_by: str | None = None
         self.answered_number: str | None = None
@@ -51,6 +53,8 @@ class CallRecord(Aggregate):
     def ring(self, user_id: str | None, number: str | None, at: datetime) -> None:
         if self.first_ring_at is None:
             self.first_ring_at = at
+        if number:
+            self.rings.append((number, at))
         if user_id and user_id not in self.rang:
             self.rang.append(user_id)
 

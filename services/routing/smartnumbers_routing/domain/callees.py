@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
+
+from smartnumbers_contracts.schedule import SchedulePeriod
 
 
 @dataclass
@@ -29,6 +32,15 @@ class UserView:
     """The greeting callers hear at voicemail: today, permanent or system (the mailbox says which)."""
     extended_absence: bool = False
     removed: bool = False
+    numbers: dict[str, str | None] = field(default_factory=dict)
+    """The user's kept numbers by kind (desk, mobile, home…), from presence."""
+    ring_sequence: tuple[tuple[tuple[str, ...], int], ...] = ()
+    time_zone: str | None = None
+    schedule: list[SchedulePeriod] = field(default_factory=list)
+    """Weekly schedule (beyond the guide): periods setting location and/or availability."""
+    schedule_period_start: datetime | None = None
+    """Start of the last period presence applied."""
+    """Personal ring sequence: (kinds of number rung together, seconds) per step; used while Available."""
 
     @property
     def reachable(self) -> bool:
@@ -68,3 +80,9 @@ class Callees(Protocol):
     def user(self, organisation_id: str, user_id: str) -> UserView | None: ...
 
     def team(self, organisation_id: str, team_id: str) -> TeamView | None: ...
+
+    def closed_because(self, organisation_id: str) -> str | None:
+        """Why the organisation is closed (opening hours, holidays) at the time asked about, or None."""
+
+    def overflow_team(self, organisation_id: str, team_id: str) -> TeamView | None:
+        """The team that takes ``team_id``'s calls while the organisation is closed, if any."""

@@ -6,7 +6,7 @@ with the reasons, in the callee's words, that produced it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from smartnumbers_routing.domain.callees import Callees, Caller, TeamView, UserView
 from smartnumbers_routing.domain.introduction import introduction_for
@@ -24,7 +24,17 @@ class Decision:
 def decide(callees: Callees, dialled: str, caller: Caller, ring_seconds: int = 20) -> Decision:
     owner = callees.owner_of(None, dialled)
     if owner is None:
-        return Decision(Plan("", dialled, "unknown", None, (), (f"{dialled} is nobody's smartnumber",)))
+        return Decision(
+            Plan(
+                "",
+                dialled,
+                "unknown",
+                None,
+                (),
+                (f"{dialled} is nobody's smartnumber",),
+                rules=("unknown number",),
+            )
+        )
     organisation_id, kind, owner_id = owner
     if kind == "mailbox":
         user = callees.user(organisation_id, owner_id)
@@ -36,8 +46,13 @@ def decide(callees: Callees, dialled: str, caller: Caller, ring_seconds: int = 2
         return _for_team(callees, team, dialled, caller)
     user = callees.user(organisation_id, owner_id)
     assert user is not None
-    steps, reasons, delegated = for_user(callees, user, caller, ring_seconds, visited=(), intended=user)
-    return Decision(Plan(organisation_id, dialled, "user", user.user_id, steps, reasons, delegated))
+    applied: list[str] = []
+    steps, reasons, delegated = for_user(
+        callees, user, caller, ring_seconds, visited=(), intended=user, applied=applied
+    )
+    return Decision(
+        Plan(organisation_id, dialled, "user", user.user_id, steps, reasons, delegated, rules=tuple(applied))
+    )
 
 
 def _mailbox_access(user: UserView, dialled: str) -> Plan:
@@ -63,10 +78,44 @@ def _mailbox_access(user: UserView, dialled: str) -> Plan:
         (voicemail(user, no_messages=no_messages),),
         tuple(reasons),
         mailbox_access=True,
+        rules=("§3.1.1 mailbox number",),
     )
 
 
 def _for_team(callees: Callees, team: TeamView, dialled: str, caller: Caller) -> Decision:
+    """Beyond the guide: while the organisation is closed (opening hours, holidays), the team's
+    overflow team takes the call (whatever the hours), else the team's greeting and mailbox."""
+    why = callees.closed_because(team.organisation_id)
+    if why is None:
+        return _open_team(callees, team, dialled, caller)
+    closed = f"{team.name} is closed because {why}"
+    overflow = callees.overflow_team(team.organisation_id, team.team_id)
+    if overflow is not None:
+        taken = _open_team(callees, overflow, dialled, caller)
+        plan = taken.plan
+        return Decision(
+            replace(
+                plan,
+                call_for=team.team_id,
+                reasons=(f"{closed}: its calls go to {overflow.name} (opening hours).", *plan.reasons),
+                rules=("opening hours: closed, overflow team", *plan.rules),
+            ),
+            taken.round_robin_advance,
+        )
+    return Decision(
+        Plan(
+            team.organisation_id,
+            dialled,
+            "team",
+            team.team_id,
+            (Step(StepKind.VOICEMAIL, mailbox=f"team:{team.team_id}", greeting="permanent"),),
+            (f"{closed}: callers hear the team's greeting and may leave a message (opening hours).",),
+            rules=("opening hours: closed",),
+        )
+    )
+
+
+def _open_team(callees: Callees, team: TeamView, dialled: str, caller: Caller) -> Decision:
     members, reasons = [], []
     for member_id in team.members:
         member = callees.user(team.organisation_id, member_id)
@@ -97,6 +146,7 @@ def _for_team(callees: Callees, team: TeamView, dialled: str, caller: Caller) ->
                 team.team_id,
                 (last,),
                 (*reasons, f"Nobody in {team.name} is available for team calls, so {last_words} (§3.7)."),
+                rules=("§3.7 team: nobody available",),
             )
         )
     rotate = 0
@@ -134,7 +184,10 @@ def _for_team(callees: Callees, team: TeamView, dialled: str, caller: Caller) ->
             f"{names} ring one after another ({order}), {team.ring_seconds} s each; then {last_words}."
         )
     advance = (team.organisation_id, team.team_id) if team.strategy == "round_robin" else None
-    return Decision(Plan(team.organisation_id, dialled, "team", team.team_id, steps, tuple(reasons)), advance)
+    rules = (f"§3.7 {team.kind}: {team.strategy.replace('_', ' ')}",)
+    return Decision(
+        Plan(team.organisation_id, dialled, "team", team.team_id, steps, tuple(reasons), rules=rules), advance
+    )
 
 
 def _why_not_for_team(member: UserView, team: TeamView) -> str | None:

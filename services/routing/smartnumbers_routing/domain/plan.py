@@ -66,3 +66,5 @@ class Plan:
     """Users whose calls were delegated along the way, first to last."""
     mailbox_access: bool = False
     """The number dialled is the user's mailbox number (§3.1.1): the caller may sign in."""
+    rules: tuple[str, ...] = ()
+    """The rules that decided, in order, each with its guide section (a delegation: one per user)."""

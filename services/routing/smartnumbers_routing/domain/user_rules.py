@@ -46,6 +46,8 @@ class _Call:
     ring_seconds: int
     visited: tuple[str, ...]
     intended: UserView
+    applied: list[str]
+    """The labels of the rules that applied so far (a delegation adds the delegate's)."""
 
     @property
     def you(self) -> str:
@@ -88,13 +90,17 @@ def for_user(
     *,
     visited: tuple[str, ...],
     intended: UserView,
+    applied: list[str] | None = None,
 ) -> Outcome:
     """Steps, reasons and the users who delegated along the way, for a call to ``user``:
-    the first of the guide's rules that applies, in the guide's order."""
-    call = _Call(callees, user, caller, ring_seconds, visited, intended)
+    the first of the guide's rules that applies, in the guide's order. The label of each
+    rule that applied is appended to ``applied``."""
+    call = _Call(callees, user, caller, ring_seconds, visited, intended, [] if applied is None else applied)
+    mark = len(call.applied)
     for rule in RULES:
         outcome = rule(call)
         if outcome is not None:
+            call.applied.insert(mark, RULE_LABELS[rule])  # before a delegate's own rules
             return outcome
     raise AssertionError("the last rule always applies")
 
@@ -157,6 +163,47 @@ def _vip(call: _Call) -> Outcome | None:
         ),
         call.visited,
     )
+
+
+def _ring_sequence(call: _Call) -> Outcome | None:
+    """Beyond the guide: Available with a personal ring sequence: its steps, then voicemail."""
+    user, you = call.user, call.you
+    if user.availability != "available" or not user.ring_sequence:
+        return None
+    steps: list[Step] = []
+    said: list[str] = []
+    skipped: list[str] = []
+    for kinds, seconds in user.ring_sequence:
+        rung = [(k, user.numbers.get(k)) for k in kinds]
+        targets = tuple(dict.fromkeys(n for _, n in rung if n))
+        skipped += [k for k, n in rung if not n]
+        if not targets:
+            continue
+        steps.append(
+            Step(
+                StepKind.RING,
+                targets=targets,
+                ring_seconds=seconds,
+                answered_by=(user.user_id,) * len(targets),
+                introduction=(
+                    introduction_for(user, call.intended, call.caller, delegated_or_team=call.delegated),
+                )
+                * len(targets),
+            )
+        )
+        words = " and ".join(f"{LOCATION_WORDS.get(k, k)} ({n})" for k, n in rung if n)
+        said.append(f"{you} {words} for {seconds} s")
+    if not steps:
+        return None
+    reasons = [
+        f"{you[0].upper()}{you[1:]} ring sequence, because {you} availability is Available: "
+        f"calls ring {', then '.join(said)}; if nobody answers, {call.vm_words} (§3.6, ring sequence)."
+    ]
+    if skipped:
+        reasons.append(
+            f"{you[0].upper()}{you[1:]} {', '.join(sorted(set(skipped)))} number is not set: not rung."
+        )
+    return (*steps, call.voicemail()), tuple(reasons), call.visited
 
 
 def _available(call: _Call) -> Outcome | None:
@@ -237,7 +284,13 @@ def _delegate(call: _Call) -> Outcome | None:
             chain,
         )
     steps, reasons, delegated_from = for_user(
-        call.callees, delegate, call.caller, call.ring_seconds, visited=chain, intended=intended
+        call.callees,
+        delegate,
+        call.caller,
+        call.ring_seconds,
+        visited=chain,
+        intended=intended,
+        applied=call.applied,
     )
     return (
         steps,
@@ -258,6 +311,7 @@ RULES: tuple[Callable[[_Call], Outcome | None], ...] = (
     _extended_absence,
     _no_location,
     _vip,
+    _ring_sequence,
     _available,
     _divert_to_voicemail,
     _pc_ring,
@@ -265,3 +319,16 @@ RULES: tuple[Callable[[_Call], Outcome | None], ...] = (
     _unknown_availability,
 )
 """The guide's rules for a call to a user, in the order they apply (§3.9, §3.3, §4.1.2, §3.6)."""
+
+RULE_LABELS: dict[Callable[[_Call], Outcome | None], str] = {
+    _extended_absence: "§3.9 extended absence",
+    _no_location: "§3.3 location None",
+    _vip: "§4.1.2 VIP caller",
+    _ring_sequence: "§3.6 available: ring sequence",
+    _available: "§3.6 available",
+    _divert_to_voicemail: "§3.6.2 voicemail",
+    _pc_ring: "§3.6.1 PC ring",
+    _delegate: "§3.6.4 delegate",
+    _unknown_availability: "unknown availability",
+}
+"""How the record of a call names each rule (the guide's section first)."""

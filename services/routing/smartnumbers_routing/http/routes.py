@@ -9,11 +9,13 @@ from typing import Literal
 
 from fastapi import APIRouter, Query, Request
 from smartnumbers_contracts import routing as wire
+from smartnumbers_contracts.schedule import zone
 from smartnumbers_kit.auth import Principal, Role
 from smartnumbers_kit.errors import Forbidden, Invalid, NotFound
 
 from smartnumbers_routing.http.deps import Calls, CurrentPrincipal, PlannerDep, View
 from smartnumbers_routing.http.schemas import CallEntry, SummaryEntry
+from smartnumbers_routing.http.why_schemas import CallWithWhy, Why
 
 router = APIRouter(prefix="/v1", tags=["routing"])
 E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
@@ -49,6 +51,12 @@ async def explain(
     name: str | None = Query(
         default=None, max_length=100, description="The caller's name, if the network gave one"
     ),
+    at: str | None = Query(
+        default=None,
+        max_length=40,
+        description="When (ISO 8601): default now. Without a UTC offset it is read in the callee's "
+        "schedule time zone, so 2026-11-28T19:00 is 19:00 on that Saturday where they are",
+    ),
 ) -> wire.RoutingPlan:
     dialled = _e164(to, "dialled")
     caller = _e164(from_, "caller's") if from_ else None
@@ -57,11 +65,25 @@ async def explain(
     if owner is None:
         raise NotFound(f"nobody in your organisation has the number {dialled}")
     _may_explain(principal, view, owner)
-    return planner.explain(
-        wire.PlanRequest(
-            call_id="explain", dialled=dialled, caller_number=caller, caller_name=name, at=datetime.now(UTC)
-        )
+    now = datetime.now(UTC)
+    when = _when(at, view, owner) if at else now
+    return planner.explain_at(
+        wire.PlanRequest(call_id="explain", dialled=dialled, caller_number=caller, caller_name=name, at=when),
+        now,
     )
+
+
+def _when(at: str, view: View, owner: tuple[str, str, str]) -> datetime:
+    """``at`` as an aware datetime; without an offset, in the callee's schedule time zone (else UTC)."""
+    try:
+        when = datetime.fromisoformat(at)
+    except ValueError:
+        raise Invalid(f"at={at!r} is not an ISO 8601 date and time, like 2026-11-28T19:00") from None
+    if when.tzinfo is None:
+        user = view.user(owner[0], owner[2]) if owner[1] in ("user", "mailbox") else None
+        tz = zone(user.time_zone) if user and user.time_zone else UTC
+        when = when.replace(tzinfo=tz)
+    return when.astimezone(UTC)
 
 
 def _may_explain(principal: Principal, view: View, owner: tuple[str, str, str]) -> None:
@@ -89,7 +111,11 @@ def _subject(principal: Principal, user_id: str | None) -> str | None:
     return user_id
 
 
-@router.get("/calls", response_model=list[CallEntry], summary="Calls that involved a user (§8.2)")
+@router.get(
+    "/calls",
+    response_model=list[CallWithWhy],
+    summary="Calls that involved a user (§8.2), each with why it went where it went",
+)
 def calls(
     principal: CurrentPrincipal,
     log: Calls,
@@ -102,10 +128,15 @@ def calls(
     since: datetime | None = None,
     until: datetime | None = None,
     limit: int = Query(default=200, ge=1, le=1000),
-) -> list[CallEntry]:
+) -> list[CallWithWhy]:
     subject = _subject(principal, user_id)
     found = log.calls(principal.organisation_id, subject, missed_only=missed_only, since=since, until=until)
-    return [CallEntry.of(r) for r in found[:limit]]
+    entries = []
+    for r in found[:limit]:
+        routing = log.routing_of(r.organisation_id, r.call_id)
+        why = Why.of(routing, r) if routing is not None else None
+        entries.append(CallWithWhy(**CallEntry.of(r).model_dump(), why=why))
+    return entries
 
 
 @router.get("/calls/summary", response_model=list[SummaryEntry], summary="Calls per day or week (§8.2)")
