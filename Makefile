@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-PACKAGES := contracts kit services/directory services/presence services/routing services/mailbox gateway
+PACKAGES := contracts kit services/directory services/presence services/routing services/mailbox services/notify gateway
 PYPROJECTS := $(addsuffix /pyproject.toml,$(PACKAGES))
 
 .PHONY: run test bench install contracts clean fmt

@@ -1,4 +1,4 @@
-"""Commands for the notify service (a later issue delivers them).
+"""Commands for the notify service, and what notify tells of each delivery.
 
 A command is published from the log of the service that decided it (the relay), so it
 is never lost; notify acts once per ``event_id``. Sections are kept apart per sender.
@@ -48,3 +48,36 @@ class SendEmail(Contract):
     body: str
     attachments: list[Attachment] = []
     reason: str = Field(description="voice_to_email, archive or fax_to_email")
+
+
+# -- what became of a delivery (published by notify) ---------------------------------
+
+
+class DeliverySent(Contract):
+    subject = "notify.delivery.sent.v1"
+    summary = "An SMS, email or pager message was accepted by the SMTP server or the SMS gateway"
+
+    delivery_id: str
+    command_id: str = Field(description="The command or event it was made from (one delivery per id)")
+    user_id: Identifier | None = Field(description="Whom it was for, when a user of the organisation")
+    channel: str = Field(description="sms, email or pager")
+    to: str
+    reason: str
+    attempts: int
+
+
+class DeliveryFailed(Contract):
+    subject = "notify.delivery.failed.v1"
+    summary = (
+        "A delivery failed for good: refused (rate limit, bad number, text too long), rejected by "
+        "the server, out of tries, or in doubt after a crash (never sent twice)"
+    )
+
+    delivery_id: str
+    command_id: str
+    user_id: Identifier | None
+    channel: str
+    to: str
+    reason: str
+    error: str = Field(description="What went wrong, for a person")
+    attempts: int

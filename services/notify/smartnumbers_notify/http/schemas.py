@@ -1,0 +1,34 @@
+"""Request and response bodies of notify's endpoints."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+
+class DeliveryOut(BaseModel):
+    delivery_id: str
+    user_id: str | None
+    channel: str = Field(description="sms, email or pager")
+    to: str
+    reason: str = Field(description="e.g. new_voicemail_alert, voice_to_email, group_sms, lost_call")
+    subject: str | None = Field(description="An email's subject")
+    text: str | None = Field(description="An SMS's or email's text")
+    status: str = Field(description="queued, sending, retrying, sent or failed")
+    attempts: int
+    queued_at: datetime
+    finished_at: datetime | None
+    error: str | None = Field(description="Why it failed, or why the last try failed")
+
+
+class DeliveriesOut(BaseModel):
+    deliveries: list[DeliveryOut] = Field(description="Newest first")
+
+
+class PagerIn(BaseModel):
+    pager_number: str | None = Field(description="The pager's number (any format); null removes it")
+
+
+class PagerOut(BaseModel):
+    pager_number: str | None = Field(description="E.164")

@@ -1,0 +1,155 @@
+"""Real parts for notify's stories: an SMTP server (aiosmtpd), the smsbox fake, a notify process.
+
+``SmtpServer`` is a real SMTP server (aiosmtpd) in a thread; each message it accepts is
+parsed with the standard ``email`` package. ``FakeSmsbox`` is a fake of Kannel's smsbox
+``sendsms`` HTTP interface (named as a fake; the Kannel tests use the real smsbox).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import email.policy
+import json
+import threading
+import urllib.parse
+from collections.abc import Callable
+from email.message import EmailMessage
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from aiosmtpd.controller import Controller
+from smartnumbers_kit.natsserver import free_port
+from smartnumbers_kit.serviceprocess import ServiceProcess, service_process
+
+T = TypeVar("T")
+
+
+class Arrivals(Generic[T]):
+    """What a server received, awaitable from a test without polling."""
+
+    def __init__(self) -> None:
+        self.items: list[T] = []
+        self._changed = threading.Condition()
+
+    def add(self, item: T) -> None:
+        with self._changed:
+            self.items.append(item)
+            self._changed.notify_all()
+
+    async def wait_for(self, condition: Callable[[list[T]], bool], seconds: float = 15.0) -> list[T]:
+        def wait() -> bool:
+            with self._changed:
+                return self._changed.wait_for(lambda: condition(self.items), seconds)
+
+        if not await asyncio.to_thread(wait):
+            raise AssertionError(f"not received in {seconds}s; received: {self.items!r}")
+        return list(self.items)
+
+    async def at_least(self, n: int, seconds: float = 15.0) -> list[T]:
+        return await self.wait_for(lambda items: len(items) >= n, seconds)
+
+
+class SmtpServer:
+    """A real SMTP server on a free port. ``refuse`` makes it answer 550 for a recipient."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.messages: Arrivals[EmailMessage] = Arrivals()
+        self.refuse: dict[str, str] = {}
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        if address in self.refuse:
+            return self.refuse[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        assert isinstance(parsed, EmailMessage)
+        self.messages.add(parsed)
+        return "250 Message accepted for delivery"
+
+    def __enter__(self) -> SmtpServer:
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.controller.stop()
+
+
+class FakeSmsbox:
+    """Fake of Kannel smsbox's ``GET /cgi-bin/sendsms`` (same parameters and answers).
+
+    ``answers`` are status codes to give, in order, before accepting (503 = Kannel's
+    "queue full", a transient failure).
+    """
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.received: Arrivals[dict[str, str]] = Arrivals()
+        self.answers: list[int] = []
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                url = urllib.parse.urlsplit(self.path)
+                params = dict(urllib.parse.parse_qsl(url.query))
+                if url.path != "/cgi-bin/sendsms":
+                    status, body = 404, "Unknown request"
+                elif fake.answers:
+                    status, body = fake.answers.pop(0), "3: Queue full"
+                else:
+                    status, body = 202, "0: Accepted for delivery"
+                    fake.received.add(params)
+                self.send_response(status)
+                self.send_header("Content-Type", "text/plain")
+                self.end_headers()
+                self.wfile.write(body.encode())
+
+            def log_message(self, *args: Any) -> None:
+                return None
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/cgi-bin/sendsms"
+
+    def texts_to(self, number: str) -> list[str]:
+        return [p["text"] for p in self.received.items if p["to"] == number]
+
+    def __enter__(self) -> FakeSmsbox:
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def notify_process(
+    tmp: Path,
+    nats_url: str,
+    keys: tuple[Path, Path],
+    smtp: SmtpServer,
+    sendsms_url: str,
+    **env: str,
+) -> ServiceProcess:
+    return service_process(
+        "notify",
+        tmp / "var",
+        nats_url,
+        keys[1],
+        tmp / "notify.log",
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=str(smtp.port),
+        SMS_GATEWAY="kannel",
+        KANNEL_SENDSMS_URL=sendsms_url,
+        KANNEL_PASSWORD="secret",
+        NOTIFY_SIGNING_KEY_FILE=str(keys[0]),
+        DELIVERY_BACKOFF_SECONDS=json.dumps([0.2, 0.4]),
+        **env,
+    )
