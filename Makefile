@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 PACKAGES := contracts kit services/directory services/presence services/routing services/mailbox services/notify gateway
 PYPROJECTS := $(addsuffix /pyproject.toml,$(PACKAGES))
 
-.PHONY: run test bench install contracts clean fmt
+.PHONY: run test bench install contracts clean fmt kannel
 
 run: $(STAMP)  ## start NATS and every service (Ctrl-C stops them)
 	$(BIN)/smartnumbers-run
@@ -34,7 +34,18 @@ $(STAMP): $(PYPROJECTS) requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt $(addprefix -e ,$(PACKAGES))
+	@$(MAKE) --no-print-directory kannel
 	touch $(STAMP)
+
+kannel:  ## Kannel and its fakesmsc for notify's SMS tests and `KANNEL_BIN` (Debian packages; needs root)
+	@if [ -x /usr/sbin/bearerbox ] && [ -x /usr/lib/kannel/test/fakesmsc ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing Kannel (apt-get install kannel kannel-extras)"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y -q kannel kannel-extras >/dev/null 2>&1 || \
+	  { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q kannel kannel-extras >/dev/null 2>&1; } || \
+	  echo "Kannel could not be installed: notify's Kannel tests will be skipped (SMS is still tested through the smsbox fake)"; \
+	else echo "Kannel is not installed and this is not root with apt-get: notify's Kannel tests will be skipped (apt-get install kannel kannel-extras)"; fi
 
 clean:
 	rm -rf $(VENV) var

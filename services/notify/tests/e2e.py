@@ -11,6 +11,7 @@ import asyncio
 import email
 import email.policy
 import json
+import os
 import threading
 import urllib.parse
 from collections.abc import Callable
@@ -22,6 +23,7 @@ from typing import Any, Generic, TypeVar
 from aiosmtpd.controller import Controller
 from smartnumbers_kit.natsserver import free_port
 from smartnumbers_kit.serviceprocess import ServiceProcess, service_process
+from smartnumbers_notify.kannel import RECEIVED
 
 T = TypeVar("T")
 
@@ -153,3 +155,26 @@ def notify_process(
         DELIVERY_BACKOFF_SECONDS=json.dumps([0.2, 0.4]),
         **env,
     )
+
+
+class FakeSmscOutput:
+    """Reads what Kannel's ``fakesmsc`` (the SMSC of the Kannel tests) prints for each message."""
+
+    def __init__(self) -> None:
+        self.received: Arrivals[dict[str, str]] = Arrivals()
+        self.read_end, self.write_end = os.pipe()
+
+    def follow(self) -> None:
+        def read() -> None:
+            with os.fdopen(self.read_end, "rb") as lines:
+                for raw in lines:
+                    found = RECEIVED.search(raw.decode("utf-8", "replace"))
+                    if found:
+                        message = found.groupdict()
+                        if message["kind"] in ("ucs2", "ucs-2"):
+                            message["body"] = urllib.parse.unquote_to_bytes(
+                                message["body"].replace("+", "%20")
+                            ).decode("utf-16-be")
+                        self.received.add(message)
+
+        threading.Thread(target=read, daemon=True).start()
