@@ -54,7 +54,9 @@ class Alerts:
             "duration": f"{duration:.0f}",
             "pages": pages,
         }
-        made: list[Any] = [MessageAlert(organisation_id, user_id, "user", user_id, message_id, kind, chosen)]
+        made: list[Any] = [
+            MessageAlert(source_id, organisation_id, user_id, "user", user_id, message_id, kind, chosen)
+        ]
         profile = recipient.profile
         reason = f"new_{kind}_alert"
         if "sms" in chosen and profile.get("sms_number"):

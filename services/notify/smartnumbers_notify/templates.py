@@ -37,5 +37,5 @@ class Templates:
         )
         self.env.filters["local_time"] = local_time
 
-    def render(self, name: str, **context: Any) -> str:
-        return self.env.get_template(name).render(**context).strip()
+    def render(self, template: str, /, **context: Any) -> str:
+        return self.env.get_template(template).render(**context).strip()

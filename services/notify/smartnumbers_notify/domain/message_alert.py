@@ -18,6 +18,7 @@ class MessageAlert(Aggregate):
     @event("Decided")
     def __init__(
         self,
+        source_event_id: str,
         organisation_id: str,
         user_id: str,
         owner_kind: str,
@@ -26,6 +27,7 @@ class MessageAlert(Aggregate):
         kind: str,
         channels: list[str],
     ) -> None:
+        self.source_event_id = source_event_id
         self.organisation_id = organisation_id
         self.user_id = user_id
         self.owner_kind = owner_kind

@@ -6,10 +6,10 @@ import asyncio
 
 from fastapi import APIRouter, Query
 from smartnumbers_kit.auth import Role
-from smartnumbers_kit.errors import Forbidden
+from smartnumbers_kit.errors import Forbidden, NotFound
 
 from smartnumbers_notify.http.deps import App, CurrentPrincipal, Deliveries, subject_user
-from smartnumbers_notify.http.schemas import DeliveriesOut, DeliveryOut, PagerIn, PagerOut
+from smartnumbers_notify.http.schemas import AlertsOut, DeliveriesOut, DeliveryOut, PagerIn, PagerOut
 
 router = APIRouter(prefix="/v1", tags=["notify"])
 
@@ -46,12 +46,25 @@ async def deliveries(
     return DeliveriesOut(deliveries=await asyncio.to_thread(read))
 
 
-@router.get("/users/{user_id}/pager", response_model=PagerOut, summary="A user's pager number (§3.5)")
-def read_pager(principal: CurrentPrincipal, app: App, user_id: str) -> PagerOut:
+@router.get(
+    "/users/{user_id}/alerts",
+    response_model=AlertsOut,
+    summary="Where a user's alerts go and which they chose, as notify knows them (§3.5, §3.6.6-9)",
+)
+def read_alerts(principal: CurrentPrincipal, app: App, user_id: str) -> AlertsOut:
     user = subject_user(principal, user_id)
     principal.require_acting_for(user)
     recipient = app.recipient(principal.organisation_id, user)
-    return PagerOut(pager_number=recipient.pager_number if recipient else None)
+    if recipient is None or recipient.removed:
+        raise NotFound(f"notify knows no user {user!r} in your organisation yet")
+    return AlertsOut(
+        email=recipient.profile.get("email"),
+        sms_number=recipient.profile.get("sms_number"),
+        pager_number=recipient.pager_number,
+        time_zone=recipient.time_zone,
+        alerts=recipient.alerts,
+        call_reporting=recipient.call_reporting,
+    )
 
 
 @router.put("/users/{user_id}/pager", response_model=PagerOut, summary="Set or remove a user's pager number")

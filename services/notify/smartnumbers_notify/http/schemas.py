@@ -32,3 +32,12 @@ class PagerIn(BaseModel):
 
 class PagerOut(BaseModel):
     pager_number: str | None = Field(description="E.164")
+
+
+class AlertsOut(BaseModel):
+    email: str | None = Field(description="From the directory")
+    sms_number: str | None = Field(description="From the directory (E.164)")
+    pager_number: str | None = Field(description="Set here (E.164)")
+    time_zone: str = Field(description="Times in alerts are in it (from the directory)")
+    alerts: dict[str, bool] = Field(description="Message alert preferences, from the mailbox (§3.5)")
+    call_reporting: dict[str, bool] = Field(description="Lost and delegated call reports, from presence")
