@@ -171,3 +171,32 @@ async def test_unreachable_servers_are_retried_until_the_last_try(
             assert "cannot reach the SMS gateway" in failed["error"]
     finally:
         service.stop()
+
+
+async def test_an_attachment_over_the_size_limit_is_replaced_by_a_note(
+    tmp_path, nats_server, dev_keys, org, smtp: SmtpServer, smsbox: FakeSmsbox
+):
+    service = notify_process(
+        tmp_path, nats_server.url, dev_keys, smtp, smsbox.url, ATTACHMENT_MAX_BYTES="1000000"
+    )
+    service.start()
+    try:
+        big = wire.Attachment(
+            filename="fax-f1.tif",
+            content_type="image/tiff",
+            size=3_500_000,
+            sha256="0" * 64,
+            fetch_path="/v1/blobs/x",
+        )
+        command = mail(org, "alice@example.com", "Fax from +441632960777", "A fax of 40 page(s).")
+        await publish_on_bus(nats_server.url, command.model_copy(update={"attachments": [big]}))
+        [message] = await smtp.messages.at_least(1)
+        assert list(message.iter_attachments()) == []
+        body = message.get_body().get_content()
+        assert "A fax of 40 page(s)." in body
+        assert (
+            "The attachment fax-f1.tif (3.5 MB) is larger than the 1.0 MB" in body
+            and "stays in your mailbox" in body
+        )
+    finally:
+        service.stop()
