@@ -8,6 +8,8 @@ Defaults (each overridable by environment):
     routing         127.0.0.1:8102   ROUTING_PORT
     gateway         127.0.0.1:8100   GATEWAY_PORT, FastAGI on 127.0.0.1:4573 (FASTAGI_PORT)
     mailbox         127.0.0.1:8103   MAILBOX_PORT
+    notify          127.0.0.1:8105   NOTIFY_PORT; emails to a local SMTP sink (var/mail/, SMTP_PORT
+                    8025) unless SMTP_HOST is set; SMS under var/sms/, or Kannel with KANNEL_BIN
 
 With ``ASTERISK_BIN`` pointing to an Asterisk binary, a private Asterisk is started too,
 with the shipped configuration in ``var/asterisk`` on loopback ports (AMI ``AMI_PORT``,
@@ -37,6 +39,7 @@ SERVICES = [
     ("routing", "smartnumbers_routing.main:create", "ROUTING_PORT", 8102),
     ("mailbox", "smartnumbers_mailbox.main:create", "MAILBOX_PORT", 8103),
     ("gateway", "smartnumbers_gateway.main:create", "GATEWAY_PORT", 8100),
+    ("notify", "smartnumbers_notify.main:create", "NOTIFY_PORT", 8105),
 ]
 
 
@@ -114,6 +117,12 @@ def main() -> None:
     ]
     if asterisk_line:
         lines.append(asterisk_line)
+    # Where notify's email and SMS go (smartnumbers_notify/dev_delivery.py).
+    from smartnumbers_notify.dev_delivery import start as start_delivery
+
+    delivery_processes, delivery_lines = start_delivery(var, env, private_key)
+    processes += delivery_processes
+    lines += delivery_lines
     try:
         for name, factory, port_var, default in SERVICES:
             port = int(env.get(port_var, default))

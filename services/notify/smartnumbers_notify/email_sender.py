@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime
 from typing import Any
 
 import aiosmtplib
@@ -50,7 +50,7 @@ class SmtpSender:
         message["To"] = delivery.to
         message["Subject"] = content["subject"]
         message["Date"] = format_datetime(delivery.queued_at)
-        message["Message-ID"] = make_msgid(idstring=str(delivery.id), domain="smartnumbers.notify")
+        message["Message-ID"] = f"<{delivery.id}@smartnumbers.notify>"  # the same on every try
         message["X-Smartnumbers-Delivery"] = str(delivery.id)
         message.set_content(self.templates.render("email.j2", body=content["text"], notes=notes))
         for attachment, data in files:
