@@ -140,21 +140,16 @@ def notify_process(
     sendsms_url: str,
     **env: str,
 ) -> ServiceProcess:
-    return service_process(
-        "notify",
-        tmp / "var",
-        nats_url,
-        keys[1],
-        tmp / "notify.log",
-        SMTP_HOST="127.0.0.1",
-        SMTP_PORT=str(smtp.port),
-        SMS_GATEWAY="kannel",
-        KANNEL_SENDSMS_URL=sendsms_url,
-        KANNEL_PASSWORD="secret",
-        NOTIFY_SIGNING_KEY_FILE=str(keys[0]),
-        DELIVERY_BACKOFF_SECONDS=json.dumps([0.2, 0.4]),
-        **env,
-    )
+    settings = {
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(smtp.port),
+        "SMS_GATEWAY": "kannel",
+        "KANNEL_SENDSMS_URL": sendsms_url,
+        "KANNEL_PASSWORD": "secret",
+        "NOTIFY_SIGNING_KEY_FILE": str(keys[0]),
+        "DELIVERY_BACKOFF_SECONDS": json.dumps([0.2, 0.4]),
+    }
+    return service_process("notify", tmp / "var", nats_url, keys[1], tmp / "notify.log", **(settings | env))
 
 
 class FakeSmscOutput:

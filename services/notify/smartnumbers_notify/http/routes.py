@@ -24,7 +24,7 @@ async def deliveries(
     app: App,
     index: Deliveries,
     user_id: str | None = Query(default=None, description="Admin: one user's only"),
-    limit: int = Query(default=100, ge=1, le=1000),
+    limit: int = Query(default=100, ge=1, le=5000),
 ) -> DeliveriesOut:
     if principal.role is Role.ADMIN:
         only = user_id
