@@ -185,13 +185,19 @@ async def test_story_voice_to_email_archive_and_fax_to_email_carry_the_recording
         [email] = await smtp.messages.at_least(1)
         assert email["To"] == "alice@example.com" and email["Subject"] == "Voicemail from Pam"
         assert attachment(email) == (f"voicemail-{message_id}.wav", "audio/wav", recording)
+        body = email.get_body().get_content()
+        assert body.startswith("Hello Alice Archer,") and "it is 1 second long" in body
+        assert any(f"Pam (+441632960555) left you a voicemail at {t};" in body for t in new_york_times()), (
+            body
+        )
 
         # 2. She archives it (§5.3.6): another email with the same recording.
         await alice.patch("/v1/mailboxes/users/me/settings", json={"voice_to_email": False})
         r = await alice.post(f"/v1/mailboxes/users/me/messages/{message_id}/archive")
         assert r.status_code == 202, r.text
         archived = (await smtp.messages.at_least(2))[1]
-        assert attachment(archived)[2] == recording
+        assert archived["Subject"] == "Archived voicemail from Pam" and attachment(archived)[2] == recording
+        assert "Here is the voicemail you archived" in archived.get_body().get_content()
 
         # 3. Fax-to-email (§5.6): the TIFF is attached.
         await alice.patch("/v1/mailboxes/users/me/settings", json={"fax_delivery": "email"})
@@ -206,4 +212,8 @@ async def test_story_voice_to_email_archive_and_fax_to_email_carry_the_recording
         fax = (await smtp.messages.at_least(3))[2]
         name, kind, data = attachment(fax)
         assert name == f"fax-{r.json()['id']}.tif" and kind == "image/tiff" and data == image
-        assert "2 page(s)" in fax.get_body().get_content()
+        assert fax["Subject"] == "Fax from +441632960777"
+        body = fax.get_body().get_content()
+        assert any(
+            f"A fax of 2 page(s) from +441632960777 arrived at {t}." in body for t in new_york_times()
+        ), body

@@ -6,6 +6,8 @@ is never lost; notify acts once per ``event_id``. Sections are kept apart per se
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from smartnumbers_contracts.base import Contract, Identifier
@@ -38,6 +40,19 @@ class Attachment(BaseModel):
     fetch_path: str = Field(description="Path on the sending service, e.g. /v1/blobs/<sha256>")
 
 
+class EmailedItem(BaseModel):
+    """What an email carries, for notify's templates to word it (caller, time, length)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: str = Field(description="voicemail or fax")
+    caller_number: str | None = None
+    caller_name: str | None = None
+    arrived_at: datetime
+    duration_seconds: float | None = Field(default=None, description="A voicemail's length")
+    pages: int | None = Field(default=None, description="A fax's pages")
+
+
 class SendEmail(Contract):
     subject = "notify.email.send.v1"
     summary = "Command: send an email (voice-to-email, archived voicemail, fax-to-email)"
@@ -48,6 +63,11 @@ class SendEmail(Contract):
     body: str
     attachments: list[Attachment] = []
     reason: str = Field(description="voice_to_email, archive or fax_to_email")
+    about: EmailedItem | None = Field(
+        default=None,
+        description="The voicemail or fax attached; notify then words the email with its templates, "
+        "in the user's time zone (title and body are the fallback)",
+    )
 
 
 # -- what became of a delivery (published by notify) ---------------------------------

@@ -51,7 +51,7 @@ class Alerts:
             "arrived_at": arrived_at,
             "time_zone": recipient.time_zone,
             "urgent": urgent,
-            "duration": f"{duration:.0f}",
+            "duration_seconds": duration,
             "pages": pages,
         }
         made: list[Any] = [

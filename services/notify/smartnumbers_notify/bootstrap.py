@@ -78,7 +78,7 @@ def bootstrap(settings: NotifySettings | None = None, clock: Callable[[], dateti
             publishes="notify",
             to_contracts=NotifyContracts(app),
             subscriptions=[
-                command_subscription(app),
+                command_subscription(app, templates),
                 directory_subscription(app),
                 mailbox_subscription(app, alerts),
                 presence_subscription(app),

@@ -22,6 +22,12 @@ def local_time(moment: datetime, time_zone: str) -> str:
     return moment.astimezone(zone).strftime("%H:%M on %d %B %Y").replace(" 0", " ", 1)
 
 
+def seconds(value: float) -> str:
+    """``1 second``, ``12 seconds``."""
+    n = round(value)
+    return f"{n} second" if n == 1 else f"{n} seconds"
+
+
 class Templates:
     def __init__(self, override_dir: Path | None = None) -> None:
         loaders: list[Any] = [PackageLoader("smartnumbers_notify", "templates")]
@@ -36,6 +42,7 @@ class Templates:
             autoescape=False,  # plain text: SMS and text/plain email bodies
         )
         self.env.filters["local_time"] = local_time
+        self.env.filters["seconds"] = seconds
 
     def render(self, template: str, /, **context: Any) -> str:
         return self.env.get_template(template).render(**context).strip()
