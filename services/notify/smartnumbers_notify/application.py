@@ -77,15 +77,14 @@ class NotifyApplication(ServiceApplication):
         rate_limited: bool = False,
     ) -> list[Any]:
         """An SMS (or pager message) to one number: refused at once when it cannot be sent."""
-        delivery_id = Delivery.create_id(command_id, channel, to)
-        if self.exists(delivery_id):
-            return []
-        now = self.clock()
         refusal = check_length(text, self.sms_max_parts)
         try:
             number = to_e164(to, self.default_country, what="number")
         except DomainError as e:
             number, refusal = to, refusal or e.message
+        if self.exists(Delivery.create_id(command_id, channel, number)):
+            return []
+        now = self.clock()
         if refusal is None and rate_limited:
             refusal = self.limits.refusal(organisation_id, user_id, now)
         delivery = Delivery(

@@ -3,9 +3,14 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
+from smartnumbers_kit.store import persistence_env
+from smartnumbers_notify.application import NotifyApplication
+from smartnumbers_notify.domain.sms_limits import SmsLimits
 from smartnumbers_notify.kannel import Kannel, find_bearerbox, find_fakesmsc
+from smartnumbers_notify.settings import NotifySettings
 
 from services.notify.tests.e2e import FakeSmsbox, FakeSmscOutput, SmtpServer
 
@@ -44,3 +49,19 @@ def kannel(tmp_path) -> Iterator[tuple[Kannel, FakeSmscOutput]]:
         yield gateway, output
     finally:
         gateway.stop()
+
+
+@pytest.fixture
+def notify_app(persistence: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[NotifyApplication]:
+    """The notify application on a fresh store, SQLite and PostgreSQL in turn."""
+    for name, value in persistence.items():
+        monkeypatch.setenv(name, value)
+    app = NotifyApplication(
+        persistence_env(NotifySettings(), "notify"),
+        clock=lambda: datetime(2026, 11, 29, 9, 0, tzinfo=UTC),
+        limits=SmsLimits(per_user=2, per_organisation=100),
+    )
+    try:
+        yield app
+    finally:
+        app.close()
