@@ -19,6 +19,7 @@ from smartnumbers_kit.store import ServiceApplication
 
 from smartnumbers_notify.domain.delivery import Channel, Delivery
 from smartnumbers_notify.domain.recipient import Recipient
+from smartnumbers_notify.domain.report_schedule import ReportSchedule, checked
 from smartnumbers_notify.domain.sms_limits import SmsLimits
 from smartnumbers_notify.domain.sms_text import check_length
 
@@ -104,16 +105,72 @@ class NotifyApplication(ServiceApplication):
         text: str,
         reason: str,
         attachments: list[dict[str, Any]] | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> list[Any]:
+        """``extra``: an HTML body (``html``), images it shows (``related``), files (``files``), base64."""
         delivery_id = Delivery.create_id(command_id, Channel.EMAIL, to)
         if self.exists(delivery_id):
             return []
         now = self.clock()
-        content = {"subject": subject, "text": text, "attachments": attachments or []}
+        content = {"subject": subject, "text": text, "attachments": attachments or [], **(extra or {})}
         delivery = Delivery(organisation_id, user_id, command_id, Channel.EMAIL, to, reason, content, now)
         if "@" not in to:
             delivery.fail(now, f"{to!r} is not an email address")
         return [delivery]
+
+    # -- management information reports (§8.1) ---------------------------------------
+    def report_schedule(self, organisation_id: str) -> ReportSchedule | None:
+        try:
+            schedule: ReportSchedule = self.repository.get(ReportSchedule.create_id(organisation_id))
+        except AggregateNotFoundError:
+            return None
+        return schedule
+
+    def set_report_schedule(
+        self, organisation_id: str, reports: list[str], frequency: str, time_zone: str, recipients: list[str]
+    ) -> ReportSchedule:
+        checked(reports, frequency, time_zone, recipients)
+        result: list[ReportSchedule] = []
+
+        def command() -> list[Any]:
+            schedule = self.report_schedule(organisation_id)
+            if schedule is None:
+                schedule = ReportSchedule(
+                    organisation_id, reports, frequency, time_zone, recipients, self.clock()
+                )
+            else:
+                schedule.change(reports, frequency, time_zone, recipients, self.clock())
+            result[:] = [schedule]
+            return [schedule]
+
+        self.run_command(command, key=f"{organisation_id}/reports")
+        return result[0]
+
+    def record_report(
+        self,
+        schedule_id: UUID,
+        start: datetime,
+        end: datetime,
+        subject: str,
+        text: str,
+        content: dict[str, Any],
+    ) -> None:
+        """The period is reported: one email per recipient, saved with the schedule's ``Reported``."""
+
+        def command() -> list[Any]:
+            schedule: ReportSchedule = self.repository.get(schedule_id)
+            if schedule.reported_until is not None and schedule.reported_until >= end:
+                return []
+            schedule.reported(start, end, self.clock())
+            command_id = f"report:{schedule.organisation_id}:{start.isoformat()}:{end.isoformat()}"
+            made: list[Any] = [schedule]
+            for to in schedule.recipients:
+                made += self.queue_email(
+                    schedule.organisation_id, None, command_id, to, subject, text, "report", extra=content
+                )
+            return made
+
+        self.run_command(command, key=f"{schedule_id}")
 
     # -- a delivery's life (the dispatcher) --------------------------------------------
     def delivery(self, delivery_id: UUID) -> Delivery:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -23,9 +24,12 @@ from smartnumbers_notify.dispatcher import Dispatcher
 from smartnumbers_notify.domain.delivery import Channel
 from smartnumbers_notify.domain.sms_limits import SmsLimits
 from smartnumbers_notify.email_sender import SmtpSender
+from smartnumbers_notify.http import reports as report_routes
 from smartnumbers_notify.http import routes
 from smartnumbers_notify.mailbox_events import mailbox_subscription
 from smartnumbers_notify.publishing import NotifyContracts
+from smartnumbers_notify.reports import CallRecords, ReportScheduler
+from smartnumbers_notify.service_tokens import ServiceTokens
 from smartnumbers_notify.settings import NotifySettings
 from smartnumbers_notify.sms_gateway import KannelSms, SmsFiles
 from smartnumbers_notify.templates import Templates
@@ -53,7 +57,8 @@ def bootstrap(settings: NotifySettings | None = None, clock: Callable[[], dateti
         )
         templates = Templates(settings.templates_dir)
         alerts = Alerts(app, templates)
-        attachments = AttachmentSource(settings.mailbox_url, settings.signing_key_file, settings.token_issuer)
+        tokens = ServiceTokens(settings.signing_key_file, settings.token_issuer)
+        attachments = AttachmentSource(settings.mailbox_url, tokens)
         sms = (
             KannelSms(settings)
             if settings.sms_gateway == "kannel"
@@ -72,6 +77,8 @@ def bootstrap(settings: NotifySettings | None = None, clock: Callable[[], dateti
             backoff=settings.delivery_backoff_seconds,
             max_attempts=settings.delivery_max_attempts,
         )
+        reports = ReportScheduler(app, templates, CallRecords(settings.routing_url, tokens), clock)
+        dispatcher.on_topic["ReportSchedule.Set"] = reports.known.add
         runtime = Runtime(
             settings,
             app,
@@ -89,16 +96,20 @@ def bootstrap(settings: NotifySettings | None = None, clock: Callable[[], dateti
         http.state.notify = app
         http.state.runtime = runtime
         http.state.dispatcher = dispatcher
+        http.state.reports = reports
         http.state.token_verifier = TokenVerifier.from_settings(settings)
         await dispatcher.start()
         await runtime.start()
+        reporting = asyncio.create_task(reports.run(settings.report_tick_seconds), name="reports")
         try:
             yield
         finally:
+            reporting.cancel()
             await dispatcher.stop()
             await sms.close()
             await runtime.stop()
 
     http = create_http_app(title="smartnumbers notify", description=DESCRIPTION, lifespan=lifespan)
     http.include_router(routes.router)
+    http.include_router(report_routes.router)
     return http

@@ -60,6 +60,8 @@ class Dispatcher:
         self._position = 0
         self._tasks: list[asyncio.Task[None]] = []
         self._tries = 0
+        self.on_topic: dict[str, Callable[[UUID], None]] = {}
+        """Others following notify's log: topic suffix -> called with the aggregate id (reports)."""
         point, _, n = os.environ.get(FAULT_ENV, "").partition(":")
         self._fault = (point, int(n)) if n else None
         app.on_commit(lambda: self._loop.call_soon_threadsafe(self._wake.set))
@@ -96,6 +98,9 @@ class Dispatcher:
                 return
             for n in notifications:
                 self._position = n.id
+                for suffix, seen in self.on_topic.items():
+                    if n.topic.endswith(suffix):
+                        seen(n.originator_id)
                 if n.topic.endswith(QUEUED_TOPIC):
                     delivery = await asyncio.to_thread(self.app.delivery, n.originator_id)
                     self.by_organisation[delivery.organisation_id].append(delivery.id)

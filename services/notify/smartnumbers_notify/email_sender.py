@@ -7,6 +7,7 @@ the server's reply to the message itself.
 
 from __future__ import annotations
 
+import base64
 import logging
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -53,6 +54,22 @@ class SmtpSender:
         message["Message-ID"] = f"<{delivery.id}@smartnumbers.notify>"  # the same on every try
         message["X-Smartnumbers-Delivery"] = str(delivery.id)
         message.set_content(self.templates.render("email.j2", body=content["text"], notes=notes))
+        if content.get("html"):
+            message.add_alternative(content["html"], subtype="html")
+            html_part = message.get_payload()[-1]
+            for image in content.get("related", []):
+                maintype, _, subtype = image["content_type"].partition("/")
+                html_part.add_related(
+                    base64.b64decode(image["data"]),
+                    maintype=maintype,
+                    subtype=subtype,
+                    cid=f"<{image['cid']}>",
+                )
+        for file in content.get("files", []):
+            maintype, _, subtype = file["content_type"].partition("/")
+            message.add_attachment(
+                base64.b64decode(file["data"]), maintype=maintype, subtype=subtype, filename=file["filename"]
+            )
         for attachment, data in files:
             maintype, _, subtype = attachment["content_type"].partition("/")
             message.add_attachment(

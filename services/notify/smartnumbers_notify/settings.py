@@ -63,6 +63,12 @@ class NotifySettings(ServiceSettings):
     delivery_backoff_seconds: list[float] = Field(
         default=[1.0, 5.0, 30.0, 120.0, 600.0], validation_alias="DELIVERY_BACKOFF_SECONDS"
     )
+    routing_url: str = Field(default="http://127.0.0.1:8102", validation_alias="ROUTING_URL")
+    report_tick_seconds: float = Field(
+        default=60.0,
+        validation_alias="REPORT_TICK_SECONDS",
+        description="How often due reports are looked for",
+    )
     templates_dir: Path | None = Field(
         default=None, validation_alias="NOTIFY_TEMPLATES_DIR", description="Overrides the shipped templates"
     )

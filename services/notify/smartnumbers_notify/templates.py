@@ -10,7 +10,14 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    StrictUndefined,
+    select_autoescape,
+)
 
 
 def local_time(moment: datetime, time_zone: str) -> str:
@@ -39,7 +46,10 @@ class Templates:
             keep_trailing_newline=False,
             trim_blocks=True,
             lstrip_blocks=True,
-            autoescape=False,  # plain text: SMS and text/plain email bodies
+            # HTML templates (*.html.j2) are escaped; SMS and text/plain bodies are not.
+            autoescape=select_autoescape(
+                enabled_extensions=("html.j2",), default_for_string=False, default=False
+            ),
         )
         self.env.filters["local_time"] = local_time
         self.env.filters["seconds"] = seconds

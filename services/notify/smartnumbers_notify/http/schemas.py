@@ -41,3 +41,17 @@ class AlertsOut(BaseModel):
     time_zone: str = Field(description="Times in alerts are in it (from the directory)")
     alerts: dict[str, bool] = Field(description="Message alert preferences, from the mailbox (§3.5)")
     call_reporting: dict[str, bool] = Field(description="Lost and delegated call reports, from presence")
+
+
+class ReportScheduleIn(BaseModel):
+    reports: list[str] = Field(
+        description="Any of calls_per_user, calls_per_team, outcomes (answered/missed/lost), busiest_hours, "
+        "time_to_answer"
+    )
+    frequency: str = Field(description="daily, weekly (Monday to Sunday) or monthly")
+    time_zone: str = Field(default="Europe/London", description="Periods begin at midnight in it")
+    recipients: list[str] = Field(description="Email addresses")
+
+
+class ReportScheduleOut(ReportScheduleIn):
+    reported_until: datetime | None = Field(description="The end of the last period reported")
