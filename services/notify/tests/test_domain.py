@@ -76,3 +76,31 @@ def test_templates_say_the_time_in_the_users_time_zone(tmp_path):
     # An operator's own wording replaces the shipped file of the same name.
     (tmp_path / "lost_call.sms.j2").write_text("Missed {{ caller }}")
     assert Templates(tmp_path).render("lost_call.sms.j2", **context) == "Missed +447700900666"
+
+
+def test_a_report_is_due_for_the_last_whole_period_after_it_ends_and_once():
+    from zoneinfo import ZoneInfo
+
+    from smartnumbers_notify.domain.report_schedule import ReportSchedule
+
+    paris = ZoneInfo("Europe/Paris")
+    set_at = datetime(2026, 11, 25, 12, 0, tzinfo=paris)  # a Wednesday
+    weekly = ReportSchedule("acme", ["outcomes"], "weekly", "Europe/Paris", ["boss@example.com"], set_at)
+    assert weekly.due(datetime(2026, 11, 29, 23, 59, tzinfo=paris)) is None  # this week is not over
+    start, end = weekly.due(datetime(2026, 11, 30, 0, 1, tzinfo=paris))
+    assert (start, end) == (datetime(2026, 11, 23, tzinfo=paris), datetime(2026, 11, 30, tzinfo=paris))
+    weekly.reported(start, end, set_at)
+    assert weekly.due(datetime(2026, 12, 6, 12, 0, tzinfo=paris)) is None
+    monthly = ReportSchedule("acme", ["outcomes"], "monthly", "Europe/Paris", ["boss@example.com"], set_at)
+    assert monthly.due(datetime(2026, 12, 1, 0, 0, 1, tzinfo=paris)) == (
+        datetime(2026, 11, 1, tzinfo=paris),
+        datetime(2026, 12, 1, tzinfo=paris),
+    )
+    # A day across the change to summer time is 23 hours long, midnight to midnight.
+    daily = ReportSchedule(
+        "acme", ["outcomes"], "daily", "Europe/London", ["b@example.com"], T0.replace(month=3, day=1)
+    )
+    start, end = daily.due(datetime(2027, 3, 29, 0, 30, tzinfo=UTC))
+    assert (
+        end.astimezone(UTC) - start.astimezone(UTC) == timedelta(hours=23) and start.astimezone(UTC).hour == 0
+    )
