@@ -29,6 +29,7 @@ from smartnumbers_notify.http import routes
 from smartnumbers_notify.mailbox_events import mailbox_subscription
 from smartnumbers_notify.publishing import NotifyContracts
 from smartnumbers_notify.reports import CallRecords, ReportScheduler
+from smartnumbers_notify.sending import Sender
 from smartnumbers_notify.service_tokens import ServiceTokens
 from smartnumbers_notify.settings import NotifySettings
 from smartnumbers_notify.sms_gateway import KannelSms, SmsFiles
@@ -64,7 +65,7 @@ def bootstrap(settings: NotifySettings | None = None, clock: Callable[[], dateti
             if settings.sms_gateway == "kannel"
             else SmsFiles(settings.sms_dir or settings.var_dir / "sms")
         )
-        senders = {
+        senders: dict[str, Sender] = {
             Channel.EMAIL: SmtpSender(settings, templates, attachments),
             Channel.SMS: sms,
             Channel.PAGER: sms,

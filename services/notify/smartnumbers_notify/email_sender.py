@@ -56,7 +56,8 @@ class SmtpSender:
         message.set_content(self.templates.render("email.j2", body=content["text"], notes=notes))
         if content.get("html"):
             message.add_alternative(content["html"], subtype="html")
-            html_part = message.get_payload()[-1]
+            html_part = message.get_body(("html",))
+            assert isinstance(html_part, EmailMessage)
             for image in content.get("related", []):
                 maintype, _, subtype = image["content_type"].partition("/")
                 html_part.add_related(

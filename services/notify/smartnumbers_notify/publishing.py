@@ -25,18 +25,24 @@ class NotifyContracts:
         self.app = app
 
     def __call__(self, event: Any) -> Sequence[Contract]:
-        if isinstance(event, MessageAlert.Decided) and "call" in event.channels:
+        name = type(event).__name__
+        if isinstance(event, MessageAlert.Event) and name == "Decided":
+            alert: MessageAlert = self.app.repository.get(
+                event.originator_id, version=event.originator_version
+            )
+            if "call" not in alert.channels:
+                return []
             return [
                 gateway.CallMessageAlert(
-                    **envelope(event, event.organisation_id),
-                    user_id=event.user_id,
-                    owner_kind=event.owner_kind,
-                    owner_id=event.owner_id,
-                    message_id=event.message_id,
-                    kind=event.kind,
+                    **envelope(event, alert.organisation_id),
+                    user_id=alert.user_id,
+                    owner_kind=alert.owner_kind,
+                    owner_id=alert.owner_id,
+                    message_id=alert.message_id,
+                    kind=alert.kind,
                 )
             ]
-        if not isinstance(event, Delivery.Sent | Delivery.Failed):
+        if not isinstance(event, Delivery.Event) or name not in ("Sent", "Failed"):
             return []
         d: Delivery = self.app.repository.get(event.originator_id, version=event.originator_version)
         common = envelope(event, d.organisation_id) | {
@@ -48,6 +54,6 @@ class NotifyContracts:
             "reason": d.reason,
             "attempts": d.attempts,
         }
-        if isinstance(event, Delivery.Sent):
+        if name == "Sent":
             return [wire.DeliverySent(**common)]
-        return [wire.DeliveryFailed(**common, error=event.error)]
+        return [wire.DeliveryFailed(**common, error=d.error or "")]

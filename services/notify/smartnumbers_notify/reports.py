@@ -40,7 +40,7 @@ class CallRecords:
         until = end
         async with httpx.AsyncClient(base_url=self.base_url, headers=headers, timeout=30) as client:
             while True:  # newest first: page backwards until a page is short
-                params = {
+                params: dict[str, str | int] = {
                     "user_id": "*",
                     "since": start.isoformat(),
                     "until": until.isoformat(),
