@@ -92,6 +92,14 @@ async def test_story_a_voicemail_and_a_fax_alert_alice_every_way_she_chose(
         BusWatcher(nats_server.url, "gateway.alert.>") as gateway_commands,
     ):
         await alice_joins(nats_server.url, org, mailbox, gw)
+        # 0. At first only the message-waiting light is on (§3.5): a message sends nothing.
+        r = await gw.post(
+            "/v1/mailboxes/users/alice/messages",
+            content=tone_wav(0.5),
+            params={"caller_number": "+441632960444", "caller_name": "Early Eddie"},
+            headers={"Content-Type": "audio/wav"},
+        )
+        assert r.status_code == 201, r.text
         # 1. Alice wants every alert (§3.5) and gives her pager's number (a new setting, kept by notify).
         r = await alice_mailbox.patch(
             "/v1/mailboxes/users/me/settings",
@@ -151,6 +159,9 @@ async def test_story_a_voicemail_and_a_fax_alert_alice_every_way_she_chose(
             lambda r: (
                 len(r.json()["deliveries"]) == 6 and {d["status"] for d in r.json()["deliveries"]} == {"sent"}
             ),
+        )
+        assert not any(
+            "Eddie" in (d["text"] or "") + (d["subject"] or "") for d in history.json()["deliveries"]
         )
         assert sorted(d["channel"] for d in history.json()["deliveries"]) == [
             "email",
