@@ -166,6 +166,11 @@ class FakeSmscOutput:
                     found = RECEIVED.search(raw.decode("utf-8", "replace"))
                     if found:
                         message = found.groupdict()
+                        if message["kind"] == "udh":  # one part of a concatenated SMS: "<udh> data <text>"
+                            udh, _, payload = message["body"].partition(" data ")
+                            header = urllib.parse.unquote_to_bytes(udh)
+                            message["part"] = f"{header[-1]}/{header[-2]}"
+                            message["body"] = urllib.parse.unquote_plus(payload)
                         if message["kind"] in ("ucs2", "ucs-2"):
                             message["body"] = urllib.parse.unquote_to_bytes(
                                 message["body"].replace("+", "%20")

@@ -32,10 +32,19 @@ async def test_an_sms_reaches_the_smsc_through_kannel_and_a_wrong_account_is_a_f
             assert by_number["+447700900777"]["sender"] == "smartnumbers"
             sent = await bus.next_matching("notify.delivery.sent.v1", organisation_id=org, to="+447700900777")
             assert sent["attempts"] == 1
+
+            # 2. A text of 250 characters leaves as one request; Kannel splits it into two
+            #    concatenated parts (UDH), which the handset joins.
+            long = "Fire drill at 3pm. " * 13
+            await publish_on_bus(nats_server.url, sms(org, "07700 900780", long[:250]))
+            received = await smsc.received.wait_for(lambda m: sum(x["to"] == "+447700900780" for x in m) == 2)
+            parts = sorted((m for m in received if m["to"] == "+447700900780"), key=lambda m: m["part"])
+            assert [m["part"] for m in parts] == ["1/2", "2/2"]
+            assert "".join(m["body"] for m in parts) == long[:250]
     finally:
         service.stop()
 
-    # 2. With a wrong password Kannel refuses: a permanent failure, said as Kannel said it.
+    # 3. With a wrong password Kannel refuses: a permanent failure, said as Kannel said it.
     service.env |= {"KANNEL_PASSWORD": "wrong"}
     service.start()
     try:
