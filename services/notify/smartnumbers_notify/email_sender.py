@@ -86,6 +86,7 @@ class SmtpSender:
             port=s.smtp_port,
             use_tls=s.smtp_security == "tls",
             start_tls=s.smtp_security == "starttls",
+            cert_bundle=s.smtp_ca_file,
             username=s.smtp_username or None,
             password=s.smtp_password or None,
             timeout=s.smtp_timeout_seconds,

@@ -25,6 +25,11 @@ class NotifySettings(ServiceSettings):
         validation_alias="SMTP_SECURITY",
         description="starttls (587) or tls (465) in production",
     )
+    smtp_ca_file: str | None = Field(
+        default=None,
+        validation_alias="SMTP_CA_FILE",
+        description="CA bundle to verify the server (else the system's)",
+    )
     smtp_username: str = Field(default="", validation_alias="SMTP_USERNAME")
     smtp_password: str = Field(default="", validation_alias="SMTP_PASSWORD")
     smtp_timeout_seconds: float = Field(default=30.0, validation_alias="SMTP_TIMEOUT_SECONDS")

@@ -14,7 +14,7 @@ import httpx
 from smartnumbers_contracts import notify as wire
 
 from services.mailbox.tests.e2e import publish_on_bus
-from services.notify.tests.e2e import FakeSmsbox, SmtpServer, notify_process
+from services.notify.tests.e2e import FakeSmsbox, SecureSmtpServer, SmtpServer, notify_process
 from services.presence.tests.e2e import BusWatcher, eventually
 
 
@@ -200,3 +200,39 @@ async def test_an_attachment_over_the_size_limit_is_replaced_by_a_note(
         )
     finally:
         service.stop()
+
+
+async def test_email_through_a_server_that_requires_starttls_and_a_password(
+    tmp_path, nats_server, dev_keys, org, smsbox: FakeSmsbox
+):
+    with SecureSmtpServer(tmp_path, "notify", "s3cret") as smtp:
+        settings = {
+            "SMTP_SECURITY": "starttls",
+            "SMTP_CA_FILE": str(smtp.cert_file),
+            "SMTP_USERNAME": "notify",
+        }
+        # 1. With the right password the message is accepted, after STARTTLS and AUTH.
+        service = notify_process(
+            tmp_path, nats_server.url, dev_keys, smtp, smsbox.url, SMTP_PASSWORD="s3cret", **settings
+        )
+        service.start()
+        try:
+            await publish_on_bus(nats_server.url, mail(org, "alice@example.com", "Over TLS"))
+            [message] = await smtp.messages.at_least(1)
+            assert message["Subject"] == "Over TLS" and smtp.logins == ["notify"]
+        finally:
+            service.stop()
+        # 2. With a wrong one the server refuses it for good (535): a failed delivery, not a retry loop.
+        service = notify_process(
+            tmp_path, nats_server.url, dev_keys, smtp, smsbox.url, SMTP_PASSWORD="wrong", **settings
+        )
+        service.start()
+        try:
+            async with BusWatcher(nats_server.url, "notify.delivery.>") as bus:
+                await publish_on_bus(nats_server.url, mail(org, "bob@example.com", "Refused"))
+                failed = await bus.next_matching(
+                    "notify.delivery.failed.v1", organisation_id=org, to="bob@example.com"
+                )
+                assert "535" in failed["error"] and failed["attempts"] == 1
+        finally:
+            service.stop()
