@@ -67,6 +67,14 @@ def read_alerts(principal: CurrentPrincipal, app: App, user_id: str) -> AlertsOu
     )
 
 
+@router.get("/users/{user_id}/pager", response_model=PagerOut, summary="A user's pager number (§3.5)")
+def read_pager(principal: CurrentPrincipal, app: App, user_id: str) -> PagerOut:
+    user = subject_user(principal, user_id)
+    principal.require_acting_for(user)
+    recipient = app.recipient(principal.organisation_id, user)
+    return PagerOut(pager_number=recipient.pager_number if recipient else None)
+
+
 @router.put("/users/{user_id}/pager", response_model=PagerOut, summary="Set or remove a user's pager number")
 def change_pager(principal: CurrentPrincipal, app: App, user_id: str, body: PagerIn) -> PagerOut:
     user = subject_user(principal, user_id)
