@@ -99,11 +99,12 @@ async def test_story_the_daily_report_is_emailed_once_when_the_day_is_over(
         "SMS_GATEWAY": "files",
         "ROUTING_URL": routing.url,
         "REPORT_TICK_SECONDS": "3600",
+        "SHUTDOWN_DRAIN_SECONDS": "2",
     }.items():
         monkeypatch.setenv(name, value)
     http = bootstrap(clock=lambda: now[0])
     async with (
-        LifespanManager(http, startup_timeout=30, shutdown_timeout=30),
+        LifespanManager(http, startup_timeout=60, shutdown_timeout=60),
         httpx.AsyncClient(
             transport=httpx.ASGITransport(app=http),
             base_url="http://notify",

@@ -60,6 +60,7 @@ class Dispatcher:
         self._position = 0
         self._tasks: list[asyncio.Task[None]] = []
         self._tries = 0
+        self._stopping = False
         self.on_topic: dict[str, Callable[[UUID], None]] = {}
         """Others following notify's log: topic suffix -> called with the aggregate id (reports)."""
         point, _, n = os.environ.get(FAULT_ENV, "").partition(":")
@@ -73,13 +74,20 @@ class Dispatcher:
             self._tasks.append(asyncio.create_task(self._work(), name=f"notify-worker-{i}"))
 
     async def stop(self) -> None:
+        """Stop following and sending. A try in flight is cut off: it is in doubt at the next start.
+
+        Bounded: a library that swallows a cancellation (seen with an SMTP client closing) must not
+        hold the shutdown, so workers also check ``_stopping`` and the wait has a timeout.
+        """
+        self._stopping = True
         for task in self._tasks:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=5.0)
 
     # -- following the log ---------------------------------------------------------
     async def _follow(self) -> None:
-        while True:
+        while not self._stopping:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), 1.0)
             self._wake.clear()
@@ -123,7 +131,7 @@ class Dispatcher:
 
     # -- sending ---------------------------------------------------------------------
     async def _work(self) -> None:
-        while True:
+        while not self._stopping:
             delivery_id = await self._queue.get()
             try:
                 await self._deliver(delivery_id)
