@@ -118,10 +118,10 @@ def main() -> None:
     if asterisk_line:
         lines.append(asterisk_line)
     # Where notify's email and SMS go (smartnumbers_notify/dev_delivery.py).
-    from smartnumbers_notify.dev_delivery import start as start_delivery
+    from smartnumbers_notify.dev_delivery import children as delivery_children
 
-    delivery_processes, delivery_lines = start_delivery(var, env, private_key)
-    processes += delivery_processes
+    delivery, delivery_lines = delivery_children(var, env, private_key)
+    processes += [(child.name, child.launch()) for child in delivery]
     lines += delivery_lines
     try:
         for name, factory, port_var, default in SERVICES:

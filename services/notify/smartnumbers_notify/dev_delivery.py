@@ -3,64 +3,89 @@
 - Email: unless ``SMTP_HOST`` is set, a local SMTP sink (``mail_sink.py``, aiosmtpd) on
   ``SMTP_PORT`` (8025) writes each message as ``var/mail/<time>-<n>.eml``.
 - SMS: with ``KANNEL_BIN`` (the ``bearerbox`` binary), a private Kannel whose SMSC is
-  ``fakesmsc``, which logs each message to ``var/sms/fakesmsc.log``; without it each SMS is
-  a JSON file under ``var/sms/``.
+  ``fakesmsc``, which logs each message to ``var/sms/fakesmsc.log`` (one process,
+  ``python -m smartnumbers_notify.kannel``); without it each SMS is a JSON file under
+  ``var/sms/``.
+
+``children`` says what to start (a command line and a log file each) and sets notify's
+variables in the environment; the caller starts and supervises them.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
-from smartnumbers_notify.kannel import Kannel
-
-Processes = list[tuple[str, subprocess.Popen[bytes]]]
+from smartnumbers_kit.natsserver import free_port
 
 
-def start(var: Path, env: dict[str, str], private_key: Path) -> tuple[Processes, list[str]]:
-    """Starts what notify delivers to and sets notify's variables in ``env``.
+@dataclass(frozen=True)
+class DevChild:
+    name: str
+    argv: list[str]
+    log: Path
+    port: int
+    """Where it listens once ready."""
 
-    Returns the processes (for ``make run`` to stop) and the lines it prints.
-    """
-    processes: Processes = []
+    def launch(self) -> subprocess.Popen[bytes]:
+        with open(self.log, "ab") as log:  # the child keeps its own copy of the descriptor
+            return subprocess.Popen(self.argv, stdout=log, stderr=log)
+
+
+def children(var: Path, env: dict[str, str], private_key: Path) -> tuple[list[DevChild], list[str]]:
+    """What notify delivers to under ``make run``, and the lines to print about it."""
+    found: list[DevChild] = []
     lines: list[str] = []
     env.setdefault("NOTIFY_SIGNING_KEY_FILE", str(private_key))
     if "SMTP_HOST" not in os.environ:
-        port = env.setdefault("SMTP_PORT", "8025")
+        port = int(env.setdefault("SMTP_PORT", "8025"))
         env["SMTP_HOST"] = "127.0.0.1"
-        sink = [
+        argv = [
             sys.executable,
             "-m",
             "smartnumbers_notify.mail_sink",
             "--port",
-            port,
+            str(port),
             "--dir",
             str(var / "mail"),
         ]
-        with open(var / "mail-sink.log", "ab") as log:  # the child keeps its own copy
-            processes.append(("mail sink", subprocess.Popen(sink, stdout=log, stderr=log)))
+        found.append(DevChild("mail sink", argv, var / "mail-sink.log", port))
         lines.append(f"  mail sink  smtp://127.0.0.1:{port}, each email written to {var / 'mail'}/")
     sms_dir = var / "sms"
     sms_dir.mkdir(parents=True, exist_ok=True)
     if os.environ.get("KANNEL_BIN"):
-        kannel = Kannel(var / "kannel", Path(os.environ["KANNEL_BIN"]))
-        with open(sms_dir / "fakesmsc.log", "ab") as smsc_log:
-            kannel.start(smsc_log)
-        processes += [("kannel", p) for p in kannel.processes]
+        port, password = free_port(), secrets.token_hex(8)
+        argv = [
+            sys.executable,
+            "-m",
+            "smartnumbers_notify.kannel",
+            "--dir",
+            str(var / "kannel"),
+            "--sendsms-port",
+            str(port),
+            "--password",
+            password,
+            "--smsc-log",
+            str(sms_dir / "fakesmsc.log"),
+            "--bearerbox",
+            os.environ["KANNEL_BIN"],
+        ]
+        found.append(DevChild("kannel", argv, var / "kannel.log", port))
+        url = f"http://127.0.0.1:{port}/cgi-bin/sendsms"
         env |= {
             "SMS_GATEWAY": "kannel",
-            "KANNEL_SENDSMS_URL": kannel.sendsms_url,
-            "KANNEL_USERNAME": kannel.username,
-            "KANNEL_PASSWORD": kannel.password,
+            "KANNEL_SENDSMS_URL": url,
+            "KANNEL_USERNAME": "notify",
+            "KANNEL_PASSWORD": password,
         }
-        lines.append(
-            f"  kannel     sendsms {kannel.sendsms_url}, SMSC fakesmsc logging to {sms_dir / 'fakesmsc.log'}"
-        )
+        lines.append(f"  kannel     sendsms {url}, SMSC fakesmsc logging to {sms_dir / 'fakesmsc.log'}")
     else:
         env |= {"SMS_GATEWAY": "files", "SMS_DIR": str(sms_dir)}
         lines.append(
             f"  sms        each SMS written to {sms_dir}/ (KANNEL_BIN=/usr/sbin/bearerbox for Kannel)"
         )
-    return processes, lines
+    return found, lines

@@ -135,3 +135,44 @@ concatenation = true
                 process.kill()
                 process.wait()
         self.processes.clear()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m smartnumbers_notify.kannel``: one process for ``make run`` to supervise, holding a
+    private Kannel (bearerbox, fakesmsc, smsbox) until SIGTERM or SIGINT."""
+    import argparse
+    import signal
+
+    parser = argparse.ArgumentParser(prog="smartnumbers_notify.kannel", description=main.__doc__)
+    parser.add_argument("--dir", type=Path, required=True, help="configuration, logs and store")
+    parser.add_argument("--sendsms-port", type=int, required=True)
+    parser.add_argument("--username", default="notify")
+    parser.add_argument("--password", required=True)
+    parser.add_argument("--smsc-log", type=Path, required=True, help="fakesmsc writes each message here")
+    parser.add_argument("--bearerbox", type=Path, default=None, help="default: KANNEL_BIN, else bearerbox")
+    args = parser.parse_args(argv)
+    bearerbox = args.bearerbox or find_bearerbox()
+    if bearerbox is None:
+        raise SystemExit("no bearerbox: install Kannel (make install as root) or set KANNEL_BIN")
+    kannel = Kannel(args.dir, bearerbox, args.username, args.password, args.sendsms_port)
+    stopping = False
+
+    def stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    args.smsc_log.parent.mkdir(parents=True, exist_ok=True)
+    with open(args.smsc_log, "ab") as smsc_log:
+        kannel.start(smsc_log)
+    print(f"kannel: sendsms {kannel.sendsms_url}, SMSC fakesmsc logging to {args.smsc_log}", flush=True)
+    try:
+        while not stopping and all(p.poll() is None for p in kannel.processes):
+            time.sleep(0.2)
+    finally:
+        kannel.stop()
+
+
+if __name__ == "__main__":
+    main()
