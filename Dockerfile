@@ -2,7 +2,7 @@
 # One image per deployable, one target each:
 #
 #   docker build --target directory -t smartnumbers/directory:0.1.0 .
-#   (targets: directory, presence, routing, mailbox, gateway)
+#   (targets: directory, presence, routing, mailbox, notify, gateway)
 #
 # Each final stage holds a virtualenv with only that deployable and the two packages
 # every deployable needs (contracts, kit), installed from their own pyproject.toml; no
@@ -28,6 +28,8 @@ RUN for d in directory presence routing mailbox; do \
         python -m venv "/opt/$d" \
         && "/opt/$d/bin/pip" install ./contracts ./kit "./services/$d" ; \
     done \
+    && python -m venv /opt/notify \
+    && /opt/notify/bin/pip install ./contracts ./kit ./services/notify \
     && python -m venv /opt/gateway \
     && /opt/gateway/bin/pip install ./contracts ./kit ./gateway
 
@@ -63,6 +65,12 @@ COPY --from=build /opt/mailbox /opt/mailbox
 ENV PATH=/opt/mailbox/bin:$PATH
 EXPOSE 8103
 CMD ["uvicorn", "smartnumbers_mailbox.main:create", "--factory", "--host", "0.0.0.0", "--port", "8103", "--timeout-graceful-shutdown", "20"]
+
+FROM runtime AS notify
+COPY --from=build /opt/notify /opt/notify
+ENV PATH=/opt/notify/bin:$PATH
+EXPOSE 8105
+CMD ["uvicorn", "smartnumbers_notify.main:create", "--factory", "--host", "0.0.0.0", "--port", "8105", "--timeout-graceful-shutdown", "20"]
 
 # The gateway speaks introductions at run time: espeak-ng and sox from Debian.
 FROM runtime AS gateway

@@ -3,13 +3,13 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-PACKAGES := contracts kit services/directory services/presence services/routing services/mailbox gateway
+PACKAGES := contracts kit services/directory services/presence services/routing services/mailbox services/notify gateway
 PYPROJECTS := $(addsuffix /pyproject.toml,$(PACKAGES))
 # Checked by mypy --strict (make lint): the contracts, the kit and every service's pure domain.
 STRICT_TYPED := smartnumbers_contracts smartnumbers_kit smartnumbers_directory.domain smartnumbers_presence.domain \
                 smartnumbers_routing.domain smartnumbers_mailbox.domain
 
-.PHONY: help run test lint bench install contracts phone-menus nats-config clean fmt
+.PHONY: help run test lint bench install contracts phone-menus nats-config clean fmt kannel
 
 help:  ## list the targets
 	@grep -E '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /\1\t/' | expand -t 14
@@ -48,7 +48,18 @@ $(STAMP): $(PYPROJECTS) requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt $(addprefix -e ,$(PACKAGES))
+	@$(MAKE) --no-print-directory kannel
 	touch $(STAMP)
+
+kannel:  ## Kannel and its fakesmsc for notify's SMS tests and `KANNEL_BIN` (Debian packages; needs root)
+	@if [ -x /usr/sbin/bearerbox ] && [ -x /usr/lib/kannel/test/fakesmsc ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing Kannel (apt-get install kannel kannel-extras)"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y -q kannel kannel-extras >/dev/null 2>&1 || \
+	  { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q kannel kannel-extras >/dev/null 2>&1; } || \
+	  echo "Kannel could not be installed: notify's Kannel tests will be skipped (SMS is still tested through the smsbox fake)"; \
+	else echo "Kannel is not installed and this is not root with apt-get: notify's Kannel tests will be skipped (apt-get install kannel kannel-extras)"; fi
 
 clean:  ## remove .venv and var/ (every local store)
 	rm -rf $(VENV) var

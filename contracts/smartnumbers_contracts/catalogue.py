@@ -59,7 +59,10 @@ CATALOGUE: dict[str, type[Contract]] = {
         mailbox.FaxReceived,
         notify.SendEmail,
         notify.SendSms,
+        notify.DeliverySent,
+        notify.DeliveryFailed,
         gateway.DeliverFax,
+        gateway.CallMessageAlert,
     )
 }
 

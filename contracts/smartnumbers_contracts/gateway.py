@@ -17,3 +17,17 @@ class DeliverFax(Contract):
     sha256: str
     pages: int
     fetch_path: str = Field(description="Path on the mailbox service, e.g. /v1/blobs/<sha256>")
+
+
+class CallMessageAlert(Contract):
+    subject = "gateway.alert.message_call.v1"
+    summary = (
+        "Command (from notify): call the user at their current location to tell them of a new "
+        "message (§3.5, 'a call to the current location')"
+    )
+
+    user_id: Identifier
+    owner_kind: str = Field(description="user or team: whose mailbox has the message")
+    owner_id: Identifier
+    message_id: str = Field(description="The voicemail or fax id")
+    kind: str = Field(description="voicemail or fax")

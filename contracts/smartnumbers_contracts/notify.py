@@ -1,10 +1,12 @@
-"""Commands for the notify service (a later issue delivers them).
+"""Commands for the notify service, and what notify tells of each delivery.
 
 A command is published from the log of the service that decided it (the relay), so it
 is never lost; notify acts once per ``event_id``. Sections are kept apart per sender.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -38,6 +40,19 @@ class Attachment(BaseModel):
     fetch_path: str = Field(description="Path on the sending service, e.g. /v1/blobs/<sha256>")
 
 
+class EmailedItem(BaseModel):
+    """What an email carries, for notify's templates to word it (caller, time, length)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: str = Field(description="voicemail or fax")
+    caller_number: str | None = None
+    caller_name: str | None = None
+    arrived_at: datetime
+    duration_seconds: float | None = Field(default=None, description="A voicemail's length")
+    pages: int | None = Field(default=None, description="A fax's pages")
+
+
 class SendEmail(Contract):
     subject = "notify.email.send.v1"
     summary = "Command: send an email (voice-to-email, archived voicemail, fax-to-email)"
@@ -48,3 +63,41 @@ class SendEmail(Contract):
     body: str
     attachments: list[Attachment] = []
     reason: str = Field(description="voice_to_email, archive or fax_to_email")
+    about: EmailedItem | None = Field(
+        default=None,
+        description="The voicemail or fax attached; notify then words the email with its templates, "
+        "in the user's time zone (title and body are the fallback)",
+    )
+
+
+# -- what became of a delivery (published by notify) ---------------------------------
+
+
+class DeliverySent(Contract):
+    subject = "notify.delivery.sent.v1"
+    summary = "An SMS, email or pager message was accepted by the SMTP server or the SMS gateway"
+
+    delivery_id: str
+    command_id: str = Field(description="The command or event it was made from (one delivery per id)")
+    user_id: Identifier | None = Field(description="Whom it was for, when a user of the organisation")
+    channel: str = Field(description="sms, email or pager")
+    to: str
+    reason: str
+    attempts: int
+
+
+class DeliveryFailed(Contract):
+    subject = "notify.delivery.failed.v1"
+    summary = (
+        "A delivery failed for good: refused (rate limit, bad number, text too long), rejected by "
+        "the server, out of tries, or in doubt after a crash (never sent twice)"
+    )
+
+    delivery_id: str
+    command_id: str
+    user_id: Identifier | None
+    channel: str
+    to: str
+    reason: str
+    error: str = Field(description="What went wrong, for a person")
+    attempts: int

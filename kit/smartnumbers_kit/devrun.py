@@ -9,6 +9,8 @@ Defaults (each overridable by environment):
     routing    127.0.0.1:8102   ROUTING_PORT
     mailbox    127.0.0.1:8103   MAILBOX_PORT
     gateway    127.0.0.1:8100   GATEWAY_PORT, FastAGI on 127.0.0.1:4573 (FASTAGI_PORT)
+    notify     127.0.0.1:8105   NOTIFY_PORT; emails to a local SMTP sink (var/mail/, SMTP_PORT
+                                8025) unless SMTP_HOST is set; SMS under var/sms/, or Kannel with KANNEL_BIN
 
 Every service is given every other's address (DIRECTORY_URL, PRESENCE_URL, …). Before
 starting, every port is checked: if one is in use, nothing starts. A service that dies is
@@ -207,6 +209,8 @@ def run(args: argparse.Namespace, supervisor: Supervisor) -> None:
         lines.append(f"  nats       {natsauth.redact(env['NATS_URL'])}  (yours: NATS_URL)")
     if asterisk:
         lines.append(_start_asterisk(var, env, supervisor))
+    if any(service.name == "notify" for service in services):
+        lines += _start_notify_delivery(var, env, private_key, supervisor)
     for service in services:
         port = int(env[service.port_var])
         own = env | ({"NATS_USER": service.name, "NATS_PASSWORD": secrets[service.name]} if secrets else {})
@@ -253,6 +257,18 @@ def _start_asterisk(var: Path, env: dict[str, str], supervisor: Supervisor) -> s
         "SPOOL_DIR": str(dev.spool),
     }
     return f"  asterisk   AMI 127.0.0.1:{dev.ami_port}, config {dev.config.parent} (log {log_path})"
+
+
+def _start_notify_delivery(
+    var: Path, env: dict[str, str], private_key: Path, supervisor: Supervisor
+) -> list[str]:
+    """Where notify delivers to: a local SMTP sink (var/mail) and SMS files or Kannel (KANNEL_BIN)."""
+    from smartnumbers_notify import dev_delivery
+
+    children, lines = dev_delivery.children(var, env, private_key)
+    for child in children:
+        supervisor.start(Child(child.name, child.launch, _listening("127.0.0.1", child.port), tier=0))
+    return lines
 
 
 if __name__ == "__main__":

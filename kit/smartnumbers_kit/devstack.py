@@ -88,12 +88,19 @@ SERVICES: list[Service] = [
         asks=(PLAN_REQUESTS,),
         extra_ports=(("FASTAGI_PORT", 4573),),
     ),
-    # A new service is one more row, e.g. notify (port 8105), which consumes the commands
-    # others send it, follows several domains and sends the gateway commands:
-    #   Service("notify", "smartnumbers_notify.main:create", "NOTIFY_PORT", 8105,
-    #           publishes=("notify", "gateway"),
-    #           reads=("notify", "directory", "presence", "routing", "mailbox")),
-    # then `make nats-config` (deploy/k8s/nats/nats.conf) and its NATS_USER in deploy/k8s.
+    # Notify consumes the commands others send it, follows several domains and sends the
+    # gateway commands (the message alert by call).
+    Service(
+        "notify",
+        "smartnumbers_notify.main:create",
+        "NOTIFY_PORT",
+        8105,
+        publishes=("notify", "gateway"),
+        reads=("notify", "directory", "presence", "routing", "mailbox"),
+        extra_ports=(("SMTP_PORT", 8025),),  # the local mail sink, unless SMTP_HOST is yours
+    ),
+    # A new service is one more row; then `make nats-config` (deploy/k8s/base/nats/nats.conf)
+    # and its NATS_USER in deploy/k8s.
 ]
 
 NATS_PORT = ("NATS_PORT", 4322)

@@ -20,6 +20,7 @@ SETTINGS = {
     "routing": "smartnumbers_routing.settings:RoutingSettings",
     "mailbox": "smartnumbers_mailbox.settings:MailboxSettings",
     "gateway": "smartnumbers_gateway.settings:GatewaySettings",
+    "notify": "smartnumbers_notify.settings:NotifySettings",
 }
 
 
@@ -46,6 +47,9 @@ def test_with_non_default_ports_every_service_is_told_where_every_other_listens(
     assert gateway.presence_url == f"http://127.0.0.1:{ports['PRESENCE_PORT']}"  # type: ignore[attr-defined]
     assert gateway.mailbox_url == f"http://127.0.0.1:{ports['MAILBOX_PORT']}"  # type: ignore[attr-defined]
     assert gateway.directory_url == f"http://127.0.0.1:{ports['DIRECTORY_PORT']}"  # type: ignore[attr-defined]
+    notify = settings_of("notify", env, monkeypatch)
+    assert notify.mailbox_url == f"http://127.0.0.1:{ports['MAILBOX_PORT']}"  # type: ignore[attr-defined]
+    assert notify.routing_url == f"http://127.0.0.1:{ports['ROUTING_PORT']}"  # type: ignore[attr-defined]
 
 
 def test_a_port_in_use_is_named_and_a_free_one_is_not() -> None:

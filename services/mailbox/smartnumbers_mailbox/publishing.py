@@ -81,6 +81,13 @@ def _emailed(event: Any, common: dict[str, Any], owner: str) -> list[Contract]:
         body=f"A voicemail from {caller}, left {a['arrived_at']:%d %B %Y at %H:%M} UTC, "
         f"{a['duration']:.0f} seconds long, is attached.",
         attachments=[attachment(f"voicemail-{event.message_id}.wav", "audio/wav", a)],
+        about=notify.EmailedItem(
+            kind="voicemail",
+            caller_number=a["caller_number"],
+            caller_name=a["caller_name"],
+            arrived_at=a["arrived_at"],
+            duration_seconds=a["duration"],
+        ),
     )
     moved = []
     if event.previous_folder == Folder.NEW:
@@ -127,6 +134,9 @@ def _fax_received(event: Any, common: dict[str, Any], owner: str) -> list[Contra
             title=f"Fax from {f['caller_number'] or 'an unknown number'}",
             body=f"A fax of {f['pages']} page(s) is attached.",
             attachments=[attachment(f"fax-{f['id']}.tif", "image/tiff", f)],
+            about=notify.EmailedItem(
+                kind="fax", caller_number=f["caller_number"], arrived_at=f["arrived_at"], pages=f["pages"]
+            ),
         ),
     ]
 

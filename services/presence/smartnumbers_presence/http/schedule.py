@@ -6,8 +6,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter
-from smartnumbers_kit.http import Depends, Request, errors
+from fastapi import APIRouter, Depends, Request
+from smartnumbers_kit.http import errors
 
 from smartnumbers_presence.http.deps import App, CurrentPrincipal, Published, subject_user
 from smartnumbers_presence.http.routes import UserId

@@ -100,11 +100,13 @@ def _may_explain(principal: Principal, view: View, owner: tuple[str, str, str]) 
 
 
 def _subject(principal: Principal, user_id: str | None) -> str | None:
-    """Whose calls: yourself by default; anyone's, or the whole organisation's (no user), for an admin."""
+    """Whose calls: yourself by default; anyone's, or the whole organisation's (no user), for an admin
+    (the organisation's also for a service: notify's reports)."""
     if user_id in (None, "me"):
         return principal.user_id
     if user_id == "*":
-        principal.require_admin()
+        if principal.role is not Role.SERVICE:  # notify reads them for the reports (§8.1)
+            principal.require_admin()
         return None
     if user_id != principal.user_id:
         principal.require_admin()

@@ -1,0 +1,1 @@
+"""Pure: deliveries, recipients and SMS texts. Only stdlib, eventsourcing, phonenumbers."""
