@@ -7,7 +7,7 @@ PACKAGES := contracts kit services/directory services/presence services/routing 
 PYPROJECTS := $(addsuffix /pyproject.toml,$(PACKAGES))
 # Checked by mypy --strict (make lint): the contracts, the kit and every service's pure domain.
 STRICT_TYPED := smartnumbers_contracts smartnumbers_kit smartnumbers_directory.domain smartnumbers_presence.domain \
-                smartnumbers_routing.domain smartnumbers_mailbox.domain
+                smartnumbers_routing.domain smartnumbers_mailbox.domain smartnumbers_notify.domain
 
 .PHONY: help run test lint bench install contracts phone-menus nats-config clean fmt kannel
 

@@ -1,5 +1,5 @@
 """Schemathesis against every service's OpenAPI document (issue 11 §6): each of directory,
-presence, routing and mailbox runs as a real process on a real nats-server, and every
+presence, routing, mailbox and notify runs as a real process on a real nats-server, and every
 operation is tried with generated valid and invalid inputs, with a token of each role
 in turn (user, admin, service), under every schemathesis check (``--checks all``).
 
@@ -40,6 +40,7 @@ from services.directory.tests.e2e import client as directory_client
 from services.directory.tests.e2e import create_organisation, directory_process, new_user
 from services.mailbox.tests.e2e import Directory, mailbox_process
 from services.mailbox.tests.samples import tiff, tone_wav
+from services.notify.tests.e2e import FakeSmsbox, SmtpServer, notify_process
 from services.presence.tests.e2e import create_users, presence_process
 from services.routing.tests.e2e import create_people, routing_process
 
@@ -205,3 +206,11 @@ async def test_mailbox(tmp_path, nats_server, dev_keys, mint, started, capsys):
     await Directory(nats_server.url, service.url, mint("gw", org, "service"), org).users("alice", "boss")
     figures = await asyncio.to_thread(fuzz, service.url, role_tokens(mint, org))
     report("mailbox", figures, capsys)
+
+
+async def test_notify(tmp_path, nats_server, dev_keys, mint, started, capsys):
+    org = fresh_org()
+    with SmtpServer() as smtp, FakeSmsbox() as smsbox:
+        service = started(notify_process(tmp_path, nats_server.url, dev_keys, smtp, smsbox.url))
+        figures = await asyncio.to_thread(fuzz, service.url, role_tokens(mint, org))
+    report("notify", figures, capsys)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 from smartnumbers_kit.errors import NotFound
+from smartnumbers_kit.http import errors
 
 from smartnumbers_notify.domain.report_schedule import ReportSchedule
 from smartnumbers_notify.http.deps import App, CurrentPrincipal
@@ -23,7 +24,10 @@ def _out(schedule: ReportSchedule) -> ReportScheduleOut:
 
 
 @router.get(
-    "/schedule", response_model=ReportScheduleOut, summary="The organisation's report schedule (admin)"
+    "/schedule",
+    response_model=ReportScheduleOut,
+    summary="The organisation's report schedule (admin)",
+    responses=errors(404, s404="No reports are scheduled for your organisation"),
 )
 def read_schedule(principal: CurrentPrincipal, app: App) -> ReportScheduleOut:
     principal.require_admin()
