@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench_presence import bare_request_reply, ms, pct  # noqa: E402
 from bench_routing import USERS, seed, smartnumber  # noqa: E402
+from profiling import Profiler  # noqa: E402
 from smartnumbers_kit.natsserver import NatsServer, find_binary, free_port  # noqa: E402
 from smartnumbers_kit.serviceprocess import ServiceProcess  # noqa: E402
 from smartnumbers_kit.tokens import generate_keypair  # noqa: E402
@@ -148,8 +149,9 @@ async def main() -> None:
         tmp = Path(directory)
         server = NatsServer(binary, tmp / "nats")
         server.start()
-        _, public_key = generate_keypair(tmp / "keys")
+        private_key, public_key = generate_keypair(tmp / "keys")
         agi_port = free_port()
+        profiler = Profiler()
         routing = routing_process(tmp, server.url, public_key, LOG_LEVEL="WARNING")
         gateway = ServiceProcess(
             "smartnumbers_gateway.main:create",
@@ -158,6 +160,9 @@ async def main() -> None:
                 "FASTAGI_PORT": str(agi_port),
                 "LOG_LEVEL": "WARNING",
                 "JWT_PUBLIC_KEY_FILE": str(public_key),
+                "GATEWAY_SIGNING_KEY_FILE": str(private_key),
+                "VAR_DIR": str(tmp / "var-gw"),
+                "SPOOL_DIR": str(tmp / "spool"),
                 "GATEWAY_DIAL_TEMPLATE": "PJSIP/{e164}@trunk",
             },
             log_file=tmp / "gateway.log",
@@ -166,12 +171,16 @@ async def main() -> None:
             await seed(server.url)
             routing.start()
             gateway.start()
+            assert routing.process is not None and gateway.process is not None
+            profiler.profile("gateway", gateway.process.pid)
+            profiler.profile("routing", routing.process.pid)
             bare = await bare_request_reply(server.url)
             calls = await sequential(agi_port)
             offered_total, failed, offered_times = await offered(agi_port)
             rate = await concurrent(agi_port)
             live = await ami_to_bus(server.url)
         finally:
+            profiler.stop()
             gateway.stop()
             routing.stop()
             server.stop()

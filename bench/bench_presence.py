@@ -27,7 +27,9 @@ import nats
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
+from profiling import Profiler  # noqa: E402
 from smartnumbers_kit.natsserver import NatsServer, find_binary  # noqa: E402
 from smartnumbers_kit.tokens import generate_keypair, mint  # noqa: E402
 
@@ -159,6 +161,9 @@ async def presence_figures(
     process = presence_process(tmp / label, nats_url, public_key, **env)
     (tmp / label).mkdir(exist_ok=True)
     process.start()
+    profiler = Profiler()
+    assert process.process is not None
+    profiler.profile(f"presence-{label}", process.process.pid)
     try:
         org = f"bench-{label}"
         users = [f"u{i}" for i in range(16)]
@@ -173,6 +178,7 @@ async def presence_figures(
         figures["writes_per_second"] = await writes_per_second(process.url, tokens)
         return figures
     finally:
+        profiler.stop()
         process.stop()
 
 
