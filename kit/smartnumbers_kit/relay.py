@@ -31,6 +31,7 @@ import signal
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError, Notification, Tracking
 from nats.errors import MaxPayloadError
@@ -85,6 +86,7 @@ class Relay:
         self._published = threading.Condition()
         self._fault = _parse_fault(os.environ.get(FAULT_ENV, ""))
         self._seen = 0
+        self._log_epoch: UUID | None = None
         app.on_commit(self.wake)
 
     def wake(self) -> None:
@@ -149,6 +151,12 @@ class Relay:
         except TimeoutError:
             pass
 
+    def _epoch(self) -> UUID:
+        """The store's epoch, read once (it never changes while the store exists): saves a query per batch."""
+        if self._log_epoch is None:
+            self._log_epoch = self.app.log_identity()
+        return self._log_epoch
+
     def _read(
         self, position: int
     ) -> tuple[Sequence[Notification], list[tuple[Notification, list[Contract] | str]]]:
@@ -160,7 +168,7 @@ class Relay:
 
     def _map(self, notifications: Sequence[Notification]) -> list[tuple[Notification, list[Contract] | str]]:
         """Each notification's stamped contracts, or why it cannot be mapped (a permanent failure)."""
-        epoch = self.app.log_identity()
+        epoch = self._epoch()
         mapped: list[tuple[Notification, list[Contract] | str]] = []
         for n in notifications:
             try:
@@ -232,7 +240,7 @@ class Relay:
             "size": size,
             "reason": reason,
         }
-        epoch = await asyncio.to_thread(self.app.log_identity)
+        epoch = await asyncio.to_thread(self._epoch)
         await self.js.publish(
             f"parked.relay-{self.app.name}.{subject or 'unmapped'}",
             json.dumps(record).encode(),
