@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench_presence import bare_request_reply, ms, pct  # noqa: E402
 from bench_routing import seed, smartnumber  # noqa: E402
-from profiling import Profiler  # noqa: E402
+from profiling import Profiler, cpu_seconds  # noqa: E402
 from results import record  # noqa: E402
 from smartnumbers_kit.natsserver import NatsServer, find_binary, free_port  # noqa: E402
 from smartnumbers_kit.serviceprocess import ServiceProcess  # noqa: E402
@@ -181,7 +181,14 @@ async def run_at(users: int, with_live_view: bool) -> dict[str, object]:
             figures["bare"] = await bare_request_reply(server.url)
             figures["calls"] = await sequential(agi_port, users)
             figures["offered"] = await offered(agi_port, users)
+            cpu = [cpu_seconds(gateway.process.pid), cpu_seconds(routing.process.pid), time.process_time()]
             figures["rate"] = await concurrent(agi_port, users)
+            calls = 50 * 40
+            figures["cpu_per_call"] = (
+                (cpu_seconds(gateway.process.pid) - cpu[0]) / calls,
+                (cpu_seconds(routing.process.pid) - cpu[1]) / calls,
+                (time.process_time() - cpu[2]) / calls,
+            )
             if with_live_view:
                 figures["live"] = await ami_to_bus(server.url)
         finally:
@@ -217,6 +224,12 @@ def report(users: int, figures: dict[str, object]) -> dict[str, float]:
         )
     print(f"\n500 connections/s for 4 s: {offered_total} calls, {failed} failed or dropped")
     print(f"{'incoming-call decisions/s, 50 calls in flight':<58}{rate:>11.0f}")
+    gw_cpu, routing_cpu, fake_cpu = figures["cpu_per_call"]  # type: ignore[misc]
+    print(
+        f"  CPU per call (50 in flight): gateway {gw_cpu * 1000:.2f} ms, "
+        f"routing {routing_cpu * 1000:.2f} ms, the FAKE Asterisk (this bench) {fake_cpu * 1000:.2f} ms "
+        "(nats-server not counted)"
+    )
     if "live" in figures:
         live: list[float] = figures["live"]  # type: ignore[assignment]
         l50, l99 = statistics.median(live), pct(live, 99)
@@ -233,6 +246,7 @@ def report(users: int, figures: dict[str, object]) -> dict[str, float]:
         "offered_p99_ms": o99 * 1000,
         "failed": failed,
         "rate": rate,
+        "gateway_cpu_ms": gw_cpu * 1000,
     }
 
 

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from profiling import Profiler  # noqa: E402
+from profiling import Profiler, cpu_seconds  # noqa: E402
 from results import record  # noqa: E402
 from smartnumbers_kit.natsserver import NatsServer, find_binary  # noqa: E402
 from smartnumbers_kit.tokens import generate_keypair, mint  # noqa: E402
@@ -185,9 +185,12 @@ async def presence_figures(
                 figures[f"rest_to_event_{clients}"] = await rest_to_event(
                     nats_url, process.url, tokens[:clients], n=400 if clients == 1 else 800
                 )
+            total = 400 if clients == 1 else 1600
+            cpu = cpu_seconds(process.process.pid)
             figures[f"writes_per_second_{clients}"] = await writes_per_second(
-                process.url, tokens[:clients], total=400 if clients == 1 else 1600
+                process.url, tokens[:clients], total=total
             )
+            figures[f"cpu_per_write_{clients}"] = (cpu_seconds(process.process.pid) - cpu) / total
         return figures
     finally:
         profiler.stop()
@@ -247,7 +250,11 @@ async def main() -> None:
             label = (
                 f"presence writes/s through the API, {name} ({clients} client{'s' if clients > 1 else ''})"
             )
-            print(f"{label:<58}{wps:>11.0f}   ({1 / wps / base_p50:.1f}x a bare round trip per write)")
+            cpu: float = figures[f"cpu_per_write_{clients}"]  # type: ignore[assignment]
+            print(
+                f"{label:<58}{wps:>11.0f}   ({1 / wps / base_p50:.1f}x a bare round trip per write; "
+                f"presence's CPU {cpu * 1000:.2f} ms per write)"
+            )
     if postgres is None:
         print(f"presence writes/s, PostgreSQL: skipped — {pg_name}")
     print("\nfrom 1 to 16 clients:")
@@ -285,7 +292,8 @@ async def main() -> None:
             1000 if name == "SQLite" else 500,  # type: ignore[arg-type]
             better="higher",
             unit="/s",
-            note=f"1 client: {figures['writes_per_second_1']:.0f}/s",
+            note=f"1 client: {figures['writes_per_second_1']:.0f}/s; "
+            f"presence's CPU {figures['cpu_per_write_16'] * 1000:.2f} ms/write",  # type: ignore[operator]
         )
 
 

@@ -77,3 +77,9 @@ if __name__ == "__main__":
         print(f"\n{name}: inclusive% self%")
         for frame, inc, self_ in top(Path(name), int(os.environ.get("TOP", "40"))):
             print(f"{inc:6.1f} {self_:6.1f}  {frame}")
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system, every thread) a process has used so far, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
