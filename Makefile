@@ -20,8 +20,10 @@ run: $(STAMP)  ## start NATS and every service (Ctrl-C stops them; smartnumbers-
 test: $(STAMP)  ## install what is missing, then run every test
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-bench: $(STAMP)  ## print the performance figures (every bench/bench_*.py, each with its own baseline)
-	@set -e; for script in bench/bench_*.py; do $(BIN)/python $$script; done
+bench: $(STAMP)  ## print the performance figures (every bench/bench_*.py, each with its own baseline), then issue 17's table with verdicts
+	@set -e; results=$$(mktemp -d); trap 'rm -rf "$$results"' EXIT; \
+	for script in bench/bench_*.py; do BENCH_RESULTS=$$results $(BIN)/python $$script; done; \
+	$(BIN)/python bench/summary.py $$results
 
 contracts: $(STAMP)  ## regenerate contracts/asyncapi.yaml from the models
 	$(BIN)/python -m smartnumbers_contracts.asyncapi > contracts/asyncapi.yaml

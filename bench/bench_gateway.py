@@ -27,7 +27,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench_presence import bare_request_reply, ms, pct  # noqa: E402
-from bench_routing import USERS, seed, smartnumber  # noqa: E402
+from bench_routing import seed, smartnumber  # noqa: E402
+from profiling import Profiler, cpu_seconds  # noqa: E402
+from results import record  # noqa: E402
 from smartnumbers_kit.natsserver import NatsServer, find_binary, free_port  # noqa: E402
 from smartnumbers_kit.serviceprocess import ServiceProcess  # noqa: E402
 from smartnumbers_kit.tokens import generate_keypair  # noqa: E402
@@ -36,37 +38,39 @@ from gateway.tests.fake_agi import FakeAgiChannel  # noqa: E402
 from services.routing.tests.e2e import routing_process  # noqa: E402
 
 
-async def one_call(port: int, i: int) -> float:
+async def one_call(port: int, i: int, users: int) -> float:
     started = time.perf_counter()
-    call = await FakeAgiChannel(port, args=[smartnumber(i % USERS).lstrip("+"), f"bench-{i}"]).run(timeout=5)
+    call = await FakeAgiChannel(port, args=[smartnumber(i % users).lstrip("+"), f"bench-{i}"]).run(timeout=5)
     if call.variables.get("SN_PLAN_STEPS") in (None, "0") or call.variables.get("SN_FALLBACK") == "1":
         raise RuntimeError(f"call {i}: no plan ({call.variables})")
     return time.perf_counter() - started
 
 
-async def sequential(port: int, n: int = 1000) -> list[float]:
+async def sequential(port: int, users: int, n: int = 1000) -> list[float]:
     for i in range(100):
-        await one_call(port, i)
-    return [await one_call(port, i) for i in range(n)]
+        await one_call(port, i, users)
+    return [await one_call(port, i * 7919, users) for i in range(n)]
 
 
-async def offered(port: int, per_second: int = 500, seconds: int = 4) -> tuple[int, int, list[float]]:
+async def offered(
+    port: int, users: int, per_second: int = 500, seconds: int = 4
+) -> tuple[int, int, list[float]]:
     tasks, failures = [], 0
     started = time.perf_counter()
     for i in range(per_second * seconds):
         delay = started + i / per_second - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)  # the offered load's clock, not a wait for an event
-        tasks.append(asyncio.create_task(one_call(port, i)))
+        tasks.append(asyncio.create_task(one_call(port, i * 7919, users)))
     results = await asyncio.gather(*tasks, return_exceptions=True)
     failures = sum(isinstance(r, BaseException) for r in results)
     return len(results), failures, [r for r in results if isinstance(r, float)]
 
 
-async def concurrent(port: int, in_flight: int = 50, per_worker: int = 40) -> float:
+async def concurrent(port: int, users: int, in_flight: int = 50, per_worker: int = 40) -> float:
     async def worker(k: int) -> None:
         for i in range(per_worker):
-            await one_call(port, k * per_worker + i)
+            await one_call(port, (k * per_worker + i) * 7919, users)
 
     started = time.perf_counter()
     await asyncio.gather(*(worker(k) for k in range(in_flight)))
@@ -86,11 +90,11 @@ async def ami_to_bus(url: str, n: int = 200) -> list[float]:
     from gateway.tests.fake_ami import FakeAmi, frame
     from gateway.tests.transcripts import events
 
-    recorded = [
+    recorded = next(
         e
         for e in events("incoming-answered")
         if e.get("Event") == "DialBegin" and e.get("DialString", "").endswith("@phones")
-    ][0]
+    )
     fake = FakeAmi()
     port = await fake.start()
     nc = await nats.connect(url)
@@ -140,16 +144,17 @@ async def ami_to_bus(url: str, n: int = 200) -> list[float]:
     return samples
 
 
-async def main() -> None:
-    binary = find_binary()
-    if binary is None:
-        sys.exit("no nats-server binary: run `make install`")
+async def run_at(users: int, with_live_view: bool) -> dict[str, object]:
+    """Every figure with ``users`` users known to routing (a fresh NATS, routing and gateway)."""
     with tempfile.TemporaryDirectory(prefix="sn-bench-gateway-") as directory:
         tmp = Path(directory)
+        binary = find_binary()
+        assert binary is not None
         server = NatsServer(binary, tmp / "nats")
         server.start()
-        _, public_key = generate_keypair(tmp / "keys")
+        private_key, public_key = generate_keypair(tmp / "keys")
         agi_port = free_port()
+        profiler = Profiler()
         routing = routing_process(tmp, server.url, public_key, LOG_LEVEL="WARNING")
         gateway = ServiceProcess(
             "smartnumbers_gateway.main:create",
@@ -158,26 +163,50 @@ async def main() -> None:
                 "FASTAGI_PORT": str(agi_port),
                 "LOG_LEVEL": "WARNING",
                 "JWT_PUBLIC_KEY_FILE": str(public_key),
+                "GATEWAY_SIGNING_KEY_FILE": str(private_key),
+                "VAR_DIR": str(tmp / "var-gw"),
+                "SPOOL_DIR": str(tmp / "spool"),
                 "GATEWAY_DIAL_TEMPLATE": "PJSIP/{e164}@trunk",
             },
             log_file=tmp / "gateway.log",
         )
+        figures: dict[str, object] = {}
         try:
-            await seed(server.url)
+            await seed(server.url, users)
             routing.start()
             gateway.start()
-            bare = await bare_request_reply(server.url)
-            calls = await sequential(agi_port)
-            offered_total, failed, offered_times = await offered(agi_port)
-            rate = await concurrent(agi_port)
-            live = await ami_to_bus(server.url)
+            assert routing.process is not None and gateway.process is not None
+            profiler.profile(f"gateway-{users}", gateway.process.pid)
+            profiler.profile(f"routing-{users}", routing.process.pid)
+            figures["bare"] = await bare_request_reply(server.url)
+            figures["calls"] = await sequential(agi_port, users)
+            figures["offered"] = await offered(agi_port, users)
+            cpu = [cpu_seconds(gateway.process.pid), cpu_seconds(routing.process.pid), time.process_time()]
+            figures["rate"] = await concurrent(agi_port, users)
+            calls = 50 * 40
+            figures["cpu_per_call"] = (
+                (cpu_seconds(gateway.process.pid) - cpu[0]) / calls,
+                (cpu_seconds(routing.process.pid) - cpu[1]) / calls,
+                (time.process_time() - cpu[2]) / calls,
+            )
+            if with_live_view:
+                figures["live"] = await ami_to_bus(server.url)
         finally:
+            profiler.stop()
             gateway.stop()
             routing.stop()
             server.stop()
+    return figures
+
+
+def report(users: int, figures: dict[str, object]) -> dict[str, float]:
+    bare: list[float] = figures["bare"]  # type: ignore[assignment]
+    calls: list[float] = figures["calls"]  # type: ignore[assignment]
+    offered_total, failed, offered_times = figures["offered"]  # type: ignore[misc]
+    rate: float = figures["rate"]  # type: ignore[assignment]
     base50, base99 = statistics.median(bare), pct(bare, 99)
     c50, c99 = statistics.median(calls), pct(calls, 99)
-    print(f"\nsmartnumbers bench — gateway FastAGI ({USERS} users; figures of this run, on this machine)\n")
+    print(f"\nsmartnumbers bench — gateway FastAGI ({users:,} users; figures of this run, on this machine)\n")
     print(f"{'measure':<58}{'p50':>11}{'p99':>11}   ratio to bare NATS p50/p99")
     print(
         f"{'bare NATS request/reply round trip (baseline)':<58}{ms(base50):>11}{ms(base99):>11}   1.0 / 1.0"
@@ -186,6 +215,7 @@ async def main() -> None:
         f"{'incoming call: connect -> last variable set (sequential)':<58}{ms(c50):>11}{ms(c99):>11}"
         f"   {c50 / base50:.1f} / {c99 / base99:.1f}"
     )
+    o50 = o99 = float("nan")
     if offered_times:
         o50, o99 = statistics.median(offered_times), pct(offered_times, 99)
         print(
@@ -194,11 +224,79 @@ async def main() -> None:
         )
     print(f"\n500 connections/s for 4 s: {offered_total} calls, {failed} failed or dropped")
     print(f"{'incoming-call decisions/s, 50 calls in flight':<58}{rate:>11.0f}")
-    l50, l99 = statistics.median(live), pct(live, 99)
+    gw_cpu, routing_cpu, fake_cpu = figures["cpu_per_call"]  # type: ignore[misc]
     print(
-        f"{'Asterisk rings (AMI DialBegin) -> ringing event on the bus':<58}{ms(l50):>11}{ms(l99):>11}"
-        f"   {l50 / base50:.1f} / {l99 / base99:.1f}"
+        f"  CPU per call (50 in flight): gateway {gw_cpu * 1000:.2f} ms, "
+        f"routing {routing_cpu * 1000:.2f} ms, the FAKE Asterisk (this bench) {fake_cpu * 1000:.2f} ms "
+        "(nats-server not counted)"
     )
+    if "live" in figures:
+        live: list[float] = figures["live"]  # type: ignore[assignment]
+        l50, l99 = statistics.median(live), pct(live, 99)
+        print(
+            f"{'Asterisk rings (AMI DialBegin) -> ringing event on the bus':<58}{ms(l50):>11}{ms(l99):>11}"
+            f"   {l50 / base50:.1f} / {l99 / base99:.1f}"
+        )
+    return {
+        "p50": c50 / base50,
+        "p99": c99 / base99,
+        "p50_ms": c50 * 1000,
+        "p99_ms": c99 * 1000,
+        "offered_p99": o99 / base99,
+        "offered_p99_ms": o99 * 1000,
+        "failed": failed,
+        "rate": rate,
+        "gateway_cpu_ms": gw_cpu * 1000,
+    }
+
+
+async def main() -> None:
+    if find_binary() is None:
+        sys.exit("no nats-server binary: run `make install`")
+    sizes = [int(n) for n in os.environ.get("BENCH_GATEWAY_USERS", "1000,10000").split(",")]
+    results = {}
+    for k, users in enumerate(sizes):
+        results[users] = report(users, await run_at(users, with_live_view=k == 0))
+    if len(sizes) > 1:
+        small, large = results[sizes[0]], results[sizes[-1]]
+        print(f"\nfrom {sizes[0]:,} to {sizes[-1]:,} users:")
+        for key, label in (
+            ("p50_ms", "incoming call p50 (ms)"),
+            ("p99_ms", "incoming call p99 (ms)"),
+            ("offered_p99_ms", "p99 under 500/s offered (ms)"),
+            ("rate", "decisions/s, 50 in flight"),
+        ):
+            print(
+                f"  {label:<34}{small[key]:>10.2f} -> {large[key]:>10.2f}  ({large[key] / small[key]:.2f}x)"
+            )
+    for users in sizes:
+        r = results[users]
+        at = f"{users:,} users"
+        record(
+            f"incoming call, connect -> last variable set, p50 ({at})",
+            r["p50"],
+            3.0,
+            note=f"{r['p50_ms']:.2f} ms",
+        )
+        record(
+            f"incoming call, connect -> last variable set, p99 ({at})",
+            r["p99"],
+            3.0,
+            note=f"{r['p99_ms']:.2f} ms",
+        )
+        record(
+            f"same, under 500 connections/s offered, p99 ({at})",
+            r["offered_p99"],
+            10.0,
+            note=f"{r['offered_p99_ms']:.1f} ms, {r['failed']} failed",
+        )
+        record(
+            f"incoming-call decisions/s, one gateway, 50 in flight ({at})",
+            r["rate"],
+            2000,
+            better="higher",
+            unit="/s",
+        )
 
 
 if __name__ == "__main__":

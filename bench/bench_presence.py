@@ -14,6 +14,7 @@ database), else that row is skipped with the reason.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import statistics
 import sys
@@ -27,7 +28,10 @@ import nats
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
+from profiling import Profiler, cpu_seconds  # noqa: E402
+from results import record  # noqa: E402
 from smartnumbers_kit.natsserver import NatsServer, find_binary  # noqa: E402
 from smartnumbers_kit.tokens import generate_keypair, mint  # noqa: E402
 
@@ -66,32 +70,37 @@ async def bare_request_reply(url: str, n: int = 3000) -> list[float]:
     return samples
 
 
-async def rest_to_event(url: str, base: str, token: str, org: str, n: int = 400) -> tuple[list[float], int]:
+async def rest_to_event(url: str, base: str, tokens: list[str], n: int = 400) -> tuple[list[float], int]:
+    """Each client (one per token, its own user) changes its availability ``n / len(tokens)`` times, in turn
+    waiting for its event at a NATS subscriber: REST call sent -> that event arrived."""
     nc = await nats.connect(url)
-    arrivals: dict[str, float] = {}
-    got = asyncio.Event()
+    waiting: dict[str, asyncio.Future[float]] = {}
 
     async def seen(msg):  # type: ignore[no-untyped-def]
-        arrivals[msg.data.decode()] = time.perf_counter()
-        got.set()
+        future = waiting.get(json.loads(msg.data)["user_id"])
+        if future is not None and not future.done():
+            future.set_result(time.perf_counter())
 
-    # The payload's availability alternates; match on the exact body we expect.
     await nc.subscribe("presence.user.availability_changed.v1", cb=seen)
     await nc.flush()
-    samples, before_return = [], 0
+    samples: list[float] = []
+    before_return = 0
     choices = ["voicemail", "available"]
-    async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {token}"}) as http:
-        for i in range(n):
-            got.clear()
-            arrivals.clear()
-            sent = time.perf_counter()
-            response = await http.put("/v1/users/me/availability", json={"availability": choices[i % 2]})
-            returned = time.perf_counter()
-            assert response.status_code == 200, response.text
-            await asyncio.wait_for(got.wait(), 5)
-            (arrived,) = arrivals.values()
-            samples.append(arrived - sent)
-            before_return += arrived <= returned
+
+    async def client(token: str, user: str) -> None:
+        nonlocal before_return
+        async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {token}"}) as http:
+            for i in range(n // len(tokens)):
+                waiting[user] = asyncio.get_running_loop().create_future()
+                sent = time.perf_counter()
+                response = await http.put("/v1/users/me/availability", json={"availability": choices[i % 2]})
+                returned = time.perf_counter()
+                assert response.status_code == 200, response.text
+                arrived = await asyncio.wait_for(waiting[user], 5)
+                samples.append(arrived - sent)
+                before_return += arrived <= returned
+
+    await asyncio.gather(*(client(token, f"u{k}") for k, token in enumerate(tokens)))
     await nc.close()
     return samples, before_return
 
@@ -159,6 +168,9 @@ async def presence_figures(
     process = presence_process(tmp / label, nats_url, public_key, **env)
     (tmp / label).mkdir(exist_ok=True)
     process.start()
+    profiler = Profiler()
+    assert process.process is not None
+    profiler.profile(f"presence-{label}", process.process.pid)
     try:
         org = f"bench-{label}"
         users = [f"u{i}" for i in range(16)]
@@ -167,12 +179,21 @@ async def presence_figures(
         )
         tokens = [mint(private_pem, user=u, org=org) for u in users]
         figures: dict[str, object] = {}
-        if measure_latency:
-            figures["rest_to_event"] = await rest_to_event(nats_url, process.url, tokens[0], org)
         await writes_per_second(process.url, tokens, total=160)  # warm up
-        figures["writes_per_second"] = await writes_per_second(process.url, tokens)
+        for clients in (1, 16):
+            if measure_latency:
+                figures[f"rest_to_event_{clients}"] = await rest_to_event(
+                    nats_url, process.url, tokens[:clients], n=400 if clients == 1 else 800
+                )
+            total = 400 if clients == 1 else 1600
+            cpu = cpu_seconds(process.process.pid)
+            figures[f"writes_per_second_{clients}"] = await writes_per_second(
+                process.url, tokens[:clients], total=total
+            )
+            figures[f"cpu_per_write_{clients}"] = (cpu_seconds(process.process.pid) - cpu) / total
         return figures
     finally:
+        profiler.stop()
         process.stop()
 
 
@@ -206,36 +227,74 @@ async def main() -> None:
 
     base_p50 = statistics.median(bare + bare_rr)
     base_p99 = pct(bare + bare_rr, 99)
-    latency, before_return = sqlite["rest_to_event"]  # type: ignore[misc]
     print("\nsmartnumbers bench — presence (figures of this run, on this machine)\n")
     print(f"{'measure':<58}{'p50':>11}{'p99':>11}   ratio to bare NATS p50/p99")
     print(
         f"{'bare NATS request/reply round trip (baseline)':<58}{ms(base_p50):>11}{ms(base_p99):>11}   1.0 / 1.0"
     )
-    p50, p99 = statistics.median(latency), pct(latency, 99)  # type: ignore[arg-type]
-    print(
-        f"{'REST call sent -> its event at a NATS subscriber':<58}{ms(p50):>11}{ms(p99):>11}"
-        f"   {p50 / base_p50:.1f} / {p99 / base_p99:.1f}"
-    )
-    print(f"  the event had arrived before the REST call returned: {before_return} of {len(latency)} calls")
-    print()
-    sqlite_wps = sqlite["writes_per_second"]
-    print(
-        f"{'presence writes/s through the API, SQLite (16 clients)':<58}{sqlite_wps:>11.0f}"
-        f"   ({1 / sqlite_wps / base_p50:.1f}x a bare round trip per write)"
-    )
-    if postgres is not None:
-        pg_wps = postgres["writes_per_second"]
+    latency: dict[int, tuple[float, float]] = {}
+    for clients in (1, 16):
+        samples, before_return = sqlite[f"rest_to_event_{clients}"]  # type: ignore[misc]
+        p50, p99 = statistics.median(samples), pct(samples, 99)
+        latency[clients] = (p50, p99)
+        label = f"REST call sent -> its event at a subscriber, {clients} client{'s' if clients > 1 else ''}"
+        print(f"{label:<58}{ms(p50):>11}{ms(p99):>11}   {p50 / base_p50:.1f} / {p99 / base_p99:.1f}")
         print(
-            f"{'presence writes/s through the API, PostgreSQL (16 clients)':<58}{pg_wps:>11.0f}"
-            f"   ({1 / pg_wps / base_p50:.1f}x a bare round trip per write)"
+            f"  the event had arrived before the REST call returned: {before_return} of {len(samples)} calls"
         )
-    else:
+    print()
+    stores = [("SQLite", sqlite)] + ([("PostgreSQL", postgres)] if postgres is not None else [])
+    for name, figures in stores:
+        for clients in (1, 16):
+            wps: float = figures[f"writes_per_second_{clients}"]  # type: ignore[assignment]
+            label = (
+                f"presence writes/s through the API, {name} ({clients} client{'s' if clients > 1 else ''})"
+            )
+            cpu: float = figures[f"cpu_per_write_{clients}"]  # type: ignore[assignment]
+            print(
+                f"{label:<58}{wps:>11.0f}   ({1 / wps / base_p50:.1f}x a bare round trip per write; "
+                f"presence's CPU {cpu * 1000:.2f} ms per write)"
+            )
+    if postgres is None:
         print(f"presence writes/s, PostgreSQL: skipped — {pg_name}")
+    print("\nfrom 1 to 16 clients:")
+    print(
+        f"  REST -> event p50 {ms(latency[1][0])} -> {ms(latency[16][0])}, "
+        f"p99 {ms(latency[1][1])} -> {ms(latency[16][1])}"
+    )
+    for name, figures in stores:
+        one, many = figures["writes_per_second_1"], figures["writes_per_second_16"]
+        print(f"  writes/s, {name}: {one:.0f} -> {many:.0f} ({many / one:.1f}x)")  # type: ignore[operator]
     print(
         f"\nbaseline drift within the run: first {ms(statistics.median(bare))}, "
         f"last {ms(statistics.median(bare_rr))} (p50)"
     )
+    for clients in (1, 16):
+        p50, p99 = latency[clients]
+        at = f"{clients} client{'s' if clients > 1 else ''}"
+        target = 5.0 if clients == 1 else None
+        record(
+            f"presence REST write -> its event at a subscriber, p50 ({at})",
+            p50 / base_p50,
+            target,
+            note=f"{p50 * 1000:.2f} ms",
+        )
+        record(
+            f"presence REST write -> its event at a subscriber, p99 ({at})",
+            p99 / base_p99,
+            target,
+            note=f"{p99 * 1000:.2f} ms",
+        )
+    for name, figures in stores:
+        record(
+            f"presence writes/s through the API, 16 clients, {name}",
+            figures["writes_per_second_16"],
+            1000 if name == "SQLite" else 500,  # type: ignore[arg-type]
+            better="higher",
+            unit="/s",
+            note=f"1 client: {figures['writes_per_second_1']:.0f}/s; "
+            f"presence's CPU {figures['cpu_per_write_16'] * 1000:.2f} ms/write",  # type: ignore[operator]
+        )
 
 
 if __name__ == "__main__":

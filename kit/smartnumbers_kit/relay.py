@@ -3,8 +3,8 @@
 The relay reads committed notifications after its recorded position, maps each
 domain event to zero or more contracts, stamps each with an event id derived from
 the stored event and this store's epoch (``publishing.event_id``), publishes it with
-that id as ``Nats-Msg-Id``, waits for JetStream's ack, and only then records its new
-position (a tracking record in the service's own store).
+that id as ``Nats-Msg-Id`` (a whole batch without waiting, then every ack gathered),
+and only once every ack is in records its new position (a tracking record in the service's own store).
 
 A crash between publishing and recording republishes the same messages with the
 same ids: JetStream's duplicate window drops them, and consumers, which track
@@ -31,10 +31,12 @@ import signal
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError, Notification, Tracking
 from nats.errors import MaxPayloadError
 from nats.js import JetStreamContext
+from nats.js.api import PubAck
 from prometheus_client import Counter, Gauge
 from smartnumbers_contracts import Contract
 
@@ -49,6 +51,9 @@ ToContracts = Callable[[Any], Sequence[Contract]]
 PUBLISHED = Counter("relay_published_total", "Contracts published by the relay", ["relay"])
 PARKED = Counter("relay_parked_total", "Events the relay could never publish, parked", ["relay"])
 POSITION = Gauge("relay_position", "Last notification id the relay has published", ["relay"])
+
+ACK_TIMEOUT = 2.0
+"""Seconds to wait for JetStream's acks of a batch (and for room among the client's pending acks)."""
 
 HEADERS_ROOM = 1024
 """Bytes kept free under the server's ``max_payload`` for the message's headers."""
@@ -81,6 +86,7 @@ class Relay:
         self._published = threading.Condition()
         self._fault = _parse_fault(os.environ.get(FAULT_ENV, ""))
         self._seen = 0
+        self._log_epoch: UUID | None = None
         app.on_commit(self.wake)
 
     def wake(self) -> None:
@@ -95,17 +101,12 @@ class Relay:
         backoff = 0.1
         while not self._stopping:
             self._wake.clear()
-            notifications = await asyncio.to_thread(
-                self.app.recorder.select_notifications,
-                position,
-                self.batch_size,
-                inclusive_of_start=False,
-            )
+            notifications, mapped = await asyncio.to_thread(self._read, position)
             if not notifications:
                 await self._idle()
                 continue
             try:
-                await self._publish(notifications)
+                await self._publish(mapped)
             except Exception as e:  # NATS away or slow: keep the position, retry
                 log.warning("relay %s could not publish (%s); retrying", self.name, e)
                 await asyncio.sleep(backoff)
@@ -150,9 +151,24 @@ class Relay:
         except TimeoutError:
             pass
 
+    def _epoch(self) -> UUID:
+        """The store's epoch, read once (it never changes while the store exists): saves a query per batch."""
+        if self._log_epoch is None:
+            self._log_epoch = self.app.log_identity()
+        return self._log_epoch
+
+    def _read(
+        self, position: int
+    ) -> tuple[Sequence[Notification], list[tuple[Notification, list[Contract] | str]]]:
+        """The next batch after ``position`` and its contracts: one worker-thread hop for both."""
+        notifications = self.app.recorder.select_notifications(
+            position, self.batch_size, inclusive_of_start=False
+        )
+        return notifications, self._map(notifications) if notifications else []
+
     def _map(self, notifications: Sequence[Notification]) -> list[tuple[Notification, list[Contract] | str]]:
         """Each notification's stamped contracts, or why it cannot be mapped (a permanent failure)."""
-        epoch = self.app.log_identity()
+        epoch = self._epoch()
         mapped: list[tuple[Notification, list[Contract] | str]] = []
         for n in notifications:
             try:
@@ -165,8 +181,16 @@ class Relay:
         client = getattr(self.js, "_nc", None)
         return int(getattr(client, "max_payload", 1024 * 1024))
 
-    async def _publish(self, notifications: Sequence[Notification]) -> None:
-        for notification, contracts in await asyncio.to_thread(self._map, notifications):
+    async def _publish(self, mapped: list[tuple[Notification, list[Contract] | str]]) -> None:
+        """Publish a batch without waiting for each ack, then wait for all of them.
+
+        The messages leave in the log's order on one connection, so JetStream stores them in
+        that order. Any ack missing (timeout) or negative raises: the caller keeps its position
+        and publishes the batch again, and the ``Nats-Msg-Id`` of each message makes what
+        JetStream already stored a duplicate it drops.
+        """
+        acks: list[asyncio.Future[PubAck]] = []
+        for notification, contracts in mapped:
             if isinstance(contracts, str):
                 await self._park(notification, 0, None, len(notification.state), contracts)
                 continue
@@ -179,16 +203,27 @@ class Relay:
                     await self._park(notification, index, contract.subject, len(data), reason)
                     continue
                 try:
-                    await self.js.publish(
+                    ack = await self.js.publish_async(
                         contract.subject,
                         data,
                         headers={"Nats-Msg-Id": str(contract.event_id)},
-                        timeout=2.0,
+                        wait_stall=ACK_TIMEOUT,
                     )
                 except MaxPayloadError as e:
                     await self._park(notification, index, contract.subject, len(data), f"refused: {e}")
                     continue
-                PUBLISHED.labels(self.name).inc()
+                acks.append(ack)
+        if not acks:
+            return
+        try:
+            results = await asyncio.wait_for(asyncio.gather(*acks, return_exceptions=True), ACK_TIMEOUT)
+        finally:
+            for ack in acks:
+                ack.cancel()  # those still waiting (a timeout): frees their slot in the client
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+        PUBLISHED.labels(self.name).inc(len(results))
 
     async def _park(
         self, notification: Notification, index: int, subject: str | None, size: int, reason: str
@@ -205,7 +240,7 @@ class Relay:
             "size": size,
             "reason": reason,
         }
-        epoch = await asyncio.to_thread(self.app.log_identity)
+        epoch = await asyncio.to_thread(self._epoch)
         await self.js.publish(
             f"parked.relay-{self.app.name}.{subject or 'unmapped'}",
             json.dumps(record).encode(),

@@ -116,7 +116,8 @@ class FastAgiServer(fast_agi.Application):
     async def handler(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             try:
-                block = await asyncio.wait_for(reader.readuntil(b"\n\n"), self.header_timeout)
+                async with asyncio.timeout(self.header_timeout):  # no task per connection, unlike wait_for
+                    block = await reader.readuntil(b"\n\n")
             except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, TimeoutError, ConnectionError):
                 self.refused += 1
                 return  # closed, stalled or garbage before the blank line: nothing to do
