@@ -26,16 +26,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench_presence import bare_request_reply, ms, pct  # noqa: E402
-from bench_routing import seed, smartnumber  # noqa: E402
-from profiling import Profiler, cpu_seconds  # noqa: E402
-from results import record  # noqa: E402
-from smartnumbers_kit.natsserver import NatsServer, find_binary, free_port  # noqa: E402
-from smartnumbers_kit.serviceprocess import ServiceProcess  # noqa: E402
-from smartnumbers_kit.tokens import generate_keypair  # noqa: E402
+from bench_presence import bare_request_reply, ms, pct
+from bench_routing import seed, smartnumber
+from profiling import Profiler, cpu_seconds
+from results import record
+from smartnumbers_kit.natsserver import NatsServer, find_binary, free_port
+from smartnumbers_kit.serviceprocess import ServiceProcess
+from smartnumbers_kit.tokens import generate_keypair
 
-from gateway.tests.fake_agi import FakeAgiChannel  # noqa: E402
-from services.routing.tests.e2e import routing_process  # noqa: E402
+from gateway.tests.fake_agi import FakeAgiChannel
+from services.routing.tests.e2e import routing_process
 
 
 async def one_call(port: int, i: int, users: int) -> float:

@@ -29,12 +29,12 @@ import nats
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from smartnumbers_kit.natsserver import NatsServer, find_binary  # noqa: E402
-from smartnumbers_kit.tokens import generate_keypair, mint  # noqa: E402
+from smartnumbers_kit.natsserver import NatsServer, find_binary
+from smartnumbers_kit.tokens import generate_keypair, mint
 
-from bench.bench_presence import bare_request_reply, drop_database, ms, pct, postgres_env  # noqa: E402
-from services.mailbox.tests.e2e import Directory, mailbox_process  # noqa: E402
-from services.mailbox.tests.samples import tone_wav  # noqa: E402
+from bench.bench_presence import bare_request_reply, drop_database, ms, pct, postgres_env
+from services.mailbox.tests.e2e import Directory, mailbox_process
+from services.mailbox.tests.samples import tone_wav
 
 MEMBERS = 1000
 DEPOSITS = 400

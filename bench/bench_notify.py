@@ -31,13 +31,13 @@ import nats
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench_presence import bare_request_reply, ms, pct  # noqa: E402
-from smartnumbers_contracts import directory, mailbox  # noqa: E402
-from smartnumbers_kit.natsserver import NatsServer, find_binary  # noqa: E402
-from smartnumbers_kit.tokens import generate_keypair, mint  # noqa: E402
-from smartnumbers_notify.kannel import Kannel, find_bearerbox, find_fakesmsc  # noqa: E402
+from bench_presence import bare_request_reply, ms, pct
+from smartnumbers_contracts import directory, mailbox
+from smartnumbers_kit.natsserver import NatsServer, find_binary
+from smartnumbers_kit.tokens import generate_keypair, mint
+from smartnumbers_notify.kannel import Kannel, find_bearerbox, find_fakesmsc
 
-from services.notify.tests.e2e import FakeSmsbox, FakeSmscOutput, SmtpServer, notify_process  # noqa: E402
+from services.notify.tests.e2e import FakeSmsbox, FakeSmscOutput, SmtpServer, notify_process
 
 N = 1000
 MOBILE = "+447700900900"

@@ -30,17 +30,17 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from profiling import Profiler, cpu_seconds  # noqa: E402
-from results import record  # noqa: E402
-from smartnumbers_kit.natsserver import NatsServer, find_binary  # noqa: E402
-from smartnumbers_kit.tokens import generate_keypair, mint  # noqa: E402
+from profiling import Profiler, cpu_seconds
+from results import record
+from smartnumbers_kit.natsserver import NatsServer, find_binary
+from smartnumbers_kit.tokens import generate_keypair, mint
 
-from services.presence.tests.e2e import create_users, presence_process  # noqa: E402
+from services.presence.tests.e2e import create_users, presence_process
 
 
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def ms(seconds: float) -> str:

@@ -24,19 +24,19 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_presence import bare_request_reply, ms, pct  # noqa: E402
-from results import record  # noqa: E402
-from smartnumbers_contracts import directory as d  # noqa: E402
-from smartnumbers_contracts import presence as p  # noqa: E402
-from smartnumbers_contracts import routing as wire  # noqa: E402
-from smartnumbers_kit import bus  # noqa: E402
-from smartnumbers_kit.follower import StreamFollower  # noqa: E402
-from smartnumbers_kit.natsserver import NatsServer, find_binary  # noqa: E402
-from smartnumbers_kit.tokens import generate_keypair  # noqa: E402
-from smartnumbers_routing.read_model import RoutingView  # noqa: E402
+from bench_presence import bare_request_reply, ms, pct
+from results import record
+from smartnumbers_contracts import directory as d
+from smartnumbers_contracts import presence as p
+from smartnumbers_contracts import routing as wire
+from smartnumbers_kit import bus
+from smartnumbers_kit.follower import StreamFollower
+from smartnumbers_kit.natsserver import NatsServer, find_binary
+from smartnumbers_kit.tokens import generate_keypair
+from smartnumbers_routing.read_model import RoutingView
 
-from services.presence.tests.e2e import envelope  # noqa: E402
-from services.routing.tests.e2e import routing_process  # noqa: E402
+from services.presence.tests.e2e import envelope
+from services.routing.tests.e2e import routing_process
 
 USERS = 1000
 ORG = "bench"

@@ -61,7 +61,7 @@ class SendEmail(Contract):
     to: str
     title: str = Field(description="The email's subject line")
     body: str
-    attachments: list[Attachment] = []
+    attachments: list[Attachment] = Field(default_factory=list)
     reason: str = Field(description="voice_to_email, archive or fax_to_email")
     about: EmailedItem | None = Field(
         default=None,

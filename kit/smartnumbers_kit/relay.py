@@ -24,6 +24,7 @@ Transient errors (no connection, timeouts) keep the position and retry.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -146,10 +147,8 @@ class Relay:
         self.wake()
 
     async def _idle(self) -> None:
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), self.idle_poll_seconds)
-        except TimeoutError:
-            pass
 
     def _epoch(self) -> UUID:
         """The store's epoch, read once (it never changes while the store exists): saves a query per batch."""

@@ -142,10 +142,8 @@ class ServiceApplication(Application[Any]):
         try:
             return self.repository.get(identity_id).epoch
         except AggregateNotFoundError:
-            try:
+            with contextlib.suppress(RecordConflictError):  # another replica made it first
                 self.save(LogIdentity(application_name=self.name, epoch=uuid4()))
-            except RecordConflictError:  # another replica made it first
-                pass
             return self.repository.get(identity_id).epoch
 
     # -- waking the relay -------------------------------------------------
