@@ -17,7 +17,8 @@ help:  ## list the targets
 run: $(STAMP)  ## start NATS and every service (Ctrl-C stops them; smartnumbers-run --help)
 	$(BIN)/smartnumbers-run
 
-test: $(STAMP)  ## install what is missing, then run every test
+test: $(STAMP)  ## install what is missing, lint and type-check (make lint), then run every test
+	@$(MAKE) --no-print-directory lint
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)  ## print the performance figures (every bench/bench_*.py, each with its own baseline), then issue 17's table with verdicts
