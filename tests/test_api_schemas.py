@@ -1,5 +1,5 @@
 """Schemathesis against every service's OpenAPI document (issue 11 §6): each of directory,
-presence, routing, mailbox and notify runs as a real process on a real nats-server, and every
+presence, routing, mailbox, notify and the gateway runs as a real process on a real nats-server, and every
 operation is tried with generated valid and invalid inputs, with a token of each role
 in turn (user, admin, service), under every schemathesis check (``--checks all``).
 
@@ -34,8 +34,10 @@ import schemathesis
 from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.core.failures import FailureGroup
 from schemathesis.core.result import Ok
+from smartnumbers_kit.natsserver import free_port
 from smartnumbers_kit.serviceprocess import ServiceProcess
 
+from gateway.tests.fake_ami import FakeAmi
 from services.directory.tests.e2e import client as directory_client
 from services.directory.tests.e2e import create_organisation, directory_process, new_user
 from services.mailbox.tests.e2e import Directory, mailbox_process
@@ -214,3 +216,41 @@ async def test_notify(tmp_path, nats_server, dev_keys, mint, started, capsys):
         service = started(notify_process(tmp_path, nats_server.url, dev_keys, smtp, smsbox.url))
         figures = await asyncio.to_thread(fuzz, service.url, role_tokens(mint, org))
     report("notify", figures, capsys)
+
+
+async def test_gateway(tmp_path, nats_server, dev_keys, mint, started, capsys):
+    """The gateway's call control, with a real presence (where people are) and a FAKE Asterisk
+    (gateway/tests/fake_ami.py); the mailbox and the directory are away, so what needs them
+    answers 503 as documented."""
+    org = fresh_org()
+    presence = started(presence_process(tmp_path, nats_server.url, dev_keys[1]))
+    await create_users(nats_server.url, presence.url, mint("boss", org, "admin"), org, "alice", "boss")
+    fake_ami = FakeAmi()
+    ami_port = await fake_ami.start()
+    away = f"http://127.0.0.1:{free_port()}"
+    try:
+        gateway = ServiceProcess(
+            "smartnumbers_gateway.main:create",
+            {
+                "NATS_URL": nats_server.url,
+                "FASTAGI_PORT": str(free_port()),
+                "AMI_HOST": "127.0.0.1",
+                "AMI_PORT": str(ami_port),
+                "AMI_USERNAME": "gateway",
+                "AMI_SECRET": "s3cret",
+                "JWT_PUBLIC_KEY_FILE": str(dev_keys[1]),
+                "GATEWAY_SIGNING_KEY_FILE": str(dev_keys[0]),
+                "VAR_DIR": str(tmp_path / "var"),
+                "SPOOL_DIR": str(tmp_path / "spool"),
+                "PRESENCE_URL": presence.url,
+                "MAILBOX_URL": away,
+                "DIRECTORY_URL": away,
+            },
+            log_file=tmp_path / "gateway.log",
+        )
+        await asyncio.to_thread(started, gateway)
+        await fake_ami.logged_in()
+        figures = await asyncio.to_thread(fuzz, gateway.url, role_tokens(mint, org))
+    finally:
+        await fake_ami.stop()
+    report("gateway", figures, capsys)

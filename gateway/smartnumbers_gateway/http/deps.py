@@ -9,7 +9,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 from nats.js import JetStreamContext
 from smartnumbers_contracts import Contract
-from smartnumbers_kit.auth import CurrentPrincipal
+from smartnumbers_kit.auth import CurrentPrincipal, Principal, Role
+from smartnumbers_kit.errors import Forbidden
 
 from smartnumbers_gateway.asterisk.ami import AmiLink
 from smartnumbers_gateway.clients.directory import DirectoryClient
@@ -86,3 +87,14 @@ __all__ = [
     "Settings",
     "Tokens",
 ]
+
+
+def _person(principal: CurrentPrincipal) -> Principal:
+    """A user or an administrator: someone with a location the platform can ring."""
+    if principal.role is Role.SERVICE:
+        raise Forbidden("a service has no location to ring: ask as the person to be called")
+    return principal
+
+
+Person = Annotated[Principal, Depends(_person)]
+"""The signed-in person (a service token is refused with 403: it has nowhere to be rung)."""

@@ -12,8 +12,9 @@ from typing import Literal
 
 from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict, Field
+from smartnumbers_kit.http import errors
 
-from smartnumbers_gateway.http.deps import Authorization, CurrentPrincipal, Place
+from smartnumbers_gateway.http.deps import Authorization, Person, Place
 from smartnumbers_gateway.http.grammar import VoicemailTarget
 
 router = APIRouter(prefix="/v1", tags=["call control"])
@@ -43,9 +44,10 @@ class Calling(BaseModel):
     response_model=Calling,
     status_code=status.HTTP_202_ACCEPTED,
     summary="Call me at my current location to record a greeting or my name (§5.1, §7.3)",
+    responses=errors(409, s409="Your location is None: select one first"),
 )
 async def call_me_to_record(
-    body: RecordingCall, principal: CurrentPrincipal, placing: Place, authorization: Authorization
+    body: RecordingCall, principal: Person, placing: Place, authorization: Authorization
 ) -> Calling:
     number = await placing.ring_me_first(authorization, "the platform calls you there to record")
     request_id = placing.originate(
@@ -68,9 +70,10 @@ async def call_me_to_record(
     response_model=Calling,
     status_code=status.HTTP_202_ACCEPTED,
     summary="Call me at my current location to leave a voicemail for users or teams (§5.4.1)",
+    responses=errors(409, s409="Your location is None: select one first"),
 )
 async def call_me_to_leave_a_voicemail(
-    body: VoicemailCall, principal: CurrentPrincipal, placing: Place, authorization: Authorization
+    body: VoicemailCall, principal: Person, placing: Place, authorization: Authorization
 ) -> Calling:
     number = await placing.ring_me_first(authorization, "the platform calls you there to record the message")
     request_id = placing.originate(

@@ -14,9 +14,10 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict
 from smartnumbers_kit.dialable import to_e164
+from smartnumbers_kit.http import errors
 
 from smartnumbers_gateway.asterisk.numbers import dial_string
-from smartnumbers_gateway.http.deps import Authorization, CurrentPrincipal, Place, Settings
+from smartnumbers_gateway.http.deps import Authorization, Person, Place, Settings
 from smartnumbers_gateway.http.grammar import DialledNumber
 
 router = APIRouter(prefix="/v1", tags=["call control"])
@@ -37,10 +38,11 @@ class Requested(BaseModel):
     response_model=Requested,
     status_code=status.HTTP_202_ACCEPTED,
     summary="Ring my current location, then connect me to a number (§4.4)",
+    responses=errors(409, s409="Your location is None: select one first"),
 )
 async def click_to_dial(
     body: ClickToDial,
-    principal: CurrentPrincipal,
+    principal: Person,
     placing: Place,
     settings: Settings,
     authorization: Authorization,

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from smartnumbers_contracts.base import Identifier
 from smartnumbers_kit.auth import Role
 from smartnumbers_kit.errors import Forbidden
+from smartnumbers_kit.http import errors
 
 from smartnumbers_gateway.asterisk.fastagi import AgiRequest
 from smartnumbers_gateway.asterisk.wire_text import agi_digits, agi_word
@@ -40,6 +41,7 @@ class AlertCall(BaseModel):
     response_model=Calling,
     status_code=status.HTTP_202_ACCEPTED,
     summary="Call a user at their current location and play their new messages (§3.5)",
+    responses=errors(404, 409, s404="No such user", s409="The user's location is None: nowhere to call"),
 )
 async def call_with_new_messages(
     body: AlertCall, principal: CurrentPrincipal, placing: Place, tokens: Tokens, authorization: Authorization
