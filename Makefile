@@ -3,16 +3,22 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-PACKAGES := contracts kit services/directory services/presence services/routing services/mailbox gateway
+PACKAGES := contracts kit services/directory services/presence services/routing services/mailbox gateway web
 PYPROJECTS := $(addsuffix /pyproject.toml,$(PACKAGES))
 
-.PHONY: run test bench install contracts clean fmt
+.PHONY: run test bench install contracts clean fmt chromium
 
 run: $(STAMP)  ## start NATS and every service (Ctrl-C stops them)
 	$(BIN)/smartnumbers-run
 
-test: $(STAMP)  ## install what is missing, then run every test
+test: $(STAMP) chromium  ## install what is missing, then run every test
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+chromium:  ## Debian's chromium for the browser tests (web/tests), when missing and we may (root + apt)
+	@if [ -x /usr/bin/chromium ] || command -v chromium >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  (apt-get update -q && apt-get install -y -q chromium) >/dev/null || echo "could not install chromium: browser tests will skip"; \
+	else echo "no chromium and not root with apt: the browser tests (web/tests) will skip"; fi
 
 bench: $(STAMP)  ## print the performance figures (every bench/bench_*.py, each with its own baseline)
 	@set -e; for script in bench/bench_*.py; do $(BIN)/python $$script; done

@@ -1,0 +1,29 @@
+"""Pages of the menu not built yet: each says so and what it will hold, rather than a 404."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from smartnumbers_web.deps import SignedIn, render
+
+router = APIRouter(include_in_schema=False)
+
+LATER = {
+    "recordings": ("Recordings", "Your name, permanent, today's and extended-absence greetings (§5.1)."),
+    "vmail": ("VMail", "Your New, Saved and Old messages and faxes (§5.3 to §5.7)."),
+    "call-manager": ("Call Manager", "The calls ringing for you, live (§7)."),
+    "statistics": ("Statistics", "Your calls and their outcomes (§8.2)."),
+    "administration": ("Administration", "Organisation settings, users, teams and queues."),
+}
+
+
+def _page(slug: str, title: str, purpose: str) -> None:
+    async def page(request: Request, session: SignedIn) -> Response:
+        return render(request, "later.html", active=slug, title=title, purpose=purpose)
+
+    router.add_api_route(f"/{slug}", page, methods=["GET"], name=slug)
+
+
+for _slug, (_title, _purpose) in LATER.items():
+    _page(_slug, _title, _purpose)
