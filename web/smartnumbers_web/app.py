@@ -15,7 +15,16 @@ from fastapi.templating import Jinja2Templates
 from smartnumbers_web import proxy
 from smartnumbers_web.api import ApiError, SignInRequired
 from smartnumbers_web.deps import CsrfRejected, PasswordChangeRequired, render
-from smartnumbers_web.pages import address_book, auth, contact, later, security, services, toolbar
+from smartnumbers_web.pages import (
+    address_book,
+    auth,
+    contact,
+    later,
+    recordings,
+    security,
+    services,
+    toolbar,
+)
 from smartnumbers_web.session import SessionCodec, SessionMiddleware
 from smartnumbers_web.settings import WebSettings
 
@@ -44,7 +53,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         SessionMiddleware, codec=SessionCodec(settings.session_key, secure=settings.secure_cookies)
     )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (auth, toolbar, contact, address_book, services, security, later, proxy):
+    for module in (auth, toolbar, contact, address_book, services, security, recordings, later, proxy):
         app.include_router(module.router)
 
     @app.get("/healthz", include_in_schema=False)

@@ -37,6 +37,7 @@ class Person:
 class Platform:
     directory: ServiceProcess
     presence: ServiceProcess
+    mailbox: ServiceProcess
     web: ServiceProcess
     org: str
     admin: Person
@@ -64,15 +65,17 @@ class Platform:
             },
         )
         assert r.status_code == 201, r.text
-        eventually(lambda: self._presence_knows(user_id))
+        eventually(lambda: self._known(user_id))
         return person
 
-    def _presence_knows(self, user_id: str) -> bool:
-        r = httpx.get(
-            f"{self.presence.url}/v1/users/{user_id}/presence",
-            headers={"Authorization": f"Bearer {self.admin_token}"},
+    def _known(self, user_id: str) -> bool:
+        """Presence and the mailbox have learnt of the user from the directory's events."""
+        headers = {"Authorization": f"Bearer {self.admin_token}"}
+        return (
+            httpx.get(f"{self.presence.url}/v1/users/{user_id}/presence", headers=headers).status_code == 200
+            and httpx.get(f"{self.mailbox.url}/v1/mailboxes/users/{user_id}", headers=headers).status_code
+            == 200
         )
-        return r.status_code == 200
 
     def ready_user(self, user_id: str, display_name: str, password: str) -> Person:
         """A user who has already changed the initial password (through the directory's API)."""
@@ -123,12 +126,13 @@ def running_platform(tmp: Path, nats_url: str, keys: tuple[Path, Path], org: str
     (tmp / "dir").mkdir()
     directory = directory_process(tmp / "dir", nats_url, keys)
     presence = service_process("presence", tmp / "var-presence", nats_url, keys[1], tmp / "presence.log")
+    mailbox = service_process("mailbox", tmp / "var-mailbox", nats_url, keys[1], tmp / "mailbox.log")
     started: list[ServiceProcess] = []
     try:
-        for process in (directory, presence):
+        for process in (directory, presence, mailbox):
             process.start()
             started.append(process)
-        web = web_process(tmp, directory=directory.url, presence=presence.url)
+        web = web_process(tmp, directory=directory.url, presence=presence.url, mailbox=mailbox.url)
         web.start(wait_for_nats=False)
         started.append(web)
         admin_number = create_organisation(directory, org, "boss")
@@ -136,7 +140,7 @@ def running_platform(tmp: Path, nats_url: str, keys: tuple[Path, Path], org: str
         token = sign_in(directory.url, admin_number, INITIAL)
         admin.password = "582917"
         admin_token = change_password(directory.url, token, INITIAL, admin.password)
-        yield Platform(directory, presence, web, org, admin, admin_token, started)
+        yield Platform(directory, presence, mailbox, web, org, admin, admin_token, started)
     finally:
         for process in reversed(started):
             process.stop()
