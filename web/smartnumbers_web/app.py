@@ -24,6 +24,7 @@ from smartnumbers_web.pages import (
     security,
     services,
     toolbar,
+    vmail,
 )
 from smartnumbers_web.session import SessionCodec, SessionMiddleware
 from smartnumbers_web.settings import WebSettings
@@ -53,7 +54,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         SessionMiddleware, codec=SessionCodec(settings.session_key, secure=settings.secure_cookies)
     )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (auth, toolbar, contact, address_book, services, security, recordings, later, proxy):
+    for module in (auth, toolbar, contact, address_book, services, security, recordings, vmail, later, proxy):
         app.include_router(module.router)
 
     @app.get("/healthz", include_in_schema=False)

@@ -10,7 +10,6 @@ from smartnumbers_web.deps import SignedIn, render
 router = APIRouter(include_in_schema=False)
 
 LATER = {
-    "vmail": ("VMail", "Your New, Saved and Old messages and faxes (§5.3 to §5.7)."),
     "call-manager": ("Call Manager", "The calls ringing for you, live (§7)."),
     "statistics": ("Statistics", "Your calls and their outcomes (§8.2)."),
     "administration": ("Administration", "Organisation settings, users, teams and queues."),

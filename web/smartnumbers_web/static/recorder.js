@@ -4,6 +4,14 @@
 (function () {
   function csrf() { return document.querySelector('meta[name="csrf-token"]').content; }
 
+  // data-form="<form id>": that form's fields (but the CSRF token) become the upload's query.
+  function query(box) {
+    if (!box.dataset.form) { return ''; }
+    const params = new URLSearchParams(new FormData(document.getElementById(box.dataset.form)));
+    params.delete('csrf_token');
+    return '?' + params.toString();
+  }
+
   function wire(box) {
     const record = box.querySelector('[data-action="record"]');
     const stop = box.querySelector('[data-action="stop"]');
@@ -26,7 +34,7 @@
         stream.getTracks().forEach(function (t) { t.stop(); });
         status.textContent = 'Saving…';
         const body = new Blob(chunks, { type: recorder.mimeType || 'audio/webm' });
-        const target = box.dataset.upload + (box.dataset.query ? box.dataset.query() : '');
+        const target = box.dataset.upload + query(box);
         const response = await fetch(target, {
           method: box.dataset.method || 'PUT',
           headers: { 'Content-Type': body.type.split(';')[0], 'X-CSRF-Token': csrf() },
