@@ -17,6 +17,7 @@ from smartnumbers_web.api import ApiError, SignInRequired
 from smartnumbers_web.deps import CsrfRejected, PasswordChangeRequired, render
 from smartnumbers_web.pages import (
     address_book,
+    administration,
     auth,
     contact,
     later,
@@ -54,7 +55,19 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         SessionMiddleware, codec=SessionCodec(settings.session_key, secure=settings.secure_cookies)
     )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (auth, toolbar, contact, address_book, services, security, recordings, vmail, later, proxy):
+    for module in (
+        auth,
+        toolbar,
+        contact,
+        address_book,
+        services,
+        security,
+        recordings,
+        vmail,
+        administration,
+        later,
+        proxy,
+    ):
         app.include_router(module.router)
 
     @app.get("/healthz", include_in_schema=False)

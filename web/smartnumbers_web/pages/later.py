@@ -12,7 +12,6 @@ router = APIRouter(include_in_schema=False)
 LATER = {
     "call-manager": ("Call Manager", "The calls ringing for you, live (§7)."),
     "statistics": ("Statistics", "Your calls and their outcomes (§8.2)."),
-    "administration": ("Administration", "Organisation settings, users, teams and queues."),
 }
 
 
