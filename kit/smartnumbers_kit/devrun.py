@@ -8,6 +8,7 @@ Defaults (each overridable by environment):
     routing         127.0.0.1:8102   ROUTING_PORT
     gateway         127.0.0.1:8100   GATEWAY_PORT, FastAGI on 127.0.0.1:4573 (FASTAGI_PORT)
     mailbox         127.0.0.1:8103   MAILBOX_PORT
+    web             127.0.0.1:8080   WEB_PORT  (the Web Services: pages, /api/<service>/… proxied)
 
 With ``ASTERISK_BIN`` pointing to an Asterisk binary, a private Asterisk is started too,
 with the shipped configuration in ``var/asterisk`` on loopback ports (AMI ``AMI_PORT``,
@@ -37,6 +38,7 @@ SERVICES = [
     ("routing", "smartnumbers_routing.main:create", "ROUTING_PORT", 8102),
     ("mailbox", "smartnumbers_mailbox.main:create", "MAILBOX_PORT", 8103),
     ("gateway", "smartnumbers_gateway.main:create", "GATEWAY_PORT", 8100),
+    ("web", "smartnumbers_web.main:create", "WEB_PORT", 8080),  # the browser's one origin, last
 ]
 
 
@@ -68,6 +70,8 @@ def main() -> None:
         "SPOOL_DIR": str(var / "spool"),
     }
     host = env.setdefault("HOST", "127.0.0.1")
+    for name, _, port_var, default in SERVICES:  # where each service answers (the web proxies to them)
+        env.setdefault(f"{name.upper()}_URL", f"http://{host}:{env.get(port_var, default)}")
 
     nats: NatsServer | None = None
     if "NATS_URL" not in os.environ:

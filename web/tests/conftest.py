@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from smartnumbers_kit.natsserver import NatsServer
 
-from web.tests.platform import Platform, running_platform
+from web.tests.stack import Platform, running_platform
 
 CHROMIUM_FLAGS = [
     "--headless",

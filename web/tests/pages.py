@@ -6,7 +6,7 @@ from typing import Any
 
 from axe_playwright_python.sync_playwright import Axe
 
-from web.tests.platform import Person
+from web.tests.stack import Person
 
 _axe = Axe()
 

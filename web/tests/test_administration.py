@@ -15,7 +15,7 @@ import httpx
 from playwright.sync_api import expect
 
 from web.tests.pages import serious_violations, sign_in
-from web.tests.platform import Person, Platform, smartnumber
+from web.tests.stack import Person, Platform, smartnumber
 
 
 def test_an_administrator_creates_a_user_and_a_team(platform: Platform, browser: Any, context: Any) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 from playwright.sync_api import expect
 
 from web.tests.pages import serious_violations, sign_in
-from web.tests.platform import Platform
+from web.tests.stack import Platform
 
 
 def test_selecting_mobile_updates_a_colleagues_open_address_book_live(

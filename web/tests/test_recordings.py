@@ -12,7 +12,7 @@ from typing import Any
 from playwright.sync_api import expect
 
 from web.tests.pages import serious_violations, sign_in
-from web.tests.platform import Platform
+from web.tests.stack import Platform
 
 
 def test_a_user_records_todays_greeting_in_the_browser_and_hears_it_back(

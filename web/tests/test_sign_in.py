@@ -15,7 +15,7 @@ from typing import Any
 from playwright.sync_api import expect
 
 from web.tests.pages import serious_violations, sign_in
-from web.tests.platform import INITIAL, Platform
+from web.tests.stack import INITIAL, Platform
 
 
 def test_a_user_signs_in_and_changes_the_initial_password(platform: Platform, context: Any) -> None:

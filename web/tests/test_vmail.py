@@ -19,8 +19,8 @@ from smartnumbers_kit.testing import Mint
 
 from services.mailbox.tests.samples import tiff, tone_wav
 from web.tests.pages import serious_violations, sign_in
-from web.tests.platform import Platform
-from web.tests.platform import sign_in as api_sign_in
+from web.tests.stack import Platform
+from web.tests.stack import sign_in as api_sign_in
 
 
 def deposit(platform: Platform, mint: Mint, user_id: str, caller: str, *, urgent: bool = False) -> None:
