@@ -19,6 +19,7 @@ from smartnumbers_web.pages import (
     address_book,
     administration,
     auth,
+    call_manager,
     contact,
     later,
     recordings,
@@ -65,6 +66,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         recordings,
         vmail,
         administration,
+        call_manager,
         later,
         proxy,
     ):

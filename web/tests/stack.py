@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from smartnumbers_kit.natsserver import free_port
 from smartnumbers_kit.serviceprocess import ServiceProcess, service_process
 
 from services.directory.tests.e2e import create_organisation, directory_process
@@ -43,6 +44,8 @@ class Platform:
     admin: Person
     admin_token: str
     processes: list[ServiceProcess] = field(default_factory=list)
+    gateway: ServiceProcess | None = None
+    agi_port: int = 0
 
     @property
     def url(self) -> str:
@@ -121,8 +124,39 @@ def web_process(tmp: Path, **urls: str) -> ServiceProcess:
     )
 
 
+def telephony(
+    tmp: Path, nats_url: str, keys: tuple[Path, Path], ami_port: int, **urls: str
+) -> tuple[ServiceProcess, ServiceProcess, int]:
+    """Routing and the gateway, the gateway talking AMI to a FAKE Asterisk on ``ami_port``;
+    returns them and the gateway's FastAGI port."""
+    agi_port = free_port()
+    routing = service_process("routing", tmp / "var-routing", nats_url, keys[1], tmp / "routing.log")
+    gateway = ServiceProcess(
+        "smartnumbers_gateway.main:create",
+        {
+            "NATS_URL": nats_url,
+            "FASTAGI_PORT": str(agi_port),
+            "GATEWAY_DIAL_TEMPLATE": "Local/{digits}@phones",
+            "AMI_HOST": "127.0.0.1",
+            "AMI_PORT": str(ami_port),
+            "AMI_USERNAME": "gateway",
+            "AMI_SECRET": "s3cret",
+            "JWT_PUBLIC_KEY_FILE": str(keys[1]),
+            "VAR_DIR": str(tmp / "var-gateway"),
+            "GATEWAY_SIGNING_KEY_FILE": str(keys[0]),
+            "SPOOL_DIR": str(tmp / "spool"),
+            **{f"{name.upper()}_URL": url for name, url in urls.items()},
+        },
+        log_file=tmp / "gateway.log",
+    )
+    return routing, gateway, agi_port
+
+
 @contextmanager
-def running_platform(tmp: Path, nats_url: str, keys: tuple[Path, Path], org: str) -> Iterator[Platform]:
+def running_platform(
+    tmp: Path, nats_url: str, keys: tuple[Path, Path], org: str, ami_port: int | None = None
+) -> Iterator[Platform]:
+    """With ``ami_port``, routing and the gateway too (a FAKE Asterisk's AMI on that port)."""
     (tmp / "dir").mkdir()
     directory = directory_process(tmp / "dir", nats_url, keys)
     presence = service_process("presence", tmp / "var-presence", nats_url, keys[1], tmp / "presence.log")
@@ -132,7 +166,15 @@ def running_platform(tmp: Path, nats_url: str, keys: tuple[Path, Path], org: str
         for process in (directory, presence, mailbox):
             process.start()
             started.append(process)
-        web = web_process(tmp, directory=directory.url, presence=presence.url, mailbox=mailbox.url)
+        urls = {"directory": directory.url, "presence": presence.url, "mailbox": mailbox.url}
+        gateway = None
+        if ami_port is not None:
+            routing, gateway, agi_port = telephony(tmp, nats_url, keys, ami_port, **urls)
+            for process in (routing, gateway):
+                process.start()
+                started.append(process)
+            urls |= {"routing": routing.url, "gateway": gateway.url}
+        web = web_process(tmp, **urls)
         web.start(wait_for_nats=False)
         started.append(web)
         admin_number = create_organisation(directory, org, "boss")
@@ -140,7 +182,10 @@ def running_platform(tmp: Path, nats_url: str, keys: tuple[Path, Path], org: str
         token = sign_in(directory.url, admin_number, INITIAL)
         admin.password = "582917"
         admin_token = change_password(directory.url, token, INITIAL, admin.password)
-        yield Platform(directory, presence, mailbox, web, org, admin, admin_token, started)
+        platform = Platform(directory, presence, mailbox, web, org, admin, admin_token, started)
+        if gateway is not None:
+            platform.gateway, platform.agi_port = gateway, agi_port
+        yield platform
     finally:
         for process in reversed(started):
             process.stop()

@@ -10,7 +10,6 @@ from smartnumbers_web.deps import SignedIn, render
 router = APIRouter(include_in_schema=False)
 
 LATER = {
-    "call-manager": ("Call Manager", "The calls ringing for you, live (§7)."),
     "statistics": ("Statistics", "Your calls and their outcomes (§8.2)."),
 }
 
