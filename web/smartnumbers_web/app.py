@@ -21,10 +21,10 @@ from smartnumbers_web.pages import (
     auth,
     call_manager,
     contact,
-    later,
     recordings,
     security,
     services,
+    statistics,
     toolbar,
     vmail,
 )
@@ -67,7 +67,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         vmail,
         administration,
         call_manager,
-        later,
+        statistics,
         proxy,
     ):
         app.include_router(module.router)

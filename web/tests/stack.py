@@ -46,6 +46,7 @@ class Platform:
     processes: list[ServiceProcess] = field(default_factory=list)
     gateway: ServiceProcess | None = None
     agi_port: int = 0
+    nats_url: str = ""
 
     @property
     def url(self) -> str:
@@ -183,6 +184,7 @@ def running_platform(
         admin.password = "582917"
         admin_token = change_password(directory.url, token, INITIAL, admin.password)
         platform = Platform(directory, presence, mailbox, web, org, admin, admin_token, started)
+        platform.nats_url = nats_url
         if gateway is not None:
             platform.gateway, platform.agi_port = gateway, agi_port
         yield platform

@@ -1,4 +1,5 @@
-"""Story (§7): a ringing call handled in the Call Manager, driven by the gateway's call events.
+"""Stories of calls: one handled in the Call Manager (§7), driven by the gateway's call events;
+Statistics (§8.2) built from such events.
 
 Asterisk is FAKED at its wire protocols (gateway/tests/fake_ami.py and fake_agi.py); the
 directory, presence, routing, mailbox, gateway and web are real processes.
@@ -17,13 +18,17 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from playwright.sync_api import expect
+from smartnumbers_contracts import calls
+from smartnumbers_kit.devdirectory import publish
 from smartnumbers_kit.natsserver import NatsServer
 
 from gateway.tests.fake_agi import FakeAgiChannel
@@ -126,3 +131,62 @@ def test_a_ringing_call_is_held_accepted_and_delegated_in_the_call_manager(
     card.get_by_role("button", name="Delegate").click()
     expect(card.locator(f"#call-status-{call_id}")).to_have_text("Transferred to oscar.")
     expect(card.locator(f"#call-result-{call_id}")).to_have_text("Sent to your delegate.")
+
+
+def test_statistics_list_the_calls_and_chart_them_per_day(
+    platform: Platform, context: Any, fake_asterisk: tuple[asyncio.AbstractEventLoop, FakeAmi, int]
+) -> None:
+    """§8.2: three calls to Pat (answered; lost: the caller hung up first; voicemail), as the gateway's
+    events tell routing."""
+    pat = platform.ready_user("pat", "Pat Page", "864219")
+    now = datetime.now(UTC)
+
+    def envelope() -> dict[str, Any]:
+        return {"event_id": uuid.uuid4(), "organisation_id": platform.org, "occurred_at": now}
+
+    events: list[Any] = []
+    for n, outcome in enumerate(("answered", "lost", "voicemail")):
+        call_id = f"stats-{n}"
+        events.append(
+            calls.CallStarted(
+                **envelope(),
+                call_id=call_id,
+                direction=calls.Direction.INBOUND,
+                caller_number=f"+44770090050{n}",
+                dialled="+44" + pat.number.replace(" ", "")[1:],
+                intended_user_id="pat",
+            )
+        )
+        if outcome == "answered":
+            events.append(calls.CallAnswered(**envelope(), call_id=call_id, answered_by_user_id="pat"))
+        if outcome == "voicemail":
+            events.append(calls.VoicemailLeft(**envelope(), call_id=call_id, mailbox="pat"))
+        events.append(
+            calls.CallEnded(**envelope(), call_id=call_id, hung_up_by=calls.HungUpBy.CALLER, cause="Normal")
+        )
+    asyncio.run_coroutine_threadsafe(publish(platform.nats_url, *events), fake_asterisk[0]).result(15)
+
+    page = context.new_page()
+    sign_in(page, pat)
+    page.get_by_role("navigation", name="Menu bar").get_by_role("link", name="Statistics").click()
+    rows = page.locator("#calls tbody tr")
+
+    def listed() -> bool:
+        page.reload()  # routing records the calls as it consumes the events
+        return rows.count() == 3
+
+    eventually(listed)
+    outcomes = {
+        r.get_by_role("cell").nth(1).inner_text(): r.get_by_role("cell").nth(4).inner_text()
+        for r in rows.all()
+    }
+    assert outcomes == {"+447700900500": "Answered", "+447700900501": "Lost", "+447700900502": "Voicemail"}
+    day = page.locator("#summary tbody tr").first
+    expect(day.get_by_role("cell").nth(0)).to_have_text("3")  # calls in
+    chart = page.get_by_role("img", name="Calls per day")
+    expect(chart.locator("rect")).to_have_count(3)  # one day: answered, voicemail and lost stacked
+    expect(chart.locator("rect[fill='#1f6f3a'] title")).to_contain_text(": 1 answered")
+    page.get_by_label("Summary per").select_option("week")
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("#summary caption")).to_have_text("Calls per week")
+    assert serious_violations(page) == []
