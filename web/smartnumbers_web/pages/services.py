@@ -1,5 +1,6 @@
 """Services: availability and delegate, team calls, call introduction, call reporting (§3.6 to §3.8),
-and the Web Services preferences: startup page and toolbar (§6)."""
+message alerts (§3.5), voice-to-email (§5.1.7), fax delivery (§5.5, §5.6), and the Web Services
+preferences: startup page and toolbar (§6)."""
 
 from __future__ import annotations
 
@@ -15,15 +16,34 @@ from smartnumbers_web.pages.labels import AVAILABILITY, CALL_INTRODUCTION
 from smartnumbers_web.preferences import STARTUP_PAGES, TOOLBAR_ITEMS, Preferences, keep
 
 router = APIRouter(include_in_schema=False)
+MAILBOX = "/v1/mailboxes/users/me"
+ALERTS = {
+    "call": "A call to your current location",
+    "sms": "A text message to your mobile",
+    "message_waiting": "The message waiting light on your handset",
+    "email": "An email",
+    "pager": "Your pager",
+}
+FAX_DELIVERY = {
+    "mailbox": "Keep them in my mailbox",
+    "office_fax": "My office fax machine",
+    "home_fax": "My home fax machine",
+    "temporary_fax": "My temporary fax machine",
+    "email": "Email them to me",
+}
 
 
 async def _page(request: Request, api: ApiClient, prefs: Preferences, **context: Any) -> Response:
     presence = await api.get("presence", "/v1/users/me/presence")
+    mailbox = await api.get("mailbox", MAILBOX)
     return render(
         request,
         "services.html",
         active="services",
         presence=presence,
+        mailbox=mailbox,
+        alerts=ALERTS,
+        fax_delivery=FAX_DELIVERY,
         availability=AVAILABILITY,
         call_introduction=CALL_INTRODUCTION,
         startup_pages=STARTUP_PAGES,
@@ -73,6 +93,24 @@ async def save_services(
     except ApiError as error:
         return await _page(request, api, prefs, error=error.detail, status_code=error.status)
     return await _page(request, api, prefs, saved="Your services are saved.")
+
+
+@router.post("/services/messages")
+async def save_message_settings(
+    request: Request, session: SignedIn, _: Csrf, api: ApiClient, prefs: Prefs
+) -> Response:
+    form = await request.form()
+    fax = str(form.get("fax_delivery", "mailbox"))
+    change = {
+        "voice_to_email": form.get("voice_to_email") == "true",
+        "fax_delivery": fax,
+        "alerts": {key: form.get(f"alert_{key}") == "true" for key in ALERTS},
+    }
+    try:
+        await api.patch("mailbox", f"{MAILBOX}/settings", json=change)
+    except ApiError as error:
+        return await _page(request, api, prefs, error=error.detail, status_code=error.status)
+    return await _page(request, api, prefs, saved="Your message settings are saved.")
 
 
 @router.post("/services/preferences")
