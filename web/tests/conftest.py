@@ -26,6 +26,9 @@ CHROMIUM_FLAGS = [
     "--autoplay-policy=no-user-gesture-required",
 ]
 
+# Marks the page once htmx's live feed (SSE) is open, so a story can await it: `wait_for_live(page)`.
+LIVE = "document.addEventListener('htmx:sseOpen', () => { window.__liveOpen = true; });"
+
 
 def chromium_executable() -> str | None:
     """Debian's chromium (``make test`` installs it when it can): Playwright cannot fetch its own here."""
@@ -61,6 +64,7 @@ def context(browser: Any, platform: Platform) -> Iterator[Any]:
     """A fresh browser profile (its own cookies) per story, at the web's origin."""
     ctx = browser.new_context(base_url=platform.url)
     ctx.set_default_timeout(10_000)
+    ctx.add_init_script(LIVE)
     try:
         yield ctx
     finally:

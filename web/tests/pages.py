@@ -26,3 +26,8 @@ def serious_violations(page: Any) -> list[str]:
         for v in results.response["violations"]
         if v.get("impact") in ("serious", "critical")
     ]
+
+
+def wait_for_live(page: Any) -> None:
+    """Until the page's live feed (htmx SSE) is open: changes after this show up in it."""
+    page.wait_for_function("() => window.__liveOpen === true")

@@ -33,7 +33,7 @@ from smartnumbers_kit.natsserver import NatsServer
 
 from gateway.tests.fake_agi import FakeAgiChannel
 from gateway.tests.fake_ami import FakeAmi
-from web.tests.pages import serious_violations, sign_in
+from web.tests.pages import serious_violations, sign_in, wait_for_live
 from web.tests.stack import Platform, eventually, running_platform
 from web.tests.stack import sign_in as api_sign_in
 
@@ -83,6 +83,7 @@ def test_a_ringing_call_is_held_accepted_and_delegated_in_the_call_manager(
     sign_in(page, nina)
     page.get_by_role("navigation", name="Menu bar").get_by_role("link", name="Call Manager").click()
     expect(page.locator("#cm-connection")).to_have_text("Connected: this window is your Call Manager.")
+    wait_for_live(page)
     assert presence.get("/v1/users/me/presence").json()["call_manager_connected"] is True
     assert presence.patch("/v1/users/me/numbers", json={"mobile": "07700 900401"}).status_code == 200
     assert presence.put("/v1/users/me/location", json={"location": "mobile"}).status_code == 200

@@ -12,7 +12,8 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from web.tests.pages import serious_violations, sign_in
+from web.tests.conftest import LIVE
+from web.tests.pages import serious_violations, sign_in, wait_for_live
 from web.tests.stack import Platform
 
 
@@ -22,12 +23,14 @@ def test_selecting_mobile_updates_a_colleagues_open_address_book_live(
     dave = platform.ready_user("dave", "Dave Dunn", "864219")
     erin = platform.ready_user("erin", "Erin Eve", "917253")
     erin_context = browser.new_context(base_url=platform.url)
+    erin_context.add_init_script(LIVE)
     try:
         colleague = erin_context.new_page()
         sign_in(colleague, erin)
         colleague.goto("/address-book?q=dunn")
         row = colleague.get_by_role("row", name="Dave Dunn")
         expect(row.get_by_role("cell").nth(1)).to_have_text("None")
+        wait_for_live(colleague)
         assert serious_violations(colleague) == []
 
         page = context.new_page()
