@@ -191,3 +191,29 @@ def test_statistics_list_the_calls_and_chart_them_per_day(
     page.get_by_role("button", name="Show").click()
     expect(page.locator("#summary caption")).to_have_text("Calls per week")
     assert serious_violations(page) == []
+
+
+def test_click_to_dial_from_the_address_book_rings_my_location_first(
+    platform: Platform, context: Any, fake_asterisk: tuple[asyncio.AbstractEventLoop, FakeAmi, int]
+) -> None:
+    """§4.4: clicking a colleague's number asks Asterisk (FAKE) to ring my mobile, then the number."""
+    _, ami, _ = fake_asterisk
+    quentin = platform.ready_user("quentin", "Quentin Quay", "864219")
+    platform.ready_user("rita", "Rita Rowe", "917253")
+    page = context.new_page()
+    sign_in(page, quentin)
+    page.get_by_label("Mobile number").fill("07700 900451")
+    page.get_by_role("main").get_by_label("Location", exact=True).select_option("mobile")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#current-location")).to_have_text("Mobile")
+    page.goto("/address-book?q=rowe")
+    rita = platform_number(page, "Rita Rowe")
+    page.get_by_role("button", name=f"Call Rita Rowe on {rita}").click()
+    expect(page.locator("#dialled")).to_have_text(f"Your phone rings first, then {rita} is called.")
+    originate = [a for a in ami.actions if a["Action"] == "Originate"][-1]
+    assert originate["Channel"] == "Local/447700900451@phones"
+    assert originate["Variable"] == f"SN_CONNECT_DIAL=Local/{rita.lstrip('+')}@phones"
+
+
+def platform_number(page: Any, name: str) -> str:
+    return str(page.get_by_role("row", name=name).get_by_role("button").first.inner_text())

@@ -1,28 +1,35 @@
-"""Address Book: search by name or number, with each user's presence live while the page is open (§4.3)."""
+"""Address Book: search by name or number, with each user's presence live while the page is open (§4.3);
+add a contact, Staff / Public / Private (§4.1, §4.2); Make VIP (§4.1.2); click-to-dial any number,
+the platform ringing your current location first (§4.4)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response, StreamingResponse
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from markupsafe import escape
 from starlette.background import BackgroundTask
 
 from smartnumbers_web.api import ApiError
-from smartnumbers_web.deps import ApiClient, SignedIn, render
+from smartnumbers_web.deps import ApiClient, Csrf, SignedIn, render
 from smartnumbers_web.pages.labels import AVAILABILITY, LOCATIONS
 
 router = APIRouter(include_in_schema=False)
+VISIBILITY = {"staff": "Staff", "public": "Public", "private": "Private"}
 
 
 @router.get("/address-book")
 async def address_book(
     request: Request, session: SignedIn, api: ApiClient, q: Annotated[str, Query(max_length=100)] = ""
 ) -> Response:
-    results, error = [], None
+    return await _page(request, api, q)
+
+
+async def _page(request: Request, api: ApiClient, q: str = "", **context: Any) -> Response:
+    results, error = [], context.pop("error", None)
     if q.strip():
         try:
             results = await api.get("directory", "/v1/search", params={"q": q.strip()})
@@ -37,7 +44,68 @@ async def address_book(
         error=error,
         locations=LOCATIONS,
         availability=AVAILABILITY,
+        visibility=VISIBILITY,
+        **context,
     )
+
+
+@router.post("/address-book/contacts")
+async def add_contact(
+    request: Request,
+    session: SignedIn,
+    _: Csrf,
+    api: ApiClient,
+    last_name: Annotated[str, Form()],
+    first_name: Annotated[str, Form()] = "",
+    company: Annotated[str, Form()] = "",
+    office: Annotated[str, Form()] = "",
+    mobile: Annotated[str, Form()] = "",
+    viewable_by: Annotated[str, Form()] = "staff",
+) -> Response:
+    body = {
+        "first_name": first_name.strip() or None,
+        "last_name": last_name.strip(),
+        "company": company.strip() or None,
+        "numbers": {
+            "office": [n for n in [office.strip()] if n],
+            "mobile": [n for n in [mobile.strip()] if n],
+        },
+        "viewable_by": viewable_by,
+        "editable_by": "private" if viewable_by == "private" else "staff",
+    }
+    try:
+        await api.post("directory", "/v1/contacts", json=body)
+    except ApiError as error:
+        return await _page(request, api, error=error.detail, status_code=error.status)
+    return await _page(request, api, last_name.strip(), saved=f"{first_name} {last_name} is added.".strip())
+
+
+@router.post("/address-book/vips")
+async def make_vip(
+    request: Request,
+    session: SignedIn,
+    _: Csrf,
+    api: ApiClient,
+    entry: Annotated[str, Form()],
+    q: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        await api.post("directory", "/v1/address-book/vips", json={"entry": entry})
+    except ApiError as error:
+        return await _page(request, api, q, error=error.detail, status_code=error.status)
+    return await _page(request, api, q, saved="Added to your VIP list.")
+
+
+@router.post("/address-book/call")
+async def call(
+    request: Request, session: SignedIn, _: Csrf, api: ApiClient, to: Annotated[str, Form()]
+) -> Response:
+    """Click-to-dial (§4.4): your current location rings first, then the number."""
+    try:
+        await api.post("gateway", "/v1/click-to-dial", json={"to": to})
+    except ApiError as error:
+        return HTMLResponse(f"<span class='error'>Not dialled: {escape(error.detail)}</span>")
+    return HTMLResponse(f"Your phone rings first, then {escape(to)} is called.")
 
 
 def _fragments(subject: str, event: dict[str, object]) -> list[tuple[str, str]]:
