@@ -79,6 +79,11 @@ def main() -> None:
         shoot(page, "vmail")
         page.goto("/security")
         shoot(page, "security")
+        page.goto("/call-manager")
+        page.get_by_text("Connected: this window is your Call Manager.").wait_for()
+        shoot(page, "call-manager")
+        page.goto("/statistics")
+        shoot(page, "statistics")
         browser.close()
     print(f"screenshots in {OUT}")
 
