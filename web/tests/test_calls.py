@@ -217,3 +217,25 @@ def test_click_to_dial_from_the_address_book_rings_my_location_first(
 
 def platform_number(page: Any, name: str) -> str:
     return str(page.get_by_role("row", name=name).get_by_role("button").first.inner_text())
+
+
+def test_call_me_to_record_rings_my_location(
+    platform: Platform, context: Any, fake_asterisk: tuple[asyncio.AbstractEventLoop, FakeAmi, int]
+) -> None:
+    """§5.1: "call me to record" today's greeting: Asterisk (FAKE) is asked to ring my mobile."""
+    _, ami, _ = fake_asterisk
+    sam = platform.ready_user("sam", "Sam Shaw", "864219")
+    page = context.new_page()
+    sign_in(page, sam)
+    page.get_by_label("Mobile number").fill("07700 900461")
+    page.get_by_role("main").get_by_label("Location", exact=True).select_option("mobile")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#current-location")).to_have_text("Mobile")
+    page.goto("/recordings")
+    page.get_by_role("button", name="Call me to record today's greeting").click()
+    expect(page.locator("#call-me-today")).to_have_text(
+        "Calling you on +447700900461: answer and record after the tone."
+    )
+    originate = [a for a in ami.actions if a["Action"] == "Originate"][-1]
+    assert originate["Channel"] == "Local/447700900461@phones"
+    assert "SN_RECORD_KIND=today" in originate["Variable"]

@@ -1,7 +1,8 @@
 """Recordings: your name, permanent, today's and extended-absence greetings (§5.1, §3.9).
 
 Recording happens in the browser (``static/recorder.js``), which sends the recording to
-``/api/mailbox/…`` on this origin; a file can be uploaded instead; each plays in the page.
+``/api/mailbox/…`` on this origin; a file can be uploaded instead, or the platform calls you to
+record it on the phone ("call me to record"); each plays in the page.
 """
 
 from __future__ import annotations
@@ -9,7 +10,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import escape
 
 from smartnumbers_web.api import ApiError
 from smartnumbers_web.deps import ApiClient, Csrf, SignedIn, render
@@ -92,3 +94,15 @@ async def extended_absence(
     except ApiError as error:
         return await _page(request, api, error=error.detail, status_code=error.status)
     return RedirectResponse("/recordings", 303)
+
+
+@router.post("/recordings/{kind}/call-me")
+async def call_me(request: Request, kind: str, session: SignedIn, _: Csrf, api: ApiClient) -> Response:
+    """The platform rings your current location and you record on the phone (§5.1)."""
+    if kind not in GREETINGS:
+        return HTMLResponse(f"There is no recording called {escape(kind)}.", status_code=404)
+    try:
+        calling = await api.post("gateway", "/v1/recordings", json={"greeting": kind})
+    except ApiError as error:
+        return HTMLResponse(f"<span class='error'>Not called: {escape(error.detail)}</span>")
+    return HTMLResponse(f"Calling you on {escape(calling['ringing'])}: answer and record after the tone.")
