@@ -27,7 +27,9 @@ def test_a_user_records_todays_greeting_in_the_browser_and_hears_it_back(
     assert serious_violations(page) == []
 
     today.get_by_role("button", name="Record today's greeting", exact=True).click()
-    expect(today.locator(".recorder").get_by_role("status")).to_contain_text("Recording… 2 s")  # two seconds of fake speech
+    expect(today.locator(".recorder").get_by_role("status")).to_contain_text(
+        "Recording… 2 s"
+    )  # two seconds of fake speech
     today.get_by_role("button", name="Stop recording today's greeting").click()
 
     expect(today).to_contain_text("Recorded, ")
