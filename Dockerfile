@@ -2,7 +2,7 @@
 # One image per deployable, one target each:
 #
 #   docker build --target directory -t smartnumbers/directory:0.1.0 .
-#   (targets: directory, presence, routing, mailbox, notify, gateway)
+#   (targets: directory, presence, routing, mailbox, notify, gateway, web)
 #
 # Each final stage holds a virtualenv with only that deployable and the two packages
 # every deployable needs (contracts, kit), installed from their own pyproject.toml; no
@@ -23,6 +23,7 @@ COPY contracts/ contracts/
 COPY kit/ kit/
 COPY services/ services/
 COPY gateway/ gateway/
+COPY web/ web/
 # ./contracts and ./kit first so the deployable's own dependency on them resolves locally.
 RUN for d in directory presence routing mailbox; do \
         python -m venv "/opt/$d" \
@@ -30,6 +31,8 @@ RUN for d in directory presence routing mailbox; do \
     done \
     && python -m venv /opt/notify \
     && /opt/notify/bin/pip install ./contracts ./kit ./services/notify \
+    && python -m venv /opt/web \
+    && /opt/web/bin/pip install ./web \
     && python -m venv /opt/gateway \
     && /opt/gateway/bin/pip install ./contracts ./kit ./gateway
 
@@ -71,6 +74,12 @@ COPY --from=build /opt/notify /opt/notify
 ENV PATH=/opt/notify/bin:$PATH
 EXPOSE 8105
 CMD ["uvicorn", "smartnumbers_notify.main:create", "--factory", "--host", "0.0.0.0", "--port", "8105", "--timeout-graceful-shutdown", "20"]
+
+FROM runtime AS web
+COPY --from=build /opt/web /opt/web
+ENV PATH=/opt/web/bin:$PATH
+EXPOSE 8080
+CMD ["uvicorn", "smartnumbers_web.main:create", "--factory", "--host", "0.0.0.0", "--port", "8080", "--timeout-graceful-shutdown", "20"]
 
 # The gateway speaks introductions at run time: espeak-ng and sox from Debian.
 FROM runtime AS gateway

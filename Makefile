@@ -3,13 +3,13 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-PACKAGES := contracts kit services/directory services/presence services/routing services/mailbox services/notify gateway
+PACKAGES := contracts kit services/directory services/presence services/routing services/mailbox services/notify gateway web
 PYPROJECTS := $(addsuffix /pyproject.toml,$(PACKAGES))
 # Checked by mypy --strict (make lint): the contracts, the kit and every service's pure domain.
 STRICT_TYPED := smartnumbers_contracts smartnumbers_kit smartnumbers_directory.domain smartnumbers_presence.domain \
                 smartnumbers_routing.domain smartnumbers_mailbox.domain smartnumbers_notify.domain
 
-.PHONY: help run test lint bench install contracts phone-menus nats-config clean fmt kannel
+.PHONY: help run test lint bench install contracts phone-menus nats-config clean fmt kannel chromium
 
 help:  ## list the targets
 	@grep -E '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /\1\t/' | expand -t 14
@@ -17,9 +17,15 @@ help:  ## list the targets
 run: $(STAMP)  ## start NATS and every service (Ctrl-C stops them; smartnumbers-run --help)
 	$(BIN)/smartnumbers-run
 
-test: $(STAMP)  ## install what is missing, lint and type-check (make lint), then run every test
+test: $(STAMP) chromium  ## install what is missing, lint and type-check (make lint), then run every test
 	@$(MAKE) --no-print-directory lint
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+chromium:  ## Debian's chromium for the browser tests (web/tests), when missing and we may (root + apt)
+	@if [ -x /usr/bin/chromium ] || command -v chromium >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  (apt-get update -q && apt-get install -y -q chromium) >/dev/null || echo "could not install chromium: browser tests will skip"; \
+	else echo "no chromium and not root with apt: the browser tests (web/tests) will skip"; fi
 
 bench: $(STAMP)  ## print the performance figures (every bench/bench_*.py, each with its own baseline), then issue 17's table with verdicts
 	@set -e; results=$$(mktemp -d); trap 'rm -rf "$$results"' EXIT; \

@@ -39,7 +39,7 @@ def test_the_dockerfile_passes_hadolint() -> None:
 
 def test_the_dockerfile_has_a_target_per_deployable_running_as_non_root() -> None:
     text = (ROOT / "Dockerfile").read_text()
-    for deployable in ("directory", "presence", "routing", "mailbox", "notify", "gateway"):
+    for deployable in ("directory", "presence", "routing", "mailbox", "notify", "gateway", "web"):
         assert f" AS {deployable}\n" in text
     stages = text.split("\nFROM ")[1:]
     final = [

@@ -39,6 +39,7 @@ DEFAULT_PORTS = {  # README's port → the variable smartnumbers-run reads it fr
     8103: "MAILBOX_PORT",
     8104: "DIRECTORY_PORT",
     8105: "NOTIFY_PORT",
+    8080: "WEB_PORT",
 }
 PORT_VARIABLES = [*DEFAULT_PORTS.values(), "NATS_PORT", "NATS_MONITOR_PORT", "FASTAGI_PORT", "SMTP_PORT"]
 SHOWN_COMMENT = re.compile(r"^\s*# ([{\[].*[}\]])(?:\s+\(\d{3}\))?\s*$")

@@ -11,6 +11,7 @@ Defaults (each overridable by environment):
     gateway    127.0.0.1:8100   GATEWAY_PORT, FastAGI on 127.0.0.1:4573 (FASTAGI_PORT)
     notify     127.0.0.1:8105   NOTIFY_PORT; emails to a local SMTP sink (var/mail/, SMTP_PORT
                                 8025) unless SMTP_HOST is set; SMS under var/sms/, or Kannel with KANNEL_BIN
+    web        127.0.0.1:8080   WEB_PORT  (the Web Services: pages, /api/<service>/… passed on)
 
 Every service is given every other's address (DIRECTORY_URL, PRESENCE_URL, …). Before
 starting, every port is checked: if one is in use, nothing starts. A service that dies is
@@ -213,7 +214,11 @@ def run(args: argparse.Namespace, supervisor: Supervisor) -> None:
         lines += _start_notify_delivery(var, env, private_key, supervisor)
     for service in services:
         port = int(env[service.port_var])
-        own = env | ({"NATS_USER": service.name, "NATS_PASSWORD": secrets[service.name]} if secrets else {})
+        own = env | (
+            {"NATS_USER": service.name, "NATS_PASSWORD": secrets[service.name]}
+            if service.name in secrets
+            else {}
+        )
         supervisor.start(
             Child(service.name, _uvicorn(service, host, port, own), _healthy(f"http://{host}:{port}/healthz"))
         )

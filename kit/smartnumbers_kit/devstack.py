@@ -37,6 +37,11 @@ class Service:
     """Other ports it listens on, as (variable, default)."""
 
     @property
+    def uses_bus(self) -> bool:
+        """Whether it talks on NATS at all (the web front end does not: it gets no NATS user)."""
+        return bool(self.publishes or self.reads or self.answers or self.asks)
+
+    @property
     def url_var(self) -> str:
         return f"{self.name.upper()}_URL"
 
@@ -99,6 +104,9 @@ SERVICES: list[Service] = [
         reads=("notify", "directory", "presence", "routing", "mailbox"),
         extra_ports=(("SMTP_PORT", 8025),),  # the local mail sink, unless SMTP_HOST is yours
     ),
+    # The Web Services: the browser's one origin, pages and /api/<service>/… passed on to
+    # the services over HTTP (no bus of its own).
+    Service("web", "smartnumbers_web.main:create", "WEB_PORT", 8080),
     # A new service is one more row; then `make nats-config` (deploy/k8s/base/nats/nats.conf)
     # and its NATS_USER in deploy/k8s.
 ]

@@ -102,6 +102,7 @@ def passwords(directory: Path, users: list[str]) -> dict[str, str]:
 
 def write_config(directory: Path, services: list[Service]) -> tuple[Path, dict[str, str]]:
     """Write the nats-server ``authorization`` block; returns its path and each user's password."""
+    services = [s for s in services if s.uses_bus]
     secret = passwords(directory, [OPERATOR, *(s.name for s in services)])
     users: list[dict[str, Any]] = [{"user": OPERATOR, "password": secret[OPERATOR]}]
     users += [{"user": s.name, "password": secret[s.name], "permissions": permissions(s)} for s in services]
@@ -127,6 +128,7 @@ def password_variable(user: str) -> str:
 def k8s_config(services: list[Service]) -> str:
     """The same users and permissions for deploy/k8s: each password is read by nats-server from
     its environment (``$PRESENCE_NATS_PASSWORD``…, filled from the Secret ``nats-credentials``)."""
+    services = [s for s in services if s.uses_bus]
     users: list[dict[str, Any]] = [{"user": OPERATOR, "password": password_variable(OPERATOR)}]
     users += [
         {"user": s.name, "password": password_variable(s.name), "permissions": permissions(s)}

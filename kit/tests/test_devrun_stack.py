@@ -73,6 +73,8 @@ def children_of(pid: int) -> dict[str, int]:
                 found[service.name] = int(entry.name)
         if "nats-server" in cmdline:
             found["nats"] = int(entry.name)
+        if "smartnumbers_notify.mail_sink" in cmdline:
+            found["mail sink"] = int(entry.name)
     return found
 
 
@@ -84,7 +86,7 @@ def alive(pid: int) -> bool:
 
 
 def test_a_killed_service_is_named_and_restarted_and_ctrl_c_stops_everything_cleanly(tmp_path: Path) -> None:
-    ports = {var: str(free_port()) for var in ("NATS_PORT", "NATS_MONITOR_PORT", "FASTAGI_PORT")}
+    ports = {var: str(free_port()) for var in ("NATS_PORT", "NATS_MONITOR_PORT", "FASTAGI_PORT", "SMTP_PORT")}
     ports |= {s.port_var: str(free_port()) for s in SERVICES}
     env = {k: v for k, v in os.environ.items() if k not in ("NATS_URL", "ASTERISK_BIN")}
     env |= ports | {"VAR_DIR": str(tmp_path), "PYTHONUNBUFFERED": "1"}
@@ -104,7 +106,7 @@ def test_a_killed_service_is_named_and_restarted_and_ctrl_c_stops_everything_cle
             assert ready.json()["ready"], (service.name, ready.text)
         assert oct((tmp_path / "nats-auth" / "auth.conf").stat().st_mode & 0o777) == "0o600"
         before = children_of(run.pid)
-        assert set(before) == {"nats", *(s.name for s in SERVICES)}
+        assert set(before) == {"nats", "mail sink", *(s.name for s in SERVICES)}
 
         # 2. Presence dies: make run says so, with how, and starts it again; the others run on.
         os.kill(before["presence"], signal.SIGKILL)

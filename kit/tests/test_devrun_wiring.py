@@ -21,6 +21,7 @@ SETTINGS = {
     "mailbox": "smartnumbers_mailbox.settings:MailboxSettings",
     "gateway": "smartnumbers_gateway.settings:GatewaySettings",
     "notify": "smartnumbers_notify.settings:NotifySettings",
+    "web": "smartnumbers_web.settings:WebSettings",
 }
 
 
@@ -64,7 +65,7 @@ def test_a_port_in_use_is_named_and_a_free_one_is_not() -> None:
 
 
 def test_make_run_refuses_to_start_anything_when_a_port_is_in_use(tmp_path: Path) -> None:
-    ports = {var: str(free_port()) for var in ("NATS_PORT", "NATS_MONITOR_PORT", "FASTAGI_PORT")}
+    ports = {var: str(free_port()) for var in ("NATS_PORT", "NATS_MONITOR_PORT", "FASTAGI_PORT", "SMTP_PORT")}
     ports |= {s.port_var: str(free_port()) for s in SERVICES}
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -86,7 +87,10 @@ def test_make_run_refuses_to_start_anything_when_a_port_is_in_use(tmp_path: Path
 
 
 def free_ports() -> dict[str, str]:
-    ports = {var: str(free_port()) for var in ("NATS_PORT", "NATS_MONITOR_PORT", "FASTAGI_PORT", "AMI_PORT")}
+    ports = {
+        var: str(free_port())
+        for var in ("NATS_PORT", "NATS_MONITOR_PORT", "FASTAGI_PORT", "SMTP_PORT", "AMI_PORT")
+    }
     return ports | {s.port_var: str(free_port()) for s in SERVICES}
 
 

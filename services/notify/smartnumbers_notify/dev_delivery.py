@@ -20,7 +20,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from smartnumbers_kit.natsserver import free_port
+from smartnumbers_kit.natsserver import free_port, popen_options
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class DevChild:
 
     def launch(self) -> subprocess.Popen[bytes]:
         with open(self.log, "ab") as log:  # the child keeps its own copy of the descriptor
-            return subprocess.Popen(self.argv, stdout=log, stderr=log)
+            return subprocess.Popen(self.argv, stdout=log, stderr=log, **popen_options())
 
 
 def children(var: Path, env: dict[str, str], private_key: Path) -> tuple[list[DevChild], list[str]]:

@@ -38,24 +38,26 @@ async def test_story_a_colleague_watches_the_feed_and_sees_only_their_organisati
     await create_users(nats_server.url, service.url, mint("a", org, "admin"), org, "alice", "bob")
     await create_users(nats_server.url, service.url, mint("a", other, "admin"), other, "mallory")
     headers = {"Authorization": f"Bearer {mint('bob', org)}"}
-    async with httpx.AsyncClient(base_url=service.url, timeout=10) as http:
-        async with http.stream("GET", "/v1/presence/feed", headers=headers) as feed:
-            assert feed.headers["content-type"].startswith("text/event-stream")
-            lines = feed.aiter_lines()
-            assert await anext(lines) == ": connected"
-            # 1. Someone of another organisation changes: not for Bob's eyes.
-            await http.put(
-                "/v1/users/me/availability",
-                json={"availability": "voicemail"},
-                headers={"Authorization": f"Bearer {mint('mallory', other)}"},
-            )
-            # 2. Alice changes: Bob's page hears it.
-            await http.put(
-                "/v1/users/me/availability",
-                json={"availability": "no_messages"},
-                headers={"Authorization": f"Bearer {mint('alice', org)}"},
-            )
-            first = await anext(sse_events(lines))
+    async with (
+        httpx.AsyncClient(base_url=service.url, timeout=10) as http,
+        http.stream("GET", "/v1/presence/feed", headers=headers) as feed,
+    ):
+        assert feed.headers["content-type"].startswith("text/event-stream")
+        lines = feed.aiter_lines()
+        assert await anext(lines) == ": connected"
+        # 1. Someone of another organisation changes: not for Bob's eyes.
+        await http.put(
+            "/v1/users/me/availability",
+            json={"availability": "voicemail"},
+            headers={"Authorization": f"Bearer {mint('mallory', other)}"},
+        )
+        # 2. Alice changes: Bob's page hears it.
+        await http.put(
+            "/v1/users/me/availability",
+            json={"availability": "no_messages"},
+            headers={"Authorization": f"Bearer {mint('alice', org)}"},
+        )
+        first = await anext(sse_events(lines))
     assert first["event"] == "presence.user.availability_changed.v1"
     payload = json.loads(first["data"])
     assert (payload["organisation_id"], payload["user_id"], payload["availability"]) == (

@@ -1,0 +1,1 @@
+"""smartnumbers Web Services: server-rendered pages over the services' REST APIs and live feeds."""

@@ -1,0 +1,115 @@
+"""The web application: pages, the API proxy, static files, the session cookie."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import httpx
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from smartnumbers_web import proxy
+from smartnumbers_web.api import ApiError, SignInRequired
+from smartnumbers_web.deps import CsrfRejected, PasswordChangeRequired, render
+from smartnumbers_web.pages import (
+    address_book,
+    administration,
+    auth,
+    call_manager,
+    contact,
+    groups,
+    recordings,
+    security,
+    services,
+    statistics,
+    toolbar,
+    vmail,
+)
+from smartnumbers_web.session import SessionCodec, SessionMiddleware
+from smartnumbers_web.settings import WebSettings
+
+HERE = Path(__file__).parent
+
+
+def _redirect(request: Request, to: str) -> Response:
+    if request.headers.get("hx-request"):
+        return Response(status_code=200, headers={"HX-Redirect": to})
+    return RedirectResponse(to, 303)
+
+
+def create_app(settings: WebSettings | None = None) -> FastAPI:
+    settings = settings or WebSettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with httpx.AsyncClient(timeout=30.0) as http:
+            app.state.http = http
+            yield
+
+    app = FastAPI(title="smartnumbers Web Services", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.state.settings = settings
+    app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    app.add_middleware(
+        SessionMiddleware, codec=SessionCodec(settings.session_key, secure=settings.secure_cookies)
+    )
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    for module in (
+        auth,
+        toolbar,
+        contact,
+        address_book,
+        groups,
+        services,
+        security,
+        recordings,
+        vmail,
+        administration,
+        call_manager,
+        statistics,
+        proxy,
+    ):
+        app.include_router(module.router)
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> PlainTextResponse:
+        return PlainTextResponse("ok")
+
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz() -> dict[str, object]:
+        """Ready as soon as it serves: it keeps no state and needs no bus (the services it passes
+        requests to answer 503 themselves, through it, while they are away)."""
+        return {"ready": True, "checks": {}}
+
+    @app.exception_handler(SignInRequired)
+    async def sign_in_required(request: Request, _: SignInRequired) -> Response:
+        return _redirect(request, "/signin")
+
+    @app.exception_handler(PasswordChangeRequired)
+    async def password_change_required(request: Request, _: PasswordChangeRequired) -> Response:
+        return _redirect(request, "/password")
+
+    @app.exception_handler(CsrfRejected)
+    async def csrf_rejected(request: Request, _: CsrfRejected) -> Response:
+        return JSONResponse(
+            {
+                "error": "forbidden",
+                "detail": "the form is out of date (CSRF token missing or wrong): reload it",
+            },
+            403,
+        )
+
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, error: ApiError) -> Response:
+        return render(request, "error.html", message=error.detail, status_code=error.status)
+
+    @app.exception_handler(httpx.TransportError)
+    async def unreachable(request: Request, error: httpx.TransportError) -> Response:
+        return render(
+            request, "error.html", message="A service is not answering; try again shortly.", status_code=503
+        )
+
+    return app

@@ -1,0 +1,193 @@
+"""The real services a browser story runs against: directory, presence and the web, each a process
+on a real nats-server, and helpers to make an organisation and its people through the REST API."""
+
+from __future__ import annotations
+
+import itertools
+import random
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+from smartnumbers_kit.natsserver import free_port
+from smartnumbers_kit.serviceprocess import ServiceProcess, service_process
+
+from services.directory.tests.e2e import create_organisation, directory_process
+
+INITIAL = "739182"
+_numbers = itertools.count(random.randrange(0, 5000))
+
+
+def smartnumber() -> str:
+    """A fresh UK drama-range number (01632 97xxxx), unique within the run."""
+    return f"01632 97{next(_numbers) % 10000:04d}"
+
+
+@dataclass
+class Person:
+    user_id: str
+    display_name: str
+    number: str
+    password: str = INITIAL
+
+
+@dataclass
+class Platform:
+    directory: ServiceProcess
+    presence: ServiceProcess
+    mailbox: ServiceProcess
+    web: ServiceProcess
+    org: str
+    admin: Person
+    admin_token: str
+    processes: list[ServiceProcess] = field(default_factory=list)
+    gateway: ServiceProcess | None = None
+    agi_port: int = 0
+    nats_url: str = ""
+
+    @property
+    def url(self) -> str:
+        return self.web.url
+
+    def new_user(self, user_id: str, display_name: str) -> Person:
+        """The administrator creates a user with an initial password (a welcome pack's)."""
+        person = Person(user_id, display_name, smartnumber())
+        first, _, last = display_name.partition(" ")
+        r = httpx.post(
+            self.directory.url + "/v1/users",
+            headers={"Authorization": f"Bearer {self.admin_token}"},
+            json={
+                "user_id": user_id,
+                "first_name": first,
+                "last_name": last or first,
+                "display_name": display_name,
+                "smartnumber": person.number,
+                "initial_password": INITIAL,
+            },
+        )
+        assert r.status_code == 201, r.text
+        eventually(lambda: self._known(user_id))
+        return person
+
+    def _known(self, user_id: str) -> bool:
+        """Presence and the mailbox have learnt of the user from the directory's events."""
+        headers = {"Authorization": f"Bearer {self.admin_token}"}
+        return (
+            httpx.get(f"{self.presence.url}/v1/users/{user_id}/presence", headers=headers).status_code == 200
+            and httpx.get(f"{self.mailbox.url}/v1/mailboxes/users/{user_id}", headers=headers).status_code
+            == 200
+        )
+
+    def ready_user(self, user_id: str, display_name: str, password: str) -> Person:
+        """A user who has already changed the initial password (through the directory's API)."""
+        person = self.new_user(user_id, display_name)
+        token = sign_in(self.directory.url, person.number, INITIAL)
+        change_password(self.directory.url, token, INITIAL, password)
+        person.password = password
+        return person
+
+
+def sign_in(directory_url: str, number: str, password: str) -> str:
+    r = httpx.post(directory_url + "/v1/sessions", json={"number": number, "password": password})
+    assert r.status_code == 200, r.text
+    token: str = r.json()["access_token"]
+    return token
+
+
+def change_password(directory_url: str, token: str, old: str, new: str) -> str:
+    r = httpx.put(
+        directory_url + "/v1/users/me/password",
+        headers={"Authorization": f"Bearer {token}"},
+        json={"old_password": old, "new_password": new, "confirm_password": new},
+    )
+    assert r.status_code == 200, r.text
+    access: str = r.json()["access_token"]
+    return access
+
+
+def eventually(check: Callable[[], bool], timeout: float = 15.0) -> None:
+    """Poll a REST read until it holds (the services catch up through the bus)."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError("not true in time")
+        time.sleep(0.05)
+
+
+def web_process(tmp: Path, **urls: str) -> ServiceProcess:
+    return ServiceProcess(
+        "smartnumbers_web.main:create",
+        {f"{name.upper()}_URL": url for name, url in urls.items()},
+        log_file=tmp / "web.log",
+    )
+
+
+def telephony(
+    tmp: Path, nats_url: str, keys: tuple[Path, Path], ami_port: int, **urls: str
+) -> tuple[ServiceProcess, ServiceProcess, int]:
+    """Routing and the gateway, the gateway talking AMI to a FAKE Asterisk on ``ami_port``;
+    returns them and the gateway's FastAGI port."""
+    agi_port = free_port()
+    routing = service_process("routing", tmp / "var-routing", nats_url, keys[1], tmp / "routing.log")
+    gateway = ServiceProcess(
+        "smartnumbers_gateway.main:create",
+        {
+            "NATS_URL": nats_url,
+            "FASTAGI_PORT": str(agi_port),
+            "GATEWAY_DIAL_TEMPLATE": "Local/{digits}@phones",
+            "AMI_HOST": "127.0.0.1",
+            "AMI_PORT": str(ami_port),
+            "AMI_USERNAME": "gateway",
+            "AMI_SECRET": "s3cret",
+            "JWT_PUBLIC_KEY_FILE": str(keys[1]),
+            "VAR_DIR": str(tmp / "var-gateway"),
+            "GATEWAY_SIGNING_KEY_FILE": str(keys[0]),
+            "SPOOL_DIR": str(tmp / "spool"),
+            **{f"{name.upper()}_URL": url for name, url in urls.items()},
+        },
+        log_file=tmp / "gateway.log",
+    )
+    return routing, gateway, agi_port
+
+
+@contextmanager
+def running_platform(
+    tmp: Path, nats_url: str, keys: tuple[Path, Path], org: str, ami_port: int | None = None
+) -> Iterator[Platform]:
+    """With ``ami_port``, routing and the gateway too (a FAKE Asterisk's AMI on that port)."""
+    (tmp / "dir").mkdir()
+    directory = directory_process(tmp / "dir", nats_url, keys)
+    presence = service_process("presence", tmp / "var-presence", nats_url, keys[1], tmp / "presence.log")
+    mailbox = service_process("mailbox", tmp / "var-mailbox", nats_url, keys[1], tmp / "mailbox.log")
+    started: list[ServiceProcess] = []
+    try:
+        for process in (directory, presence, mailbox):
+            process.start()
+            started.append(process)
+        urls = {"directory": directory.url, "presence": presence.url, "mailbox": mailbox.url}
+        gateway = None
+        if ami_port is not None:
+            routing, gateway, agi_port = telephony(tmp, nats_url, keys, ami_port, **urls)
+            for process in (routing, gateway):
+                process.start()
+                started.append(process)
+            urls |= {"routing": routing.url, "gateway": gateway.url}
+        web = web_process(tmp, **urls)
+        web.start(wait_for_nats=False)
+        started.append(web)
+        admin_number = create_organisation(directory, org, "boss")
+        admin = Person("boss", "Boss", admin_number)
+        token = sign_in(directory.url, admin_number, INITIAL)
+        admin.password = "582917"
+        admin_token = change_password(directory.url, token, INITIAL, admin.password)
+        platform = Platform(directory, presence, mailbox, web, org, admin, admin_token, started)
+        platform.nats_url = nats_url
+        if gateway is not None:
+            platform.gateway, platform.agi_port = gateway, agi_port
+        yield platform
+    finally:
+        for process in reversed(started):
+            process.stop()
