@@ -27,6 +27,13 @@ ADAM_MOBILE, BOB_MOBILE = "+447700900301", "+447700900302"
 
 
 @pytest.fixture
+def nats_server(fresh_nats_server):  # type: ignore[no-untyped-def]
+    """A nats-server of this story's own: durable consumers on the session's server would first
+    have to work through every earlier test's events."""
+    return fresh_nats_server
+
+
+@pytest.fixture
 def stage(tmp_path, nats_server, dev_keys, smtp: SmtpServer, smsbox: FakeSmsbox) -> Iterator[Any]:
     presence = presence_process(tmp_path, nats_server.url, dev_keys[1])
     routing = routing_process(tmp_path, nats_server.url, dev_keys[1])

@@ -19,6 +19,13 @@ ALICE, BOB, CAROL = "+447700900401", "+447700900402", "+447700900403"
 
 
 @pytest.fixture
+def nats_server(fresh_nats_server):  # type: ignore[no-untyped-def]
+    """A nats-server of this story's own: durable consumers on the session's server would first
+    have to work through every earlier test's events."""
+    return fresh_nats_server
+
+
+@pytest.fixture
 def stage(tmp_path, nats_server, dev_keys, smtp: SmtpServer, smsbox: FakeSmsbox):
     (tmp_path / "directory").mkdir()
     (tmp_path / "notify").mkdir()
