@@ -32,7 +32,6 @@ from witness import Witness, stream_event_ids
 
 from services.presence.tests.e2e import eventually
 
-pytestmark = pytest.mark.slow
 
 SERVICES = ["directory", "presence", "routing", "mailbox"]
 AVAILABILITIES = ["available", "voicemail", "no_messages", "pc_ring"]
@@ -261,6 +260,7 @@ async def get_json(process: ServiceProcess, path: str, token: str) -> Any:
         return r.status_code, r.json()
 
 
+@pytest.mark.slow
 async def test_two_replicas_of_each_service_lose_nothing_and_double_nothing(
     tmp_path, cluster, replicas, schema_env, dev_keys, mint
 ):
@@ -301,6 +301,12 @@ async def test_two_replicas_of_each_service_lose_nothing_and_double_nothing(
         )
 
     async with Witness(tmp_path, cluster.nodes[0].url) as witness:
+        # One relay per store publishes: the replica that holds its lease.
+        for name in ("directory", "presence", "routing", "mailbox"):
+            await eventually(
+                lambda n=name: asyncio.to_thread(leaders, replicas[n], f"relay:{n}"),
+                lambda found: sorted(found) == [False, True],
+            )
         load = Load(replicas, admin, alice, [n.url for n in cluster.nodes])
         tasks = [
             asyncio.create_task(job()) for job in (load.directory_writes, load.presence_writes, load.calls)
@@ -371,6 +377,8 @@ async def test_two_replicas_of_each_service_lose_nothing_and_double_nothing(
                 )
             status, mine = await get_json(process, "/v1/users/alice/presence", alice)
             assert status == 200 and mine["availability"] == last, mine
+        for name in ("directory", "presence", "routing", "mailbox"):
+            assert sorted(await asyncio.to_thread(leaders, replicas[name], f"relay:{name}")) == [False, True]
         plans = []
         for process in replicas["routing"]:
             status, plan = await eventually(
@@ -382,3 +390,50 @@ async def test_two_replicas_of_each_service_lose_nothing_and_double_nothing(
             plan.pop("decided_at", None)
             plans.append(plan)
         assert plans[0] == plans[1]
+
+
+def leaders(processes: list[ServiceProcess], relay: str) -> list[bool]:
+    """Which of ``processes`` say (``relay_leader`` on /metrics) that they hold ``relay``'s lease."""
+    found = []
+    for process in processes:
+        text = httpx.get(process.url + "/metrics", timeout=5).text
+        found.append(f'relay_leader{{relay="{relay}"}} 1.0' in text)
+    return found
+
+
+async def test_one_lease_per_store_and_it_passes_on_when_its_holder_goes(schema_env):
+    from smartnumbers_kit.leadership import PostgresLeadership
+    from smartnumbers_kit.settings import ServiceSettings
+
+    settings = ServiceSettings(**{k.lower(): v for k, v in schema_env.items()})
+    leading: list[int] = []
+    woken: list[int] = []
+
+    def replica(i: int) -> tuple[PostgresLeadership, asyncio.Task[None]]:
+        lease = PostgresLeadership(
+            settings, "presence", wake=lambda: woken.append(i), retry_seconds=0.1, check_seconds=0.2
+        )
+
+        async def lead() -> None:
+            leading.append(i)
+            await asyncio.Event().wait()
+
+        return lease, asyncio.create_task(lease.run(lead))
+
+    (a, a_task), (b, b_task) = replica(0), replica(1)
+    await eventually(lambda: asyncio.sleep(0, leading), lambda got: len(got) == 1)
+    first = leading[0]
+    holder, other = (a, b) if first == 0 else (b, a)
+    assert holder.is_leader and not other.is_leader
+
+    # A commit on the other replica wakes the holder's relay (NOTIFY → LISTEN).
+    other.committed()
+    await eventually(lambda: asyncio.sleep(0, woken), lambda got: first in got)
+
+    # The holder goes (its connection closes, as when its process is killed): the other leads.
+    (a_task if first == 0 else b_task).cancel()
+    await eventually(lambda: asyncio.sleep(0, leading), lambda got: len(got) == 2)
+    assert leading == [first, 1 - first] and other.is_leader
+    await other.stop()
+    (b_task if first == 0 else a_task).cancel()
+    await asyncio.gather(a_task, b_task, return_exceptions=True)
