@@ -32,7 +32,6 @@ from witness import Witness, stream_event_ids
 
 from services.presence.tests.e2e import eventually
 
-
 SERVICES = ["directory", "presence", "routing", "mailbox"]
 AVAILABILITIES = ["available", "voicemail", "no_messages", "pc_ring"]
 
@@ -345,9 +344,16 @@ async def test_two_replicas_of_each_service_lose_nothing_and_double_nothing(
         await asyncio.gather(*tasks)
 
         # Every acknowledged directory write is stored once (and no write that failed was kept twice).
-        status, users = await get_json(directory[0], "/v1/users?limit=200&sort=user_id", admin)
-        assert status == 200, users
-        stored = [u["user_id"] for u in users["items"] if u["user_id"].startswith("u")]
+        stored: list[str] = []
+        while True:
+            status, page = await get_json(
+                directory[0], f"/v1/users?limit=200&sort=user_id&offset={len(stored)}", admin
+            )
+            assert status == 200, page
+            stored += [u["user_id"] for u in page["items"]]
+            if not page["items"]:
+                break
+        stored = [u for u in stored if u.startswith("u")]
         assert len(stored) == len(set(stored))
         assert set(load.users_created) <= set(stored)
 
@@ -437,3 +443,48 @@ async def test_one_lease_per_store_and_it_passes_on_when_its_holder_goes(schema_
     await other.stop()
     (b_task if first == 0 else a_task).cancel()
     await asyncio.gather(a_task, b_task, return_exceptions=True)
+
+
+async def test_call_manager_heartbeats_reach_every_presence_replica(tmp_path, nats_server):
+    """Two replicas' watches on one store: heartbeats sent to one keep the session alive on the other;
+    when they stop, either replica expires it, once."""
+    from datetime import timedelta
+
+    from smartnumbers_presence.application import PresenceApplication
+    from smartnumbers_presence.call_manager_watch import CallManagerWatch
+
+    app = PresenceApplication(
+        {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp_path / "presence.sqlite")}
+    )
+    org = f"o{uuid.uuid4().hex[:8]}"
+    app.save(*app.organisation_configured(org, "Acme", "GB"))
+    app.save(*app.user_created(org, "alice", "Alice"))
+    now = [datetime(2026, 1, 1, tzinfo=UTC)]
+    nc = await nats.connect(nats_server.url)
+    try:
+        js = nc.jetstream()
+        a, b = (CallManagerWatch(app, lambda: now[0], timedelta(seconds=30)) for _ in range(2))
+        await a.share(js)
+        await b.share(js)
+        session = app.connect_call_manager(org, "alice")
+        await asyncio.to_thread(a.connected, org, "alice", session)
+        await asyncio.to_thread(b.recover)  # b (re)started: it knows the session from the log
+        for _ in range(4):  # two minutes of heartbeats, all to replica a
+            now[0] += timedelta(seconds=20)
+            await asyncio.to_thread(a.heartbeat, org, "alice", session)
+            assert await asyncio.to_thread(b.expire) == 0, "replica b expired a session that is alive"
+        assert app.has_call_manager_session(org, "alice", session)
+
+        now[0] += timedelta(seconds=31)  # the window closed without a word
+        assert await asyncio.to_thread(b.expire) == 1
+        assert not app.has_call_manager_session(org, "alice", session)
+        assert await asyncio.to_thread(a.expire) == 0, "the other replica expired it again"
+        disconnected = [
+            n
+            for n in app.recorder.select_notifications(None, 100)
+            if n.topic.endswith("CallManagerDisconnected")
+        ]
+        assert len(disconnected) == 1
+    finally:
+        await nc.close()
+        app.close()
