@@ -28,7 +28,7 @@ import asyncio
 import contextlib
 import hashlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any, Protocol
 
 from prometheus_client import Gauge
@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 
 LEADER = Gauge("relay_leader", "1 when this replica holds the relay lease of its store", ["relay"])
 
-Lead = Callable[[], Awaitable[None]]
+Lead = Callable[[], Coroutine[Any, Any, None]]
 
 
 class Leadership(Protocol):
@@ -168,7 +168,7 @@ class PostgresLeadership:
         log.info("%s: this replica holds the relay lease", self.name)
         self._set_leader(True)
         await conn.execute(f"LISTEN {self.channel}")
-        task = asyncio.create_task(lead(), name=f"{self.name} (leader)")
+        task: asyncio.Task[None] = asyncio.create_task(lead(), name=f"{self.name} (leader)")
         try:
             while not task.done() and not self._stopping:
                 async for _ in conn.notifies(timeout=self.check_seconds, stop_after=1):
