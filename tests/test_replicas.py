@@ -240,6 +240,73 @@ def presence_committed_ids(env: dict[str, str]) -> list[str]:
         app.close()
 
 
+CONSUMERS = {  # durable: (stream, the service whose store tracks it)
+    "presence-directory": ("DIRECTORY", "presence"),
+    "mailbox-directory": ("DIRECTORY", "mailbox"),
+    "mailbox-presence": ("PRESENCE", "mailbox"),
+    "directory-presence": ("PRESENCE", "directory"),
+}
+
+
+def matches(subject: str, pattern: str) -> bool:
+    tokens, wanted = subject.split("."), pattern.split(".")
+    for i, token in enumerate(wanted):
+        if token == ">":
+            return len(tokens) > i
+        if i >= len(tokens) or token not in ("*", tokens[i]):
+            return False
+    return len(tokens) == len(wanted)
+
+
+def tracked_position(env: dict[str, str], name: str) -> int:
+    """The highest stream sequence the consumer ``name`` recorded as applied, in any tracking table."""
+    with psycopg.connect(
+        host=env["POSTGRES_HOST"],
+        port=int(env["POSTGRES_PORT"]),
+        user=env["POSTGRES_USER"],
+        password=env["POSTGRES_PASSWORD"],
+        dbname=env["POSTGRES_DBNAME"],
+        autocommit=True,
+    ) as conn:
+        tables = conn.execute(
+            "SELECT table_name FROM information_schema.columns WHERE table_schema = %s "
+            "AND column_name = 'application_name' AND table_name LIKE %s",
+            (env["POSTGRES_SCHEMA"], "%tracking%"),
+        ).fetchall()
+        best = 0
+        for (table,) in tables:
+            row = conn.execute(
+                f'SELECT max(notification_id) FROM "{env["POSTGRES_SCHEMA"]}"."{table}" '
+                "WHERE application_name = %s",
+                (f"consumer:{name}",),
+            ).fetchone()
+            best = max(best, (row[0] if row else None) or 0)
+        return best
+
+
+async def consumers_done(url: str, env: dict[str, str]) -> dict[str, tuple[int, int, int, int]]:
+    """For each durable: (pending, unacknowledged, last matching stream sequence, tracked position)."""
+    nc = await nats.connect(url)
+    try:
+        js = nc.jetstream()
+        found = {}
+        for durable, (stream, _service) in CONSUMERS.items():
+            info = await js.consumer_info(stream, durable)
+            filters = info.config.filter_subjects or [info.config.filter_subject or ">"]
+            state = (await js.stream_info(stream)).state
+            last = 0
+            for seq in range(state.last_seq, state.first_seq - 1, -1):
+                message = await js.get_msg(stream, seq)
+                if any(matches(message.subject, f) for f in filters):
+                    last = seq
+                    break
+            position = await asyncio.to_thread(tracked_position, env, durable)
+            found[durable] = (info.num_pending, info.num_ack_pending, last, position)
+        return found
+    finally:
+        await nc.close()
+
+
 async def get_json(process: ServiceProcess, path: str, token: str) -> Any:
     async with httpx.AsyncClient(base_url=process.url, timeout=10) as client:
         r = await client.get(path, headers={"Authorization": f"Bearer {token}"})
@@ -343,6 +410,21 @@ async def test_two_replicas_of_each_service_lose_nothing_and_double_nothing(
         stored = [u for u in stored if u.startswith("u")]
         assert len(stored) == len(set(stored))
         assert set(load.users_created) <= set(stored)
+
+        # Every service's durable consumer (split between its two replicas) has applied all it
+        # was sent, through the last message for it, and parked nothing.
+        done = await eventually(
+            lambda: consumers_done(cluster.nodes[0].url, schema_env),
+            lambda found: all(p == 0 and u == 0 and last == pos for p, u, last, pos in found.values()),
+            timeout=60,
+        )
+        assert all(last > 0 for _, _, last, _ in done.values()), done
+        nc = await nats.connect(cluster.nodes[0].url)
+        try:
+            parked = (await nc.jetstream().stream_info("PARKED")).state.messages
+        finally:
+            await nc.close()
+        assert parked == 0, "a message was parked"
 
         # Every event presence stored is on its stream once, and the witness applied each once.
         async def published() -> tuple[list[str], list[str], list[str]]:
