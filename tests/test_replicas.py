@@ -557,3 +557,54 @@ async def test_call_manager_heartbeats_reach_every_presence_replica(tmp_path, na
     finally:
         await nc.close()
         app.close()
+
+
+async def test_a_frozen_leaseholder_loses_the_lease_and_may_not_publish_when_it_wakes(schema_env):
+    """A holder that stops answering without dying (here: its event loop blocked for longer than
+    the lease) has its session ended by PostgreSQL; when it wakes, its relay may not publish
+    the batch it had in hand, and the lease is held afresh."""
+    import time
+
+    from smartnumbers_kit.leadership import FencedJetStream, LeaseLost, PostgresLeadership
+    from smartnumbers_kit.settings import ServiceSettings
+
+    settings = ServiceSettings(**{k.lower(): v for k, v in schema_env.items()})
+    leading: list[int] = []
+    ended: list[int] = []
+    lease = PostgresLeadership(
+        settings, "mailbox", wake=lambda: None, retry_seconds=0.1, check_seconds=0.3, lease_seconds=1.5
+    )
+
+    async def lead() -> None:
+        leading.append(len(leading))
+        try:
+            await asyncio.Event().wait()
+        finally:
+            ended.append(leading[-1])
+
+    class Bus:
+        published = 0
+
+        async def publish(self, *args: object, **kwargs: object) -> None:
+            Bus.published += 1
+
+    relay_bus = FencedJetStream(Bus(), lease.may_publish)
+    task = asyncio.create_task(lease.run(lead))
+    await eventually(lambda: asyncio.sleep(0, leading), lambda got: got == [0])
+    await relay_bus.publish("mailbox.x", b"")
+    assert Bus.published == 1
+
+    time.sleep(2.5)  # noqa: ASYNC251 (frozen on purpose)
+    # frozen: no check-in for longer than the lease; PostgreSQL ends the session
+    with pytest.raises(LeaseLost):
+        await relay_bus.publish("mailbox.x", b"")
+    assert Bus.published == 1, "a frozen holder published after its lease ran out"
+
+    # It learns it lost the lease: its first relay is stopped, and the lease is held afresh.
+    await eventually(
+        lambda: asyncio.sleep(0, (leading, ended)), lambda got: got[1] == [0] and len(got[0]) == 2
+    )
+    await eventually(lambda: asyncio.sleep(0, lease.may_publish()), bool)
+    await lease.stop()
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)

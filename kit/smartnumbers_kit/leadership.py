@@ -10,6 +10,12 @@ on a connection of its own, keyed by the store's schema and application name:
   while NATS is away);
 - the holder checks its connection every ``check_seconds`` (TCP keepalives catch a
   silent peer) and stops its relay when it cannot be sure it still holds the lock;
+- a holder that stops answering without dying (frozen, paused, starved) loses the lock
+  too: its session has ``idle_session_timeout`` = ``lease_seconds``, so PostgreSQL ends it
+  when it has not checked for that long, and another replica takes over. Its relay is
+  *fenced*: :class:`FencedJetStream` refuses to publish unless the lease was confirmed
+  less than ``lease_seconds - check_seconds`` ago, so a holder that wakes after a long
+  pause cannot publish the batch it had in hand before it learns it lost the lease;
 - a replica that becomes leader starts its relay from the position recorded in the store,
   never from one it remembers, so a replica that was slow or cut off never republishes an
   old backlog (only the batch in hand when it lost the lease, which JetStream's duplicate
@@ -52,14 +58,14 @@ class Leadership(Protocol):
     def committed(self) -> None:
         """Thread-safe: something was committed here (the leader's relay should look)."""
 
+    def may_publish(self) -> bool:
+        """Whether the relay may publish now (the lease is held and fresh)."""
+
     async def stop(self) -> None: ...
 
 
 class SoleLeadership:
     """One replica only (SQLite): always the leader."""
-
-    def __init__(self) -> None:
-        self._task: asyncio.Task[None] | None = None
 
     @property
     def is_leader(self) -> bool:
@@ -70,6 +76,9 @@ class SoleLeadership:
 
     def committed(self) -> None:
         pass
+
+    def may_publish(self) -> bool:
+        return True
 
     async def stop(self) -> None:
         pass
@@ -90,6 +99,7 @@ class PostgresLeadership:
         wake: Callable[[], None],
         retry_seconds: float = 1.0,
         check_seconds: float = 2.0,
+        lease_seconds: float = 10.0,
     ) -> None:
         self.settings = settings
         self.name = f"relay:{application}"
@@ -98,6 +108,8 @@ class PostgresLeadership:
         self.wake = wake
         self.retry_seconds = retry_seconds
         self.check_seconds = check_seconds
+        self.lease_seconds = lease_seconds
+        self._confirmed = float("-inf")  # loop time the lease was last known to be ours
         self._leader = False
         self._stopping = False
         self._loop = asyncio.get_running_loop()
@@ -129,7 +141,14 @@ class PostgresLeadership:
             keepalives_count=3,
             application_name=f"smartnumbers {self.name}",
         )
+        # The lease's TTL: a session that stops checking in is ended, and its lock released.
+        await conn.execute(f"SET idle_session_timeout = {int(self.lease_seconds * 1000)}")
         return conn
+
+    def may_publish(self) -> bool:
+        """True while the lease was confirmed recently enough that no other replica can hold it."""
+        fresh = self._loop.time() - self._confirmed < self.lease_seconds - self.check_seconds
+        return self._leader and fresh
 
     async def run(self, lead: Lead) -> None:
         while not self._stopping:
@@ -166,6 +185,7 @@ class PostgresLeadership:
 
     async def _lead(self, conn: Any, lead: Lead) -> None:
         log.info("%s: this replica holds the relay lease", self.name)
+        self._confirmed = self._loop.time()
         self._set_leader(True)
         await conn.execute(f"LISTEN {self.channel}")
         task: asyncio.Task[None] = asyncio.create_task(lead(), name=f"{self.name} (leader)")
@@ -173,7 +193,9 @@ class PostgresLeadership:
             while not task.done() and not self._stopping:
                 async for _ in conn.notifies(timeout=self.check_seconds, stop_after=1):
                     self.wake()
+                checked = self._loop.time()
                 await conn.execute("SELECT 1")  # still connected, so still holding the lock
+                self._confirmed = checked
         finally:
             self._set_leader(False)
             if not task.done():
@@ -191,6 +213,31 @@ class PostgresLeadership:
     async def stop(self) -> None:
         self._stopping = True
         self._pending_notify.set()
+
+
+class LeaseLost(Exception):
+    """This replica cannot be sure it holds the relay lease: it must not publish."""
+
+
+class FencedJetStream:
+    """A JetStream context whose publishing methods first check ``may_publish`` (the relay's)."""
+
+    def __init__(self, js: Any, may_publish: Callable[[], bool]) -> None:
+        self._js = js
+        self._may_publish = may_publish
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._js, name)
+        if not name.startswith("publish") or not callable(attribute):
+            return attribute
+        may_publish = self._may_publish
+
+        def fenced(*args: Any, **kwargs: Any) -> Any:
+            if not may_publish():
+                raise LeaseLost("the relay lease is not confirmed: not publishing")
+            return attribute(*args, **kwargs)
+
+        return fenced
 
 
 def leadership_for(settings: ServiceSettings, application: str, wake: Callable[[], None]) -> Leadership:

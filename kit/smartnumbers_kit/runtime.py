@@ -13,6 +13,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from nats.aio.client import Client
 from nats.js import JetStreamContext
@@ -20,7 +21,7 @@ from smartnumbers_contracts import Contract
 
 from smartnumbers_kit import bus
 from smartnumbers_kit.consumer import Consumer, Handler
-from smartnumbers_kit.leadership import Leadership, leadership_for
+from smartnumbers_kit.leadership import FencedJetStream, Leadership, leadership_for
 from smartnumbers_kit.relay import Relay, ToContracts
 from smartnumbers_kit.settings import ServiceSettings
 from smartnumbers_kit.store import ServiceApplication
@@ -103,9 +104,13 @@ class Runtime:
             except Exception as e:
                 log.warning("cannot set up JetStream streams (%s); retrying", e)
                 await asyncio.sleep(1.0)
-        self.relay = Relay(self.app, self.js, self.to_contracts)
-        # With several replicas on one PostgreSQL, only the leaseholder's relay runs.
-        self.leadership = leadership_for(self.settings, self.app.name, self.relay.wake)
+        # With several replicas on one PostgreSQL, only the leaseholder's relay runs (and
+        # publishes only while its lease is fresh).
+        wake: list[Callable[[], None]] = []
+        self.leadership = leadership_for(self.settings, self.app.name, lambda: wake[0]())
+        fenced: Any = FencedJetStream(self.js, self.leadership.may_publish)
+        self.relay = Relay(self.app, fenced, self.to_contracts)
+        wake.append(self.relay.wake)
         self.app.on_commit(self.leadership.committed)
         self._tasks.append(asyncio.create_task(self.leadership.run(self.relay.run), name="relay"))
         for subscription in self.subscriptions:
