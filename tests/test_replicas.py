@@ -397,19 +397,33 @@ async def test_two_replicas_of_each_service_lose_nothing_and_double_nothing(
         load.stop.set()
         await asyncio.gather(*tasks)
 
-        # Every acknowledged directory write is stored once (and no write that failed was kept twice).
-        stored: list[str] = []
-        while True:
-            status, page = await get_json(
-                directory[0], f"/v1/users?limit=200&sort=user_id&offset={len(stored)}", admin
+        # Every acknowledged directory write is stored once, and both directory replicas list
+        # the same users (each follows the shared log: a write on the other shows within a second).
+        async def listed(process: ServiceProcess) -> list[str]:
+            users: list[str] = []
+            while True:
+                status, page = await get_json(
+                    process, f"/v1/users?limit=200&sort=user_id&offset={len(users)}", admin
+                )
+                assert status == 200, page
+                users += [u["user_id"] for u in page["items"]]
+                if not page["items"]:
+                    return [u for u in users if u.startswith("u")]
+
+        lists = []
+        for process in directory:
+            lists.append(
+                await eventually(
+                    lambda p=process: listed(p),
+                    lambda users: set(load.users_created) <= set(users),
+                    timeout=30,
+                )
             )
-            assert status == 200, page
-            stored += [u["user_id"] for u in page["items"]]
-            if not page["items"]:
-                break
-        stored = [u for u in stored if u.startswith("u")]
+        stored = lists[0]
         assert len(stored) == len(set(stored))
-        assert set(load.users_created) <= set(stored)
+        await eventually(
+            lambda: asyncio.gather(listed(directory[0]), listed(directory[1])), lambda got: got[0] == got[1]
+        )
 
         # Every service's durable consumer (split between its two replicas) has applied all it
         # was sent, through the last message for it, and parked nothing.
