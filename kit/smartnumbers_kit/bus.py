@@ -42,7 +42,7 @@ async def connect(url: str, name: str, *, user: str = "", password: str = "") ->
         log.warning("nats error: %s", e)
 
     nc = await nats.connect(
-        url,
+        [server.strip() for server in url.split(",")],  # a cluster: several URLs, comma-separated
         name=name,
         max_reconnect_attempts=-1,
         reconnect_time_wait=0.5,

@@ -23,6 +23,7 @@ class Service:
     ``publishes``: domains whose streams it writes (its own, and those it sends commands to).
     ``reads``: domains whose streams it consumes or follows.
     ``answers`` / ``asks``: core NATS request subjects it serves / sends.
+    ``buckets``: JetStream key-value buckets it keeps (state its replicas share).
     """
 
     name: str
@@ -34,6 +35,7 @@ class Service:
     answers: tuple[str, ...] = ()
     asks: tuple[str, ...] = ()
     extra_ports: tuple[tuple[str, int], ...] = field(default=())
+    buckets: tuple[str, ...] = ()
     """Other ports it listens on, as (variable, default)."""
 
     @property
@@ -65,6 +67,7 @@ SERVICES: list[Service] = [
         8101,
         publishes=("presence",),
         reads=("directory",),
+        buckets=("call_manager_heartbeats",),
     ),
     Service(
         "routing",

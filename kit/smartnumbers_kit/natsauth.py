@@ -79,6 +79,8 @@ def permissions(service: Service) -> dict[str, Any]:
     # Its own stream too may be read (the gateway's commands, a live feed): acks and flow control.
     for stream in {PARKED_STREAM, *(stream_name(d) for d in (*service.publishes, *service.reads))}:
         publish += [*_stream_api(stream), f"$JS.ACK.{stream}.>", f"$JS.FC.{stream}.>"]
+    for bucket in service.buckets:
+        publish += [*_stream_api(f"KV_{bucket}"), f"$KV.{bucket}.>"]
     publish += list(service.asks)
     subscribe = [f"{inbox_prefix(service.name)}.>", *service.answers]
     return {

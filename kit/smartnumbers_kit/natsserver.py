@@ -118,3 +118,24 @@ class NatsServer:
     def version(self) -> str:
         out = subprocess.run([self.binary, "--version"], capture_output=True, text=True)
         return (out.stdout or out.stderr).strip()
+
+
+def cluster(binary: str, directory: Path, size: int = 3) -> list[NatsServer]:
+    """``size`` nats-servers on loopback forming one JetStream cluster (not started; start each).
+
+    Each has its own store, log and configuration file under ``directory``; a killed node
+    restarted with ``start()`` rejoins on the same ports.
+    """
+    routes = [free_port() for _ in range(size)]
+    nodes = []
+    for i in range(size):
+        config = directory / f"n{i}.conf"
+        others = ", ".join(f'"nats-route://127.0.0.1:{p}"' for j, p in enumerate(routes) if j != i)
+        config.write_text(
+            f'server_name: "n{i}"\n'
+            f'cluster {{ name: "smartnumbers", listen: "127.0.0.1:{routes[i]}", routes: [{others}] }}\n'
+        )
+        nodes.append(
+            NatsServer(binary, directory / f"n{i}", log_file=directory / f"n{i}.log", config_file=config)
+        )
+    return nodes

@@ -10,8 +10,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from nats.aio.client import Client
 from nats.js import JetStreamContext
@@ -19,6 +21,7 @@ from smartnumbers_contracts import Contract
 
 from smartnumbers_kit import bus
 from smartnumbers_kit.consumer import Consumer, Handler
+from smartnumbers_kit.leadership import FencedJetStream, Leadership, leadership_for
 from smartnumbers_kit.relay import Relay, ToContracts
 from smartnumbers_kit.settings import ServiceSettings
 from smartnumbers_kit.store import ServiceApplication
@@ -56,6 +59,8 @@ class Runtime:
         self.nc: Client | None = None
         self.js: JetStreamContext | None = None
         self.relay: Relay | None = None
+        self.leadership: Leadership | None = None
+        """Whether this replica's relay publishes (only the one holding the store's lease does)."""
         self.consumers: list[Consumer] = []
         self._tasks: list[asyncio.Task[None]] = []
         self.connected = asyncio.Event()
@@ -99,8 +104,15 @@ class Runtime:
             except Exception as e:
                 log.warning("cannot set up JetStream streams (%s); retrying", e)
                 await asyncio.sleep(1.0)
-        self.relay = Relay(self.app, self.js, self.to_contracts)
-        self._tasks.append(asyncio.create_task(self.relay.run(), name="relay"))
+        # With several replicas on one PostgreSQL, only the leaseholder's relay runs (and
+        # publishes only while its lease is fresh).
+        wake: list[Callable[[], None]] = []
+        self.leadership = leadership_for(self.settings, self.app.name, lambda: wake[0]())
+        fenced: Any = FencedJetStream(self.js, self.leadership.may_publish)
+        self.relay = Relay(self.app, fenced, self.to_contracts)
+        wake.append(self.relay.wake)
+        self.app.on_commit(self.leadership.committed)
+        self._tasks.append(asyncio.create_task(self.leadership.run(self.relay.run), name="relay"))
         for subscription in self.subscriptions:
             consumer = Consumer(
                 self.app,
@@ -123,8 +135,10 @@ class Runtime:
             await stop()
         for consumer in self.consumers:
             await consumer.stop()
-        if self.relay is not None:
+        if self.relay is not None and self.leadership is not None and self.leadership.is_leader:
             await self.relay.drain(timeout=self.settings.shutdown_drain_seconds)
+        if self.leadership is not None:
+            await self.leadership.stop()
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -147,7 +161,15 @@ class Runtime:
         if self.relay is None or self.nc is None or not self.nc.is_connected:
             return False
         latest = self.app.recorder.max_notification_id() or 0
-        return self.relay.wait_published(latest, timeout)
+        if self.leadership is None or self.leadership.is_leader:
+            return self.relay.wait_published(latest, timeout)
+        # Another replica's relay publishes: watch the position it records in the shared store.
+        deadline = time.monotonic() + timeout
+        while (self.relay.position() or 0) < latest:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.005)
+        return True
 
     async def readiness(self) -> dict[str, bool]:
         nats_ok = self.nc is not None and self.nc.is_connected and self.connected.is_set()

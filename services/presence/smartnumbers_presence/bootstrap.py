@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
@@ -22,6 +23,8 @@ from smartnumbers_presence.http import feed, ring_sequence, routes, schedule
 from smartnumbers_presence.publishing import PresenceContracts
 from smartnumbers_presence.schedule_watch import ScheduleWatch
 from smartnumbers_presence.settings import PresenceSettings
+
+log = logging.getLogger(__name__)
 
 DESCRIPTION = (
     "Where each user is (Desk, Mobile, Home, Temporary, None), how their calls are "
@@ -55,6 +58,14 @@ def bootstrap(
         http.state.call_manager_watch = watch
         schedules = ScheduleWatch(app, clock)
         http.state.schedule_watch = schedules
+
+        async def share_heartbeats(_nc: object, js: object) -> None:
+            try:
+                await watch.share(js, settings.stream_replicas)
+            except Exception as e:  # this replica still goes by the heartbeats it receives itself
+                log.error("cannot open the shared Call Manager heartbeats (%s): not shared", e)
+
+        runtime.when_connected(share_heartbeats)
         revocations = Revocations()  # users whose sessions ended: their earlier tokens are refused
         runtime.when_connected(revocations.follow, revocations.stop)
         http.state.token_verifier = TokenVerifier.from_settings(settings, revocations=revocations)
