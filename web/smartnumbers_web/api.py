@@ -7,7 +7,6 @@ from typing import Any
 
 import httpx
 from fastapi import Request
-
 from smartnumbers_web.session import Session, current, replace
 from smartnumbers_web.settings import WebSettings
 

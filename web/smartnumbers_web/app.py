@@ -11,7 +11,6 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-
 from smartnumbers_web import proxy
 from smartnumbers_web.api import ApiError, SignInRequired
 from smartnumbers_web.deps import CsrfRejected, PasswordChangeRequired, render

@@ -7,7 +7,6 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
-
 from smartnumbers_web.api import Api, SignInRequired
 from smartnumbers_web.preferences import Preferences, preferences
 from smartnumbers_web.session import Session, csrf_ok, current

@@ -1,7 +1,6 @@
 """``uvicorn smartnumbers_web.main:create --factory``"""
 
 from fastapi import FastAPI
-
 from smartnumbers_web.app import create_app
 
 

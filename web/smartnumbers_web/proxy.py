@@ -9,11 +9,10 @@ from __future__ import annotations
 import httpx
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
-from starlette.background import BackgroundTask
-
 from smartnumbers_web.api import Api, SignInRequired
 from smartnumbers_web.session import csrf_ok
 from smartnumbers_web.settings import SERVICES
+from starlette.background import BackgroundTask
 
 router = APIRouter(include_in_schema=False)
 

@@ -11,11 +11,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from markupsafe import escape
-from starlette.background import BackgroundTask
-
 from smartnumbers_web.api import ApiError
 from smartnumbers_web.deps import ApiClient, Csrf, SignedIn, render
 from smartnumbers_web.pages.labels import AVAILABILITY, LOCATIONS
+from starlette.background import BackgroundTask
 
 router = APIRouter(include_in_schema=False)
 VISIBILITY = {"staff": "Staff", "public": "Public", "private": "Private"}

@@ -8,7 +8,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
-
 from smartnumbers_web.api import ApiError, error_of, session_from_tokens
 from smartnumbers_web.deps import ApiClient, Csrf, Prefs, render
 from smartnumbers_web.session import Session, current, replace

@@ -11,10 +11,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from fastapi.templating import Jinja2Templates
-from starlette.background import BackgroundTask
-
 from smartnumbers_web.api import Api, ApiError
 from smartnumbers_web.deps import ApiClient, Csrf, SignedIn, render
+from starlette.background import BackgroundTask
 
 router = APIRouter(include_in_schema=False)
 ACTIONS = {

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-
 from smartnumbers_web.deps import SignedIn, render
 from smartnumbers_web.pages.auth import PASSWORD_ADVICE
 

@@ -9,7 +9,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
-
 from smartnumbers_web.api import ApiError
 from smartnumbers_web.deps import ApiClient, Csrf, Prefs, SignedIn, render
 from smartnumbers_web.pages.labels import AVAILABILITY, CALL_INTRODUCTION

@@ -8,7 +8,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-
 from smartnumbers_web.api import ApiError
 from smartnumbers_web.deps import ApiClient, SignedIn, render
 

@@ -9,10 +9,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from PIL import Image, ImageSequence
-from starlette.concurrency import run_in_threadpool
-
 from smartnumbers_web.api import ApiError
 from smartnumbers_web.deps import ApiClient, Csrf, SignedIn, render
+from starlette.concurrency import run_in_threadpool
 
 router = APIRouter(include_in_schema=False)
 MAILBOX = "/v1/mailboxes/users/me"
