@@ -440,6 +440,43 @@ async def test_a_message_alert_calls_my_location_and_plays_my_new_messages(platf
     assert message["folder"] == "old"
 
 
+async def test_notifys_alert_command_calls_my_location_and_none_calls_nobody(platform, mint):
+    """§3.5's "a call to your current location", decided by notify (its command on the bus):
+    the gateway rings Adam's location to play his new messages; the administrator, at None, is
+    not called."""
+    from datetime import UTC, datetime
+    from uuid import uuid4
+
+    from smartnumbers_contracts import gateway as gw
+
+    from services.mailbox.tests.e2e import publish_on_bus
+
+    fake_ami = platform.fake_ami
+    await adam_on_his_mobile(platform)
+
+    def alert(user: str) -> gw.CallMessageAlert:
+        return gw.CallMessageAlert(
+            event_id=uuid4(),
+            organisation_id="acme",
+            occurred_at=datetime.now(UTC),
+            user_id=user,
+            owner_kind="user",
+            owner_id=user,
+            message_id="m-1",
+            kind="voicemail",
+        )
+
+    # 1. The administrator has no location (None): her alert is done without a call. Then Adam's.
+    fake_ami.originate_seen.clear()
+    await publish_on_bus(platform.nats_url, alert("boss"), alert("adam"))
+    await asyncio.wait_for(fake_ami.originate_seen.wait(), 20)
+    originated = [a for a in fake_ami.actions if a.get("Action") == "Originate"]
+    assert len(originated) == 1
+    assert originated[0]["Exten"] == "play-messages"
+    assert originated[0]["Variable"] == ["SN_USER=adam", "SN_ORG=acme"]
+    assert "7700900001" in originated[0]["Channel"]
+
+
 async def test_a_fax_goes_on_to_the_office_fax_machine(platform, mint):
     from services.mailbox.tests.samples import tiff
 

@@ -29,6 +29,7 @@ from smartnumbers_gateway.clients.mailbox import MailboxClient
 from smartnumbers_gateway.clients.presence import PresenceClient
 from smartnumbers_gateway.clients.service_tokens import ServiceTokens
 from smartnumbers_gateway.commands.fax_delivery import FaxDelivery
+from smartnumbers_gateway.commands.message_alert_call import MessageAlertCalls
 from smartnumbers_gateway.commands.message_waiting import MessageWaiting
 from smartnumbers_gateway.incoming import pc_ring
 from smartnumbers_gateway.incoming.call import IncomingCalls
@@ -133,11 +134,15 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
                 background,
             )
             ami.start()
+        placing = Placing(ami, presence, settings.dial_template, background, publisher.put)
+        if ami is not None:
             await bus.ensure_stream(js, "mailbox", settings.stream_replicas)
             tries, backoff = settings.consumer_max_deliveries, settings.consumer_backoff_seconds
             consumers.append(MessageWaiting(ami, js, publisher.put).consumer(tries, backoff))
             faxes = FaxDelivery(ami, js, mailbox, settings.spool_dir, settings.dial_template, publisher.put)
             consumers.append(faxes.consumer(tries, backoff))
+            alert_calls = MessageAlertCalls(ami, js, placing, tokens, publisher.put)
+            consumers.append(alert_calls.consumer(tries, backoff))
             for consumer in consumers:
                 background.spawn(consumer.run(), name=consumer.durable)
         http.state.runtime = GatewayRuntime(nc, agi, server, ami)
@@ -149,7 +154,7 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
         http.state.background = background
         http.state.presence = presence
         http.state.directory = directory
-        http.state.placing = Placing(ami, presence, settings.dial_template, background, publisher.put)
+        http.state.placing = placing
         try:
             yield
         finally:
