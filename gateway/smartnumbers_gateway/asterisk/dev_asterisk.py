@@ -68,6 +68,15 @@ exten => _X.,1,NoOp(demo phone ${{EXTEN}}: ${{DB(sn-demo/${{EXTEN}})}})
  same => n,Hangup()
  same => n(busy),Busy(10)
 
+; A call "from the carrier" without SIP: the Local channel's far side enters from-trunk
+; as the demo caller +447700900555; the near side is the caller and what it plays is what
+; it "says" (a voicemail it leaves), e.g. the main menu prompt:
+;   asterisk -C var/asterisk/etc/asterisk.conf -rx \
+;     "channel originate Local/441632960001@sn-demo-caller application Playback sn/menu-main"
+[sn-demo-caller]
+exten => _X.,1,Set(CALLERID(all)="Demo caller" <+447700900555>)
+ same => n,Goto(from-trunk,${{EXTEN}},1)
+
 ; Softphones registered as demo-1 … demo-3 call in here: +… numbers are calls to the
 ; platform's numbers (routed), anything else is rung as a demo phone.
 [sn-demo-softphones]
@@ -208,13 +217,17 @@ def prepare(
     )
     with (etc / "extensions.conf").open("a") as f:
         f.write(DEMO_PHONES)
+    # No carrier here: its registration would only retry against a name that does not resolve.
+    _substitute(
+        etc / "pjsip.conf", r"(?m)^\[trunk-registration\]\ntype = registration$", "[trunk-registration](!)"
+    )
     with (etc / "pjsip.conf").open("a") as f:
         f.write("\n; make run only: softphones on this machine register as demo-1 … demo-3\n")
         f.write(DEMO_SOFTPHONES)
     secret = secrets.token_urlsafe(24)
     (etc / "manager_secret.conf").write_text(f"[gateway](smartnumbers-gateway)\nsecret = {secret}\n")
     (etc / "modules.conf").write_text("[modules]\nautoload = yes\nnoload = chan_sip.so\n")
-    (etc / "logger.conf").write_text("[general]\n[logfiles]\nconsole => notice,warning,error\n")
+    (etc / "logger.conf").write_text("[general]\n[logfiles]\nconsole => notice,warning,error,verbose\n")
     notes = _sounds(data, system_data, build_prompts=prompts)
     return DevAsterisk(
         config=etc / "asterisk.conf",
