@@ -155,3 +155,18 @@ def test_endpoints_set_pai_and_rtp_timeout_deliberately_and_phones_get_their_lam
         if values.get("type") == "endpoint":
             assert values.get("send_pai") == "no" and values.get("rtp_timeout") == "60", name
     assert "; mailboxes = adam@acme" in text
+
+
+def test_the_extended_absence_transfer_to_the_delegate_stays_inside_asterisk():
+    plan = wire.RoutingPlan(
+        dialled="+441632960001",
+        call_for_kind="user",
+        call_for="adam",
+        reasons=[],
+        steps=[wire.Step(kind="offer_transfer", targets=["+441632960002"], mailbox="adam")],
+    )
+    variables = plan_variables(plan, "PJSIP/{e164}@trunk")
+    assert variables["SN_S1_DIAL"] == "Local/+441632960002@sn-incoming", (
+        "routed again, not out to the carrier"
+    )
+    assert "_[+0-9].,1," in contexts()["sn-incoming"]
