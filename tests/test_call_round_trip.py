@@ -226,7 +226,15 @@ async def test_click_to_dial_rings_my_location_then_the_number(platform):
         "connect",
         "true",
     )
-    assert originate["Variable"] == "SN_CONNECT_DIAL=Local/447700900555@phones"
+    assert originate["Variable"] == [
+        "SN_CONNECT_DIAL=Local/447700900555@phones",
+        "SN_CONNECT_NUM=+447700900555",
+        f"SN_CALLER_NUM={SMARTNUMBER}",
+        "SN_CALLER_NAME=Adam Ant",
+    ], "the person called sees Adam's smartnumber and name, not their own number"
+    assert originate["CallerID"] == '"Call to +447700900555" <+447700900555>', (
+        "Adam's phone: whom it connects to"
+    )
     assert (finished["answered"], finished["reason"], finished["user_id"], finished["purpose"]) == (
         True,
         "answered",
@@ -274,21 +282,20 @@ async def test_call_manager_accepts_delegates_diverts_holds_and_hangs_up_a_pc_ri
     call_id = "cm-call-1"
     async with httpx.AsyncClient(
         base_url=gateway.url, headers={"Authorization": f"Bearer {token}"}, timeout=10
-    ) as web:
-        async with web.stream("GET", "/v1/calls/feed") as feed:
-            lines = feed.aiter_lines()
-            assert await anext(lines) == ": connected"
-            await eventually(
-                lambda: FakeAgiChannel(agi_port, args=[SMARTNUMBER.lstrip("+"), call_id]).run(),
-                lambda c: c.variables.get("SN_S1_KIND") == "pc_ring",
-            )
-            await FakeAgiChannel(agi_port, script="pc-ring", args=[call_id, "1"]).run()
-            seen = []
-            async for line in lines:
-                if line.startswith("event: "):
-                    seen.append(line.removeprefix("event: "))
-                if "gateway.call.ringing.v1" in seen:
-                    break
+    ) as web, web.stream("GET", "/v1/calls/feed") as feed:
+        lines = feed.aiter_lines()
+        assert await anext(lines) == ": connected"
+        await eventually(
+            lambda: FakeAgiChannel(agi_port, args=[SMARTNUMBER.lstrip("+"), call_id]).run(),
+            lambda c: c.variables.get("SN_S1_KIND") == "pc_ring",
+        )
+        await FakeAgiChannel(agi_port, script="pc-ring", args=[call_id, "1"]).run()
+        seen = []
+        async for line in lines:
+            if line.startswith("event: "):
+                seen.append(line.removeprefix("event: "))
+            if "gateway.call.ringing.v1" in seen:
+                break
     assert seen[0] == "gateway.call.started.v1" and "gateway.call.ringing.v1" in seen
     caller_channel = f"Local/{SMARTNUMBER.lstrip('+')}@from-trunk-00000000;2"
     async with (

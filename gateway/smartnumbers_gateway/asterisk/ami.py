@@ -59,6 +59,7 @@ class AmiLink:
         self.publisher = publisher
         self.logged_in = asyncio.Event()
         self.missing_modules: dict[str, str] = {}
+        self.modules_checked = asyncio.Event()
         """Module → what does not work without it, as ModuleCheck said at the last (re)connect."""
         self.manager = Manager(
             loop=asyncio.get_running_loop(),
@@ -91,6 +92,7 @@ class AmiLink:
     async def check_modules(self) -> None:
         """On (re)connecting: every module the flows need is loaded (AMI ModuleCheck); each missing
         one is logged at WARNING, saying what will not work, and shown in /readyz."""
+        self.modules_checked.clear()
         missing: dict[str, str] = {}
         for module, needed_for in REQUIRED_MODULES.items():
             try:
@@ -110,6 +112,7 @@ class AmiLink:
                     needed_for,
                 )
         self.missing_modules = missing
+        self.modules_checked.set()
 
     async def resynchronise(self) -> None:
         """On (re)connecting: ask Asterisk which calls are still up; the others we followed have ended."""

@@ -33,7 +33,7 @@ def as_written_by(number: str, caller: str | None) -> str:
     try:
         parsed = phonenumbers.parse(number if number.startswith("+") else f"+{number}", None)
     except phonenumbers.NumberParseException:
-        return "".join(c for c in number if c.isdigit())
+        return number  # as it is: agi_digits refuses what is not digits
     international = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164).lstrip("+")
     from_number = e164(caller)
     if from_number is not None:

@@ -260,7 +260,7 @@ async def test_no_answer_goes_to_voicemail_and_the_message_is_deposited(platform
         state = await ami.wait_for(lambda e: e.get("Event") == "MWIGet" and e.get("ActionID") == action)
         return state if state.get("NewMessages") == "1" else None
 
-    assert await eventually(lamp_on, within=30)
+    assert await eventually(lamp_on, within=90)
 
 
 async def test_a_caller_giving_up_while_the_phone_rings_is_a_lost_call(platform: Platform, ami: Ami) -> None:
