@@ -170,3 +170,9 @@ def test_the_extended_absence_transfer_to_the_delegate_stays_inside_asterisk():
         "routed again, not out to the carrier"
     )
     assert "_[+0-9].,1," in contexts()["sn-incoming"]
+
+
+def test_please_hold_keeps_the_caller_when_music_on_hold_is_missing():
+    hold = contexts()["sn-hold"]
+    assert "MusicOnHold(" not in hold.replace("StartMusicOnHold(", "").replace("StopMusicOnHold(", "")
+    assert "StartMusicOnHold(default)" in hold and "Wait(600)" in hold
