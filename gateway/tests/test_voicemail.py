@@ -211,3 +211,16 @@ async def test_the_introduction_plays_the_recorded_name(gateway, mailbox, nats_s
     assert rest == ["sn/there-is-a-call-for-you", "sn/press-star-to-receive"]
     assert call.variables["SN_ACCEPTED"] == "1"
     assert not list((spool / "names").iterdir()), "the fetched recording was removed"
+
+
+async def test_without_the_beep_sound_the_message_is_still_recorded(gateway, mailbox, nats_server, mint):
+    """A build without the core sound 'beep': RECORD FILE … BEEP fails (randomerror), and the
+    gateway records again without the tone rather than losing the caller's message."""
+    org, port, _left, _spool, _plans = gateway
+    await Directory(nats_server.url, mailbox.url, mint("gw", org, "service"), org).users("adam")
+    await FakeAgiChannel(
+        port, script="voicemail", args=["adam", "system", "call-7"], says=tone_wav(2.0), without_beep=True
+    ).run()
+    async with client(mailbox, mint("adam", org)) as adam:
+        (message,) = (await adam.get("/v1/mailboxes/users/me/messages")).json()
+    assert round(message["duration_seconds"]) == 2
