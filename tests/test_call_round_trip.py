@@ -282,20 +282,21 @@ async def test_call_manager_accepts_delegates_diverts_holds_and_hangs_up_a_pc_ri
     call_id = "cm-call-1"
     async with httpx.AsyncClient(
         base_url=gateway.url, headers={"Authorization": f"Bearer {token}"}, timeout=10
-    ) as web, web.stream("GET", "/v1/calls/feed") as feed:
-        lines = feed.aiter_lines()
-        assert await anext(lines) == ": connected"
-        await eventually(
-            lambda: FakeAgiChannel(agi_port, args=[SMARTNUMBER.lstrip("+"), call_id]).run(),
-            lambda c: c.variables.get("SN_S1_KIND") == "pc_ring",
-        )
-        await FakeAgiChannel(agi_port, script="pc-ring", args=[call_id, "1"]).run()
-        seen = []
-        async for line in lines:
-            if line.startswith("event: "):
-                seen.append(line.removeprefix("event: "))
-            if "gateway.call.ringing.v1" in seen:
-                break
+    ) as web:
+        async with web.stream("GET", "/v1/calls/feed") as feed:
+            lines = feed.aiter_lines()
+            assert await anext(lines) == ": connected"
+            await eventually(
+                lambda: FakeAgiChannel(agi_port, args=[SMARTNUMBER.lstrip("+"), call_id]).run(),
+                lambda c: c.variables.get("SN_S1_KIND") == "pc_ring",
+            )
+            await FakeAgiChannel(agi_port, script="pc-ring", args=[call_id, "1"]).run()
+            seen = []
+            async for line in lines:
+                if line.startswith("event: "):
+                    seen.append(line.removeprefix("event: "))
+                if "gateway.call.ringing.v1" in seen:
+                    break
     assert seen[0] == "gateway.call.started.v1" and "gateway.call.ringing.v1" in seen
     caller_channel = f"Local/{SMARTNUMBER.lstrip('+')}@from-trunk-00000000;2"
     async with (
