@@ -115,7 +115,8 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
 
 
 def _provision(var: Path, ports: dict[str, int], env: dict[str, str]) -> str:
-    """Alice, administrator of acme (GB), smartnumber 01632 960001, on her mobile 07700 900001."""
+    """Alice, administrator of acme (GB), smartnumber 01632 960001, on her mobile 07700 900001,
+    her message-waiting lamp on."""
     subprocess.run(
         [
             str(ROOT / ".venv/bin/smartnumbers-directory-admin"),
@@ -147,6 +148,18 @@ def _provision(var: Path, ports: dict[str, int], env: dict[str, str]) -> str:
             f"{p}/v1/users/me/numbers", headers=auth, json={"mobile": "07700 900001"}
         ).raise_for_status()
         http.put(f"{p}/v1/users/me/location", headers=auth, json={"location": "mobile"}).raise_for_status()
+        m = f"http://127.0.0.1:{ports['MAILBOX_PORT']}"
+        # her message-waiting lamp on (§3.5): the gateway then sends Asterisk her count
+        for _ in range(100):  # the mailbox learns of her from the directory's events
+            settings = http.patch(
+                f"{m}/v1/mailboxes/users/me/settings",
+                headers=auth,
+                json={"alerts": {"message_waiting": True}},
+            )
+            if settings.status_code == 200:
+                break
+            time.sleep(0.1)
+        settings.raise_for_status()
     return str(token)
 
 
