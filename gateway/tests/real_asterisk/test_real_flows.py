@@ -264,16 +264,24 @@ async def test_no_answer_goes_to_voicemail_and_the_message_is_deposited(platform
         audio = await mailbox.get(f"/v1/mailboxes/users/me/messages/{found[0]['id']}/audio")
     assert audio.status_code == 200 and len(audio.content) > 8000, "a few seconds of what the caller said"
 
-    # message waiting: the gateway told Asterisk (res_mwi_external) alice@acme has 1 new message
+
+async def test_her_new_message_lights_her_message_waiting_lamp(platform: Platform, ami: Ami) -> None:
+    """After the message above: the gateway told Asterisk (res_mwi_external, MWIUpdate) that
+    alice@acme has 1 new message, as a desk phone's SUBSCRIBE would show."""
     asked = iter(range(1000))
+    seen: list[dict[str, str]] = []
 
     async def lamp_on() -> dict[str, str] | None:
         action = f"mwi-{next(asked)}"
         await ami.send(Action="MWIGet", Mailbox="alice@acme", ActionID=action)
-        state = await ami.wait_for(lambda e: e.get("Event") == "MWIGet" and e.get("ActionID") == action)
+        state = await ami.wait_for(lambda e: e.get("ActionID") == action and "Response" not in e, within=10)
+        seen.append(state)
         return state if state.get("NewMessages") == "1" else None
 
-    assert await eventually(lamp_on, within=90)
+    try:
+        await eventually(lamp_on, within=90)
+    except AssertionError:
+        raise AssertionError(f"Asterisk's MWI state for alice@acme stayed {seen[-1:]}") from None
 
 
 async def test_a_caller_giving_up_while_the_phone_rings_is_a_lost_call(platform: Platform, ami: Ami) -> None:
