@@ -226,7 +226,15 @@ async def test_click_to_dial_rings_my_location_then_the_number(platform):
         "connect",
         "true",
     )
-    assert originate["Variable"] == "SN_CONNECT_DIAL=Local/447700900555@phones"
+    assert originate["Variable"] == [
+        "SN_CONNECT_DIAL=Local/447700900555@phones",
+        "SN_CONNECT_NUM=+447700900555",
+        f"SN_CALLER_NUM={SMARTNUMBER}",
+        "SN_CALLER_NAME=Adam Ant",
+    ], "the person called sees Adam's smartnumber and name, not their own number"
+    assert originate["CallerID"] == '"Call to +447700900555" <+447700900555>', (
+        "Adam's phone: whom it connects to"
+    )
     assert (finished["answered"], finished["reason"], finished["user_id"], finished["purpose"]) == (
         True,
         "answered",

@@ -20,7 +20,7 @@ from smartnumbers_kit.logs import configure_logging
 from smartnumbers_kit.reconnect import connect_when_up
 from smartnumbers_kit.revocation import Revocations
 
-from smartnumbers_gateway.asterisk.ami import AmiLink
+from smartnumbers_gateway.asterisk.ami import REQUIRED_MODULES, AmiLink
 from smartnumbers_gateway.asterisk.fastagi import FastAgiServer
 from smartnumbers_gateway.asterisk.speech import Speech
 from smartnumbers_gateway.background import BackgroundTasks
@@ -64,6 +64,8 @@ class GatewayRuntime:
         checks = {"nats": self.nc.is_connected, "fastagi": self.server.is_serving()}
         if self.ami is not None:
             checks["ami"] = self.ami.logged_in.is_set()
+            for module in REQUIRED_MODULES:
+                checks[f"asterisk_module_{module}"] = module not in self.ami.missing_modules
         return checks
 
 

@@ -53,6 +53,8 @@ class FakeAgiChannel:
     says: bytes | None = None
     """What the caller says after the beep: Asterisk writes it to RECORD FILE's path (a WAV)."""
     hangs_up_while_recording: bool = False
+    without_beep: bool = False
+    """An Asterisk without the core sound 'beep': RECORD FILE … BEEP fails as a real one does."""
     keypad: str | None = None
     """A person at a phone menu: the keys they press whenever the gateway listens, in order —
     at a prompt whose escape digits include the next key (cutting it short), at WAIT FOR
@@ -81,6 +83,8 @@ class FakeAgiChannel:
         return ("\n".join(lines) + "\n\n").encode()
 
     def reply(self, command: str) -> str:
+        if self.without_beep and re.fullmatch(r"RECORD FILE .* BEEP .*", command):
+            return "200 result=-1 (randomerror) endpos=0"  # as a build without the sound 'beep'
         if self.keypad is not None:
             return self._keypad_reply(command)
         return self._reply(command)

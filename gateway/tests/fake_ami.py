@@ -34,6 +34,8 @@ class FakeAmi:
     hold_originate: asyncio.Event | None = None
     """When given, an Originate is answered only once it is set (a call still ringing)."""
     originate_seen: asyncio.Event = field(default_factory=asyncio.Event)
+    missing_modules: set[str] = field(default_factory=set)
+    """Modules this Asterisk has not loaded: ModuleCheck answers as a real one does for them."""
 
     async def start(self, port: int = 0) -> int:
         self._server = await asyncio.start_server(self._client, "127.0.0.1", port)
@@ -153,6 +155,13 @@ class FakeAmi:
                     ]
                 )
             )
+        elif name == "modulecheck":
+            if action.get("Module", "").removesuffix(".so") in self.missing_modules:
+                writer.write(
+                    frame([("Response", "Error"), ("ActionID", action_id), ("Message", "Module not loaded")])
+                )
+            else:
+                writer.write(frame([("Response", "Success"), ("ActionID", action_id), ("Version", "")]))
         elif name == "ping":
             writer.write(
                 frame(

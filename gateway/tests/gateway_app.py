@@ -3,6 +3,7 @@ FAKE Asterisk's AMI: for tests of its REST edge that need no other service runni
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -58,6 +59,9 @@ async def gateway_in_process(
     try:
         async with LifespanManager(http, startup_timeout=20, shutdown_timeout=30):
             await fake_ami.logged_in()
+            runtime = http.state.runtime
+            if runtime.ami is not None:  # its ModuleCheck actions are over before the test's own
+                await asyncio.wait_for(runtime.ami.modules_checked.wait(), 10)
             async with httpx.AsyncClient(
                 transport=httpx.ASGITransport(app=http), base_url="http://gw"
             ) as client:

@@ -109,3 +109,73 @@ def test_event_ids_are_stable_so_a_replay_after_reconnect_is_deduplicated():
 )
 def test_dial_strings_give_the_target_number(dial, number):
     assert dial_target(dial) == number
+
+
+def _local_call(first_request_on: str) -> list[dict[str, str]]:
+    """A call whose caller reaches sn-incoming through a Local channel (as make run's demo caller,
+    or a trunk bridging through one): the linked id is the Local ;1, the AGI ran on ;2."""
+    linked, agi = "1795949354.8", "1795949354.9"
+    caller = "Local/441632960001@sn-demo-caller-00000004"
+    callee = "Local/447700900001@sn-demo-phones-00000005;1"
+    requested = {";1": (f"{caller};1", linked), ";2": (f"{caller};2", agi)}[first_request_on]
+    return [
+        {
+            "Event": "DialBegin",
+            "Linkedid": linked,
+            "Uniqueid": agi,
+            "Channel": f"{caller};2",
+            "DestChannel": callee,
+            "DialString": "447700900001@sn-demo-phones",
+        },
+        {"Event": "HangupRequest", "Linkedid": linked, "Uniqueid": requested[1], "Channel": requested[0]},
+        {"Event": "DialEnd", "Linkedid": linked, "DestChannel": callee, "DialStatus": "CANCEL"},
+        {
+            "Event": "Hangup",
+            "Linkedid": linked,
+            "Uniqueid": agi,
+            "Channel": f"{caller};2",
+            "Cause-txt": "Normal Clearing",
+        },
+        {
+            "Event": "Hangup",
+            "Linkedid": linked,
+            "Uniqueid": linked,
+            "Channel": f"{caller};1",
+            "Cause-txt": "Normal Clearing",
+        },
+    ]
+
+
+def _plans_for_local_call() -> PlansInFlight:
+    plans = PlansInFlight()
+    plans.remember(
+        wire.RoutingPlan(
+            call_id="1795949354.8",
+            organisation_id="acme",
+            dialled="+441632960001",
+            call_for_kind="user",
+            call_for="adam",
+            reasons=[],
+            steps=[wire.Step(kind="ring", targets=["+447700900001"], answered_by=["adam"], ring_seconds=20)],
+        )
+    )
+    plans.remember_channel("1795949354.8", "Local/441632960001@sn-demo-caller-00000004;2")
+    return plans
+
+
+def _ended_by(events_: list[dict[str, str]], plans: PlansInFlight) -> str:
+    tracker = CallTracker(plans, clock=lambda: datetime(2026, 11, 27, tzinfo=UTC))
+    ended = [c for e in events_ for c in tracker.on_event(e) if c.subject == "gateway.call.ended.v1"]
+    assert len(ended) == 1
+    return ended[0].hung_up_by  # type: ignore[attr-defined]
+
+
+def test_a_caller_giving_up_through_a_local_channel_is_the_caller_not_the_linked_id():
+    """The first hang-up request is on the channel the incoming AGI ran on (;2), not the
+    linked-id channel: the caller hung up while the phone rang (routing: lost, not missed)."""
+    assert _ended_by(_local_call(";2"), _plans_for_local_call()) == "caller"
+
+
+def test_the_platform_ending_the_agi_side_of_a_local_caller_is_the_system():
+    """Hangup() in the dialplan on ;2 makes its sibling ;1 (the linked id) ask: not the caller."""
+    assert _ended_by(_local_call(";1"), _plans_for_local_call()) == "system"

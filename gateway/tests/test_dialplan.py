@@ -9,7 +9,8 @@ from pathlib import Path
 from smartnumbers_contracts import routing as wire
 from smartnumbers_gateway.asterisk.plan_variables import plan_variables
 
-DIALPLAN = Path(__file__).resolve().parents[2] / "deploy" / "asterisk" / "extensions.conf"
+SHIPPED = Path(__file__).resolve().parents[2] / "deploy" / "asterisk"
+DIALPLAN = SHIPPED / "extensions.conf"
 
 
 def contexts() -> dict[str, str]:
@@ -123,3 +124,55 @@ def test_a_mailbox_number_leaves_the_plan_for_the_mailbox_access_conversation():
     diverts = incoming.index('GotoIf($["${SN_MAILBOX_ACCESS}" = "1"]?sn-mailbox-access,${EXTEN},1)')
     assert incoming.index("AGI(${SN_AGI}/incoming") < diverts < incoming.index("Gosub(sn-step-")
     assert "AGI(${SN_AGI}/mailbox,${EXTEN},${CHANNEL(linkedid)})" in contexts()["sn-mailbox-access"]
+
+
+def _sections(text: str) -> list[tuple[str, dict[str, str]]]:
+    sections: list[tuple[str, dict[str, str]]] = []
+    for line in text.splitlines():
+        line = line.split(";", 1)[0].strip()
+        if line.startswith("["):
+            sections.append((line, {}))
+        elif "=" in line and sections:
+            key, value = (part.strip() for part in line.split("=", 1))
+            sections[-1][1][key] = value
+    return sections
+
+
+def test_the_trunk_is_identified_by_addresses_not_a_name_and_is_not_qualified_by_default():
+    import ipaddress
+
+    pjsip = _sections((SHIPPED / "pjsip.conf").read_text())
+    (identify,) = [v for _, v in pjsip if v.get("type") == "identify"]
+    for match in identify["match"].split(","):
+        ipaddress.ip_network(match.strip())  # a host name raises: Asterisk would drop the identify
+    (aor,) = [v for name, v in pjsip if name == "[trunk]" and v.get("type") == "aor"]
+    assert aor["qualify_frequency"] == "0"
+
+
+def test_endpoints_set_pai_and_rtp_timeout_deliberately_and_phones_get_their_lamp():
+    text = (SHIPPED / "pjsip.conf").read_text()
+    for name, values in _sections(text):
+        if values.get("type") == "endpoint":
+            assert values.get("send_pai") == "no" and values.get("rtp_timeout") == "60", name
+    assert "; mailboxes = adam@acme" in text
+
+
+def test_the_extended_absence_transfer_to_the_delegate_stays_inside_asterisk():
+    plan = wire.RoutingPlan(
+        dialled="+441632960001",
+        call_for_kind="user",
+        call_for="adam",
+        reasons=[],
+        steps=[wire.Step(kind="offer_transfer", targets=["+441632960002"], mailbox="adam")],
+    )
+    variables = plan_variables(plan, "PJSIP/{e164}@trunk")
+    assert variables["SN_S1_DIAL"] == "Local/+441632960002@sn-incoming", (
+        "routed again, not out to the carrier"
+    )
+    assert "_[+0-9].,1," in contexts()["sn-incoming"]
+
+
+def test_please_hold_keeps_the_caller_when_music_on_hold_is_missing():
+    hold = contexts()["sn-hold"]
+    assert "MusicOnHold(" not in hold.replace("StartMusicOnHold(", "").replace("StopMusicOnHold(", "")
+    assert "StartMusicOnHold(default)" in hold and "Wait(600)" in hold

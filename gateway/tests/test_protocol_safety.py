@@ -48,7 +48,7 @@ EVERY_ACTION = {
         "Context": "sn-originated",
         "Exten": "connect",
         "Priority": "1",
-        "CallerID": '"Click to dial" <447700900555>',
+        "CallerID": '"Call to +447700900555" <+447700900555>',
         "Timeout": "30000",
         "Variable": "SN_CONNECT_DIAL=Local/447700900555@phones",
     },

@@ -73,11 +73,12 @@ async def test_story_a_caller_leaves_a_message_after_the_default_greeting(
 ):
     org, port, left, spool, plans = gateway
     await Directory(nats_server.url, mailbox.url, mint("gw", org, "service"), org).users("adam")
-    # 1. No greeting recorded: the default speaks the mailbox number, then asks for a message.
+    # 1. No greeting recorded: the default speaks the mailbox number as a caller in the UK
+    #    writes it (national, 01632 960100), then asks for a message.
     call = await FakeAgiChannel(
         port, script="voicemail", args=["adam", "system", "call-7"], says=tone_wav(2.0)
     ).run()
-    assert call.played == ["digits:441632960100", NOT_AVAILABLE]
+    assert call.played == ["digits:01632960100", NOT_AVAILABLE]
     # 2. The message is in Adam's mailbox, from Lucy's number; the call event says so.
     async with client(mailbox, mint("adam", org)) as adam:
         (message,) = (await adam.get("/v1/mailboxes/users/me/messages")).json()
@@ -86,6 +87,17 @@ async def test_story_a_caller_leaves_a_message_after_the_default_greeting(
     (event,) = left
     assert (event.call_id, event.mailbox, event.organisation_id) == ("call-7", "adam", org)
     assert not list((spool / "recordings").iterdir()), "the recording left the spool once deposited"
+
+
+async def test_a_caller_from_abroad_hears_the_number_in_international_digits(
+    gateway, mailbox, nats_server, mint
+):
+    org, port, *_ = gateway
+    await Directory(nats_server.url, mailbox.url, mint("gw", org, "service"), org).users("adam")
+    call = await FakeAgiChannel(
+        port, script="greeting", args=["adam", "system", "call-7"], callerid="33612345678"
+    ).run()
+    assert call.played[0] == "digits:441632960100", "a caller in France dials +44 1632 960100"
 
 
 async def test_the_recorded_greeting_is_played_and_hanging_up_after_the_beep_keeps_the_message(
@@ -199,3 +211,16 @@ async def test_the_introduction_plays_the_recorded_name(gateway, mailbox, nats_s
     assert rest == ["sn/there-is-a-call-for-you", "sn/press-star-to-receive"]
     assert call.variables["SN_ACCEPTED"] == "1"
     assert not list((spool / "names").iterdir()), "the fetched recording was removed"
+
+
+async def test_without_the_beep_sound_the_message_is_still_recorded(gateway, mailbox, nats_server, mint):
+    """A build without the core sound 'beep': RECORD FILE … BEEP fails (randomerror), and the
+    gateway records again without the tone rather than losing the caller's message."""
+    org, port, _left, _spool, _plans = gateway
+    await Directory(nats_server.url, mailbox.url, mint("gw", org, "service"), org).users("adam")
+    await FakeAgiChannel(
+        port, script="voicemail", args=["adam", "system", "call-7"], says=tone_wav(2.0), without_beep=True
+    ).run()
+    async with client(mailbox, mint("adam", org)) as adam:
+        (message,) = (await adam.get("/v1/mailboxes/users/me/messages")).json()
+    assert round(message["duration_seconds"]) == 2

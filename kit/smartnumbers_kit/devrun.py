@@ -19,7 +19,8 @@ named and restarted (1 s, 2 s, 4 s… at most 5 times in a row); the others keep
 
 With ASTERISK_BIN pointing to an Asterisk binary, a private Asterisk is started too,
 with the shipped configuration in var/asterisk on loopback ports (AMI on AMI_PORT,
-5038; SIP 127.0.0.1:5160), and the gateway's AMI points at it.
+5038; SIP 127.0.0.1:5160, SIP_PORT), the gateway's AMI points at it, and it dials
+demo phones (gateway/smartnumbers_gateway/asterisk/dev_asterisk.py).
 
 Stores are SQLite files under var/ (VAR_DIR) unless PERSISTENCE=postgres. A development
 key pair is made under var/dev-keys for `smartnumbers-token mint`. Everything it creates
@@ -45,6 +46,7 @@ from smartnumbers_kit.devstack import (
     NATS_MONITOR_PORT,
     NATS_PORT,
     SERVICES,
+    SIP_PORT,
     Service,
     busy_ports,
     port_of,
@@ -237,11 +239,19 @@ def run(args: argparse.Namespace, supervisor: Supervisor) -> None:
 
 
 def _start_asterisk(var: Path, env: dict[str, str], supervisor: Supervisor) -> str:
-    """A private Asterisk with the shipped configuration (gateway/smartnumbers_gateway/asterisk/dev_asterisk.py)."""
+    """A private Asterisk with the shipped configuration (smartnumbers_gateway/asterisk/dev_asterisk.py)."""
     from smartnumbers_gateway.asterisk.dev_asterisk import prepare
 
     binary = os.environ["ASTERISK_BIN"]
-    dev = prepare(var, binary, ami_port=port_of(os.environ, *AMI_PORT))
+    dev = prepare(
+        var,
+        binary,
+        ami_port=port_of(os.environ, *AMI_PORT),
+        sip_port=port_of(os.environ, *SIP_PORT),
+        agi_port=port_of(env, "FASTAGI_PORT", 4573),
+    )
+    for note in dev.notes:
+        say(f"asterisk: {note}")
     log_path = var / "asterisk.log"
 
     def launch() -> subprocess.Popen[bytes]:
@@ -254,14 +264,11 @@ def _start_asterisk(var: Path, env: dict[str, str], supervisor: Supervisor) -> s
         supervisor.start(Child("asterisk", launch, _listening("127.0.0.1", dev.ami_port), tier=0))
     except StartFailed as e:
         raise StartFailed(f"{e}; see {log_path}") from None
-    env |= {
-        "AMI_HOST": "127.0.0.1",
-        "AMI_PORT": str(dev.ami_port),
-        "AMI_USERNAME": dev.ami_username,
-        "AMI_SECRET": dev.ami_secret,
-        "SPOOL_DIR": str(dev.spool),
-    }
-    return f"  asterisk   AMI 127.0.0.1:{dev.ami_port}, config {dev.config.parent} (log {log_path})"
+    env |= dev.gateway_env()
+    return (
+        f"  asterisk   AMI 127.0.0.1:{dev.ami_port}, SIP udp 127.0.0.1:{dev.sip_port} (softphones demo-1..3, "
+        f"password demo), config {dev.config.parent} (log {log_path})"
+    )
 
 
 def _start_notify_delivery(

@@ -117,6 +117,7 @@ SERVICES: list[Service] = [
 NATS_PORT = ("NATS_PORT", 4322)
 NATS_MONITOR_PORT = ("NATS_MONITOR_PORT", 8322)
 AMI_PORT = ("AMI_PORT", 5038)
+SIP_PORT = ("SIP_PORT", 5160)  # UDP, make run's Asterisk only
 
 
 def port_of(environ: Mapping[str, str], variable: str, default: int) -> int:

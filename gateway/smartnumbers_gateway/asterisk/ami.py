@@ -21,6 +21,17 @@ from smartnumbers_gateway.publisher import CallEventPublisher
 
 log = logging.getLogger(__name__)
 FIRST_RETRY, LAST_RETRY = 1, 30
+REQUIRED_MODULES = {
+    "res_agi": "every call (FastAGI)",
+    "app_dial": "ringing users' phones",
+    "chan_pjsip": "the carrier trunk and desk phones",
+    "format_wav": "prompts and voicemail recordings",
+    "res_musiconhold": "Please Hold (music on hold)",
+    "res_mwi_external": "message-waiting lamps",
+    "res_mwi_external_ami": "message-waiting lamps (AMI MWIUpdate)",
+    "res_fax": "faxes",
+}
+"""The Asterisk modules the shipped flows need, and what fails without each (deploy/asterisk/README.md)."""
 
 
 class SafeAmiProtocol(AMIProtocol):  # type: ignore[misc]
@@ -47,6 +58,9 @@ class AmiLink:
         self.tracker = tracker
         self.publisher = publisher
         self.logged_in = asyncio.Event()
+        self.missing_modules: dict[str, str] = {}
+        self.modules_checked = asyncio.Event()
+        """Module → what does not work without it, as ModuleCheck said at the last (re)connect."""
         self.manager = Manager(
             loop=asyncio.get_running_loop(),
             host=host,
@@ -73,6 +87,32 @@ class AmiLink:
         manager.reconnect_timeout = FIRST_RETRY
         self.logged_in.set()
         self.background.spawn(self.resynchronise(), name="ami-resynchronise")
+        self.background.spawn(self.check_modules(), name="ami-check-modules")
+
+    async def check_modules(self) -> None:
+        """On (re)connecting: every module the flows need is loaded (AMI ModuleCheck); each missing
+        one is logged at WARNING, saying what will not work, and shown in /readyz."""
+        self.modules_checked.clear()
+        missing: dict[str, str] = {}
+        for module, needed_for in REQUIRED_MODULES.items():
+            try:
+                reply = await asyncio.wait_for(
+                    self.manager.send_action({"Action": "ModuleCheck", "Module": module}), 10
+                )
+            except Exception as e:
+                log.warning("AMI: could not check Asterisk's modules (%s)", e)
+                return
+            reply = reply[0] if isinstance(reply, list) and reply else reply
+            if reply.get("Response") != "Success":
+                missing[module] = needed_for
+                log.warning(
+                    "Asterisk has no %s module loaded (%s): %s will not work",
+                    module,
+                    reply.get("Message") or "ModuleCheck failed",
+                    needed_for,
+                )
+        self.missing_modules = missing
+        self.modules_checked.set()
 
     async def resynchronise(self) -> None:
         """On (re)connecting: ask Asterisk which calls are still up; the others we followed have ended."""

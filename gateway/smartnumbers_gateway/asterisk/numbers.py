@@ -24,3 +24,21 @@ def e164(raw: str | None) -> str | None:
 def dial_string(template: str, numbers: list[str]) -> str:
     """``GATEWAY_DIAL_TEMPLATE`` for each number ({e164} or {digits}), joined with ``&`` (ring all)."""
     return "&".join(template.format(e164=n, digits=n.lstrip("+")) for n in numbers if n)
+
+
+def as_written_by(number: str, caller: str | None) -> str:
+    """The digits of ``number`` as the caller's country writes them: national (``01632960001``)
+    when the caller's number is of the same country (or unknown), else international without
+    the ``+`` (``441632960001``)."""
+    try:
+        parsed = phonenumbers.parse(number if number.startswith("+") else f"+{number}", None)
+    except phonenumbers.NumberParseException:
+        return number  # as it is: agi_digits refuses what is not digits
+    international = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164).lstrip("+")
+    from_number = e164(caller)
+    if from_number is not None:
+        caller_region = phonenumbers.region_code_for_number(phonenumbers.parse(from_number, None))
+        if caller_region != phonenumbers.region_code_for_number(parsed):
+            return international
+    national = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return "".join(c for c in national if c.isdigit()) or international

@@ -7,6 +7,7 @@ SN_MAILBOX_ACCESS      1 when the number dialled is a mailbox number (§3.1.1): 
                        dialplan goes to sn-mailbox-access (greeting, star to sign in)
 SN_S<i>_KIND           ring, pc_ring, queue, voicemail, greeting_then_hang_up, offer_transfer
 SN_S<i>_DIAL           ring/queue/offer_transfer: the Dial() string (targets joined with &);
+                       offer_transfer dials Local/<smartnumber>@sn-incoming (stays inside);
                        a screened step dials each target through Local/<number>@sn-target,
                        so the introduction knows who answers
 __SN_DIAL_<digits>     the real dial string of each screened target (inherited by Local channels)
@@ -40,6 +41,10 @@ def plan_variables(plan: wire.RoutingPlan, template: str) -> dict[str, str]:
             variables[prefix + "DIAL"] = "&".join(f"Local/{t}@sn-target" for t in step.targets if t)
             for target in step.targets:
                 variables[f"__SN_DIAL_{target.lstrip('+')}"] = dial_string(template, [target])
+        elif step.targets and step.kind == wire.StepKind.OFFER_TRANSFER:
+            # The delegate is a user of the platform: the call is routed to their smartnumber
+            # again inside Asterisk, never out through the trunk and back.
+            variables[prefix + "DIAL"] = "&".join(f"Local/{t}@sn-incoming" for t in step.targets if t)
         elif step.targets:
             variables[prefix + "DIAL"] = dial_string(template, step.targets)
         if step.ring_seconds:

@@ -98,8 +98,18 @@ class CallTracker:
                     )
                 ]
         elif name in HANGUP_REQUESTS and call.first_hangup_by is None:
-            channel = _pair(event.get("Channel", ""))
-            if event.get("Uniqueid") == call_id:
+            raw = event.get("Channel", "")
+            channel = _pair(raw)
+            # The caller is the channel the incoming FastAGI conversation ran on: with a Local
+            # channel in between (a trunk bridging through one, a Local caller) that is not
+            # the linked-id channel. Its Local sibling asking first means the platform ended
+            # its side (Hangup() in the dialplan).
+            agi_channel = self.plans.channel(call_id)
+            if agi_channel is not None and raw == agi_channel:
+                call.first_hangup_by = "caller"
+            elif agi_channel is not None and channel == _pair(agi_channel) and ";" in raw:
+                call.first_hangup_by = "system"
+            elif event.get("Uniqueid") == call_id:
                 call.first_hangup_by = "caller"
             elif channel in {_pair(c) for c in call.dialling}:
                 # Before an answer this is Dial giving up on a ringing phone, not the callee.

@@ -19,7 +19,7 @@ from uuid import NAMESPACE_URL, uuid5
 from smartnumbers_contracts import calls
 
 from smartnumbers_gateway.asterisk.fastagi import AgiRequest
-from smartnumbers_gateway.asterisk.numbers import e164
+from smartnumbers_gateway.asterisk.numbers import as_written_by, e164
 from smartnumbers_gateway.asterisk.speech import Speech
 from smartnumbers_gateway.asterisk.wire_text import agi_digits, agi_quoted, agi_word
 from smartnumbers_gateway.clients.mailbox import Greeting, MailboxClient
@@ -112,9 +112,8 @@ class Voicemail:
         if greeting.name_audio_path:  # the system default, speaking the recorded name
             pressed = await self._play_recording(request, organisation_id, greeting.name_audio_path, keys)
         elif greeting.number:
-            pressed = _key(
-                await request.command(f"SAY DIGITS {agi_digits(greeting.number)} {agi_quoted(keys)}")
-            )
+            spoken = as_written_by(greeting.number, request.headers.get("agi_callerid"))
+            pressed = _key(await request.command(f"SAY DIGITS {agi_digits(spoken)} {agi_quoted(keys)}"))
         else:
             pressed = None
         return pressed or _key(await request.command(f"STREAM FILE {NOT_AVAILABLE} {agi_quoted(keys)}"))

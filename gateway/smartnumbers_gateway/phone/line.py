@@ -3,12 +3,15 @@ they press, type or say — the AGI commands for each, in one place."""
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 from smartnumbers_gateway.asterisk.fastagi import AgiRequest, Hangup
 from smartnumbers_gateway.asterisk.wire_text import agi_digits, agi_quoted, agi_word
+
+log = logging.getLogger(__name__)
 
 KEY_SECONDS = 6
 ENTRY_SECONDS = 10
@@ -108,10 +111,17 @@ class Line:
         recording = self.spool / "recordings" / uuid.uuid4().hex
         recording.parent.mkdir(parents=True, exist_ok=True)
         hung_up = False
+        command = f'RECORD FILE {agi_word(recording)} wav "#" {max_ms} BEEP s={SILENCE_SECONDS}'
         try:
-            await self.request.command(
-                f'RECORD FILE {agi_word(recording)} wav "#" {max_ms} BEEP s={SILENCE_SECONDS}'
-            )
+            result = await self.request.command(command)
+            if "randomerror" in str(result):
+                # Asterisk could not play the tone (a build without the core sound "beep"):
+                # nothing was recorded. Say so, and record without the tone rather than lose it.
+                log.warning(
+                    "RECORD FILE failed (%s): is Asterisk's sound 'beep' installed? recording without it",
+                    result,
+                )
+                await self.request.command(command.replace(" BEEP ", " "))
         except Hangup:
             hung_up = True
         wav = recording.with_suffix(".wav")
