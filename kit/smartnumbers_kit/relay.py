@@ -43,7 +43,7 @@ from smartnumbers_contracts import Contract
 
 from smartnumbers_kit.bus import PARKED_STREAM
 from smartnumbers_kit.publishing import stamped
-from smartnumbers_kit.store import ServiceApplication
+from smartnumbers_kit.store import LogIdentity, ServiceApplication
 
 log = logging.getLogger(__name__)
 
@@ -171,7 +171,10 @@ class Relay:
         mapped: list[tuple[Notification, list[Contract] | str]] = []
         for n in notifications:
             try:
-                mapped.append((n, stamped(self.to_contracts(self.app.mapper.to_domain_event(n)), n, epoch)))
+                event = self.app.mapper.to_domain_event(n)
+                # The store's own identity (the kit's, not the service's domain) is never published.
+                contracts = [] if isinstance(event, LogIdentity.Event) else self.to_contracts(event)
+                mapped.append((n, stamped(contracts, n, epoch)))
             except Exception as e:
                 mapped.append((n, f"cannot be mapped to a contract: {type(e).__name__}: {e}"))
         return mapped

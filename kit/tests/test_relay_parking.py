@@ -161,3 +161,27 @@ async def test_a_poisoned_event_is_parked_and_the_events_after_it_are_published_
         await nc.close()
         source.close()
         sink.close()
+
+
+def test_the_stores_own_identity_is_never_handed_to_the_services_mapping(tmp_path, monkeypatch):
+    """Every store makes a ``LogIdentity`` (its epoch) on first use: the kit's own, not in any
+    service's PUBLISHED or PRIVATE table, so it must never reach ``to_contracts`` (which would
+    log "no contract for the stored event" at ERROR on every start)."""
+    for key, value in sqlite(tmp_path, "identity").items():
+        monkeypatch.setenv(key, value)
+    source = SourceApp()
+    handed: list[str] = []
+
+    def mapping(e: Any) -> Sequence[Contract]:
+        handed.append(type(e).__qualname__)
+        return []
+
+    relay = Relay.__new__(Relay)  # only its mapping is exercised: no bus needed
+    relay.app, relay.to_contracts, relay._log_epoch = source, mapping, None
+    source.log_identity()  # the store's identity is made
+    roster = Roster()
+    source.save(roster)
+    mapped = relay._map(source.notification_log.select(start=1, limit=10))
+    assert len(mapped) == 2  # the identity, then the roster's opening
+    assert handed == ["Roster.Opened"]
+    assert all(contracts == [] for _, contracts in mapped)
