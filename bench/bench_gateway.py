@@ -109,7 +109,7 @@ async def ami_to_bus(url: str, n: int = 200) -> list[float]:
     arrived: dict[str, float] = {}
     got = asyncio.Event()
 
-    async def seen(msg) -> None:  # type: ignore[no-untyped-def]
+    async def seen(msg) -> None:
         import json
 
         arrived[json.loads(msg.data)["call_id"]] = time.perf_counter()

@@ -50,7 +50,7 @@ async def broadcast(nats_url: str, base: str, token: str, org: str, audio: bytes
     counted: set[str] = set()
     all_counted = asyncio.Event()
 
-    async def seen(msg):  # type: ignore[no-untyped-def]
+    async def seen(msg):
         if b'"new_count":1' in msg.data and org.encode() in msg.data:
             counted.add(msg.data.split(b'"owner_id":"')[1].split(b'"')[0].decode())
             if len(counted) >= MEMBERS:

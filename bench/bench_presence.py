@@ -50,7 +50,7 @@ def ms(seconds: float) -> str:
 async def bare_request_reply(url: str, n: int = 3000) -> list[float]:
     server, client = await nats.connect(url), await nats.connect(url)
 
-    async def echo(msg):  # type: ignore[no-untyped-def]
+    async def echo(msg):
         await msg.respond(msg.data)
 
     await server.subscribe("bench.echo", cb=echo)
@@ -76,7 +76,7 @@ async def rest_to_event(url: str, base: str, tokens: list[str], n: int = 400) ->
     nc = await nats.connect(url)
     waiting: dict[str, asyncio.Future[float]] = {}
 
-    async def seen(msg):  # type: ignore[no-untyped-def]
+    async def seen(msg):
         future = waiting.get(json.loads(msg.data)["user_id"])
         if future is not None and not future.done():
             future.set_result(time.perf_counter())

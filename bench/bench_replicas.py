@@ -45,7 +45,7 @@ CALLERS, PER_CALLER = 20, 300
 async def bare_throughput(url: str) -> float:
     server, client = await nats.connect(url), await nats.connect(url)
 
-    async def echo(msg):  # type: ignore[no-untyped-def]
+    async def echo(msg):
         await msg.respond(msg.data)
 
     await server.subscribe("bench.echo", cb=echo)

@@ -27,7 +27,7 @@ ADAM_MOBILE, BOB_MOBILE = "+447700900301", "+447700900302"
 
 
 @pytest.fixture
-def nats_server(fresh_nats_server):  # type: ignore[no-untyped-def]
+def nats_server(fresh_nats_server):
     """A nats-server of this story's own: durable consumers on the session's server would first
     have to work through every earlier test's events."""
     return fresh_nats_server

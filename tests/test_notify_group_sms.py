@@ -19,7 +19,7 @@ ALICE, BOB, CAROL = "+447700900401", "+447700900402", "+447700900403"
 
 
 @pytest.fixture
-def nats_server(fresh_nats_server):  # type: ignore[no-untyped-def]
+def nats_server(fresh_nats_server):
     """A nats-server of this story's own: durable consumers on the session's server would first
     have to work through every earlier test's events."""
     return fresh_nats_server

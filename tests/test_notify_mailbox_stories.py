@@ -29,7 +29,7 @@ ALICE_MOBILE = "+447700900111"
 
 
 @pytest.fixture
-def nats_server(fresh_nats_server):  # type: ignore[no-untyped-def]
+def nats_server(fresh_nats_server):
     """A nats-server of this story's own: durable consumers on the session's server would first
     have to work through every earlier test's events."""
     return fresh_nats_server

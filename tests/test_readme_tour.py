@@ -97,13 +97,13 @@ def test_the_tour_is_read_from_the_readme() -> None:
 class Output:
     """Everything the bash session prints (stdout and stderr), read as it comes."""
 
-    def __init__(self, stream) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, stream) -> None:
         self.text = ""
         self.changed = threading.Condition()
         self.thread = threading.Thread(target=self._read, args=(stream,), daemon=True)
         self.thread.start()
 
-    def _read(self, stream) -> None:  # type: ignore[no-untyped-def]
+    def _read(self, stream) -> None:
         for line in stream:
             with self.changed:
                 self.text += line.replace("\r", "")
@@ -166,7 +166,7 @@ def on_stage(code: str, ports: dict[str, int]) -> str:
     return re.sub(r"127\.0\.0\.1:(\d+)", port, code)
 
 
-def test_every_command_of_the_tour_runs_as_pasted_and_prints_what_the_readme_shows(stage) -> None:  # type: ignore[no-untyped-def]
+def test_every_command_of_the_tour_runs_as_pasted_and_prints_what_the_readme_shows(stage) -> None:
     folder, ports = stage
     if shutil.which("curl") is None:
         pytest.skip("the tour's commands use curl: install it (apt-get install curl) to run them")

@@ -206,7 +206,7 @@ class Load:
         finally:
             await nc.close()
 
-    async def until(self, condition) -> None:  # type: ignore[no-untyped-def]
+    async def until(self, condition) -> None:
         await eventually(lambda: asyncio.sleep(0, self), lambda _: condition(), timeout=60)
 
 

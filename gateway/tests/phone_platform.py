@@ -249,7 +249,7 @@ class Stage:
 
 
 @pytest.fixture(scope="session")
-def phone_services(tmp_path_factory, dev_keys):  # type: ignore[no-untyped-def]
+def phone_services(tmp_path_factory, dev_keys):
     """The four services as processes on a nats-server of their own (their durable consumers
     would share other tests' messages on the session's server), and one organisation."""
     tmp = tmp_path_factory.mktemp("phone")
@@ -257,7 +257,7 @@ def phone_services(tmp_path_factory, dev_keys):  # type: ignore[no-untyped-def]
         yield from _services(tmp, nats_server.url, dev_keys)
 
 
-def _services(tmp: Path, nats_url: str, dev_keys: tuple[Path, Path]):  # type: ignore[no-untyped-def]
+def _services(tmp: Path, nats_url: str, dev_keys: tuple[Path, Path]):
     (tmp / "dir").mkdir()
     (tmp / "mb").mkdir()
     processes = [
@@ -279,7 +279,7 @@ def _services(tmp: Path, nats_url: str, dev_keys: tuple[Path, Path]):  # type: i
 
 
 @pytest.fixture
-async def stage(phone_services, tmp_path, dev_keys):  # type: ignore[no-untyped-def]
+async def stage(phone_services, tmp_path, dev_keys):
     """The gateway's FastAGI server with the ``mailbox`` route, wired as bootstrap.py wires it."""
     (directory, presence, mailbox, routing), admin_token, organisation, nats_url = phone_services
     nc = await nats.connect(nats_url)

@@ -12,7 +12,7 @@ from gateway.tests.fake_ami import FakeAmi
 from gateway.tests.gateway_app import gateway_in_process
 
 
-async def _readiness(client, want_ready: bool) -> dict:  # type: ignore[no-untyped-def]
+async def _readiness(client, want_ready: bool) -> dict:
     for _ in range(200):
         answer = await client.get("/readyz")
         body = answer.json()

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.slow
 ACTION = "7"
 
 
-def offsets(call, spool) -> list[int]:  # type: ignore[no-untyped-def]
+def offsets(call, spool) -> list[int]:
     """The sample offsets each message recording was played from."""
     return [int(c.split()[-1]) for c in call.sent if c.startswith(f"STREAM FILE {spool}")]
 

@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -47,7 +48,7 @@ class Postgres:
 _FOUND: dict[str, str] = {}
 
 
-def _connect(host: str, port: int, user: str, password: str, dbname: str):  # type: ignore[no-untyped-def]
+def _connect(host: str, port: int, user: str, password: str, dbname: str) -> Any:
     import psycopg
 
     return psycopg.connect(
@@ -167,7 +168,9 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     return ["smartnumbers: tests start a real nats-server and use a real PostgreSQL (see summary)"]
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus, config):  # type: ignore[no-untyped-def]
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config
+) -> None:
     if _FOUND:
         terminalreporter.section("real parts used")
         for name, description in _FOUND.items():

@@ -65,8 +65,8 @@ async def js(fresh_nats_server):
     await nc.close()
 
 
-def counting_handler(app, calls, fail_for=()):  # type: ignore[no-untyped-def]
-    def handle(e: wire.UserCreated):  # type: ignore[no-untyped-def]
+def counting_handler(app, calls, fail_for=()):
+    def handle(e: wire.UserCreated):
         calls.append(e.user_id)
         if e.user_id in fail_for and calls.count(e.user_id) <= fail_for[e.user_id]:
             raise RuntimeError(f"{e.user_id} is not welcome yet")
@@ -77,7 +77,7 @@ def counting_handler(app, calls, fail_for=()):  # type: ignore[no-untyped-def]
     return handle
 
 
-async def until(condition, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+async def until(condition, timeout: float = 10.0) -> None:
     async def wait() -> None:
         while not condition():
             await asyncio.sleep(0.01)

@@ -63,11 +63,11 @@ def to_contracts(e: Any) -> Sequence[Contract]:
     return []
 
 
-def sqlite(tmp_path, name: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def sqlite(tmp_path, name: str) -> dict[str, str]:
     return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(tmp_path / f"{name}.sqlite")}
 
 
-async def until(condition, within: float = 20.0) -> None:  # type: ignore[no-untyped-def]
+async def until(condition, within: float = 20.0) -> None:
     """Poll a store (the consumer's state has no event to await from outside)."""
     async with asyncio.timeout(within):
         while not await asyncio.to_thread(condition):

@@ -31,13 +31,13 @@ def ended(org: str, user: str, at: datetime) -> wire.UserSessionsEnded:
     )
 
 
-def verifier(dev_keys, revocations: Revocations) -> TokenVerifier:  # type: ignore[no-untyped-def]
+def verifier(dev_keys, revocations: Revocations) -> TokenVerifier:
     return TokenVerifier(
         dev_keys[1].read_bytes(), audience="smartnumbers", issuers=[DEV_ISSUER], revocations=revocations
     )
 
 
-async def test_a_token_issued_before_the_end_is_refused_one_issued_after_is_not(nats_server, dev_keys, mint):  # type: ignore[no-untyped-def]
+async def test_a_token_issued_before_the_end_is_refused_one_issued_after_is_not(nats_server, dev_keys, mint):
     org = f"org-{uuid.uuid4().hex[:8]}"
     before = mint("alice", org)
     bystander = mint("bob", org)
@@ -75,7 +75,7 @@ async def test_a_token_issued_before_the_end_is_refused_one_issued_after_is_not(
         await nc.close()
 
 
-def test_a_token_without_iat_is_refused(dev_keys) -> None:  # type: ignore[no-untyped-def]
+def test_a_token_without_iat_is_refused(dev_keys) -> None:
     claims = {"sub": "alice", "org": "acme", "role": "user", "iss": DEV_ISSUER, "aud": "smartnumbers"}
     claims["exp"] = int(time.time() + timedelta(minutes=5).total_seconds())
     token = jwt.encode(claims, dev_keys[0].read_bytes(), algorithm="EdDSA")

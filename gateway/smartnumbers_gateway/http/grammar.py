@@ -8,6 +8,7 @@ AMI's or AGI's framing, should a value ever arrive another way.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Annotated
 
 from pydantic import AfterValidator, Field
@@ -17,7 +18,7 @@ TARGET = r"^(user|team):[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 CALL_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 
 
-def _matching(pattern: str, what: str):  # type: ignore[no-untyped-def]
+def _matching(pattern: str, what: str) -> Callable[[str], str]:
     compiled = re.compile(pattern)
 
     def check(value: str) -> str:

@@ -8,6 +8,7 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from typing import Any
 
 import jwt
 from cryptography.hazmat.primitives import serialization
@@ -127,14 +128,14 @@ async def _follow_the_log(app: DirectoryApplication, every_seconds: float = 1.0)
             log.exception("the read side could not follow the event log; retrying")
 
 
-def _own_or_configured(issuer: TokenIssuer, settings: DirectorySettings):  # type: ignore[no-untyped-def]
+def _own_or_configured(issuer: TokenIssuer, settings: DirectorySettings) -> Callable[[str], Any]:
     """Tokens this directory signed (kid = its key) verify with its own public key; others
     (development tokens) with the configured public key file, when there is one."""
     own = issuer.public_key()
     path = settings.public_key_path()
     other = serialization.load_pem_public_key(path.read_bytes()) if path.exists() else None
 
-    def key_for(token: str):  # type: ignore[no-untyped-def]
+    def key_for(token: str) -> Any:
         if jwt.get_unverified_header(token).get("kid") == issuer.kid or other is None:
             return own
         return other

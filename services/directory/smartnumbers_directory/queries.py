@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from smartnumbers_directory.domain.visibility import STAFF_ROLES, Reader, can_view
-from smartnumbers_directory.projection import DirectoryProjection
+from smartnumbers_directory.projection import DirectoryProjection, OrganisationView
 from smartnumbers_directory.search_index import EXACT, MATCH_NAMES, Entry, fold
 from smartnumbers_kit.dialable import to_e164
 from smartnumbers_kit.errors import Invalid
@@ -61,7 +61,7 @@ class DirectoryQueries:
             results.sort(key=lambda r: (r[0], KIND_ORDER[r[1].kind], fold(r[1].display_name)))
             return [self._found(view, e, MATCH_NAMES[rank]) for rank, e in results[:limit]]
 
-    def _number_ranks(self, view, query: str) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    def _number_ranks(self, view: OrganisationView, query: str) -> dict[str, int]:
         try:
             number = to_e164(query, view.country)
         except Invalid:
@@ -121,7 +121,7 @@ class DirectoryQueries:
             entry = self.projection.org(reader.organisation_id).index.entries.get(key)
             return entry if entry is not None and visible(entry, reader) else None
 
-    def _found(self, view, entry: Entry, match: str) -> Found:  # type: ignore[no-untyped-def]
+    def _found(self, view: OrganisationView, entry: Entry, match: str) -> Found:
         if entry.kind == "user":
             location, availability = view.presence.get(entry.id, ("none", "available"))
             return Found(entry, match, location, availability)

@@ -19,7 +19,7 @@ FAST_HASHER = Argon2Hasher(time_cost=1, memory_cost_kib=1024)
 
 
 @pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory, nats_server, dev_keys) -> Iterator[ServiceProcess]:  # type: ignore[no-untyped-def]
+def service(tmp_path_factory: pytest.TempPathFactory, nats_server, dev_keys) -> Iterator[ServiceProcess]:
     """A directory process of the test module's own, on the session's nats-server."""
     process = directory_process(tmp_path_factory.mktemp("directory"), nats_server.url, dev_keys)
     process.start()

@@ -38,7 +38,7 @@ def admin_cli(env: dict[str, str], org: str, number: str) -> str:
 
 async def test_the_first_administrator_is_seen_at_once_by_the_running_directory(
     tmp_path: Path, nats_server, dev_keys, mint
-):  # type: ignore[no-untyped-def]
+):
     directory = directory_process(tmp_path, nats_server.url, dev_keys, **SLOW_FOLLOWER)
     directory.start()
     try:
@@ -59,7 +59,7 @@ async def test_the_first_administrator_is_seen_at_once_by_the_running_directory(
         directory.stop()
 
 
-async def test_with_no_directory_running_the_cli_writes_the_store(tmp_path: Path, nats_server, dev_keys):  # type: ignore[no-untyped-def]
+async def test_with_no_directory_running_the_cli_writes_the_store(tmp_path: Path, nats_server, dev_keys):
     directory = directory_process(tmp_path, nats_server.url, dev_keys)
     number = smartnumber()
     said = admin_cli({**directory.env, "DIRECTORY_PORT": str(free_port())}, "offline", number)
@@ -77,7 +77,7 @@ def own_key(dev_keys: tuple[Path, Path]) -> bytes:
     return dev_keys[0].read_bytes()
 
 
-async def test_only_a_founding_token_signed_with_the_directorys_own_key_founds(service, mint, own_key):  # type: ignore[no-untyped-def]
+async def test_only_a_founding_token_signed_with_the_directorys_own_key_founds(service, mint, own_key):
     body = {
         "organisation_id": "sneaky",
         "name": "Sneaky",

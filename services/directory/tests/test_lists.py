@@ -29,7 +29,7 @@ def _created(admin: httpx.Client, path: str, body: dict[str, Any]) -> dict[str, 
 
 
 @pytest.fixture(scope="module")
-def orgs(service, mint):  # type: ignore[no-untyped-def]
+def orgs(service, mint):
     """Acme (four users, a team and a queue, groups) and Other (one user `alice`, a team `sales`)."""
     acme, other = f"acme-{uuid.uuid4().hex[:6]}", f"other-{uuid.uuid4().hex[:6]}"
     numbers = {}
@@ -91,14 +91,14 @@ def orgs(service, mint):  # type: ignore[no-untyped-def]
     return acme, other, numbers
 
 
-async def listed(service, token: str, path: str, **params: Any) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+async def listed(service, token: str, path: str, **params: Any) -> dict[str, Any]:
     async with client(service, token) as c:
         r = await c.get(path, params=params)
     assert r.status_code == 200, r.text
     return r.json()
 
 
-async def test_story_an_administrator_lists_the_users_she_made_by_name_number_and_team(service, mint, orgs):  # type: ignore[no-untyped-def]
+async def test_story_an_administrator_lists_the_users_she_made_by_name_number_and_team(service, mint, orgs):
     acme, _, numbers = orgs
     boss = mint("boss", acme, "admin")
     # 1. Everyone, sorted by name (accents and case folded), with the total and her own role shown.
@@ -137,14 +137,14 @@ async def test_story_an_administrator_lists_the_users_she_made_by_name_number_an
     assert admins == ["boss", "carl"]
 
 
-async def test_users_browse_the_same_directory_without_roles(service, mint, orgs):  # type: ignore[no-untyped-def]
+async def test_users_browse_the_same_directory_without_roles(service, mint, orgs):
     acme, _, _ = orgs
     page = await listed(service, mint("bob", acme), "/v1/users", team="sales")
     assert [u["user_id"] for u in page["items"]] == ["alice", "bob"]
     assert {u["role"] for u in page["items"]} == {None}
 
 
-async def test_teams_and_queues_are_listed_with_member_counts(service, mint, orgs):  # type: ignore[no-untyped-def]
+async def test_teams_and_queues_are_listed_with_member_counts(service, mint, orgs):
     acme, _, _ = orgs
     page = await listed(service, mint("bob", acme), "/v1/teams", sort="-members")
     assert [(t["team_id"], t["member_count"], t["kind"]) for t in page["items"]] == [
@@ -156,7 +156,7 @@ async def test_teams_and_queues_are_listed_with_member_counts(service, mint, org
     assert [t["name"] for t in queues["items"]] == ["Help desk"]
 
 
-async def test_groups_are_listed_as_each_group_allows(service, mint, orgs):  # type: ignore[no-untyped-def]
+async def test_groups_are_listed_as_each_group_allows(service, mint, orgs):
     acme, _, _ = orgs
     mine = await listed(service, mint("alice", acme), "/v1/groups")
     assert [(g["name"], g["member_count"]) for g in mine["items"]] == [("Alice's own", 1), ("Archers", 2)]
@@ -167,7 +167,7 @@ async def test_groups_are_listed_as_each_group_allows(service, mint, orgs):  # t
     assert [g["name"] for g in bobs["items"]] == ["Bob's secret"]
 
 
-async def test_organisations_never_see_each_others_lists(service, mint, orgs):  # type: ignore[no-untyped-def]
+async def test_organisations_never_see_each_others_lists(service, mint, orgs):
     acme, other, _ = orgs
     mallory = mint("mallory", other, "admin")
     users = await listed(service, mallory, "/v1/users")
@@ -197,14 +197,14 @@ async def test_organisations_never_see_each_others_lists(service, mint, orgs):  
 )
 async def test_pages_are_bounded_and_bad_filters_are_refused_with_a_message(
     service, mint, orgs, path, params, complaint
-):  # type: ignore[no-untyped-def]
+):
     acme, _, _ = orgs
     async with client(service, mint("boss", acme, "admin")) as c:
         r = await c.get(path, params=params)
     assert r.status_code == 422 and complaint in r.text, r.text
 
 
-async def test_a_public_directory_token_cannot_list_users(service, mint, orgs):  # type: ignore[no-untyped-def]
+async def test_a_public_directory_token_cannot_list_users(service, mint, orgs):
     acme, _, _ = orgs
     async with client(service, mint("boss", acme, "admin")) as boss:
         public = (await boss.post("/v1/public-tokens")).json()["access_token"]

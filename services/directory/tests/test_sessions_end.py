@@ -26,7 +26,7 @@ REMOVED = "directory.user.removed.v1"
 @pytest.fixture(scope="module")
 def others(
     tmp_path_factory: pytest.TempPathFactory, nats_server, dev_keys
-) -> Iterator[dict[str, ServiceProcess]]:  # type: ignore[no-untyped-def]
+) -> Iterator[dict[str, ServiceProcess]]:
     """Presence, the mailbox and routing, trusting the same key as the module's directory."""
     processes = {
         "presence": presence_process(tmp_path_factory.mktemp("presence"), nats_server.url, dev_keys[1]),
@@ -72,7 +72,7 @@ async def _alice(service: ServiceProcess, org: str) -> tuple[str, str, str, dict
     return boss, alice_number, "917253", await signed_in(service, alice_number, "917253")
 
 
-async def test_a_new_password_ends_earlier_sessions_and_the_new_one_works(service, nats_server):  # type: ignore[no-untyped-def]
+async def test_a_new_password_ends_earlier_sessions_and_the_new_one_works(service, nats_server):
     _, _, password, before = await _alice(service, "sessions-pw")
     async with BusWatcher(nats_server.url, "directory.user.>") as bus:
         # 1. Alice changes her password on the web; she gets new tokens.
@@ -96,7 +96,7 @@ async def test_a_new_password_ends_earlier_sessions_and_the_new_one_works(servic
     assert (await _answer(service, r.json()["access_token"], "/v1/users/me")).status_code == 200
 
 
-async def test_an_administrators_reset_ends_the_users_sessions(service, nats_server):  # type: ignore[no-untyped-def]
+async def test_an_administrators_reset_ends_the_users_sessions(service, nats_server):
     boss, _, _, before = await _alice(service, "sessions-reset")
     async with BusWatcher(nats_server.url, "directory.user.>") as bus:
         async with client(service, boss) as admin:
@@ -109,7 +109,7 @@ async def test_an_administrators_reset_ends_the_users_sessions(service, nats_ser
     await _refused_as_ended(service, before["access_token"], "/v1/users/me")
 
 
-async def test_signing_out_ends_the_session(service, nats_server):  # type: ignore[no-untyped-def]
+async def test_signing_out_ends_the_session(service, nats_server):
     _, number, password, tokens = await _alice(service, "sessions-out")
     async with BusWatcher(nats_server.url, "directory.user.>") as bus:
         async with client(service, tokens["access_token"]) as alice:
@@ -125,7 +125,7 @@ async def test_signing_out_ends_the_session(service, nats_server):  # type: igno
     assert (await _answer(service, again["access_token"], "/v1/users/me")).status_code == 200
 
 
-async def test_a_removed_users_token_is_refused_by_every_service_within_seconds(service, others, nats_server):  # type: ignore[no-untyped-def]
+async def test_a_removed_users_token_is_refused_by_every_service_within_seconds(service, others, nats_server):
     boss, _, _, tokens = await _alice(service, "sessions-rm")
     token = tokens["access_token"]
     # 1. Before: every service answers Alice (the others once they heard of her from the directory).

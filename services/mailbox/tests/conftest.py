@@ -32,7 +32,7 @@ def mailbox(
 
 
 @pytest.fixture(scope="module")
-def service(tmp_path_factory, nats_server, dev_keys):  # type: ignore[no-untyped-def]
+def service(tmp_path_factory, nats_server, dev_keys):
     """A real mailbox process for the module (blobs under ``service.tmp``), small upload limit."""
     tmp = tmp_path_factory.mktemp("mailbox")
     process = mailbox_process(
@@ -54,5 +54,5 @@ def org() -> str:
 
 
 @pytest.fixture
-def directory(service, nats_server, mint, org) -> Directory:  # type: ignore[no-untyped-def]
+def directory(service, nats_server, mint, org) -> Directory:
     return Directory(nats_server.url, service.url, mint("gateway", org, "service"), org)

@@ -6,7 +6,7 @@ from services.mailbox.tests.e2e import blob_files, client
 from services.mailbox.tests.samples import tone_wav
 
 
-async def test_a_service_reads_only_its_own_organisations_blobs(service, mint, org, directory):  # type: ignore[no-untyped-def]
+async def test_a_service_reads_only_its_own_organisations_blobs(service, mint, org, directory):
     # 1. Alice of one organisation records her name; its recording is a new blob.
     await directory.users("alice")
     before = blob_files(service.tmp)

@@ -39,7 +39,7 @@ async def create_users(nats_url: str, base_url: str, token: str, org: str, *user
             )
 
 
-async def eventually(action, condition, timeout: float = 10.0):  # type: ignore[no-untyped-def]
+async def eventually(action, condition, timeout: float = 10.0):
     """Repeat ``action`` until ``condition`` holds (for effects that travel through the bus)."""
     deadline = time.monotonic() + timeout
     while True:

@@ -30,9 +30,12 @@ STAFF_ROLES = ("user", "admin", "service")
 class Reader(Protocol):
     """Who is asking: the token's user, organisation and role (``public`` for a public token)."""
 
-    user_id: str
-    organisation_id: str
-    role: str
+    @property
+    def user_id(self) -> str: ...
+    @property
+    def organisation_id(self) -> str: ...
+    @property
+    def role(self) -> str: ...
 
 
 class Shared(Protocol):

@@ -14,7 +14,7 @@ from smartnumbers_kit.http import body_limit, errors
 from starlette.concurrency import run_in_threadpool as in_thread
 
 from smartnumbers_mailbox.application import MailboxApplication
-from smartnumbers_mailbox.audio import recording_from_upload
+from smartnumbers_mailbox.audio import Recording, recording_from_upload
 from smartnumbers_mailbox.domain.message import Folder
 from smartnumbers_mailbox.http.deps import (
     App,
@@ -60,9 +60,16 @@ def _delivered(found: list[tuple[str, str, str]]) -> list[Delivered]:
     return [Delivered(mailbox=f"{kind}:{owner}", message_id=message_id) for kind, owner, message_id in found]
 
 
-async def _recording(request: Request, settings: Settings, what: str = "recording"):  # type: ignore[no-untyped-def]
-    body = await read_upload(request, settings.max_upload_bytes, what)
-    return await in_thread(recording_from_upload, body) if body or what == "recording" else None
+async def _recording(request: Request, settings: Settings) -> Recording:
+    """The request's body as a recording (an empty one is refused with a clear 422)."""
+    body = await read_upload(request, settings.max_upload_bytes, "recording")
+    return await in_thread(recording_from_upload, body)
+
+
+async def _annotation(request: Request, settings: Settings) -> Recording | None:
+    """The request's body as a spoken annotation, or None when there is none (§5.3.4)."""
+    body = await read_upload(request, settings.max_upload_bytes, "annotation")
+    return await in_thread(recording_from_upload, body) if body else None
 
 
 @router.get(BASE, response_model=MailboxView, summary="Counts, greetings and settings of a mailbox")
@@ -204,7 +211,7 @@ async def forward(
 ) -> list[Delivered]:
     targets = recipients(to)
     app.mailbox(at.org, at.address).message(message_id)
-    annotation = await _recording(request, settings, "annotation")
+    annotation = await _annotation(request, settings)
     # The gateway acts for the owner signed in with their PIN.
     actor = at.address[1] if at.principal.role is Role.SERVICE else at.principal.user_id
     return _delivered(
