@@ -141,3 +141,44 @@ async def test_a_removed_users_token_is_refused_by_every_service_within_seconds(
     await _refused_as_ended(service, token, "/v1/contacts")
     for name, process in others.items():
         await _refused_as_ended(process, token, ASK[name].format(user="alice"))
+
+
+async def test_the_gateway_refuses_a_removed_users_token_within_seconds(
+    service, nats_server, dev_keys, tmp_path
+):
+    """The gateway verifies tokens through the kit like the services, and follows the same
+    revocations: its call control refuses Alice's token once she is removed."""
+    from smartnumbers_kit.natsserver import free_port
+
+    gateway = ServiceProcess(
+        "smartnumbers_gateway.main:create",
+        {
+            "NATS_URL": nats_server.url,
+            "FASTAGI_PORT": str(free_port()),
+            "JWT_PUBLIC_KEY_FILE": str(dev_keys[1]),
+            "GATEWAY_SIGNING_KEY_FILE": str(dev_keys[0]),
+            "VAR_DIR": str(tmp_path / "var"),
+            "SPOOL_DIR": str(tmp_path / "spool"),
+        },
+        log_file=tmp_path / "gateway.log",
+    )
+    gateway.start()
+    try:
+        boss, _, _, tokens = await _alice(service, "sessions-gw")
+        token = tokens["access_token"]
+
+        async def click(to: str) -> httpx.Response:
+            async with client(gateway, token) as alice:
+                return await alice.post("/v1/click-to-dial", json={"number": to})
+
+        # 1. Before: her token is accepted (no Asterisk here, so nothing can be dialled: not a 401).
+        assert (await click("+441632960999")).status_code != 401
+        # 2. She is removed; the event is on the bus; the gateway refuses her token.
+        async with BusWatcher(nats_server.url, "directory.user.>") as bus:
+            async with client(service, boss) as admin:
+                assert (await admin.delete("/v1/users/alice")).status_code == 204
+            await bus.next_matching(REMOVED, user_id="alice", organisation_id="sessions-gw")
+        r = await eventually(lambda: click("+441632960999"), lambda r: r.status_code == 401, timeout=5)
+        assert r.json()["detail"] == SESSION_ENDED, r.text
+    finally:
+        gateway.stop()
