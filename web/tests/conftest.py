@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from smartnumbers_kit.natsserver import NatsServer
+from smartnumbers_kit.testing import own_nats_server
 
 from web.tests.stack import Platform, running_platform
 
@@ -51,11 +51,14 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="module")
-def platform(
-    tmp_path_factory: pytest.TempPathFactory, nats_server: NatsServer, dev_keys: tuple[Path, Path]
-) -> Iterator[Platform]:
+def platform(tmp_path_factory: pytest.TempPathFactory, dev_keys: tuple[Path, Path]) -> Iterator[Platform]:
+    """The services for one module's stories, on a nats-server of their own: durable consumers on
+    the session's server would first work through every earlier test's events."""
     tmp = tmp_path_factory.mktemp("web")
-    with running_platform(tmp, nats_server.url, dev_keys, org=f"org{tmp.name[-6:].replace('-', '')}") as p:
+    with (
+        own_nats_server(tmp) as nats_server,
+        running_platform(tmp, nats_server.url, dev_keys, org=f"org{tmp.name[-6:].replace('-', '')}") as p,
+    ):
         yield p
 
 

@@ -29,7 +29,7 @@ import pytest
 from playwright.sync_api import expect
 from smartnumbers_contracts import calls
 from smartnumbers_kit.devdirectory import publish
-from smartnumbers_kit.natsserver import NatsServer
+from smartnumbers_kit.testing import own_nats_server
 
 from gateway.tests.fake_agi import FakeAgiChannel
 from gateway.tests.fake_ami import FakeAmi
@@ -59,13 +59,16 @@ def fake_asterisk() -> Iterator[tuple[asyncio.AbstractEventLoop, FakeAmi, int]]:
 @pytest.fixture(scope="module")
 def platform(
     tmp_path_factory: pytest.TempPathFactory,
-    nats_server: NatsServer,
     dev_keys: tuple[Path, Path],
     fake_asterisk: tuple[asyncio.AbstractEventLoop, FakeAmi, int],
 ) -> Iterator[Platform]:
+    """On a nats-server of its own (see conftest's platform)."""
     tmp = tmp_path_factory.mktemp("web-cm")
     org = f"org{tmp.name[-6:].replace('-', '')}"
-    with running_platform(tmp, nats_server.url, dev_keys, org, ami_port=fake_asterisk[2]) as p:
+    with (
+        own_nats_server(tmp) as nats_server,
+        running_platform(tmp, nats_server.url, dev_keys, org, ami_port=fake_asterisk[2]) as p,
+    ):
         yield p
 
 

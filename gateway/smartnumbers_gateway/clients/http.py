@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 import httpx
-from smartnumbers_kit.errors import DomainError
+from smartnumbers_kit.errors import DomainError, NotFound
 
 
 class Unavailable(DomainError):
@@ -48,6 +48,8 @@ class ServiceApi:
     async def read_as(self, path: str, authorization: str, what: str) -> Any:
         """GET ``path`` as the person asking (their ``Authorization``); its JSON, or 503 naming ``what``."""
         r = await self.get(path, headers={"Authorization": authorization})
+        if r.status_code == 404:  # nobody of that name in the organisation: the asker's mistake
+            raise NotFound(f"{what} could not be read: there is no such user in your organisation")
         if r.status_code != 200:
             raise Unavailable(f"{what} could not be read (answered {r.status_code})")
         return r.json()

@@ -260,26 +260,29 @@ async def test_no_answer_goes_to_voicemail_and_the_message_is_deposited(platform
 
     found = await eventually(messages, within=120)
     assert found[0]["caller_number"] == CALLER and found[0]["folder"] == "new"
+    # The new message lights her lamp (res_mwi_external, MWIUpdate), as a desk phone's
+    # SUBSCRIBE would show; hearing it makes it Old (§5.3), and the lamp goes off.
+    await lamp_shows(ami, "1")
     async with platform.client("MAILBOX_PORT") as mailbox:
         audio = await mailbox.get(f"/v1/mailboxes/users/me/messages/{found[0]['id']}/audio")
     assert audio.status_code == 200 and len(audio.content) > 8000, "a few seconds of what the caller said"
+    await lamp_shows(ami, "0")
 
 
-async def test_her_new_message_lights_her_message_waiting_lamp(platform: Platform, ami: Ami) -> None:
-    """After the message above: the gateway told Asterisk (res_mwi_external, MWIUpdate) that
-    alice@acme has 1 new message, as a desk phone's SUBSCRIBE would show."""
+async def lamp_shows(ami: Ami, new_messages: str) -> None:
+    """Asterisk's MWI state for alice@acme comes to show ``new_messages`` new messages."""
     asked = iter(range(1000))
     seen: list[dict[str, str]] = []
 
-    async def lamp_on() -> dict[str, str] | None:
+    async def shown() -> dict[str, str] | None:
         action = f"mwi-{next(asked)}"
         await ami.send(Action="MWIGet", Mailbox="alice@acme", ActionID=action)
         state = await ami.wait_for(lambda e: e.get("ActionID") == action and "Response" not in e, within=10)
         seen.append(state)
-        return state if state.get("NewMessages") == "1" else None
+        return state if state.get("NewMessages") == new_messages else None
 
     try:
-        await eventually(lamp_on, within=90)
+        await eventually(shown, within=90)
     except AssertionError:
         raise AssertionError(f"Asterisk's MWI state for alice@acme stayed {seen[-1:]}") from None
 
