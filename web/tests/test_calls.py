@@ -215,7 +215,12 @@ def test_click_to_dial_from_the_address_book_rings_my_location_first(
     expect(page.locator("#dialled")).to_have_text(f"Your phone rings first, then {rita} is called.")
     originate = [a for a in ami.actions if a["Action"] == "Originate"][-1]
     assert originate["Channel"] == "Local/447700900451@phones"
-    assert originate["Variable"] == f"SN_CONNECT_DIAL=Local/{rita.lstrip('+')}@phones"
+    # Then Rita is dialled, and sees the user's smartnumber and name (issue 13: one number).
+    assert originate["Variable"][:2] == [
+        f"SN_CONNECT_DIAL=Local/{rita.lstrip('+')}@phones",
+        f"SN_CONNECT_NUM={rita}",
+    ]
+    assert any(v.startswith("SN_CALLER_NUM=+") for v in originate["Variable"])
 
 
 def platform_number(page: Any, name: str) -> str:
