@@ -69,3 +69,11 @@ async def test_access_and_bad_input(service, mint, org):
         assert (await boss.get("/v1/reports/schedule")).status_code == 404
         assert (await alice.get("/v1/reports/schedule")).status_code == 403
         assert (await alice.get("/v1/deliveries", params={"limit": 0})).status_code == 422
+        # 5. Inputs are bounded (issue 11 §1): the field and its limit are named.
+        r = await alice.put("/v1/users/me/pager", json={"pager_number": "7" * 1000})
+        assert r.status_code == 422 and "pager_number" in r.text, r.text
+        r = await boss.put(
+            "/v1/reports/schedule",
+            json={"reports": ["outcomes"], "frequency": "daily", "recipients": ["a@example.com"] * 51},
+        )
+        assert r.status_code == 422 and "recipients" in r.text, r.text

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel, Field
+from smartnumbers_kit.bounds import Email, PhoneNumber, ShortText, TimeZone
 
 
 class DeliveryOut(BaseModel):
@@ -27,7 +28,7 @@ class DeliveriesOut(BaseModel):
 
 
 class PagerIn(BaseModel):
-    pager_number: str | None = Field(description="The pager's number (any format); null removes it")
+    pager_number: PhoneNumber | None = Field(description="The pager's number (any format); null removes it")
 
 
 class PagerOut(BaseModel):
@@ -44,13 +45,14 @@ class AlertsOut(BaseModel):
 
 
 class ReportScheduleIn(BaseModel):
-    reports: list[str] = Field(
+    reports: list[ShortText] = Field(
+        max_length=10,
         description="Any of calls_per_user, calls_per_team, outcomes (answered/missed/lost), busiest_hours, "
-        "time_to_answer"
+        "time_to_answer",
     )
-    frequency: str = Field(description="daily, weekly (Monday to Sunday) or monthly")
-    time_zone: str = Field(default="Europe/London", description="Periods begin at midnight in it")
-    recipients: list[str] = Field(description="Email addresses")
+    frequency: ShortText = Field(description="daily, weekly (Monday to Sunday) or monthly")
+    time_zone: TimeZone = Field(default="Europe/London", description="Periods begin at midnight in it")
+    recipients: list[Email] = Field(max_length=50, description="Email addresses")
 
 
 class ReportScheduleOut(ReportScheduleIn):
