@@ -38,6 +38,7 @@ from smartnumbers_kit.natsserver import free_port
 from smartnumbers_kit.serviceprocess import ServiceProcess
 
 from gateway.tests.fake_ami import FakeAmi
+from gateway.tests.gateway_process import gateway_process
 from services.directory.tests.e2e import client as directory_client
 from services.directory.tests.e2e import create_organisation, directory_process, new_user
 from services.mailbox.tests.e2e import Directory, mailbox_process
@@ -229,24 +230,14 @@ async def test_gateway(tmp_path, nats_server, dev_keys, mint, started, capsys):
     ami_port = await fake_ami.start()
     away = f"http://127.0.0.1:{free_port()}"
     try:
-        gateway = ServiceProcess(
-            "smartnumbers_gateway.main:create",
-            {
-                "NATS_URL": nats_server.url,
-                "FASTAGI_PORT": str(free_port()),
-                "AMI_HOST": "127.0.0.1",
-                "AMI_PORT": str(ami_port),
-                "AMI_USERNAME": "gateway",
-                "AMI_SECRET": "s3cret",
-                "JWT_PUBLIC_KEY_FILE": str(dev_keys[1]),
-                "GATEWAY_SIGNING_KEY_FILE": str(dev_keys[0]),
-                "VAR_DIR": str(tmp_path / "var"),
-                "SPOOL_DIR": str(tmp_path / "spool"),
-                "PRESENCE_URL": presence.url,
-                "MAILBOX_URL": away,
-                "DIRECTORY_URL": away,
-            },
-            log_file=tmp_path / "gateway.log",
+        gateway = gateway_process(
+            tmp_path,
+            nats_server.url,
+            dev_keys,
+            ami_port=ami_port,
+            PRESENCE_URL=presence.url,
+            MAILBOX_URL=away,
+            DIRECTORY_URL=away,
         )
         await asyncio.to_thread(started, gateway)
         await fake_ami.logged_in()

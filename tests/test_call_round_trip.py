@@ -19,10 +19,10 @@ from types import SimpleNamespace
 import httpx
 import pytest
 from smartnumbers_kit.natsserver import free_port
-from smartnumbers_kit.serviceprocess import ServiceProcess
 
 from gateway.tests.fake_agi import FakeAgiChannel
 from gateway.tests.fake_ami import FakeAmi
+from gateway.tests.gateway_process import gateway_process
 from gateway.tests.transcripts import events
 from services.directory.tests.e2e import create_organisation, directory_process, first_login
 from services.mailbox.tests.e2e import mailbox_process
@@ -48,25 +48,16 @@ async def platform(tmp_path, fresh_nats_server, dev_keys):
     routing = routing_process(tmp_path, nats_url, dev_keys[1])
     mailbox = mailbox_process(tmp_path / "mb", nats_url, dev_keys[1])
     (tmp_path / "mb").mkdir()
-    gateway = ServiceProcess(
-        "smartnumbers_gateway.main:create",
-        {
-            "NATS_URL": nats_url,
-            "FASTAGI_PORT": str(agi_port),
-            "GATEWAY_DIAL_TEMPLATE": "Local/{digits}@phones",
-            "AMI_HOST": "127.0.0.1",
-            "AMI_PORT": str(ami_port),
-            "AMI_USERNAME": "gateway",
-            "AMI_SECRET": "s3cret",
-            "JWT_PUBLIC_KEY_FILE": str(dev_keys[1]),
-            "VAR_DIR": str(tmp_path / "var-gw"),
-            "GATEWAY_SIGNING_KEY_FILE": str(dev_keys[0]),
-            "MAILBOX_URL": mailbox.url,
-            "SPOOL_DIR": str(tmp_path / "spool"),
-            "PRESENCE_URL": presence.url,
-            "DIRECTORY_URL": directory.url,
-        },
-        log_file=tmp_path / "gateway.log",
+    gateway = gateway_process(
+        tmp_path,
+        nats_url,
+        dev_keys,
+        ami_port=ami_port,
+        agi_port=agi_port,
+        GATEWAY_DIAL_TEMPLATE="Local/{digits}@phones",
+        MAILBOX_URL=mailbox.url,
+        PRESENCE_URL=presence.url,
+        DIRECTORY_URL=directory.url,
     )
     try:
         for process in (directory, presence, routing, mailbox, gateway):

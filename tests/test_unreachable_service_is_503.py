@@ -8,33 +8,23 @@ import asyncio
 
 import httpx
 from smartnumbers_kit.natsserver import free_port
-from smartnumbers_kit.serviceprocess import ServiceProcess
 
 from gateway.tests.fake_ami import FakeAmi
+from gateway.tests.gateway_process import gateway_process
 
 
 async def test_the_gateway_answers_503_when_presence_cannot_be_reached(tmp_path, nats_server, dev_keys, mint):
     fake_ami = FakeAmi()
     ami_port = await fake_ami.start()
     nobody_listens = free_port()
-    gateway = ServiceProcess(
-        "smartnumbers_gateway.main:create",
-        {
-            "NATS_URL": nats_server.url,
-            "FASTAGI_PORT": str(free_port()),
-            "AMI_HOST": "127.0.0.1",
-            "AMI_PORT": str(ami_port),
-            "AMI_USERNAME": "gateway",
-            "AMI_SECRET": "s3cret",
-            "JWT_PUBLIC_KEY_FILE": str(dev_keys[1]),
-            "GATEWAY_SIGNING_KEY_FILE": str(dev_keys[0]),
-            "VAR_DIR": str(tmp_path / "var"),
-            "SPOOL_DIR": str(tmp_path / "spool"),
-            "PRESENCE_URL": f"http://127.0.0.1:{nobody_listens}",
-            "MAILBOX_URL": f"http://127.0.0.1:{nobody_listens}",
-            "DIRECTORY_URL": f"http://127.0.0.1:{nobody_listens}",
-        },
-        log_file=tmp_path / "gateway.log",
+    gateway = gateway_process(
+        tmp_path,
+        nats_server.url,
+        dev_keys,
+        ami_port=ami_port,
+        PRESENCE_URL=f"http://127.0.0.1:{nobody_listens}",
+        MAILBOX_URL=f"http://127.0.0.1:{nobody_listens}",
+        DIRECTORY_URL=f"http://127.0.0.1:{nobody_listens}",
     )
     try:
         await asyncio.to_thread(gateway.start)

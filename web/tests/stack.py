@@ -15,6 +15,7 @@ import httpx
 from smartnumbers_kit.natsserver import free_port
 from smartnumbers_kit.serviceprocess import ServiceProcess, service_process
 
+from gateway.tests.gateway_process import gateway_process
 from services.directory.tests.e2e import create_organisation, directory_process
 
 INITIAL = "739182"
@@ -132,23 +133,14 @@ def telephony(
     returns them and the gateway's FastAGI port."""
     agi_port = free_port()
     routing = service_process("routing", tmp / "var-routing", nats_url, keys[1], tmp / "routing.log")
-    gateway = ServiceProcess(
-        "smartnumbers_gateway.main:create",
-        {
-            "NATS_URL": nats_url,
-            "FASTAGI_PORT": str(agi_port),
-            "GATEWAY_DIAL_TEMPLATE": "Local/{digits}@phones",
-            "AMI_HOST": "127.0.0.1",
-            "AMI_PORT": str(ami_port),
-            "AMI_USERNAME": "gateway",
-            "AMI_SECRET": "s3cret",
-            "JWT_PUBLIC_KEY_FILE": str(keys[1]),
-            "VAR_DIR": str(tmp / "var-gateway"),
-            "GATEWAY_SIGNING_KEY_FILE": str(keys[0]),
-            "SPOOL_DIR": str(tmp / "spool"),
-            **{f"{name.upper()}_URL": url for name, url in urls.items()},
-        },
-        log_file=tmp / "gateway.log",
+    gateway = gateway_process(
+        tmp,
+        nats_url,
+        keys,
+        ami_port=ami_port,
+        agi_port=agi_port,
+        GATEWAY_DIAL_TEMPLATE="Local/{digits}@phones",
+        **{f"{name.upper()}_URL": url for name, url in urls.items()},
     )
     return routing, gateway, agi_port
 

@@ -148,20 +148,9 @@ async def test_the_gateway_refuses_a_removed_users_token_within_seconds(
 ):
     """The gateway verifies tokens through the kit like the services, and follows the same
     revocations: its call control refuses Alice's token once she is removed."""
-    from smartnumbers_kit.natsserver import free_port
+    from gateway.tests.gateway_process import gateway_process
 
-    gateway = ServiceProcess(
-        "smartnumbers_gateway.main:create",
-        {
-            "NATS_URL": nats_server.url,
-            "FASTAGI_PORT": str(free_port()),
-            "JWT_PUBLIC_KEY_FILE": str(dev_keys[1]),
-            "GATEWAY_SIGNING_KEY_FILE": str(dev_keys[0]),
-            "VAR_DIR": str(tmp_path / "var"),
-            "SPOOL_DIR": str(tmp_path / "spool"),
-        },
-        log_file=tmp_path / "gateway.log",
-    )
+    gateway = gateway_process(tmp_path, nats_server.url, dev_keys)  # no Asterisk: nothing is dialled
     gateway.start()
     try:
         boss, _, _, tokens = await _alice(service, "sessions-gw")
