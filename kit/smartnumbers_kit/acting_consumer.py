@@ -22,7 +22,7 @@ from nats.js.api import DeliverPolicy
 from pydantic import ValidationError
 from smartnumbers_contracts import Contract, contract_for_subject
 
-from smartnumbers_kit.consumer import FAILED, HANDLED, Consumer
+from smartnumbers_kit.consumer import HANDLED, Consumer
 from smartnumbers_kit.logs import bind_event_id
 
 log = logging.getLogger(__name__)
@@ -70,24 +70,12 @@ class ActingConsumer(Consumer):
         try:
             done = await self.acting[contract.subject](contract, message)
         except Exception as e:
-            FAILED.labels(self.durable).inc()
             tries = self._failures.pop(sequence, 0) + 1
-            if tries >= self.max_deliveries:
-                await self._park(message, f"{type(e).__name__}: {e}")
-                return
-            self._failures[sequence] = tries
-            while len(self._failures) > 1000:
-                self._failures.popitem(last=False)
-            delay = self.backoff[min(tries - 1, len(self.backoff) - 1)]
-            log.warning(
-                "consumer %s: try %s of %s failed (%s); again in %ss",
-                self.durable,
-                tries,
-                self.max_deliveries,
-                e,
-                delay,
-            )
-            await message.nak(delay=delay)
+            if tries < self.max_deliveries:
+                self._failures[sequence] = tries
+                while len(self._failures) > 1000:
+                    self._failures.popitem(last=False)
+            await self._failed(message, e, tries)
             return
         self._failures.pop(sequence, None)
         if done:

@@ -128,24 +128,27 @@ class Consumer:
         try:
             await asyncio.to_thread(self._apply, contract, tracking)
         except Exception as e:
-            FAILED.labels(self.durable).inc()
-            tries = message.metadata.num_delivered
-            if tries >= self.max_deliveries:
-                await self._park(message, f"{type(e).__name__}: {e}")
-                return
-            delay = self.backoff[min(tries - 1, len(self.backoff) - 1)]
-            log.warning(
-                "consumer %s: try %s of %s failed (%s); again in %ss",
-                self.durable,
-                tries,
-                self.max_deliveries,
-                e,
-                delay,
-            )
-            await message.nak(delay=delay)
+            await self._failed(message, e, message.metadata.num_delivered)
             return
         HANDLED.labels(self.durable).inc()
         await self._ack(message)
+
+    async def _failed(self, message: Msg, error: Exception, tries: int) -> None:
+        """Try ``tries`` failed: again after the backoff, or parked after the last try."""
+        FAILED.labels(self.durable).inc()
+        if tries >= self.max_deliveries:
+            await self._park(message, f"{type(error).__name__}: {error}")
+            return
+        delay = self.backoff[min(tries - 1, len(self.backoff) - 1)]
+        log.warning(
+            "consumer %s: try %s of %s failed (%s); again in %ss",
+            self.durable,
+            tries,
+            self.max_deliveries,
+            error,
+            delay,
+        )
+        await message.nak(delay=delay)
 
     async def _ack(self, message: Msg) -> None:
         try:
