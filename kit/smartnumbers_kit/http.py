@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import httpx
@@ -121,11 +121,38 @@ def body_limit(max_bytes: int | None = None) -> Callable[[F], F]:
     return mark
 
 
-def _limit_of(route: Any, default: int, upload: int) -> int:
-    if not hasattr(getattr(route, "endpoint", None), "__max_body_bytes__"):
+def _limit_of(endpoint: Any, default: int, upload: int) -> int:
+    if not hasattr(endpoint, "__max_body_bytes__"):
         return default
-    limit = route.endpoint.__max_body_bytes__
+    limit = endpoint.__max_body_bytes__
     return upload if limit is None else int(limit)
+
+
+def _api_routes(routes: Any) -> Iterator[Any]:
+    """Every API route, also those inside routers FastAPI keeps included as a whole."""
+    for route in routes:
+        included = getattr(route, "effective_route_contexts", None)
+        if included is not None:
+            yield from included()
+        elif isinstance(route, APIRoute):
+            yield route
+
+
+def _endpoint_for(routes: Any, scope: Scope) -> Any:
+    """The endpoint that will answer ``scope``, looked up as routing will: also inside routers
+    that FastAPI keeps included as a whole (``include_router``) rather than as flat routes."""
+    for route in routes:
+        match, _ = route.matches(scope)
+        if match is not Match.FULL:
+            continue
+        included = getattr(route, "effective_route_contexts", None)
+        if included is None:
+            return getattr(route, "endpoint", None)
+        for context in included():
+            methods = getattr(context, "methods", None)
+            if context.path_regex.match(scope["path"]) and (not methods or scope["method"] in methods):
+                return context.endpoint
+    return None
 
 
 def _validation_detail(exc: RequestValidationError) -> list[dict[str, Any]]:
@@ -156,11 +183,8 @@ class BodyLimit:
         self.upload = upload
 
     def _limit(self, scope: Scope) -> int:
-        for route in getattr(scope.get("app"), "routes", ()):
-            match, _ = route.matches(scope)
-            if match is Match.FULL:
-                return _limit_of(route, self.default, self.upload)
-        return self.default
+        endpoint = _endpoint_for(getattr(scope.get("app"), "routes", ()), scope)
+        return _limit_of(endpoint, self.default, self.upload)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
@@ -246,9 +270,8 @@ def _document(app: FastAPI, default_limit: int, upload_limit: int) -> dict[str, 
     schemas["ErrorBody"] = ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")
     schemas.update(schemas["ErrorBody"].pop("$defs", {}))
     routes = {
-        (route.path_format, method.lower()): route
-        for route in app.routes
-        if isinstance(route, APIRoute)
+        (route.path_format, method.lower()): route.endpoint
+        for route in _api_routes(app.routes)
         for method in route.methods or ()
     }
     for path, operations in doc.get("paths", {}).items():

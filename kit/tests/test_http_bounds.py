@@ -136,3 +136,25 @@ async def test_docs_work_offline_with_assets_from_the_same_server():
             r = await c.get(asset)
             assert r.status_code == 200, asset
             assert len(r.content) > 500, asset
+
+
+async def test_a_route_of_an_included_router_keeps_its_own_limit_in_the_check_and_the_document():
+    """Services declare their routes on APIRouters (``include_router``), which FastAPI may keep
+    whole instead of as flat routes: a marked upload there must still take its larger body."""
+    from fastapi import APIRouter
+
+    http = create_http_app(title="t", description="d", lifespan=None, max_body_bytes=1000)
+    router = APIRouter(prefix="/v1")
+
+    @router.post("/recordings")
+    @body_limit(5000)
+    async def record(thing: Thing) -> dict[str, str]:
+        return {"name": thing.name}
+
+    http.include_router(router)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=http), base_url="http://t") as c:
+        assert (await c.post("/v1/recordings", content=padded(3000), headers=JSON)).status_code == 200
+        assert (await c.post("/v1/recordings", content=padded(5001), headers=JSON)).status_code == 413
+        doc = (await c.get("/openapi.json")).json()
+    described = doc["paths"]["/v1/recordings"]["post"]["responses"]["413"]["description"]
+    assert described.endswith("5000 bytes"), described
