@@ -32,7 +32,7 @@ RUN for d in directory presence routing mailbox; do \
     && python -m venv /opt/notify \
     && /opt/notify/bin/pip install ./contracts ./kit ./services/notify \
     && python -m venv /opt/web \
-    && /opt/web/bin/pip install ./web \
+    && /opt/web/bin/pip install ./contracts ./kit ./web \
     && python -m venv /opt/gateway \
     && /opt/gateway/bin/pip install ./contracts ./kit ./gateway
 

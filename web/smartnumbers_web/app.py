@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from smartnumbers_kit.http import BodyLimit
 from smartnumbers_web import proxy
 from smartnumbers_web.api import ApiError, SignInRequired
 from smartnumbers_web.deps import CsrfRejected, PasswordChangeRequired, render
@@ -55,6 +56,9 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.add_middleware(
         SessionMiddleware, codec=SessionCodec(settings.session_key, secure=settings.secure_cookies)
     )
+    # Bodies are bounded as in every service (413 before the rest is read): 256 KiB for a form,
+    # the upload limit for the routes marked @body_limit() (recordings, the /api passage).
+    app.add_middleware(BodyLimit)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for module in (
         auth,

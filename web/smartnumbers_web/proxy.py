@@ -9,6 +9,7 @@ from __future__ import annotations
 import httpx
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
+from smartnumbers_kit.http import body_limit
 from smartnumbers_web.api import Api, SignInRequired
 from smartnumbers_web.session import csrf_ok
 from smartnumbers_web.settings import SERVICES
@@ -30,6 +31,7 @@ FORWARDED_RESPONSE = (
 
 
 @router.api_route("/api/{service}/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+@body_limit()  # what it passes on may be an upload; the service applies its own limits as well
 async def proxy(service: str, path: str, request: Request) -> Response:
     if service not in SERVICES:
         return JSONResponse({"error": "not_found", "detail": f"no service called {service!r}"}, 404)

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from PIL import Image, ImageSequence
+from smartnumbers_kit.http import body_limit
 from smartnumbers_web.api import ApiError
 from smartnumbers_web.deps import ApiClient, Csrf, SignedIn, render
 from starlette.concurrency import run_in_threadpool
@@ -166,6 +167,7 @@ async def _recorded(request: Request, api: ApiClient, path: str, params: dict[st
 
 
 @router.post("/vmail/messages/{message_id}/forward-annotated")
+@body_limit()  # a recording from the page's recorder
 async def forward_annotated(
     request: Request, message_id: str, _s: SignedIn, _: Csrf, api: ApiClient, to: str = "", keep: bool = False
 ) -> Response:
@@ -174,11 +176,13 @@ async def forward_annotated(
 
 
 @router.post("/vmail/messages/{message_id}/reply")
+@body_limit()  # a recording from the page's recorder
 async def reply(request: Request, message_id: str, _s: SignedIn, _: Csrf, api: ApiClient) -> Response:
     return await _recorded(request, api, f"{MAILBOX}/messages/{message_id}/reply", {})
 
 
 @router.post("/vmail/send")
+@body_limit()  # a recording from the page's recorder
 async def send(
     request: Request, _s: SignedIn, _: Csrf, api: ApiClient, to: str = "", urgent: bool = False
 ) -> Response:
