@@ -4,11 +4,13 @@ Asterisk is FAKED at its wire protocol (gateway/tests/fake_ami.py) so that click
 list reaches it; the directory, presence, routing, mailbox, gateway and web are real processes.
 
 1. Ivy adds Jack to her Phone Book and makes him a VIP, and a contact to her Call List, from the
-   search results; each list's page, reached from the Address Book, lists what she added (Jack
-   with his presence) and dials from there; she removes one entry, then every entry.
-2. She adds a private contact: it is on her Private page; she edits it (names, numbers, company),
-   a wrong number is refused with nothing changed, and she deletes it. Jack cannot open it.
-3. Jack may edit and delete Ivy's Staff contact (but not change who may see it), and may not
+   search results; each list's page, reached from the Address Book's menu, lists what she added
+   (Jack with his presence, which changes live) and dials from there; she removes one entry,
+   then every entry of a list.
+2. Kate adds a private contact: it is on her Private page; she edits it (names, numbers,
+   company), a wrong number is refused with nothing changed, and she deletes it. Liam cannot
+   open it.
+3. Ned may edit and delete Mia's Staff contact (but not change who may see it), and may not
    change or delete the one she keeps Editable by Private, even with a hand-made request.
 """
 
@@ -25,7 +27,7 @@ from playwright.sync_api import expect
 from smartnumbers_kit.testing import own_nats_server
 
 from gateway.tests.fake_ami import FakeAmi
-from web.tests.pages import serious_violations, sign_in
+from web.tests.pages import serious_violations, sign_in, wait_for_live
 from web.tests.stack import Person, Platform, running_platform
 from web.tests.stack import sign_in as api_sign_in
 from web.tests.test_calls import fake_asterisk as fake_asterisk  # the FAKE Asterisk's AMI (a fixture)
@@ -68,7 +70,7 @@ def test_the_phone_book_vips_and_call_list_list_what_was_added_and_dial_from_the
 ) -> None:
     _, ami, _ = fake_asterisk
     ivy = platform.ready_user("ivy", "Ivy Irons", "864219")
-    platform.ready_user("jack", "Jack Jones", "917253")
+    jack_person = platform.ready_user("jack", "Jack Jones", "917253")
     add_contact(platform, ivy, first_name="Lee", last_name="Lamb", numbers={"office": ["01632 960771"]})
     page = context.new_page()
     sign_in(page, ivy)
@@ -107,8 +109,18 @@ def test_the_phone_book_vips_and_call_list_list_what_was_added_and_dial_from_the
     expect(page.get_by_role("row", name="Lee Lamb").get_by_role("button")).to_have_text("+441632960771")
     expect(page.get_by_role("row", name="Jack Jones")).to_have_count(0)
     book.get_by_role("link", name="VIPs").click()
-    expect(page.get_by_role("row", name="Jack Jones")).to_be_visible()
+    vip = page.get_by_role("row", name="Jack Jones")
+    expect(vip.get_by_role("cell").nth(2)).to_have_text("Available")
     assert serious_violations(page) == []
+    wait_for_live(page)
+    token = api_sign_in(platform.directory.url, jack_person.number, jack_person.password)
+    r = httpx.put(
+        platform.presence.url + "/v1/users/me/availability",
+        json={"availability": "voicemail"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert r.status_code == 200, r.text
+    expect(vip.get_by_role("cell").nth(2)).to_have_text("Voicemail")  # live, no reload
 
     # 3. Remove: the ticked entry; then every entry, with the box at the top of the list.
     page.get_by_role("navigation", name="Address Book").get_by_role("link", name="Phone Book").click()
