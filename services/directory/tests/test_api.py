@@ -301,6 +301,35 @@ async def test_each_address_book_list_reads_as_names_numbers_and_presence(servic
         assert [r["display_name"] for r in book] == ["Boss", "Secret"]  # the deleted contact drops out
 
 
+async def test_only_its_owner_changes_who_may_view_or_edit_a_contact(service, mint, org):
+    """§4.1.1: a colleague may edit a Staff contact, but Viewable by / Editable by stay its owner's."""
+    create_organisation(service, org, "boss")
+    async with client(service, mint("boss", org, "admin")) as boss:
+        await new_user(boss, "alice")
+        await new_user(boss, "bob")
+    async with client(service, mint("alice", org)) as alice:
+        shared = (await alice.post("/v1/contacts", json={"last_name": "Shared"})).json()["id"]
+    async with client(service, mint("bob", org)) as bob:
+        for settings in ({"viewable_by": "private", "editable_by": "private"}, {"editable_by": "public"}):
+            body = {"last_name": "Mine now", "viewable_by": "staff", **settings}
+            r = await bob.put(f"/v1/contacts/{shared}", json=body)
+            assert r.status_code == 403 and "only its owner" in r.json()["detail"], r.text
+        r = await bob.put(f"/v1/contacts/{shared}", json={"last_name": "Shared", "job_title": "Buyer"})
+        assert r.status_code == 200 and r.json()["details"]["job_title"] == "Buyer"
+    async with client(service, mint("alice", org)) as alice:
+        details = (await alice.get(f"/v1/contacts/{shared}")).json()["details"]
+        assert (details["last_name"], details["viewable_by"], details["editable_by"]) == (
+            "Shared",
+            "staff",
+            "staff",
+        )
+        r = await alice.put(
+            f"/v1/contacts/{shared}",
+            json={"last_name": "Shared", "viewable_by": "private", "editable_by": "private"},
+        )
+        assert r.status_code == 200 and r.json()["details"]["viewable_by"] == "private"
+
+
 def test_the_admin_cli_refuses_what_the_api_would_refuse(service, org):
     import os
     import subprocess

@@ -2,8 +2,9 @@
 its Editable by setting lets (§4.1.1) — Edit and Delete.
 
 The directory decides who may see and edit (a contact you may not see is a 404, one you may
-not edit a 403); the page only hides what would be refused. Its Security Settings are changed
-by its owner only: a colleague who may edit a Staff contact keeps it Staff."""
+not edit a 403); the page only hides what would be refused. Its Security Settings are its
+owner's (the directory refuses anyone else's change to them): a colleague who may edit a Staff
+contact saves it as Staff, and is not shown them."""
 
 from __future__ import annotations
 
