@@ -240,3 +240,11 @@ def test_a_colleague_edits_a_staff_contact_but_not_one_editable_by_its_owner_onl
     page.get_by_role("button", name="Delete contact").click()
     expect(page.locator("#saved")).to_have_text("Sue Staff is deleted.")
     assert contact_status(platform, mia, shared) == 404
+
+
+def test_the_new_pages_are_for_signed_in_users_only(platform: Platform) -> None:
+    for path in ("/address-book/phone-book", "/address-book/private", "/address-book/contacts/abc"):
+        r = httpx.get(platform.url + path, follow_redirects=False)
+        assert (r.status_code, r.headers.get("location")) == (303, "/signin"), path
+    r = httpx.post(platform.url + "/address-book/vips/remove", data={"all": "1"}, follow_redirects=False)
+    assert (r.status_code, r.headers.get("location")) == (303, "/signin")
