@@ -30,6 +30,7 @@ class Contacts(DirectoryBase):
 
         def command() -> list[Any]:
             contact = self._editable_contact(reader, contact_id)
+            _check_settings_kept(contact, reader, details)
             contact.change(details)
             return [
                 contact,
@@ -107,6 +108,17 @@ class Contacts(DirectoryBase):
                 if e.kind == "contact" and can_view(e, reader)
             ),
             key=lambda e: e.display_name,
+        )
+
+
+def _check_settings_kept(contact: Contact, reader: Reader, details: dict[str, Any]) -> None:
+    """Viewable by and Editable by are the owner's choice (§4.1.1: "only you will be able to
+    view this contact"): whoever else may edit the contact changes everything but those."""
+    wanted = (details.get("viewable_by") or "staff", details.get("editable_by") or "staff")
+    if reader.user_id != contact.owner_id and wanted != (contact.viewable_by, contact.editable_by):
+        raise Forbidden(
+            "only its owner may change who may view or edit a contact "
+            f"(it stays viewable by {contact.viewable_by}, editable by {contact.editable_by})"
         )
 
 
