@@ -23,6 +23,7 @@ from smartnumbers_web.pages import (
     contact,
     groups,
     recordings,
+    report_schedule,
     security,
     services,
     statistics,
@@ -73,6 +74,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         administration,
         call_manager,
         statistics,
+        report_schedule,
         proxy,
     ):
         app.include_router(module.router)
