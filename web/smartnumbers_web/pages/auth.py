@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from smartnumbers_web.api import ApiError, error_of, session_from_tokens
+from smartnumbers_web.bounds import Number, Password
 from smartnumbers_web.deps import ApiClient, Csrf, Prefs, render
 from smartnumbers_web.session import Session, current, replace
 
@@ -60,8 +61,8 @@ async def sign_in(
     request: Request,
     _: Csrf,
     api: ApiClient,
-    number: Annotated[str, Form()] = "",
-    password: Annotated[str, Form()] = "",
+    number: Number = "",
+    password: Password = "",
 ) -> Response:
     if not number.strip() or not password:
         return render(
@@ -114,9 +115,9 @@ async def change_password(
     request: Request,
     _: Csrf,
     api: ApiClient,
-    old_password: Annotated[str, Form()] = "",
-    new_password: Annotated[str, Form()] = "",
-    confirm_password: Annotated[str, Form()] = "",
+    old_password: Password = "",
+    new_password: Password = "",
+    confirm_password: Password = "",
 ) -> Response:
     session = current(request)
     if not session.signed_in:

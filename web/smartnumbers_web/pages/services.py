@@ -10,6 +10,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 from smartnumbers_web.api import ApiError
+from smartnumbers_web.bounds import Id
 from smartnumbers_web.deps import ApiClient, Csrf, Prefs, SignedIn, render
 from smartnumbers_web.pages.labels import AVAILABILITY, CALL_INTRODUCTION
 from smartnumbers_web.preferences import STARTUP_PAGES, TOOLBAR_ITEMS, Preferences, keep
@@ -66,7 +67,7 @@ async def save_services(
     prefs: Prefs,
     availability: Annotated[str, Form()],
     call_introduction: Annotated[str, Form()],
-    delegate_id: Annotated[str, Form()] = "",
+    delegate_id: Id = "",
     team_calls: Annotated[bool, Form()] = False,
     lost_calls: Annotated[bool, Form()] = False,
     delegated_calls: Annotated[bool, Form()] = False,

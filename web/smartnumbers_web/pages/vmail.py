@@ -6,11 +6,13 @@ from __future__ import annotations
 import io
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from PIL import Image, ImageSequence
+from smartnumbers_kit.bounds import MAX_ID
 from smartnumbers_kit.http import body_limit
 from smartnumbers_web.api import ApiError, error_of
+from smartnumbers_web.bounds import RECIPIENTS, Recipients
 from smartnumbers_web.deps import ApiClient, Csrf, SignedIn, render
 from smartnumbers_web.pages.recipients import NotRecipients, recipients
 from starlette.concurrency import run_in_threadpool
@@ -58,7 +60,7 @@ async def _act(request: Request, api: ApiClient, folder: str, method: str, path:
     return RedirectResponse(f"/vmail?folder={folder}", 303)
 
 
-Folder = Annotated[str, Form()]
+Folder = Annotated[str, Form(max_length=10)]
 
 
 @router.post("/vmail/messages/{message_id}/save")
@@ -103,7 +105,7 @@ async def forward(
     _: Csrf,
     api: ApiClient,
     folder: Folder,
-    to: Annotated[str, Form()] = "",
+    to: Recipients = "",
     keep: Annotated[bool, Form()] = False,
 ) -> Response:
     """Forward without an annotation (with one, the recorder sends straight to the mailbox)."""
@@ -126,7 +128,12 @@ async def delete_fax(request: Request, fax_id: str, _s: SignedIn, _: Csrf, api: 
 
 @router.post("/vmail/faxes/{fax_id}/forward")
 async def forward_fax(
-    request: Request, fax_id: str, _s: SignedIn, _: Csrf, api: ApiClient, to: Annotated[str, Form()] = ""
+    request: Request,
+    fax_id: str,
+    _s: SignedIn,
+    _: Csrf,
+    api: ApiClient,
+    to: Annotated[str, Form(max_length=MAX_ID)] = "",
 ) -> Response:
     if not to.strip():
         return await _page(request, api, error="Say who to copy the fax to.", status_code=422)
@@ -173,7 +180,13 @@ async def _recorded(request: Request, api: ApiClient, path: str, params: dict[st
 @router.post("/vmail/messages/{message_id}/forward-annotated")
 @body_limit()  # a recording from the page's recorder
 async def forward_annotated(
-    request: Request, message_id: str, _s: SignedIn, _: Csrf, api: ApiClient, to: str = "", keep: bool = False
+    request: Request,
+    message_id: str,
+    _s: SignedIn,
+    _: Csrf,
+    api: ApiClient,
+    to: Annotated[str, Query(max_length=RECIPIENTS)] = "",
+    keep: bool = False,
 ) -> Response:
     try:
         params = {"to": await recipients(api, to), "keep": str(keep).lower()}
@@ -191,7 +204,12 @@ async def reply(request: Request, message_id: str, _s: SignedIn, _: Csrf, api: A
 @router.post("/vmail/send")
 @body_limit()  # a recording from the page's recorder
 async def send(
-    request: Request, _s: SignedIn, _: Csrf, api: ApiClient, to: str = "", urgent: bool = False
+    request: Request,
+    _s: SignedIn,
+    _: Csrf,
+    api: ApiClient,
+    to: Annotated[str, Query(max_length=RECIPIENTS)] = "",
+    urgent: bool = False,
 ) -> Response:
     try:
         targets = await recipients(api, to)
