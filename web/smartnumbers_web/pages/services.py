@@ -13,7 +13,7 @@ from smartnumbers_web.api import ApiError
 from smartnumbers_web.bounds import Id
 from smartnumbers_web.deps import ApiClient, Csrf, Prefs, SignedIn, render
 from smartnumbers_web.pages.labels import AVAILABILITY, CALL_INTRODUCTION
-from smartnumbers_web.preferences import STARTUP_PAGES, TOOLBAR_ITEMS, Preferences, keep
+from smartnumbers_web.preferences import STARTUP_PAGES, TOOLBAR_ITEMS, Preferences, keep, store
 
 router = APIRouter(include_in_schema=False)
 MAILBOX = "/v1/mailboxes/users/me"
@@ -135,6 +135,10 @@ async def save_preferences(
     except ValidationError as error:
         message = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in error.errors())
         return await _page(request, api, prefs, error=message, status_code=422)
+    try:
+        await store(api, chosen)
+    except ApiError as error:
+        return await _page(request, api, prefs, error=error.detail, status_code=error.status)
     response = await _page(request, api, chosen, saved="Your preferences are saved.")
     keep(response, chosen, secure=request.app.state.settings.secure_cookies)
     return response
