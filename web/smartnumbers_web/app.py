@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from html import escape
 from pathlib import Path
 
 import httpx
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from smartnumbers_kit.http import BodyLimit
 from smartnumbers_web import proxy
-from smartnumbers_web.api import ApiError, SignInRequired
+from smartnumbers_web.api import ApiError, SignInRequired, refusal
+from smartnumbers_web.bounds import FOR_TEMPLATES
 from smartnumbers_web.deps import CsrfRejected, PasswordChangeRequired, render
 from smartnumbers_web.pages import (
     address_book,
@@ -23,6 +26,7 @@ from smartnumbers_web.pages import (
     contact,
     groups,
     recordings,
+    report_schedule,
     security,
     services,
     statistics,
@@ -53,6 +57,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app = FastAPI(title="smartnumbers Web Services", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    app.state.templates.env.globals["bounds"] = FOR_TEMPLATES
     app.add_middleware(
         SessionMiddleware, codec=SessionCodec(settings.session_key, secure=settings.secure_cookies)
     )
@@ -73,6 +78,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         administration,
         call_manager,
         statistics,
+        report_schedule,
         proxy,
     ):
         app.include_router(module.router)
@@ -108,6 +114,16 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     @app.exception_handler(ApiError)
     async def api_error(request: Request, error: ApiError) -> Response:
         return render(request, "error.html", message=error.detail, status_code=error.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def refused(request: Request, error: RequestValidationError) -> Response:
+        """A form field too long (or otherwise wrong): one sentence naming it, nothing done."""
+        message = refusal(error.errors())
+        if request.headers.get("hx-request"):
+            return HTMLResponse(f"<span class='error'>{escape(message)}</span>", 422)
+        if "text/html" in request.headers.get("accept", ""):
+            return render(request, "error.html", message=message, status_code=422)
+        return JSONResponse({"error": "invalid", "detail": message}, 422)
 
     @app.exception_handler(httpx.TransportError)
     async def unreachable(request: Request, error: httpx.TransportError) -> Response:

@@ -146,6 +146,18 @@ class NotifyApplication(ServiceApplication):
         self.run_command(command, key=f"{organisation_id}/reports")
         return result[0]
 
+    def stop_report_schedule(self, organisation_id: str) -> None:
+        """No more reports for the organisation (its schedule is kept, stopped, with what was sent)."""
+
+        def command() -> list[Any]:
+            schedule = self.report_schedule(organisation_id)
+            if schedule is None or schedule.stopped:
+                raise NotFound("no reports are scheduled for your organisation")
+            schedule.stop(self.clock())
+            return [schedule]
+
+        self.run_command(command, key=f"{organisation_id}/reports")
+
     def record_report(
         self,
         schedule_id: UUID,
