@@ -128,4 +128,4 @@ def test_production_clusters_nats_and_replicates_its_streams(tmp_path: Path) -> 
     assert int(config["data"]["STREAM_REPLICAS"]) == 3
     scaled = {o["metadata"]["name"] for o in objects if o["kind"] == "HorizontalPodAutoscaler"}
     budgets = {o["metadata"]["name"] for o in objects if o["kind"] == "PodDisruptionBudget"}
-    assert scaled == budgets and {"directory", "routing"} <= scaled
+    assert scaled == budgets and {"directory", "routing", "notify"} <= scaled
