@@ -49,6 +49,33 @@ class CallAnswered(Contract):
     answered_by_user_id: Identifier | None = None
 
 
+class DialStatus(StrEnum):
+    """Asterisk's DIALSTATUS for one dialled target (AMI ``DialEnd``'s ``DialStatus``)."""
+
+    ANSWER = "ANSWER"
+    BUSY = "BUSY"
+    NOANSWER = "NOANSWER"
+    CANCEL = "CANCEL"
+    CONGESTION = "CONGESTION"
+    CHANUNAVAIL = "CHANUNAVAIL"
+    DONTCALL = "DONTCALL"
+    TORTURE = "TORTURE"
+    INVALIDARGS = "INVALIDARGS"
+
+
+class CallDialEnded(Contract):
+    subject = "gateway.call.dial_ended.v1"
+    summary = (
+        "A target of the routing plan stopped ringing, and how: answered, busy, no answer (the step's "
+        "time ran out), cancelled (the caller hung up or another target answered), congestion, unavailable"
+    )
+
+    call_id: str
+    target_number: str
+    user_id: Identifier | None = None
+    dial_status: DialStatus = Field(description="Asterisk's DIALSTATUS for this target")
+
+
 class CallTransferred(Contract):
     subject = "gateway.call.transferred.v1"
     summary = "The call was transferred or redirected (Call Manager, delegate offer)"

@@ -41,6 +41,7 @@ CATALOGUE: dict[str, type[Contract]] = {
         calls.CallStarted,
         calls.CallRinging,
         calls.CallAnswered,
+        calls.CallDialEnded,
         calls.CallTransferred,
         calls.VoicemailLeft,
         calls.CallEnded,

@@ -24,6 +24,10 @@ from smartnumbers_notify.domain.sms_limits import SmsLimits
 from smartnumbers_notify.domain.sms_text import check_length
 
 
+class AlreadyClaimed(Exception):
+    """Another try of this delivery started, or it has finished: this one must not hand it over."""
+
+
 class NotifyApplication(ServiceApplication):
     name = "notify"
 
@@ -193,7 +197,15 @@ class NotifyApplication(ServiceApplication):
         return delivery
 
     def start_attempt(self, delivery_id: UUID) -> None:
-        self._change(delivery_id, lambda d: d.start_attempt(self.clock()))
+        """Claim the delivery for one try: on its version, so of two replicas claiming it at
+        once one wins and the other finds it taken (``AlreadyClaimed``) and hands nothing over."""
+
+        def claim(d: Delivery) -> None:
+            if not d.pending:
+                raise AlreadyClaimed(f"delivery {delivery_id} is {d.status}: not trying it again")
+            d.start_attempt(self.clock())
+
+        self._change(delivery_id, claim)
 
     def record_sent(self, delivery_id: UUID, detail: str) -> None:
         self._change(delivery_id, lambda d: d.sent(self.clock(), detail))
