@@ -8,6 +8,8 @@ from pathlib import Path
 
 import httpx
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -109,6 +111,15 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     async def api_error(request: Request, error: ApiError) -> Response:
         return render(request, "error.html", message=error.detail, status_code=error.status)
 
+    @app.exception_handler(RequestValidationError)
+    async def not_valid(request: Request, error: RequestValidationError) -> Response:
+        """A page's address or form that is not right (``/address-book/contacts/not an id``): the
+        error page, in words; the /api passage keeps the services' JSON."""
+        if request.url.path.startswith("/api/"):
+            return await request_validation_exception_handler(request, error)
+        message, status = not_valid_message(error)
+        return render(request, "error.html", message=message, status_code=status)
+
     @app.exception_handler(httpx.TransportError)
     async def unreachable(request: Request, error: httpx.TransportError) -> Response:
         return render(
@@ -116,3 +127,20 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         )
 
     return app
+
+
+def not_valid_message(error: RequestValidationError) -> tuple[str, int]:
+    """A malformed part of the address is a page that does not exist (404, naming what is wrong);
+    anything else is a form or a query the page cannot take (422, naming the fields)."""
+    problems = [e for e in error.errors() if isinstance(e, dict)]
+    in_path = [e for e in problems if tuple(e.get("loc", ()))[:1] == ("path",)]
+    if in_path:
+        first = in_path[0]
+        what = str(first["loc"][-1]).replace("_", " ")
+        return f"There is no such page: {str(first.get('input'))!r} is not a valid {what}.", 404
+    fields = ", ".join(
+        f"{str(e['loc'][-1]).replace('_', ' ')}: {e.get('msg', 'not valid')}"
+        for e in problems
+        if e.get("loc")
+    )
+    return f"That form or address is not right ({fields or 'not valid'}).", 422
