@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -116,14 +117,16 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         return render(request, "error.html", message=error.detail, status_code=error.status)
 
     @app.exception_handler(RequestValidationError)
-    async def refused(request: Request, error: RequestValidationError) -> Response:
-        """A form field too long (or otherwise wrong): one sentence naming it, nothing done."""
-        message = refusal(error.errors())
+    async def not_valid(request: Request, error: RequestValidationError) -> Response:
+        """A page's address or a form that is not right (``/address-book/contacts/not an id``, a
+        field too long): one sentence naming it, nothing done; the /api passage keeps the
+        services' JSON, htmx gets the sentence to show in place."""
+        if request.url.path.startswith("/api/"):
+            return await request_validation_exception_handler(request, error)
+        message, status = not_valid_message(error)
         if request.headers.get("hx-request"):
-            return HTMLResponse(f"<span class='error'>{escape(message)}</span>", 422)
-        if "text/html" in request.headers.get("accept", ""):
-            return render(request, "error.html", message=message, status_code=422)
-        return JSONResponse({"error": "invalid", "detail": message}, 422)
+            return HTMLResponse(f"<span class='error'>{escape(message)}</span>", status)
+        return render(request, "error.html", message=message, status_code=status)
 
     @app.exception_handler(httpx.TransportError)
     async def unreachable(request: Request, error: httpx.TransportError) -> Response:
@@ -132,3 +135,15 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         )
 
     return app
+
+
+def not_valid_message(error: RequestValidationError) -> tuple[str, int]:
+    """A malformed part of the address is a page that does not exist (404, naming what is wrong);
+    anything else is a form or a query the page cannot take (422, naming the fields)."""
+    problems = [e for e in error.errors() if isinstance(e, dict)]
+    in_path = [e for e in problems if tuple(e.get("loc", ()))[:1] == ("path",)]
+    if in_path:
+        first = in_path[0]
+        what = str(first["loc"][-1]).replace("_", " ")
+        return f"There is no such page: {str(first.get('input'))!r} is not a valid {what}.", 404
+    return refusal(problems), 422

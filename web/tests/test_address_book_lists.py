@@ -6,10 +6,12 @@ list reaches it; the directory, presence, routing, mailbox, gateway and web are 
 1. Ivy adds Jack to her Phone Book and makes him a VIP, and a contact to her Call List, from the
    search results; each list's page, reached from the Address Book's menu, lists what she added
    (Jack with his presence, which changes live) and dials from there; she removes one entry,
-   then every entry of a list.
-2. Kate adds a private contact: it is on her Private page; she edits it (names, numbers,
-   company), a wrong number is refused with nothing changed, and she deletes it. Liam cannot
-   open it.
+   then every entry of a list (which asks first).
+2. Kate adds a private contact (Who sees it and Who may edit it: Private; Private / Staff is
+   refused, the form kept to correct): it is on her Private page; she edits it (names, numbers,
+   company), a wrong number is refused with nothing changed, and she deletes it (the page asks
+   first; Cancel, or a form without the confirm step, deletes nothing). Liam cannot open it;
+   her Staff contact that only she may edit he sees, without Edit or Delete.
 3. Ned may edit and delete Mia's Staff contact (but not change who may see it), and may not
    change or delete the one she keeps Editable by Private, even with a hand-made request.
 """
@@ -133,6 +135,8 @@ def test_the_phone_book_vips_and_call_list_list_what_was_added_and_dial_from_the
     expect(page.get_by_role("alert")).to_have_text("Tick the entries to remove first.")
     page.get_by_label("All", exact=True).check()
     page.get_by_role("button", name="Remove").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Remove every entry from your Call List?")
+    page.get_by_role("button", name="Yes, remove every entry").click()
     expect(page.locator("#saved")).to_have_text("Removed every entry from your Call List.")
     expect(page.locator("#entries caption")).to_have_text("0 in your Call List")
     page.get_by_role("navigation", name="Address Book").get_by_role("link", name="VIPs").click()
@@ -151,8 +155,23 @@ def test_a_private_contact_is_listed_edited_and_deleted_by_its_owner(
     page.get_by_label("Last name").fill("Kent")
     page.get_by_label("Mobile number").fill("07700 900781")
     page.get_by_label("Who sees it").select_option("private")
+    page.get_by_role("button", name="Add contact").click()  # Who may edit it: still Staff
+    expect(page.get_by_role("alert")).to_contain_text("editable by staff is wider than viewable by private")
+    expect(page.get_by_label("Last name")).to_have_value("Kent")  # kept to correct
+    expect(page.get_by_label("Who sees it")).to_have_value("private")
+    page.get_by_label("Who may edit it").select_option("private")
     page.get_by_role("button", name="Add contact").click()
     expect(page.locator("#saved")).to_have_text("Kim Kent is added.")
+    page.get_by_label("First name").fill("Pat")
+    page.get_by_label("Last name").fill("Partner")
+    page.get_by_label("Who sees it").select_option("staff")
+    page.get_by_label("Who may edit it").select_option("private")
+    page.get_by_role("button", name="Add contact").click()
+    expect(page.locator("#saved")).to_have_text("Pat Partner is added.")
+    page.get_by_role("row", name="Pat Partner").get_by_role("link", name="Pat Partner").click()
+    expect(page.locator("#viewable-by")).to_have_text("Staff")
+    expect(page.locator("#editable-by")).to_have_text("Private")
+    partner = page.url.rsplit("/", 1)[-1]
 
     # 1. On her Private page; its name opens the contact's page.
     page.get_by_role("navigation", name="Address Book").get_by_role("link", name="Private").click()
@@ -160,6 +179,7 @@ def test_a_private_contact_is_listed_edited_and_deleted_by_its_owner(
     page.get_by_role("row", name="Kim Kent").get_by_role("link", name="Kim Kent").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Kim Kent")
     expect(page.locator("#viewable-by")).to_have_text("Private")
+    expect(page.locator("#editable-by")).to_have_text("Private")
     contact_id = page.url.rsplit("/", 1)[-1]
     assert serious_violations(page) == []
 
@@ -192,11 +212,25 @@ def test_a_private_contact_is_listed_edited_and_deleted_by_its_owner(
         other.goto(f"/address-book/contacts/{contact_id}")
         expect(other.get_by_role("alert")).to_contain_text("contact")
         expect(other.get_by_role("button", name="Delete contact")).to_have_count(0)
+        other.goto(f"/address-book/contacts/{partner}")  # Staff, editable by Kate only
+        expect(other.get_by_role("heading", level=1)).to_have_text("Pat Partner")
+        expect(other.locator("#not-editable")).to_be_visible()
     finally:
         liams.close()
 
-    # 5. She deletes it: gone from her Private page, and from the directory.
+    # 5. Delete asks first, on a page of its own: Cancel, or a form without the confirm step,
+    #    deletes nothing. She confirms: gone from her Private page, and from the directory.
     page.get_by_role("button", name="Delete contact").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Delete Kim Kerr?")
+    assert serious_violations(page) == []
+    page.get_by_role("link", name="Cancel").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kim Kerr")
+    csrf = page.locator("meta[name=csrf-token]").get_attribute("content")
+    unconfirmed = page.request.post(f"/address-book/contacts/{contact_id}/delete", form={"csrf_token": csrf})
+    assert unconfirmed.status == 200 and "Delete Kim Kerr?" in unconfirmed.text()
+    assert contact_status(platform, kate, contact_id) == 200
+    page.get_by_role("button", name="Delete contact").click()
+    page.get_by_role("button", name="Yes, delete Kim Kerr").click()
     expect(page.locator("#saved")).to_have_text("Kim Kerr is deleted.")
     page.get_by_role("navigation", name="Address Book").get_by_role("link", name="Private").click()
     expect(page.locator("#entries caption")).to_have_text("0 in your Private")
@@ -221,7 +255,9 @@ def test_a_colleague_edits_a_staff_contact_but_not_one_editable_by_its_owner_onl
     expect(page.get_by_role("button", name="Delete contact")).to_have_count(0)
     assert serious_violations(page) == []
     csrf = page.locator("meta[name=csrf-token]").get_attribute("content")
-    forged = page.request.post(f"/address-book/contacts/{kept}/delete", form={"csrf_token": csrf})
+    forged = page.request.post(
+        f"/address-book/contacts/{kept}/delete", form={"csrf_token": csrf, "confirmed": "yes"}
+    )
     assert forged.status == 403 and "not edit it" in forged.text()
     forged = page.request.post(
         f"/address-book/contacts/{kept}", form={"csrf_token": csrf, "last_name": "Hacked"}
@@ -238,6 +274,7 @@ def test_a_colleague_edits_a_staff_contact_but_not_one_editable_by_its_owner_onl
     expect(page.get_by_label("Job title")).to_have_value("Buyer")
     expect(page.locator("#viewable-by")).to_have_text("Staff")
     page.get_by_role("button", name="Delete contact").click()
+    page.get_by_role("button", name="Yes, delete Sue Staff").click()
     expect(page.locator("#saved")).to_have_text("Sue Staff is deleted.")
     assert contact_status(platform, mia, shared) == 404
 

@@ -330,6 +330,46 @@ async def test_only_its_owner_changes_who_may_view_or_edit_a_contact(service, mi
         assert r.status_code == 200 and r.json()["details"]["viewable_by"] == "private"
 
 
+async def test_only_its_owner_changes_who_may_view_or_edit_a_group(service, mint, org):
+    """§4.5.1: a colleague (even the group's administrator) may edit a Staff group, but its
+    Viewable by / Editable by stay its owner's."""
+    create_organisation(service, org, "boss")
+    async with client(service, mint("boss", org, "admin")) as boss:
+        await new_user(boss, "alice")
+        await new_user(boss, "bob")
+    async with client(service, mint("alice", org)) as alice:
+        r = await alice.post("/v1/groups", json={"name": "Buyers", "administrator_id": "bob"})
+        assert r.status_code == 201, r.text
+        group = r.json()["id"]
+    async with client(service, mint("bob", org)) as bob:
+        for settings in ({"viewable_by": "private", "editable_by": "private"}, {"editable_by": "public"}):
+            body = {"name": "Mine now", "administrator_id": "bob", "viewable_by": "staff", **settings}
+            r = await bob.put(f"/v1/groups/{group}", json=body)
+            assert r.status_code == 403 and "only its owner" in r.json()["detail"], r.text
+        r = await bob.put(
+            f"/v1/groups/{group}",
+            json={"name": "Buyers", "administrator_id": "bob", "related_information": "Weekly"},
+        )
+        assert r.status_code == 200 and r.json()["details"]["related_information"] == "Weekly", r.text
+    async with client(service, mint("alice", org)) as alice:
+        details = (await alice.get(f"/v1/groups/{group}")).json()["details"]
+        assert (details["name"], details["viewable_by"], details["editable_by"]) == (
+            "Buyers",
+            "staff",
+            "staff",
+        )
+        r = await alice.put(
+            f"/v1/groups/{group}",
+            json={
+                "name": "Buyers",
+                "administrator_id": "bob",
+                "viewable_by": "private",
+                "editable_by": "private",
+            },
+        )
+        assert r.status_code == 200 and r.json()["details"]["viewable_by"] == "private", r.text
+
+
 def test_the_admin_cli_refuses_what_the_api_would_refuse(service, org):
     import os
     import subprocess

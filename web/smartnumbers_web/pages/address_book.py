@@ -1,6 +1,7 @@
 """Address Book: search by name or number, with each user's presence live while the page is open (§4.3);
-add a contact, Staff / Public / Private (§4.1, §4.2); add a result to the Phone Book, VIPs (Make VIP,
-§4.1.2) or Call List; click-to-dial any number, the platform ringing your current location first (§4.4).
+add a contact with its Security Settings, Viewable by and Editable by (§4.1, §4.2); add a result to
+the Phone Book, VIPs (Make VIP, §4.1.2) or Call List; click-to-dial any number, the platform ringing
+your current location first (§4.4).
 The lists' pages are in ``address_lists.py``, a contact's page (edit, delete) in ``contact_details.py``."""
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ async def _page(request: Request, api: ApiClient, q: str = "", **context: Any) -
         lists=LISTS,
         addable=ADDABLE,
         book=None,
+        new=context.pop("new", {}),  # the new-contact form's values, kept to correct after a refusal
         **context,
     )
 
@@ -68,6 +70,7 @@ async def add_contact(
     office: Annotated[str, Form()] = "",
     mobile: Annotated[str, Form()] = "",
     viewable_by: Annotated[str, Form()] = "staff",
+    editable_by: Annotated[str, Form()] = "staff",
 ) -> Response:
     body = {
         "first_name": first_name.strip() or None,
@@ -78,12 +81,14 @@ async def add_contact(
             "mobile": [n for n in [mobile.strip()] if n],
         },
         "viewable_by": viewable_by,
-        "editable_by": "private" if viewable_by == "private" else "staff",
+        "editable_by": editable_by,
     }
     try:
         await api.post("directory", "/v1/contacts", json=body)
     except ApiError as error:
-        return await _page(request, api, error=error.detail, status_code=error.status)
+        typed = {"first_name": first_name, "last_name": last_name, "company": company, "office": office}
+        typed |= {"mobile": mobile, "viewable_by": viewable_by, "editable_by": editable_by}
+        return await _page(request, api, new=typed, error=error.detail, status_code=error.status)
     return await _page(request, api, last_name.strip(), saved=f"{first_name} {last_name} is added.".strip())
 
 

@@ -1,5 +1,6 @@
 """The Address Book's own lists (§4): Phone Book, VIPs, Call List and Private, each a page with
-click-to-dial on every number and live presence; Remove one entry, several, or all (§4.1.2).
+click-to-dial on every number and live presence; Remove one entry, several, or all (§4.1.2;
+all asks first).
 
 Each list is the signed-in user's own (the directory answers for ``/v1/address-book`` only
 for its reader): nobody sees another user's lists. Adding to a list is on the search results
@@ -16,6 +17,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from smartnumbers_web.api import ApiError
 from smartnumbers_web.deps import ApiClient, Csrf, SignedIn, render
+from smartnumbers_web.pages.confirm import CONFIRMED, confirmation
 from smartnumbers_web.pages.labels import AVAILABILITY, LOCATIONS
 
 router = APIRouter(include_in_schema=False)
@@ -92,8 +94,20 @@ def _removed(book: BookList) -> Callable[..., Awaitable[Response]]:
         api: ApiClient,
         entry: Annotated[list[str], Form()] = [],  # noqa: B006 (FastAPI copies it)
         everything: Annotated[str, Form(alias="all")] = "",
+        confirmed: Annotated[str, Form()] = "",
     ) -> Response:
-        """The ticked entries, or every entry when the box at the top of the list is ticked."""
+        """The ticked entries, or every entry when the box at the top of the list is ticked (which
+        asks first: the whole list is gone at once)."""
+        if everything and confirmed != CONFIRMED:
+            return confirmation(
+                request,
+                question=f"Remove every entry from your {book.title}?",
+                consequence="They stay in the directory; only your list is emptied.",
+                action=f"/address-book/{book.slug}/remove",
+                button="Yes, remove every entry",
+                cancel=f"/address-book/{book.slug}",
+                fields=[("all", "1")],
+            )
         if not everything and not entry:
             return await list_page(
                 request, api, book, error="Tick the entries to remove first.", status_code=422

@@ -1,5 +1,5 @@
 """A contact's page (§4.3 step 4): its details, click-to-dial on each number, and — for whoever
-its Editable by setting lets (§4.1.1) — Edit and Delete.
+its Editable by setting lets (§4.1.1) — Edit and Delete (which asks first, on a page of its own).
 
 The directory decides who may see and edit (a contact you may not see is a 404, one you may
 not edit a 403); the page only hides what would be refused. Its Security Settings are its
@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import Response
 from smartnumbers_web.api import ApiError
 from smartnumbers_web.deps import ApiClient, Csrf, SignedIn, render
 from smartnumbers_web.pages.address_lists import LISTS
+from smartnumbers_web.pages.confirm import CONFIRMED, confirmation
 from smartnumbers_web.session import Session
 
 router = APIRouter(include_in_schema=False)
@@ -89,11 +90,39 @@ async def change(
     return await _page(request, session, changed, saved="Saved.")
 
 
+@router.get("/address-book/contacts/{contact_id}/delete")
+async def confirm_delete(
+    request: Request, session: SignedIn, api: ApiClient, contact_id: ContactId
+) -> Response:
+    """Delete asks first (a page of its own): the contact is gone for everyone who could see it."""
+    contact = await api.get("directory", f"/v1/contacts/{contact_id}")
+    return _confirmation(request, contact)
+
+
+def _confirmation(request: Request, contact: dict[str, Any]) -> Response:
+    name, path = contact["details"]["display_name"], f"/address-book/contacts/{contact['contact_id']}"
+    return confirmation(
+        request,
+        question=f"Delete {name}?",
+        consequence="The contact is deleted for everyone who could see it, and leaves every list it is on.",
+        action=f"{path}/delete",
+        button=f"Yes, delete {name}",
+        cancel=path,
+    )
+
+
 @router.post("/address-book/contacts/{contact_id}/delete")
 async def delete(
-    request: Request, session: SignedIn, _: Csrf, api: ApiClient, contact_id: ContactId
+    request: Request,
+    session: SignedIn,
+    _: Csrf,
+    api: ApiClient,
+    contact_id: ContactId,
+    confirmed: Annotated[str, Form()] = "",
 ) -> Response:
     contact = await api.get("directory", f"/v1/contacts/{contact_id}")
+    if confirmed != CONFIRMED:
+        return _confirmation(request, contact)  # not asked yet (a form without the confirm step)
     try:
         await api.delete("directory", f"/v1/contacts/{contact_id}")
     except ApiError as error:

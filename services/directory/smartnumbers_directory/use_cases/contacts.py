@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 from smartnumbers_directory.domain.contact import NUMBER_KINDS, Contact
-from smartnumbers_directory.domain.visibility import Reader, can_edit, can_view
+from smartnumbers_directory.domain.visibility import Reader, can_edit, can_view, check_settings_kept
 from smartnumbers_directory.search_index import Entry
 from smartnumbers_directory.use_cases.base import DirectoryBase
 from smartnumbers_kit.errors import Forbidden, Invalid, NotFound
@@ -30,7 +30,7 @@ class Contacts(DirectoryBase):
 
         def command() -> list[Any]:
             contact = self._editable_contact(reader, contact_id)
-            _check_settings_kept(contact, reader, details)
+            check_settings_kept(contact, reader, details, "contact")
             contact.change(details)
             return [
                 contact,
@@ -108,17 +108,6 @@ class Contacts(DirectoryBase):
                 if e.kind == "contact" and can_view(e, reader)
             ),
             key=lambda e: e.display_name,
-        )
-
-
-def _check_settings_kept(contact: Contact, reader: Reader, details: dict[str, Any]) -> None:
-    """Viewable by and Editable by are the owner's choice (§4.1.1: "only you will be able to
-    view this contact"): whoever else may edit the contact changes everything but those."""
-    wanted = (details.get("viewable_by") or "staff", details.get("editable_by") or "staff")
-    if reader.user_id != contact.owner_id and wanted != (contact.viewable_by, contact.editable_by):
-        raise Forbidden(
-            "only its owner may change who may view or edit a contact "
-            f"(it stays viewable by {contact.viewable_by}, editable by {contact.editable_by})"
         )
 
 
