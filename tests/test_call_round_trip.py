@@ -503,8 +503,27 @@ async def test_a_fax_goes_on_to_the_office_fax_machine(platform, mint):
                 "/v1/mailboxes/users/adam/faxes", content=tiff(2), headers={"Content-Type": "image/tiff"}
             )
             assert r.status_code == 201, r.text
+        # 3. The office fax machine answers: the dialplan's sn-fax-out runs the gateway's
+        #    fax-send conversation, which sends the TIFF with SendFAX and reads its result.
+        await asyncio.wait_for(fake_ami.originate_seen.wait(), 20)
+        (originate,) = [a for a in fake_ami.actions if a.get("Action") == "Originate"]
+        assert (originate["Channel"], originate["Context"], originate["Exten"]) == (
+            "Local/441632960999@phones",
+            "sn-fax-out",
+            "send",
+        )
+        variables = dict(v.split("=", 1) for v in originate["Variable"])
+        machine = await FakeAgiChannel(
+            platform.agi_port,
+            script="fax-send",
+            args=[variables[n] for n in ("SN_FAX_COMMAND", "SN_ORG", "SN_USER", "SN_FAX_ID", "SN_FAX_TO")],
+            fax_result={"FAXPAGES": "2"},
+        ).run()
         sent = await bus.next_matching("gateway.fax.sent.v1", user_id="adam")
-    (originate,) = [a for a in fake_ami.actions if a.get("Action") == "Originate"]
-    assert (originate["Channel"], originate["Application"]) == ("Local/441632960999@phones", "SendFAX")
-    assert originate["Data"].endswith(".tif")
-    assert (sent["to_number"], sent["delivered"]) == ("+441632960999", True)
+    assert machine.faxes_sent == [tiff(2)]
+    assert (sent["to_number"], sent["delivered"], sent["pages"], sent["error"]) == (
+        "+441632960999",
+        True,
+        2,
+        None,
+    )
