@@ -40,6 +40,17 @@ def outgoing_tiff(spool: Path, command_id: UUID) -> Path:
     return spool / "faxes" / f"out-{command_id.hex}.tif"
 
 
+def channel_variables(command: commands.DeliverFax) -> dict[str, str]:
+    """What the dialplan's ``sn-fax-out`` hands the ``fax-send`` conversation (checked text only)."""
+    return {
+        "SN_FAX_COMMAND": str(command.event_id),
+        "SN_ORG": command.organisation_id,
+        "SN_USER": command.user_id,
+        "SN_FAX_ID": command.fax_id,
+        "SN_FAX_TO": command.to_number,
+    }
+
+
 def fax_sent(
     command_id: UUID,
     organisation_id: str,
@@ -122,13 +133,7 @@ class FaxDelivery:
             "Exten": "send",
             "Priority": "1",
             "Timeout": "60000",
-            "Variable": [
-                f"SN_FAX_COMMAND={command.event_id}",
-                f"SN_ORG={command.organisation_id}",
-                f"SN_USER={command.user_id}",
-                f"SN_FAX_ID={command.fax_id}",
-                f"SN_FAX_TO={command.to_number}",
-            ],
+            "Variable": [f"{name}={value}" for name, value in channel_variables(command).items()],
         }
         reason = "failed"
         try:
