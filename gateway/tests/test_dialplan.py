@@ -185,7 +185,7 @@ def test_please_hold_keeps_the_caller_when_music_on_hold_is_missing():
 def test_a_fax_machine_calling_a_mailbox_is_detected_before_the_answer_and_received_there():
     """§1, §5.5: FAXOPT(faxdetect) must be on before Answer(); on CNG/T.38 res_fax jumps to the
     context's ``fax`` extension, which runs the gateway's ``fax`` conversation."""
-    for name in ("sn-mailbox-access", "sn-step-voicemail"):
+    for name in ("sn-mailbox-access", "sn-step-voicemail", "sn-cm"):
         lines = contexts()[name].splitlines()
         detect = next(i for i, line in enumerate(lines) if "Set(FAXOPT(faxdetect)=yes" in line)
         answer = next(i for i, line in enumerate(lines) if "Answer()" in line)
