@@ -34,9 +34,8 @@ class AgiError(Exception):
 class AgiRequest(fast_agi.Request):
     """One conversation: the ``agi_*`` headers and the commands sent back."""
 
-    hung_up = False
-    """Asterisk said ``HANGUP`` while reading ``variables_after`` (the conversation went on)."""
     _dead_ok = False
+    """Reading ``variables_after``: a ``HANGUP`` line is skipped, not the conversation's end."""
 
     async def _read_result(self) -> dict[str, Any]:
         while True:
@@ -48,7 +47,7 @@ class AgiRequest(fast_agi.Request):
                 break
             if not self._dead_ok:
                 raise Hangup("the channel hung up")
-            self.hung_up = True  # Asterisk goes on answering commands allowed on a dead channel
+            # Asterisk goes on answering the commands it allows on a dead channel.
         if not text[:3].isdigit():
             raise AgiError(f"unreadable reply {text!r}")
         result = parse_agi_result(text)
