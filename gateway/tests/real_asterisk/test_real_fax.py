@@ -5,7 +5,7 @@ answer, the voicemail step detects the fax (FAXOPT(faxdetect)), the gateway's ``
 conversation runs ReceiveFAX and deposits the fax in her mailbox; the spool is left empty.
 With her office fax chosen, the gateway then sends it on there: an Originate into
 ``sn-fax-out``, whose ``fax-send`` conversation runs SendFAX to a demo number answering with
-ReceiveFAX.
+ReceiveFAX. A fax machine calling her mailbox number (``sn-mailbox-access``) is received too.
 
 The same behaviours are covered against the FAKE Asterisk in gateway/tests (make test).
 """
@@ -107,3 +107,32 @@ async def test_a_fax_received_goes_on_to_her_office_fax_machine_with_sendfax(
         return not list(spool.glob("*.tif"))
 
     await eventually(spool_empty, within=30)
+
+
+async def test_a_fax_machine_calling_her_mailbox_number_is_received_into_her_mailbox(
+    platform: Platform, ami: Ami, tmp_path: Path
+) -> None:
+    """§1: "your single mailbox number allows you to receive faxes" (sn-mailbox-access)."""
+    async with platform.client("DIRECTORY_PORT") as directory:
+        r = await directory.patch("/v1/users/alice", json={"mailbox_number": "01632 960002"})
+        assert r.status_code == 200, r.text
+
+    async def faxes() -> list[dict[str, Any]]:
+        async with platform.client("MAILBOX_PORT") as mailbox:
+            return list((await mailbox.get("/v1/mailboxes/users/me/faxes")).json())
+
+    before = {f["id"] for f in await faxes()}
+    await ami.send(
+        Action="Originate",
+        Channel="Local/441632960002@sn-demo-caller",
+        Application="SendFAX",
+        Data=str(fax_page(tmp_path / "page.tif")),
+        Timeout="60000",
+        Async="true",
+    )
+
+    async def arrived() -> list[dict[str, Any]]:
+        return [f for f in await faxes() if f["id"] not in before]
+
+    (fax,) = await eventually(arrived, within=120)
+    assert fax["pages"] == 1 and fax["caller_number"] == "+447700900555"
