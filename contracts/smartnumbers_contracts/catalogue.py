@@ -49,6 +49,7 @@ CATALOGUE: dict[str, type[Contract]] = {
         calls.MessageWaitingSet,
         calls.CallPlaced,
         calls.FaxSent,
+        calls.FaxNotReceived,
         mailbox.MessageDeposited,
         mailbox.MessageMoved,
         mailbox.MessageDeleted,
