@@ -1,8 +1,8 @@
 """What ships for operators is well formed: the Dockerfile passes hadolint, and every
 Kubernetes overlay renders with kustomize into objects valid against the Kubernetes schemas.
 
-Images are not built here: building needs the base images from a container registry, which
-this machine cannot reach (only package registries). The rendering and validation run
+The images are built by tests/test_images.py where a builder and the base images are at hand
+(it skips, with the builder's words, on a machine that reaches no container registry). The rendering and validation run
 wherever `kubectl` (Debian's apt sources offer it) and `kubernetes-validate` are installed,
 else they skip with the reason.
 """
