@@ -8,11 +8,13 @@ second user (``carol``) whose things its ordinary user (``alice``) must not reac
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 from smartnumbers_kit.testing import own_nats_server
@@ -143,3 +145,27 @@ def tampered(token: str, org: str) -> str:
 def service_token(keys: tuple[Path, Path], org: str) -> str:
     """What the gateway holds for an organisation (role service), to deposit what callers leave."""
     return mint(keys[0].read_bytes(), user="gateway", org=org, role="service")
+
+
+@dataclass
+class Attackers:
+    """Beside acme (``tests.test_call_round_trip``'s organisation): org B's administrator, and Alice,
+    an ordinary user of acme."""
+
+    boss_b: str
+    alice: str
+    b_id: str
+
+
+async def attackers_of_acme(platform: Any) -> Attackers:
+    """``platform`` is ``tests.test_call_round_trip.platform`` after ``adam_on_his_mobile``."""
+    from services.directory.tests.e2e import first_login
+    from tests.test_call_round_trip import create_user
+
+    b_id = f"orgb{uuid.uuid4().hex[:6]}"
+    number = await asyncio.to_thread(create_organisation, platform.directory, b_id, "boss")
+    boss_b = await first_login(platform.directory, number, "519372")
+    alice_number = smartnumber()
+    await create_user(platform, platform.boss, "alice", alice_number)
+    alice = await first_login(platform.directory, alice_number, "846213")
+    return Attackers(boss_b, alice, b_id)
