@@ -9,16 +9,22 @@ Both organisations' administrators are ``boss``. A's boss keeps a private contac
 2. Alice (A) cannot make a VIP of her boss's private contact (404) nor see it in her entries; she
    and B's boss can neither read nor choose Carol's preferences (403): Carol's are as she chose.
 3. No token, an expired or tampered one: 401; an initial-password token: 403.
+4. A's public directory token reads a Public group but may not send its members an SMS (403);
+   only the SMS A's boss sends is asked of notify.
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
+import nats
 import pytest
+from nats.js.api import ConsumerConfig, DeliverPolicy
 from two_organisations import TwoOrganisations, add_user, client, expired_token, tampered, two_organisations
 
 pytestmark = pytest.mark.slow
@@ -101,3 +107,53 @@ def test_without_a_good_token_nothing_is_read(two: dict[str, Any], dev_keys: tup
     r = client(url, initial).get("/v1/users/me/web-preferences")
     assert r.status_code == 403 and "change your password" in r.text
     _a_as_it_was(t, contact=two["contact"])
+
+
+async def _sms_requested(nats_url: str, organisation_id: str) -> list[dict[str, Any]]:
+    """Every SMS the directory asked notify to send for the organisation, from the stream."""
+    nc = await nats.connect(nats_url)
+    try:
+        sub = await nc.jetstream().subscribe(
+            "notify.sms.send.v1",
+            ordered_consumer=True,
+            config=ConsumerConfig(deliver_policy=DeliverPolicy.ALL),
+        )
+        found = []
+        while True:
+            try:
+                found.append(json.loads((await sub.next_msg(timeout=2)).data))
+            except (TimeoutError, nats.errors.TimeoutError):
+                return [f for f in found if f["organisation_id"] == organisation_id]
+    finally:
+        await nc.close()
+
+
+def test_a_public_directory_token_reads_but_sends_no_sms(two: dict[str, Any]) -> None:
+    """The token an administrator publishes for the organisation's public directory may read (and,
+    as the guide's Editable by Public says, edit) a Public group, but not text its members."""
+    t: TwoOrganisations = two["two"]
+    d = t.platform.directory.url
+    boss_a = client(d, t.a.admin_token)
+    r = boss_a.post(
+        "/v1/contacts",
+        json={"last_name": "Supplier", "numbers": {"mobile": ["+447700900333"]}, "viewable_by": "public"},
+    )
+    assert r.status_code == 201, r.text
+    group = {
+        "name": "Suppliers",
+        "members": [f"contact:{r.json()['id']}"],
+        "viewable_by": "public",
+        "editable_by": "public",
+    }
+    r = boss_a.post("/v1/groups", json=group)
+    assert r.status_code == 201, r.text
+    group_id = r.json()["id"]
+    public = client(d, boss_a.post("/v1/public-tokens").json()["access_token"])
+    assert public.get(f"/v1/groups/{group_id}").json()["details"]["name"] == "Suppliers"
+    r = public.post(f"/v1/groups/{group_id}/sms", json={"text": "Spam from the internet"})
+    assert r.status_code == 403, r.text
+    # The organisation's own user may: the one SMS asked for is his.
+    r = boss_a.post(f"/v1/groups/{group_id}/sms", json={"text": "Deliveries at 3"})
+    assert r.status_code == 202 and r.json()["recipients"] == 1, r.text
+    sent = asyncio.run(_sms_requested(t.platform.nats_url, t.a.id))
+    assert [(s["text"], s["requested_by"]) for s in sent] == [("Deliveries at 3", "boss")]
