@@ -10,6 +10,7 @@ A's boss keeps a private contact and schedules the reports; Carol (A) has a voic
    Carol are as they were.
 3. Without a session the API says 401 and the pages send to sign-in; a form without the CSRF
    token is refused (403); a session from an initial password reaches only the password page.
+4. B's boss on the live presence feed hears his organisation's moves, none of A's.
 """
 
 from __future__ import annotations
@@ -149,3 +150,33 @@ def test_no_session_no_csrf_or_an_initial_password_reach_nothing(two: dict[str, 
     assert r.status_code == 303 and r.headers["location"] == "/password"
     assert web.get("/api/mailbox/v1/mailboxes/users/me").status_code == 403
     assert _carol_and_schedule(t) == before
+
+
+def _moves_to_mobile(t: TwoOrganisations, token: str, mobile: str) -> None:
+    presence = client(t.platform.presence.url, token)
+    assert presence.patch("/v1/users/me/numbers", json={"mobile": mobile}).status_code == 200
+    assert presence.put("/v1/users/me/location", json={"location": "mobile"}).status_code == 200
+
+
+def test_the_live_presence_feed_carries_only_the_own_organisations_events(two: dict[str, Any]) -> None:
+    """B's boss listens to the presence feed through the web while Carol (A) moves to her mobile,
+    then Bob (B) to his: he hears Bob, and nothing of Carol or her number."""
+    t: TwoOrganisations = two["two"]
+    web, _ = browser(t, t.b.admin)
+    with web.stream("GET", "/api/presence/v1/presence/feed", headers={"accept": "text/event-stream"}) as feed:
+        assert feed.status_code == 200
+        lines = feed.iter_lines()
+        assert next(lines).startswith(": connected")
+        _moves_to_mobile(t, t.carol_token, "07700 900771")
+        _moves_to_mobile(t, t.b.user_token, "07700 900772")
+        heard: list[str] = []
+        for line in lines:
+            heard.append(line)
+            if (
+                line.startswith("data:")
+                and '"bob"' in line
+                and "location" in line
+                and "+447700900772" in line
+            ):
+                break
+    assert not [line for line in heard if t.a.id in line or "carol" in line or "900771" in line], heard
