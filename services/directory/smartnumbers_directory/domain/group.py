@@ -121,6 +121,10 @@ class Group(SharedDetails, Aggregate):
 
     # -- SMS to the group (§4.5) ----------------------------------------------------
     def may_send_sms(self, reader: Reader) -> bool:
+        """The leader, the administrator or an editor, signed in as a user of the organisation: not a
+        public directory token, which only reads (even a group anyone may edit), nor a service."""
+        if reader.role not in ("user", "admin"):
+            return False
         return reader.user_id in (self.details["leader_id"], self.details["administrator_id"]) or can_edit(
             self, reader
         )
