@@ -218,3 +218,18 @@ def test_a_field_too_long_is_refused_in_words_and_nothing_is_saved(platform: Pla
         f"{platform.directory.url}/v1/contacts/{contact_id}", headers={"Authorization": f"Bearer {token}"}
     ).json()
     assert contact["details"]["last_name"] == "Unchanged"
+
+
+def test_a_refusal_of_an_htmx_form_shows_in_place(platform: Platform, context: Any) -> None:
+    """The Call Manager's enquiry box (htmx) sends a number too long (its maxlength taken off, as
+    no browser need keep it): the web's 422 sentence shows where the result goes, not nothing."""
+    wes = platform.ready_user("wes", "Wes West", "864219")
+    page = context.new_page()
+    sign_in(page, wes)
+    page.goto("/call-manager")
+    number = page.get_by_label("Number to call")
+    number.evaluate("field => field.removeAttribute('maxlength')")
+    number.fill("0" * 40)
+    page.get_by_role("button", name="Click Dial").click()
+    expect(page.locator("#enquiry-result")).to_have_text("To is too long: at most 32 characters.")
+    expect(page.locator("#enquiry-result .error")).to_be_visible()
