@@ -126,6 +126,25 @@ async def call(request: Request, session: SignedIn, _: Csrf, api: ApiClient, to:
     return HTMLResponse(f"Your phone rings first, then {escape(to)} is called.")
 
 
+@router.post("/address-book/leave-voicemail")
+async def leave_voicemail(
+    request: Request,
+    session: SignedIn,
+    _: Csrf,
+    api: ApiClient,
+    to: Annotated[str, Form(pattern=r"^(user|team):[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")],
+) -> Response:
+    """Leave a Voicemail (§5.4.1): the platform calls your current location and connects you to
+    the mailbox of the user or team (the gateway's call-me-to-leave-a-voicemail)."""
+    try:
+        calling = await api.post("gateway", "/v1/voicemail-calls", json={"to": [to]})
+    except ApiError as error:
+        return HTMLResponse(f"<span class='error'>Not called: {escape(error.detail)}</span>")
+    return HTMLResponse(
+        f"Calling you on {escape(calling['ringing'])}: leave your message after the tone, then hang up."
+    )
+
+
 def _fragments(subject: str, event: dict[str, object]) -> list[tuple[str, str]]:
     """SSE events for htmx: ``(event name, HTML)``, one per part of a person's presence that changed."""
     user = str(event.get("user_id", ""))
