@@ -125,7 +125,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         """A page's address or a form that is not right (``/address-book/contacts/not an id``, a
         field too long): one sentence naming it, nothing done; the /api passage keeps the
         services' JSON, a page's script (which asks for JSON) gets the sentence as ``detail``,
-        htmx gets it to show in place (``static/htmx-errors.js`` lets htmx swap a 4xx)."""
+        htmx gets it to show in place (base.html's ``htmx-config`` lets htmx swap a 4xx)."""
         if request.url.path.startswith("/api/"):
             return await request_validation_exception_handler(request, error)
         message, status = not_valid_message(error)
