@@ -25,6 +25,7 @@ from smartnumbers_web.pages import (
     auth,
     call_manager,
     contact,
+    faxes,
     groups,
     recordings,
     report_schedule,
@@ -76,6 +77,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         security,
         recordings,
         vmail,
+        faxes,
         administration,
         call_manager,
         statistics,
@@ -104,6 +106,8 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
 
     @app.exception_handler(CsrfRejected)
     async def csrf_rejected(request: Request, _: CsrfRejected) -> Response:
+        if request.headers.get("hx-request"):
+            return HTMLResponse("<span class='error'>The page is out of date: reload it.</span>", 403)
         return JSONResponse(
             {
                 "error": "forbidden",
@@ -120,10 +124,13 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     async def not_valid(request: Request, error: RequestValidationError) -> Response:
         """A page's address or a form that is not right (``/address-book/contacts/not an id``, a
         field too long): one sentence naming it, nothing done; the /api passage keeps the
-        services' JSON, htmx gets the sentence to show in place."""
+        services' JSON, a page's script (which asks for JSON) gets the sentence as ``detail``,
+        htmx gets it to show in place (base.html's ``htmx-config`` lets htmx swap a 4xx)."""
         if request.url.path.startswith("/api/"):
             return await request_validation_exception_handler(request, error)
         message, status = not_valid_message(error)
+        if request.headers.get("accept", "").startswith("application/json"):
+            return JSONResponse({"detail": message}, status)
         if request.headers.get("hx-request"):
             return HTMLResponse(f"<span class='error'>{escape(message)}</span>", status)
         return render(request, "error.html", message=message, status_code=status)

@@ -35,6 +35,7 @@ FORWARDED_RESPONSE = (
 async def proxy(service: str, path: str, request: Request) -> Response:
     if service not in SERVICES:
         return JSONResponse({"error": "not_found", "detail": f"no service called {service!r}"}, 404)
+    body = await request.body()  # first: the CSRF check may parse a form from it, and it is passed on
     if not await csrf_ok(request):
         return JSONResponse({"error": "forbidden", "detail": "missing or wrong CSRF token"}, 403)
     api = Api(request)
@@ -44,7 +45,6 @@ async def proxy(service: str, path: str, request: Request) -> Response:
         return JSONResponse({"error": "unauthenticated", "detail": "sign in first"}, 401)
     headers = {k: v for k, v in request.headers.items() if k in FORWARDED_REQUEST}
     headers["authorization"] = f"Bearer {token}"
-    body = await request.body()
     outgoing = api.http.build_request(
         request.method,
         api.url(service, "/" + path),

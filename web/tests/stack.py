@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -90,6 +91,26 @@ class Platform:
         change_password(self.directory.url, token, INITIAL, password)
         person.password = password
         return person
+
+
+def web_client(platform: Platform, person: Person) -> httpx.Client:
+    """An HTTP client signed in to the web as ``person`` (through the sign-in form), for the
+    synchronous checks that need no browser; close it when done."""
+    web = httpx.Client(base_url=platform.url)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', web.get("/signin").text)
+    assert csrf, "the sign-in form has its CSRF token"
+    r = web.post(
+        "/signin", data={"number": person.number, "password": person.password, "csrf_token": csrf[1]}
+    )
+    assert r.status_code == 303 and r.headers["location"] == "/", r.text
+    return web
+
+
+def csrf_of(web: httpx.Client) -> str:
+    """The session's CSRF token, as a page carries it."""
+    found = re.search(r'name="csrf-token" content="([^"]+)"', web.get("/contact").text)
+    assert found, "a page carries the CSRF token"
+    return found[1]
 
 
 def sign_in(directory_url: str, number: str, password: str) -> str:

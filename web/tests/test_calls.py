@@ -326,3 +326,28 @@ def test_call_me_to_record_rings_my_location(
     originate = [a for a in ami.actions if a["Action"] == "Originate"][-1]
     assert originate["Channel"] == "Local/447700900461@phones"
     assert "SN_RECORD_KIND=today" in originate["Variable"]
+
+
+def test_leave_a_voicemail_from_the_address_book_rings_my_location(
+    platform: Platform, context: Any, fake_asterisk: tuple[asyncio.AbstractEventLoop, FakeAmi, int]
+) -> None:
+    """§5.4.1: Tom finds Una and clicks Leave a Voicemail: Asterisk (FAKE) is asked to ring Tom's
+    mobile and connect him to Una's mailbox (the send-voicemail conversation, for user:una)."""
+    _, ami, _ = fake_asterisk
+    tom = platform.ready_user("tom", "Tom Tate", "864219")
+    platform.ready_user("una", "Una Udall", "917253")
+    page = context.new_page()
+    sign_in(page, tom)
+    page.get_by_label("Mobile number").fill("07700 900462")
+    page.get_by_role("main").get_by_label("Location", exact=True).select_option("mobile")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#current-location")).to_have_text("Mobile")
+    page.goto("/address-book?q=Udall")
+    page.get_by_role("button", name="Leave Una Udall a voicemail").click()
+    expect(page.locator("#dialled")).to_have_text(
+        "Calling you on +447700900462: leave your message after the tone, then hang up."
+    )
+    originate = [a for a in ami.actions if a["Action"] == "Originate"][-1]
+    assert originate["Channel"] == "Local/447700900462@phones"
+    assert "SN_TO=user:una" in originate["Variable"] and "SN_USER=tom" in originate["Variable"]
+    assert serious_violations(page) == []

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from web.tests.conftest import LIVE
 from web.tests.pages import serious_violations, sign_in, wait_for_live
-from web.tests.stack import Platform
+from web.tests.stack import Platform, eventually
 from web.tests.stack import sign_in as api_sign_in
 
 
@@ -97,3 +97,38 @@ def test_a_user_adds_a_private_contact_and_makes_it_a_vip(platform: Platform, co
         headers={"Authorization": f"Bearer {platform.admin_token}"},
     ).json()
     assert found == []  # private: nobody else sees it
+
+
+def test_the_toolbars_fax_location_opens_the_fax_locations_where_faxes_are_sent(
+    platform: Platform, context: Any
+) -> None:
+    """§5.5, §5.6: Hana shows Set Fax Location in her toolbar; it opens her Contact page's Fax
+    locations. Her office fax without its number is refused and nothing is saved; with the number,
+    the mailbox sends her faxes there."""
+    hana = platform.ready_user("hana", "Hana Hart", "864219")
+    page = context.new_page()
+    sign_in(page, hana)
+    page.goto("/services")
+    page.locator("#toolbar-fax_location").check()
+    page.get_by_role("button", name="Save preferences").click()
+    page.get_by_role("toolbar").get_by_role("link", name="Fax location").click()
+    expect(page).to_have_url(platform.url + "/contact#faxes")
+    faxes = page.locator("#faxes")
+    expect(faxes.get_by_role("heading")).to_have_text("Fax locations")
+    assert serious_violations(page) == []
+
+    faxes.get_by_label("Send my faxes to").select_option("office_fax")
+    faxes.get_by_role("button", name="Set fax locations").click()
+    expect(page.locator("#fax-error")).to_have_text("Type your office fax number to send faxes there.")
+    token = api_sign_in(platform.directory.url, hana.number, hana.password)
+    mailbox = f"{platform.mailbox.url}/v1/mailboxes/users/me"
+    headers = {"Authorization": f"Bearer {token}"}
+    assert httpx.get(mailbox, headers=headers).json()["fax_delivery"] == "mailbox"
+
+    faxes.get_by_label("Office fax number").fill("01632 960123")
+    faxes.get_by_role("button", name="Set fax locations").click()
+    expect(page.locator("#fax-saved")).to_have_text("Your fax locations are saved.")
+    expect(faxes.get_by_label("Send my faxes to")).to_have_value("office_fax")
+    expect(faxes.get_by_label("Office fax number")).not_to_have_value("")
+    eventually(lambda: bool(httpx.get(mailbox, headers=headers).json()["fax_numbers"].get("office_fax")))
+    assert httpx.get(mailbox, headers=headers).json()["fax_delivery"] == "office_fax"

@@ -7,6 +7,8 @@ refuses a longer one itself, with a sentence naming the field, before it changes
    mobile number, is refused with "Temporary is too long: at most 32 characters.", as a page,
    and the mobile number is not saved either (nothing half-written).
 3. An administrator's new user with a first name too long is refused in words; no user is made.
+4. A new contact with a last name too long (Address Book), and a contact's job title too long
+   (its page), are refused in words; no contact is made, the contact is unchanged.
 """
 
 from __future__ import annotations
@@ -49,9 +51,10 @@ def test_every_field_is_bounded_as_the_services_are(platform: Platform, context:
     sign_in(page, platform.admin)
     directory = httpx.get(platform.directory.url + "/openapi.json").json()
     presence = httpx.get(platform.presence.url + "/openapi.json").json()
+    contact = f"/address-book/contacts/{a_contact(platform)}"
 
     # 1
-    for path in PAGES:
+    for path in (*PAGES, "/address-book", "/groups", contact):
         page.goto(path)
         page.locator("#tb-search").wait_for()  # the toolbar is loaded after the page
         fields = page.locator(TEXT_FIELDS)
@@ -81,6 +84,25 @@ def test_every_field_is_bounded_as_the_services_are(platform: Platform, context:
             "team-name": bound(directory, "post", "/v1/teams", "name"),
             "team-number": bound(directory, "post", "/v1/teams", "smartnumber"),
         },
+        "/address-book": {
+            "c-first": bound(directory, "post", "/v1/contacts", "first_name"),
+            "c-last": bound(directory, "post", "/v1/contacts", "last_name"),
+            "c-company": bound(directory, "post", "/v1/contacts", "company"),
+        },
+        "/groups": {"g-name": bound(directory, "post", "/v1/groups", "name")},
+        contact: {
+            field: bound(directory, "put", "/v1/contacts/{contact_id}", name)
+            for field, name in (
+                ("e-first", "first_name"),
+                ("e-last", "last_name"),
+                ("e-display", "display_name"),
+                ("e-job", "job_title"),
+                ("e-department", "department"),
+                ("e-company", "company"),
+                ("e-email", "email"),
+                ("e-related", "related_information"),
+            )
+        },
     }
     for path, fields_bounds in expected.items():
         page.goto(path)
@@ -98,6 +120,18 @@ def test_every_field_is_bounded_as_the_services_are(platform: Platform, context:
         )
     finally:
         signin.close()
+
+
+def a_contact(platform: Platform, last_name: str = "Bounds") -> str:
+    """A Staff contact the administrator adds (through the directory's API); its id."""
+    r = httpx.post(
+        platform.directory.url + "/v1/contacts",
+        headers={"Authorization": f"Bearer {platform.admin_token}"},
+        json={"last_name": last_name},
+    )
+    assert r.status_code == 201, r.text
+    contact_id: str = r.json()["id"]
+    return contact_id
 
 
 def csrf_of(page: Any) -> str:
@@ -154,3 +188,48 @@ def test_a_field_too_long_is_refused_in_words_and_nothing_is_saved(platform: Pla
         platform.directory.url + "/v1/users/walt", headers={"Authorization": f"Bearer {platform.admin_token}"}
     )
     assert found.status_code == 404
+
+    # 4
+    page = context.new_page()  # Vera's browser: still signed in
+    page.goto("/address-book")
+    r = page.request.post(
+        "/address-book/contacts",
+        form={"csrf_token": csrf_of(page), "last_name": "L" * 101, "company": "Too Long Ltd"},
+        headers={"Accept": "text/html"},
+    )
+    assert r.status == 422 and "Last name is too long: at most 100 characters." in r.text(), r.text()
+    assert "<h1>That did not work</h1>" in r.text()  # the web's own refusal: the directory was not asked
+    token = api_sign_in(platform.directory.url, vera.number, vera.password)
+    found = httpx.get(
+        platform.directory.url + "/v1/search",
+        params={"q": "Too Long"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert found.status_code == 200 and found.json() == [], found.text
+    contact_id = a_contact(platform, "Unchanged")
+    page.goto(f"/address-book/contacts/{contact_id}")
+    r = page.request.post(
+        f"/address-book/contacts/{contact_id}",
+        form={"csrf_token": csrf_of(page), "last_name": "Changed", "job_title": "J" * 201},
+        headers={"Accept": "text/html"},
+    )
+    assert r.status == 422 and "Job title is too long: at most 200 characters." in r.text(), r.text()
+    contact = httpx.get(
+        f"{platform.directory.url}/v1/contacts/{contact_id}", headers={"Authorization": f"Bearer {token}"}
+    ).json()
+    assert contact["details"]["last_name"] == "Unchanged"
+
+
+def test_a_refusal_of_an_htmx_form_shows_in_place(platform: Platform, context: Any) -> None:
+    """The Call Manager's enquiry box (htmx) sends a number too long (its maxlength taken off, as
+    no browser need keep it): the web's 422 sentence shows where the result goes, not nothing."""
+    wes = platform.ready_user("wes", "Wes West", "864219")
+    page = context.new_page()
+    sign_in(page, wes)
+    page.goto("/call-manager")
+    number = page.get_by_label("Number to call")
+    number.evaluate("field => field.removeAttribute('maxlength')")
+    number.fill("0" * 40)
+    page.get_by_role("button", name="Click Dial").click()
+    expect(page.locator("#enquiry-result")).to_have_text("To is too long: at most 32 characters.")
+    expect(page.locator("#enquiry-result .error")).to_be_visible()

@@ -5,8 +5,11 @@
    nothing becomes Old, before he plays it).
 2. He diverts it to Ivan with a recorded annotation: it leaves his New messages and reaches
    Ivan's mailbox, marked forwarded by Henry, annotated.
-3. He deletes the other one.
-4. A fax shows as page images (the mailbox keeps TIFF; the page shows PNG); he copies it to Ivan.
+3. He deletes the other one: Delete asks first; Cancel keeps it, Yes deletes it.
+4. A fax shows as page images (the mailbox keeps TIFF; the page shows PNG); she copies it to Kim,
+   saves it, and deletes it (asked first).
+5. A form posted where a recording goes (the recorder's routes, the /api passage) is a 4xx in
+   words, never a 500, and nothing is forwarded or sent.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from smartnumbers_kit.testing import Mint
 
 from services.mailbox.tests.samples import tiff, tone_wav
 from web.tests.pages import serious_violations, sign_in
-from web.tests.stack import Person, Platform, eventually
+from web.tests.stack import Person, Platform, csrf_of, eventually, web_client
 from web.tests.stack import sign_in as api_sign_in
 
 
@@ -90,6 +93,12 @@ def test_a_user_plays_forwards_with_an_annotation_and_deletes_voicemail(
     page.get_by_role("link", name="New (1)").click()
     expect(messages).to_have_count(1)
     messages.first.get_by_role("button", name="Delete").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Delete the message from")
+    assert serious_violations(page) == []
+    page.get_by_role("link", name="Cancel").click()
+    expect(page.get_by_role("link", name="New (1)")).to_be_visible()  # asked, not deleted
+    messages.first.get_by_role("button", name="Delete").click()
+    page.get_by_role("button", name="Yes, delete the message").click()
     expect(page.get_by_role("link", name="New (0)")).to_be_visible()
     expect(page.get_by_text("No new messages.")).to_be_visible()
 
@@ -121,6 +130,10 @@ def test_a_fax_shows_as_page_images_and_is_copied(platform: Platform, context: A
     fax.get_by_role("button", name="Save fax").click()
     expect(fax.get_by_role("heading")).to_contain_text(", saved")
     assert serious_violations(page) == []
+    fax.get_by_role("button", name="Delete fax").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Delete the fax from +441632960999?")
+    page.get_by_role("button", name="Yes, delete the fax").click()
+    expect(page.get_by_text("No faxes.")).to_be_visible()
 
 
 def _messages_of(platform: Platform, person: Person) -> list[dict[str, Any]]:
@@ -216,3 +229,29 @@ def test_a_user_sends_a_voicemail_to_a_user_and_a_team_and_the_recipient_replies
     assert [(m["sender_user_id"], m["folder"]) for m in replies] == [("mark", "new")]
     assert replies[0]["duration_seconds"] > 0.5
     assert [m["sender_user_id"] for m in _messages_of(platform, mark)] == ["lena"]
+
+
+def test_a_form_sent_where_a_recording_goes_is_refused_in_words(platform: Platform, mint: Mint) -> None:
+    """5 (synchronous: Playwright keeps an event loop running in this thread)."""
+    olaf = platform.ready_user("olaf", "Olaf Oak", "864219")
+    deposit(platform, mint, "olaf", "+441632960444")
+    [message] = _messages_of(platform, olaf)
+    web = web_client(platform, olaf)
+    try:
+        csrf = csrf_of(web)
+        recorders = (
+            f"/vmail/messages/{message['id']}/forward-annotated?to=olaf",
+            f"/vmail/messages/{message['id']}/reply",
+            "/vmail/send?to=olaf",
+        )
+        for path in recorders:
+            r = web.post(path, data={"csrf_token": csrf, "note": "not a recording"})
+            assert r.status_code == 415, (path, r.status_code, r.text)
+            assert r.json()["detail"].startswith("Send a recording (audio/webm, "), r.text
+        passage = f"/api/mailbox/v1/mailboxes/users/me/messages/{message['id']}/forward"
+        r = web.post(passage, params={"to": "user:olaf"}, data={"csrf_token": csrf})
+        assert 400 <= r.status_code < 500, (r.status_code, r.text)
+    finally:
+        web.close()
+    after = _messages_of(platform, olaf)
+    assert [(m["id"], m["folder"], m["forwarded_by"]) for m in after] == [(message["id"], "new", [])]

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from markupsafe import escape
 from smartnumbers_web.api import ApiError
+from smartnumbers_web.bounds import SEARCH, Entry, Name, Number, PersonName, Search
 from smartnumbers_web.deps import ApiClient, Csrf, SignedIn, render
 from smartnumbers_web.pages import address_lists, contact_details
 from smartnumbers_web.pages.address_lists import ADDABLE, LISTS, BookList
@@ -28,7 +29,7 @@ VISIBILITY = {"staff": "Staff", "public": "Public", "private": "Private"}
 
 @router.get("/address-book")
 async def address_book(
-    request: Request, session: SignedIn, api: ApiClient, q: Annotated[str, Query(max_length=100)] = ""
+    request: Request, session: SignedIn, api: ApiClient, q: Annotated[str, Query(max_length=SEARCH)] = ""
 ) -> Response:
     return await _page(request, api, q)
 
@@ -64,13 +65,13 @@ async def add_contact(
     session: SignedIn,
     _: Csrf,
     api: ApiClient,
-    last_name: Annotated[str, Form()],
-    first_name: Annotated[str, Form()] = "",
-    company: Annotated[str, Form()] = "",
-    office: Annotated[str, Form()] = "",
-    mobile: Annotated[str, Form()] = "",
-    viewable_by: Annotated[str, Form()] = "staff",
-    editable_by: Annotated[str, Form()] = "staff",
+    last_name: PersonName,
+    first_name: PersonName = "",
+    company: Name = "",
+    office: Number = "",
+    mobile: Number = "",
+    viewable_by: Annotated[str, Form(max_length=10)] = "staff",
+    editable_by: Annotated[str, Form(max_length=10)] = "staff",
 ) -> Response:
     body = {
         "first_name": first_name.strip() or None,
@@ -98,8 +99,8 @@ def _added(book: BookList) -> Callable[..., Awaitable[Response]]:
         session: SignedIn,
         _: Csrf,
         api: ApiClient,
-        entry: Annotated[str, Form()],
-        q: Annotated[str, Form()] = "",
+        entry: Entry,
+        q: Search = "",
     ) -> Response:
         """Add to the Phone Book, VIPs (Make VIP, §4.1.2) or Call List from the search results."""
         try:
@@ -116,15 +117,32 @@ for _book in ADDABLE:
 
 
 @router.post("/address-book/call")
-async def call(
-    request: Request, session: SignedIn, _: Csrf, api: ApiClient, to: Annotated[str, Form()]
-) -> Response:
+async def call(request: Request, session: SignedIn, _: Csrf, api: ApiClient, to: Number) -> Response:
     """Click-to-dial (§4.4): your current location rings first, then the number."""
     try:
         await api.post("gateway", "/v1/click-to-dial", json={"to": to})
     except ApiError as error:
         return HTMLResponse(f"<span class='error'>Not dialled: {escape(error.detail)}</span>")
     return HTMLResponse(f"Your phone rings first, then {escape(to)} is called.")
+
+
+@router.post("/address-book/leave-voicemail")
+async def leave_voicemail(
+    request: Request,
+    session: SignedIn,
+    _: Csrf,
+    api: ApiClient,
+    to: Annotated[str, Form(pattern=r"^(user|team):[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")],
+) -> Response:
+    """Leave a Voicemail (§5.4.1): the platform calls your current location and connects you to
+    the mailbox of the user or team (the gateway's call-me-to-leave-a-voicemail)."""
+    try:
+        calling = await api.post("gateway", "/v1/voicemail-calls", json={"to": [to]})
+    except ApiError as error:
+        return HTMLResponse(f"<span class='error'>Not called: {escape(error.detail)}</span>")
+    return HTMLResponse(
+        f"Calling you on {escape(calling['ringing'])}: leave your message after the tone, then hang up."
+    )
 
 
 def _fragments(subject: str, event: dict[str, object]) -> list[tuple[str, str]]:

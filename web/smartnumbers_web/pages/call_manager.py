@@ -9,11 +9,12 @@ from collections.abc import AsyncIterator
 from html import escape
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from fastapi.templating import Jinja2Templates
 from smartnumbers_kit.bounds import MAX_NUMBER
 from smartnumbers_web.api import Api, ApiError
+from smartnumbers_web.bounds import PathId
 from smartnumbers_web.deps import ApiClient, Csrf, SignedIn, render
 from starlette.background import BackgroundTask
 
@@ -28,6 +29,8 @@ ACTIONS = {
     "voicemail": "Sent to your voicemail.",
     "hang-up": "Hung up.",
 }
+CallId = PathId
+CallAction = Annotated[str, Path(pattern="^(" + "|".join(ACTIONS) + ")$")]
 AT_ONCE = 4  # the guide's Call Manager shows up to four calls at once
 
 
@@ -38,14 +41,12 @@ async def call_manager(request: Request, session: SignedIn) -> Response:
 
 @router.post("/call-manager/calls/{call_id}/{action}")
 async def act(
-    request: Request, call_id: str, action: str, session: SignedIn, _: Csrf, api: ApiClient
+    request: Request, call_id: CallId, action: CallAction, session: SignedIn, _: Csrf, api: ApiClient
 ) -> Response:
-    if action not in ACTIONS:
-        return HTMLResponse(f"There is no action {action!r}.", status_code=404)
     try:
         await api.post("gateway", f"/v1/calls/{call_id}/{action}")
     except ApiError as error:
-        return HTMLResponse(f"<span class='error'>Not done: {error.detail}</span>")
+        return HTMLResponse(f"<span class='error'>Not done: {escape(error.detail)}</span>")
     return HTMLResponse(ACTIONS[action])
 
 

@@ -10,19 +10,29 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
-from smartnumbers_web.api import ApiError
+from smartnumbers_kit.bounds import MAX_NAME, MAX_TEXT
+from smartnumbers_web.api import ApiError, refusal
+from smartnumbers_web.bounds import CONTACT_EMAIL, CONTACT_NUMBERS, PERSON_NAME, PathId
 from smartnumbers_web.deps import ApiClient, Csrf, SignedIn, render
 from smartnumbers_web.pages.address_lists import LISTS
 from smartnumbers_web.pages.confirm import CONFIRMED, confirmation
 from smartnumbers_web.session import Session
 
 router = APIRouter(include_in_schema=False)
-ContactId = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+ContactId = PathId
 NUMBER_KINDS = {"office": "Office", "mobile": "Mobile", "home": "Home", "fax": "Fax", "other": "Other"}
 VISIBILITY = {"staff": "Staff", "public": "Public", "private": "Private"}
 TEXT_FIELDS = ("first_name", "last_name", "display_name", "job_title", "department", "company", "email")
+BOUNDS = {
+    "first_name": PERSON_NAME,
+    "last_name": PERSON_NAME,
+    "email": CONTACT_EMAIL,
+    "related_information": MAX_TEXT,
+}
+BOUNDS |= {field: MAX_NAME for field in ("display_name", "job_title", "department", "company")}
+BOUNDS |= {kind: CONTACT_NUMBERS for kind in NUMBER_KINDS} | {"viewable_by": 10, "editable_by": 10}
 
 
 def may_edit(contact: dict[str, Any], session: Session) -> bool:
@@ -71,6 +81,13 @@ async def change(
     old = contact["details"]
     posted = await request.form()
     form = {k: str(posted.get(k) or "").strip() for k in form_of(old)}
+    too_long = [
+        {"loc": (field,), "type": "string_too_long", "ctx": {"max_length": limit}}
+        for field, limit in BOUNDS.items()
+        if len(form[field]) > limit
+    ]
+    if too_long:  # the web refuses it itself, as a form's field too long anywhere (app.py)
+        return await _page(request, session, contact, form=form, error=refusal(too_long), status_code=422)
     if contact["owner_id"] != session.user_id:
         form |= {"viewable_by": old["viewable_by"], "editable_by": old["editable_by"]}
     body: dict[str, Any] = {f: form[f] or None for f in (*TEXT_FIELDS, "related_information")}

@@ -6,14 +6,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from smartnumbers_kit.bounds import MAX_ID
 from smartnumbers_web.api import ApiError
+from smartnumbers_web.bounds import GROUP_MEMBER_OF, GROUP_MEMBERS, SMS, Id, Name, PathId
 from smartnumbers_web.deps import ApiClient, Csrf, SignedIn, render
 from smartnumbers_web.pages.confirm import CONFIRMED, confirmation
 
 router = APIRouter(include_in_schema=False)
-GroupId = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+GroupId = PathId
 
 
 def references(text: str) -> list[str]:
@@ -30,7 +32,7 @@ async def _page(
 
 @router.get("/groups")
 async def groups(
-    request: Request, session: SignedIn, api: ApiClient, id: Annotated[str, Query(max_length=64)] = ""
+    request: Request, session: SignedIn, api: ApiClient, id: Annotated[str, Query(max_length=MAX_ID)] = ""
 ) -> Response:
     if not id.strip():
         return await _page(request, api)
@@ -47,12 +49,12 @@ async def create_group(
     session: SignedIn,
     _: Csrf,
     api: ApiClient,
-    name: Annotated[str, Form()],
-    leader_id: Annotated[str, Form()] = "",
-    administrator_id: Annotated[str, Form()] = "",
-    members: Annotated[str, Form()] = "",
-    member_of: Annotated[str, Form()] = "",
-    viewable_by: Annotated[str, Form()] = "staff",
+    name: Name,
+    leader_id: Id = "",
+    administrator_id: Id = "",
+    members: Annotated[str, Form(max_length=GROUP_MEMBERS)] = "",
+    member_of: Annotated[str, Form(max_length=GROUP_MEMBER_OF)] = "",
+    viewable_by: Annotated[str, Form(max_length=10)] = "staff",
 ) -> Response:
     body = {
         "name": name.strip(),
@@ -76,7 +78,7 @@ async def sms(
     session: SignedIn,
     _: Csrf,
     api: ApiClient,
-    text: Annotated[str, Form()],
+    text: Annotated[str, Form(max_length=SMS)],
 ) -> Response:
     group = await api.get("directory", f"/v1/groups/{group_id}")
     try:

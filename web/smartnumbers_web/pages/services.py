@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from smartnumbers_web.api import ApiError
 from smartnumbers_web.bounds import Id
 from smartnumbers_web.deps import ApiClient, Csrf, Prefs, SignedIn, render
-from smartnumbers_web.pages.labels import AVAILABILITY, CALL_INTRODUCTION
+from smartnumbers_web.pages.labels import AVAILABILITY, CALL_INTRODUCTION, FAX_DELIVERY
 from smartnumbers_web.preferences import STARTUP_PAGES, TOOLBAR_ITEMS, Preferences, keep, store
 
 router = APIRouter(include_in_schema=False)
@@ -23,13 +23,6 @@ ALERTS = {
     "message_waiting": "The message waiting light on your handset",
     "email": "An email",
     "pager": "Your pager",
-}
-FAX_DELIVERY = {
-    "mailbox": "Keep them in my mailbox",
-    "office_fax": "My office fax machine",
-    "home_fax": "My home fax machine",
-    "temporary_fax": "My temporary fax machine",
-    "email": "Email them to me",
 }
 
 

@@ -1,25 +1,25 @@
 """VMail: New / Saved / Old messages, played in the page; save, delete, urgent, archive, forward or
-divert (with a recorded annotation), reply, send a voicemail (§5.3, §5.4); faxes as page images (§5.7)."""
+divert (with a recorded annotation), reply, send a voicemail (§5.3, §5.4); Delete asks first. The
+faxes on the same page are ``faxes.py``'s (§5.7)."""
 
 from __future__ import annotations
 
-import io
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from PIL import Image, ImageSequence
-from smartnumbers_kit.bounds import MAX_ID
 from smartnumbers_kit.http import body_limit
 from smartnumbers_web.api import ApiError, error_of
-from smartnumbers_web.bounds import RECIPIENTS, Recipients
+from smartnumbers_web.bounds import RECIPIENTS, PathId, Recipients
 from smartnumbers_web.deps import ApiClient, Csrf, SignedIn, render
+from smartnumbers_web.pages.confirm import CONFIRMED, confirmation
 from smartnumbers_web.pages.recipients import NotRecipients, recipients
-from starlette.concurrency import run_in_threadpool
 
 router = APIRouter(include_in_schema=False)
 MAILBOX = "/v1/mailboxes/users/me"
 FOLDERS = {"new": "New", "saved": "Saved", "old": "Old"}
+MessageId = PathId
+RECORDINGS = ("audio/webm", "audio/ogg", "audio/wav", "audio/mpeg")  # what the mailbox takes
 
 
 def recipient(text: str) -> str:
@@ -28,7 +28,7 @@ def recipient(text: str) -> str:
     return text if ":" in text else f"user:{text}"
 
 
-async def _page(request: Request, api: ApiClient, folder: str = "new", **context: Any) -> Response:
+async def vmail_page(request: Request, api: ApiClient, folder: str = "new", **context: Any) -> Response:
     mailbox = await api.get("mailbox", MAILBOX)
     messages = [m for m in await api.get("mailbox", f"{MAILBOX}/messages") if m["folder"] == folder]
     faxes = await api.get("mailbox", f"{MAILBOX}/faxes")
@@ -49,14 +49,15 @@ async def _page(request: Request, api: ApiClient, folder: str = "new", **context
 async def vmail(request: Request, session: SignedIn, api: ApiClient, folder: str = "new") -> Response:
     if folder not in FOLDERS:
         folder = "new"
-    return await _page(request, api, folder)
+    return await vmail_page(request, api, folder)
 
 
-async def _act(request: Request, api: ApiClient, folder: str, method: str, path: str, **kw: Any) -> Response:
+async def act(request: Request, api: ApiClient, folder: str, method: str, path: str, **kw: Any) -> Response:
+    folder = folder if folder in FOLDERS else "new"
     try:
         await api.json(method, "mailbox", f"{MAILBOX}{path}", **kw)
     except ApiError as error:
-        return await _page(request, api, folder, error=error.detail, status_code=error.status)
+        return await vmail_page(request, api, folder, error=error.detail, status_code=error.status)
     return RedirectResponse(f"/vmail?folder={folder}", 303)
 
 
@@ -65,42 +66,74 @@ Folder = Annotated[str, Form(max_length=10)]
 
 @router.post("/vmail/messages/{message_id}/save")
 async def save(
-    request: Request, message_id: str, _s: SignedIn, _: Csrf, api: ApiClient, folder: Folder
+    request: Request, message_id: MessageId, _s: SignedIn, _: Csrf, api: ApiClient, folder: Folder
 ) -> Response:
-    return await _act(request, api, folder, "PUT", f"/messages/{message_id}/folder", json={"folder": "saved"})
+    return await act(request, api, folder, "PUT", f"/messages/{message_id}/folder", json={"folder": "saved"})
+
+
+def _confirmation(request: Request, message: dict[str, Any], folder: str) -> Response:
+    who = message.get("caller_name") or message.get("caller_number") or message.get("sender_user_id")
+    return confirmation(
+        request,
+        question=f"Delete the message from {who or 'an unknown caller'}?",
+        consequence=f"It was left {message['arrived_local']}. A deleted message cannot be played again.",
+        action=f"/vmail/messages/{message['id']}/delete",
+        button="Yes, delete the message",
+        cancel=f"/vmail?folder={folder}",
+        fields=[("folder", folder)],
+        active="vmail",
+    )
+
+
+@router.get("/vmail/messages/{message_id}/delete")
+async def confirm_delete(
+    request: Request, message_id: MessageId, _s: SignedIn, api: ApiClient, folder: str = "new"
+) -> Response:
+    """Delete asks first (a page of its own, §5.3.7); reading the envelope does not make it Old."""
+    message = await api.get("mailbox", f"{MAILBOX}/messages/{message_id}")
+    return _confirmation(request, message, folder if folder in FOLDERS else "new")
 
 
 @router.post("/vmail/messages/{message_id}/delete")
 async def delete(
-    request: Request, message_id: str, _s: SignedIn, _: Csrf, api: ApiClient, folder: Folder
+    request: Request,
+    message_id: MessageId,
+    _s: SignedIn,
+    _: Csrf,
+    api: ApiClient,
+    folder: Folder,
+    confirmed: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
-    return await _act(request, api, folder, "DELETE", f"/messages/{message_id}")
+    if confirmed != CONFIRMED:  # not asked yet (a form without the confirm step)
+        message = await api.get("mailbox", f"{MAILBOX}/messages/{message_id}")
+        return _confirmation(request, message, folder if folder in FOLDERS else "new")
+    return await act(request, api, folder, "DELETE", f"/messages/{message_id}")
 
 
 @router.post("/vmail/messages/{message_id}/urgent")
 async def urgent(
     request: Request,
-    message_id: str,
+    message_id: MessageId,
     _s: SignedIn,
     _: Csrf,
     api: ApiClient,
     folder: Folder,
     urgent: Annotated[bool, Form()] = False,
 ) -> Response:
-    return await _act(request, api, folder, "PUT", f"/messages/{message_id}/urgent", json={"urgent": urgent})
+    return await act(request, api, folder, "PUT", f"/messages/{message_id}/urgent", json={"urgent": urgent})
 
 
 @router.post("/vmail/messages/{message_id}/archive")
 async def archive(
-    request: Request, message_id: str, _s: SignedIn, _: Csrf, api: ApiClient, folder: Folder
+    request: Request, message_id: MessageId, _s: SignedIn, _: Csrf, api: ApiClient, folder: Folder
 ) -> Response:
-    return await _act(request, api, folder, "POST", f"/messages/{message_id}/archive")
+    return await act(request, api, folder, "POST", f"/messages/{message_id}/archive")
 
 
 @router.post("/vmail/messages/{message_id}/forward")
 async def forward(
     request: Request,
-    message_id: str,
+    message_id: MessageId,
     _s: SignedIn,
     _: Csrf,
     api: ApiClient,
@@ -112,54 +145,20 @@ async def forward(
     try:
         params = {"to": await recipients(api, to), "keep": str(keep).lower()}
     except NotRecipients as refused:
-        return await _page(request, api, folder, error=str(refused), status_code=422)
-    return await _act(request, api, folder, "POST", f"/messages/{message_id}/forward", params=params)
+        return await vmail_page(request, api, folder, error=str(refused), status_code=422)
+    return await act(request, api, folder, "POST", f"/messages/{message_id}/forward", params=params)
 
 
-@router.post("/vmail/faxes/{fax_id}/save")
-async def save_fax(request: Request, fax_id: str, _s: SignedIn, _: Csrf, api: ApiClient) -> Response:
-    return await _act(request, api, "new", "POST", f"/faxes/{fax_id}/save")
-
-
-@router.post("/vmail/faxes/{fax_id}/delete")
-async def delete_fax(request: Request, fax_id: str, _s: SignedIn, _: Csrf, api: ApiClient) -> Response:
-    return await _act(request, api, "new", "DELETE", f"/faxes/{fax_id}")
-
-
-@router.post("/vmail/faxes/{fax_id}/forward")
-async def forward_fax(
-    request: Request,
-    fax_id: str,
-    _s: SignedIn,
-    _: Csrf,
-    api: ApiClient,
-    to: Annotated[str, Form(max_length=MAX_ID)] = "",
-) -> Response:
-    if not to.strip():
-        return await _page(request, api, error="Say who to copy the fax to.", status_code=422)
-    return await _act(request, api, "new", "POST", f"/faxes/{fax_id}/forward", params={"to": recipient(to)})
-
-
-def tiff_page_png(tiff: bytes, page: int) -> bytes | None:
-    """One page of a fax (TIFF, which browsers do not show) as PNG, with Pillow."""
-    with Image.open(io.BytesIO(tiff)) as image:
-        for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
-            if number == page:
-                out = io.BytesIO()
-                frame.convert("L").save(out, "PNG")
-                return out.getvalue()
-    return None
-
-
-@router.get("/vmail/faxes/{fax_id}/pages/{page}.png")
-async def fax_page(fax_id: str, page: int, _s: SignedIn, api: ApiClient) -> Response:
-    r = await api.call("GET", "mailbox", f"{MAILBOX}/faxes/{fax_id}/image")
-    if r.status_code != 200:
-        return Response(status_code=r.status_code)
-    png = await run_in_threadpool(tiff_page_png, r.content, page)
-    if png is None:
-        return Response(status_code=404)
-    return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
+def not_a_recording(request: Request) -> Response | None:
+    """The recorder's routes take a recording as the body; anything else (a form, say) is a 415
+    in words, before any service is asked."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind in RECORDINGS:
+        return None
+    detail = (
+        f"Send a recording ({', '.join(RECORDINGS)}) as the page's recorder does, not {kind or 'nothing'}."
+    )
+    return JSONResponse({"detail": detail}, status_code=415)
 
 
 async def _recorded(request: Request, api: ApiClient, path: str, params: dict[str, Any]) -> Response:
@@ -181,13 +180,15 @@ async def _recorded(request: Request, api: ApiClient, path: str, params: dict[st
 @body_limit()  # a recording from the page's recorder
 async def forward_annotated(
     request: Request,
-    message_id: str,
+    message_id: MessageId,
     _s: SignedIn,
     _: Csrf,
     api: ApiClient,
     to: Annotated[str, Query(max_length=RECIPIENTS)] = "",
     keep: bool = False,
 ) -> Response:
+    if wrong := not_a_recording(request):
+        return wrong
     try:
         params = {"to": await recipients(api, to), "keep": str(keep).lower()}
     except NotRecipients as refused:
@@ -197,7 +198,9 @@ async def forward_annotated(
 
 @router.post("/vmail/messages/{message_id}/reply")
 @body_limit()  # a recording from the page's recorder
-async def reply(request: Request, message_id: str, _s: SignedIn, _: Csrf, api: ApiClient) -> Response:
+async def reply(request: Request, message_id: MessageId, _s: SignedIn, _: Csrf, api: ApiClient) -> Response:
+    if wrong := not_a_recording(request):
+        return wrong
     return await _recorded(request, api, f"{MAILBOX}/messages/{message_id}/reply", {})
 
 
@@ -211,6 +214,8 @@ async def send(
     to: Annotated[str, Query(max_length=RECIPIENTS)] = "",
     urgent: bool = False,
 ) -> Response:
+    if wrong := not_a_recording(request):
+        return wrong
     try:
         targets = await recipients(api, to)
     except NotRecipients as refused:

@@ -37,7 +37,7 @@
         const target = box.dataset.upload + query(box);
         const response = await fetch(target, {
           method: box.dataset.method || 'PUT',
-          headers: { 'Content-Type': body.type.split(';')[0], 'X-CSRF-Token': csrf() },
+          headers: { 'Content-Type': body.type.split(';')[0], 'X-CSRF-Token': csrf(), 'Accept': 'application/json' },
           body: body,
         });
         if (response.ok) {
