@@ -15,7 +15,8 @@ import json
 import signal
 import threading
 import weakref
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import Request
@@ -30,6 +31,26 @@ KEEPALIVE_SECONDS = 15.0
 
 
 Shown = Callable[[dict[str, Any]], bool]
+Seen = Callable[[str, dict[str, Any]], dict[str, Any] | None]
+"""What one subscriber may see of an event, by subject and payload: the payload, a reduced copy, or None."""
+
+
+@dataclass(frozen=True)
+class Visibility:
+    """What a reader not entitled to everything sees of a domain's events, declared by subject.
+
+    ``sent`` maps each subject such a reader receives to the fields removed from it first
+    (empty: the event whole). An event whose subject is not listed is not sent at all, so a
+    new kind of event stays private until someone declares who may see it."""
+
+    sent: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    def seen(self, subject: str, payload: dict[str, Any]) -> dict[str, Any] | None:
+        hidden = self.sent.get(subject)
+        if hidden is None:
+            return None
+        return {k: v for k, v in payload.items() if k not in hidden} if hidden else payload
+
 
 _stopping: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Event] = weakref.WeakKeyDictionary()
 
@@ -66,6 +87,7 @@ async def _events(
     organisation_id: str,
     after: int | None,
     shown: Shown | None = None,
+    seen: Seen | None = None,
 ) -> AsyncIterator[bytes]:
     if after is None:
         config = ConsumerConfig(deliver_policy=DeliverPolicy.NEW)
@@ -92,8 +114,15 @@ async def _events(
             payload = json.loads(message.data)
             if payload.get("organisation_id") != organisation_id or (shown and not shown(payload)):
                 continue
+            data = message.data.decode()
+            if seen is not None:
+                visible = seen(message.subject, payload)
+                if visible is None:
+                    continue
+                if visible is not payload:
+                    data = json.dumps(visible, separators=(",", ":"))
             sequence = message.metadata.sequence.stream
-            yield (f"id: {sequence}\nevent: {message.subject}\ndata: {message.data.decode()}\n\n").encode()
+            yield (f"id: {sequence}\nevent: {message.subject}\ndata: {data}\n\n").encode()
     except asyncio.CancelledError:
         pass
     finally:
@@ -102,13 +131,19 @@ async def _events(
 
 
 def sse_response(
-    request: Request, js: JetStreamContext, domain: str, organisation_id: str, shown: Shown | None = None
+    request: Request,
+    js: JetStreamContext,
+    domain: str,
+    organisation_id: str,
+    shown: Shown | None = None,
+    seen: Seen | None = None,
 ) -> StreamingResponse:
-    """``shown``: a further filter on each event's payload (say, only one user's calls)."""
+    """``shown``: a further filter on each event's payload (say, only one user's calls);
+    ``seen``: what this subscriber may see of each event (say, a ``Visibility``'s ``seen``)."""
     last = request.headers.get("last-event-id")
     after = int(last) if last and last.isdigit() else None
     return StreamingResponse(
-        _events(request, js, domain, organisation_id, after, shown),
+        _events(request, js, domain, organisation_id, after, shown, seen),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )

@@ -251,10 +251,12 @@ async def test_story_call_reporting_is_set_partially_kept_and_announced(service,
             lost_calls=True,
             delegated_calls=True,
         )
-        # 4. Read back by a colleague.
-        async with client(service, mint("bob", org)) as bob:
-            seen = (await bob.get("/v1/users/alice/presence")).json()
+        # 4. Read back by her administrator; a colleague does not see her settings.
+        async with client(service, mint("admin", org, "admin")) as admin:
+            seen = (await admin.get("/v1/users/alice/presence")).json()
             assert seen["call_reporting"] == {"lost_calls": True, "delegated_calls": True}
+        async with client(service, mint("bob", org)) as bob:
+            assert "call_reporting" not in (await bob.get("/v1/users/alice/presence")).json()
             # 5. Bob may not change Alice's.
             r = await bob.put("/v1/users/alice/call-reporting", json={"lost_calls": False})
             assert r.status_code == 403 and "only your own" in r.json()["detail"]

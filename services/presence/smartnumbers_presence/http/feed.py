@@ -8,6 +8,8 @@ from smartnumbers_kit.auth import CurrentPrincipal
 from smartnumbers_kit.errors import DomainError
 from smartnumbers_kit.feed import sse_response
 
+from smartnumbers_presence.http.colleagues import feed_seen_by
+
 router = APIRouter(prefix="/v1", tags=["presence"])
 
 
@@ -18,7 +20,8 @@ class FeedUnavailable(DomainError):
 
 @router.get(
     "/presence/feed",
-    summary="Live presence changes of your organisation (text/event-stream)",
+    summary="Live presence changes of your organisation (text/event-stream); "
+    "of colleagues, only what a colleague may read (no numbers)",
     response_class=StreamingResponse,
     responses={
         200: {
@@ -31,4 +34,6 @@ async def presence_feed(request: Request, principal: CurrentPrincipal) -> Stream
     runtime = request.app.state.runtime
     if runtime.js is None:
         raise FeedUnavailable("the live feed is not available yet: the bus is not connected")
-    return sse_response(request, runtime.js, "presence", principal.organisation_id)
+    return sse_response(
+        request, runtime.js, "presence", principal.organisation_id, seen=feed_seen_by(principal)
+    )

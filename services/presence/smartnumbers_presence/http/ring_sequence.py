@@ -5,12 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter
 from smartnumbers_kit.http import errors
 
+from smartnumbers_presence.http.colleagues import PRIVATE_READ, require_reading_everything_of
 from smartnumbers_presence.http.deps import App, CurrentPrincipal, Published, subject_user
 from smartnumbers_presence.http.routes import UserId
 from smartnumbers_presence.http.sequence_schemas import RingSequence, RingSequenceBody
 
 router = APIRouter(prefix="/v1", tags=["presence"])
-NOT_FOUND = errors(404, s404="No such user in your organisation")
+READ = errors(403, 404, s403=PRIVATE_READ, s404="No such user in your organisation")
 CHANGE = errors(
     404,
     409,
@@ -22,11 +23,13 @@ CHANGE = errors(
 @router.get(
     "/users/{user_id}/ring-sequence",
     response_model=RingSequence,
-    summary="A user's ring sequence",
-    responses=NOT_FOUND,
+    summary="A user's ring sequence (theirs and their administrators' to read)",
+    responses=READ,
 )
 def read_ring_sequence(principal: CurrentPrincipal, app: App, user_id: str = UserId) -> RingSequence:
-    return RingSequence.of(app.presence_of(principal.organisation_id, subject_user(principal, user_id)))
+    target = subject_user(principal, user_id)
+    require_reading_everything_of(principal, target, "ring sequence")
+    return RingSequence.of(app.presence_of(principal.organisation_id, target))
 
 
 @router.put(

@@ -1,7 +1,9 @@
 """Presence's REST API (user guide §3.3, §3.6, §3.7, §3.8, §7).
 
-Anyone in an organisation may read its users' presence (the directory shows it);
-a user changes only their own, an administrator anyone's in the organisation.
+Anyone in an organisation may read where its users are and whether they take calls (the
+directory shows it); only the user themself, an administrator or a service reads the numbers
+behind it (``colleagues.py``). A user changes only their own, an administrator anyone's in
+the organisation.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from fastapi import APIRouter, Path, status
 from smartnumbers_kit.bounds import PathKey
 from smartnumbers_kit.http import errors
 
+from smartnumbers_presence.domain.user_presence import UserPresence
+from smartnumbers_presence.http.colleagues import reads_everything_of
 from smartnumbers_presence.http.deps import App, CurrentPrincipal, Published, Watch, subject_user
 from smartnumbers_presence.http.schemas import (
     AvailabilityChoice,
@@ -17,6 +21,7 @@ from smartnumbers_presence.http.schemas import (
     CallIntroductionChoice,
     CallManagerSession,
     CallReportingChoice,
+    ColleaguePresence,
     DelegateChoice,
     LocationSelection,
     NumbersChange,
@@ -28,14 +33,32 @@ router = APIRouter(prefix="/v1", tags=["presence"])
 UserId = Path(pattern=r"^(me|[A-Za-z0-9][A-Za-z0-9._-]{0,63})$", description="A user id, or `me`")
 
 
-@router.get("/users/{user_id}/presence", response_model=Presence, summary="A user's full presence")
-def read_presence(principal: CurrentPrincipal, app: App, user_id: str = UserId) -> Presence:
-    return Presence.of(app.presence_of(principal.organisation_id, subject_user(principal, user_id)))
+def _as_seen_by(principal: CurrentPrincipal, user: UserPresence) -> Presence | ColleaguePresence:
+    if reads_everything_of(principal, user.user_id):
+        return Presence.of(user)
+    return ColleaguePresence.of(user)
 
 
-@router.post("/presence/batch", response_model=list[Presence], summary="Presence of many users at once")
-def read_many(body: BatchRead, principal: CurrentPrincipal, app: App) -> list[Presence]:
-    return [Presence.of(u) for u in app.presence_of_many(principal.organisation_id, body.user_ids)]
+@router.get(
+    "/users/{user_id}/presence",
+    response_model=Presence | ColleaguePresence,
+    summary="A user's presence: in full for themself and administrators, a colleague's view otherwise",
+)
+def read_presence(
+    principal: CurrentPrincipal, app: App, user_id: str = UserId
+) -> Presence | ColleaguePresence:
+    user = app.presence_of(principal.organisation_id, subject_user(principal, user_id))
+    return _as_seen_by(principal, user)
+
+
+@router.post(
+    "/presence/batch",
+    response_model=list[Presence | ColleaguePresence],
+    summary="Presence of many users at once (each as in GET /v1/users/{user_id}/presence)",
+)
+def read_many(body: BatchRead, principal: CurrentPrincipal, app: App) -> list[Presence | ColleaguePresence]:
+    users = app.presence_of_many(principal.organisation_id, body.user_ids)
+    return [_as_seen_by(principal, u) for u in users]
 
 
 def _after_change(principal: CurrentPrincipal, app: App, target: str, published: Published) -> Presence:

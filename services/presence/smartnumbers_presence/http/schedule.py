@@ -9,13 +9,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from smartnumbers_kit.http import errors
 
+from smartnumbers_presence.http.colleagues import PRIVATE_READ, require_reading_everything_of
 from smartnumbers_presence.http.deps import App, CurrentPrincipal, Published, subject_user
 from smartnumbers_presence.http.routes import UserId
 from smartnumbers_presence.http.schedule_schemas import Schedule, ScheduleBody
 from smartnumbers_presence.schedule_watch import ScheduleWatch
 
 router = APIRouter(prefix="/v1", tags=["presence"])
-NOT_FOUND = errors(404, s404="No such user in your organisation")
+READ = errors(403, 404, s403=PRIVATE_READ, s404="No such user in your organisation")
 CHANGE = errors(
     404,
     409,
@@ -39,12 +40,13 @@ def _now(watch: ScheduleWatch) -> datetime:
 @router.get(
     "/users/{user_id}/schedule",
     response_model=Schedule,
-    summary="A user's weekly schedule",
-    responses=NOT_FOUND,
+    summary="A user's weekly schedule (theirs and their administrators' to read)",
+    responses=READ,
 )
 def read_schedule(principal: CurrentPrincipal, app: App, watch: Watch, user_id: str = UserId) -> Schedule:
-    user = app.presence_of(principal.organisation_id, subject_user(principal, user_id))
-    return Schedule.of(user, _now(watch))
+    target = subject_user(principal, user_id)
+    require_reading_everything_of(principal, target, "schedule")
+    return Schedule.of(app.presence_of(principal.organisation_id, target), _now(watch))
 
 
 @router.put(

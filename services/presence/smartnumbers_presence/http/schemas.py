@@ -141,6 +141,29 @@ class Presence(BaseModel):
         )
 
 
+class ColleaguePresence(BaseModel):
+    """What a colleague reads of a user's presence: where they are and whether they take calls,
+    not the numbers behind it (the user themself and administrators read ``Presence``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    user_id: str
+    display_name: str
+    location: Location = Field(description="The kind of location only; the number is the user's own")
+    availability: Availability
+    delegate_id: str | None
+    available_for_team_calls: bool
+    active_in: list[str]
+    call_manager_connected: bool
+    pc_ring_honoured: bool = Field(description="PC ring is set and a Call Manager is connected")
+    calls_go_to_voicemail: bool = Field(description="Location is None: all calls go to voicemail (§3.3)")
+
+    @classmethod
+    def of(cls, user: UserPresence) -> ColleaguePresence:
+        full = Presence.of(user)
+        return cls(**full.model_dump(include=set(cls.model_fields)))
+
+
 class CallManagerSession(BaseModel):
     session_id: str
     heartbeat_every_seconds: float
