@@ -22,6 +22,7 @@ from smartnumbers_kit.revocation import Revocations
 
 from smartnumbers_gateway.asterisk.ami import REQUIRED_MODULES, AmiLink
 from smartnumbers_gateway.asterisk.fastagi import FastAgiServer
+from smartnumbers_gateway.asterisk.sip_status import SipStatus
 from smartnumbers_gateway.asterisk.speech import Speech
 from smartnumbers_gateway.background import BackgroundTasks
 from smartnumbers_gateway.clients.directory import DirectoryClient
@@ -66,6 +67,7 @@ class GatewayRuntime:
             checks["ami"] = self.ami.logged_in.is_set()
             for module in REQUIRED_MODULES:
                 checks[f"asterisk_module_{module}"] = module not in self.ami.missing_modules
+            checks |= self.ami.sip.checks()
         return checks
 
 
@@ -85,11 +87,17 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
         publisher = CallEventPublisher(js)
         publisher.start()
         plans = PlansInFlight()
+        sip = SipStatus()  # the trunk and the desk phones, as AMI says (kept current at every connect)
         agi = FastAgiServer(header_timeout=settings.agi_header_timeout)
         agi.add_route(
             "incoming",
             IncomingCalls(
-                nc, settings.dial_template, settings.routing_timeout, plans, announce=publisher.put
+                nc,
+                settings.dial_template,
+                settings.routing_timeout,
+                plans,
+                announce=publisher.put,
+                desk_phones=sip.desk_phones,
             ),
         )
         speech = Speech(settings.spool_dir)
@@ -134,9 +142,18 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
                 CallTracker(plans),
                 publisher,
                 background,
+                sip,
             )
             ami.start()
-        placing = Placing(ami, presence, settings.dial_template, background, publisher.put)
+        placing = Placing(
+            ami,
+            presence,
+            settings.dial_template,
+            background,
+            publisher.put,
+            directory,
+            sip.desk_phones,
+        )
         if ami is not None:
             await bus.ensure_stream(js, "mailbox", settings.stream_replicas)
             tries, backoff = settings.consumer_max_deliveries, settings.consumer_backoff_seconds

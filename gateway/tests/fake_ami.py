@@ -36,6 +36,8 @@ class FakeAmi:
     originate_seen: asyncio.Event = field(default_factory=asyncio.Event)
     missing_modules: set[str] = field(default_factory=set)
     """Modules this Asterisk has not loaded: ModuleCheck answers as a real one does for them."""
+    endpoints: dict[str, list[dict[str, str]]] = field(default_factory=lambda: {"trunk": healthy_trunk()})
+    """PJSIP endpoints → the detail events PJSIPShowEndpoint lists for each (as pjsip.conf made them)."""
 
     async def start(self, port: int = 0) -> int:
         self._server = await asyncio.start_server(self._client, "127.0.0.1", port)
@@ -60,6 +62,12 @@ class FakeAmi:
 
     async def logged_in(self, timeout: float = 10.0) -> None:
         await asyncio.wait_for(self._login_seen.wait(), timeout)
+
+    async def event(self, fields: dict[str, str]) -> None:
+        """One event to every logged-in client (e.g. a ContactStatus as a qualify fails)."""
+        for writer in self._writers:
+            writer.write(frame(list(fields.items())))
+            await writer.drain()
 
     async def play(self, scenario: str, until: str | None = None) -> None:
         """Send a recorded call's events (Asterisk's side only) to the logged-in clients,
@@ -162,6 +170,35 @@ class FakeAmi:
                 )
             else:
                 writer.write(frame([("Response", "Success"), ("ActionID", action_id), ("Version", "")]))
+        elif name == "pjsipshowendpoints":
+            listing = [
+                {"Event": "EndpointList", "ObjectType": "endpoint", "ObjectName": n, "Aor": n}
+                for n in self.endpoints
+            ]
+            self._event_list(
+                writer, action_id, "A listing of Endpoints follows", listing, "EndpointListComplete"
+            )
+        elif name == "pjsipshowendpoint":
+            endpoint = action.get("Endpoint", "")
+            if endpoint not in self.endpoints:
+                writer.write(
+                    frame(
+                        [
+                            ("Response", "Error"),
+                            ("ActionID", action_id),
+                            ("Message", f"Unable to retrieve endpoint {endpoint}"),
+                        ]
+                    )
+                )
+            else:
+                details = [{**d, "EndpointName": endpoint} for d in self.endpoints[endpoint]]
+                self._event_list(
+                    writer,
+                    action_id,
+                    "Following are Events for each object",
+                    details,
+                    "EndpointDetailComplete",
+                )
         elif name == "ping":
             writer.write(
                 frame(
@@ -176,3 +213,76 @@ class FakeAmi:
         else:
             writer.write(frame([("Response", "Success"), ("ActionID", action_id)]))
         await writer.drain()
+
+    @staticmethod
+    def _event_list(
+        writer: asyncio.StreamWriter,
+        action_id: str,
+        message: str,
+        events: list[dict[str, str]],
+        complete: str,
+    ) -> None:
+        """As Asterisk lists: Success with EventList start, the events, then the Complete event."""
+        writer.write(
+            frame(
+                [
+                    ("Response", "Success"),
+                    ("ActionID", action_id),
+                    ("EventList", "start"),
+                    ("Message", message),
+                ]
+            )
+        )
+        for event in events:
+            rest = [(k, v) for k, v in event.items() if k != "Event"]
+            writer.write(frame([("Event", event["Event"]), ("ActionID", action_id), *rest]))
+        writer.write(
+            frame(
+                [
+                    ("Event", complete),
+                    ("ActionID", action_id),
+                    ("EventList", "Complete"),
+                    ("ListItems", str(len(events))),
+                ]
+            )
+        )
+
+
+def healthy_trunk(match: str = "192.0.2.0/24", contact_status: str = "NonQualified") -> list[dict[str, str]]:
+    """The shipped [trunk]: an endpoint in from-trunk, its identify by address range, its contact."""
+    details = [
+        {"Event": "EndpointDetail", "ObjectType": "endpoint", "ObjectName": "trunk", "Context": "from-trunk"}
+    ]
+    if match:
+        details.append(
+            {
+                "Event": "IdentifyDetail",
+                "ObjectType": "identify",
+                "ObjectName": "trunk",
+                "Endpoint": "trunk",
+                "Match": match,
+            }
+        )
+    details.append(
+        {
+            "Event": "ContactStatusDetail",
+            "AOR": "trunk",
+            "URI": "sip:sip.carrier.example:5060",
+            "Status": contact_status,
+        }
+    )
+    return details
+
+
+def desk_phone(endpoint: str, number: str, mailbox: str) -> list[dict[str, str]]:
+    """A desk phone provisioned in from-phones, with its caller id and message-waiting mailbox."""
+    return [
+        {
+            "Event": "EndpointDetail",
+            "ObjectType": "endpoint",
+            "ObjectName": endpoint,
+            "Context": "from-phones",
+            "Callerid": f'"{endpoint}" <{number}>',
+            "Mailboxes": mailbox,
+        }
+    ]

@@ -176,3 +176,24 @@ def test_please_hold_keeps_the_caller_when_music_on_hold_is_missing():
     hold = contexts()["sn-hold"]
     assert "MusicOnHold(" not in hold.replace("StartMusicOnHold(", "").replace("StopMusicOnHold(", "")
     assert "StartMusicOnHold(default)" in hold and "Wait(600)" in hold
+
+
+def test_a_desk_phone_of_this_asterisk_is_dialled_directly_and_others_through_the_template():
+    plan = wire.RoutingPlan(
+        dialled="+441632960001",
+        call_for_kind="user",
+        call_for="adam",
+        reasons=[],
+        steps=[
+            wire.Step(kind="ring", targets=["+441632960100", "+447700900100"], ring_seconds=20),
+            wire.Step(
+                kind="ring",
+                targets=["+441632960100"],
+                ring_seconds=20,
+                introductions=[wire.Introduction(text="x")],
+            ),
+        ],
+    )
+    variables = plan_variables(plan, "PJSIP/{e164}@trunk", {"+441632960100": "desk-1001"})
+    assert variables["SN_S1_DIAL"] == "PJSIP/desk-1001&PJSIP/+447700900100@trunk"
+    assert variables["__SN_DIAL_441632960100"] == "PJSIP/desk-1001"

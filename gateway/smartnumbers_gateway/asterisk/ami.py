@@ -14,6 +14,7 @@ from typing import Any
 from panoramisk import Manager
 from panoramisk.ami_protocol import AMIProtocol
 
+from smartnumbers_gateway.asterisk.sip_status import SipStatus
 from smartnumbers_gateway.asterisk.wire_text import ami_action
 from smartnumbers_gateway.background import BackgroundTasks
 from smartnumbers_gateway.incoming.call_events import CallTracker
@@ -53,14 +54,17 @@ class AmiLink:
         tracker: CallTracker,
         publisher: CallEventPublisher,
         background: BackgroundTasks | None = None,
+        sip: SipStatus | None = None,
     ) -> None:
         self.background = background or BackgroundTasks()
         self.tracker = tracker
         self.publisher = publisher
         self.logged_in = asyncio.Event()
         self.missing_modules: dict[str, str] = {}
-        self.modules_checked = asyncio.Event()
         """Module → what does not work without it, as ModuleCheck said at the last (re)connect."""
+        self.sip = sip or SipStatus()
+        self.checked = asyncio.Event()
+        """Set once the modules and the PJSIP side were checked after the last (re)connect."""
         self.manager = Manager(
             loop=asyncio.get_running_loop(),
             host=host,
@@ -87,12 +91,21 @@ class AmiLink:
         manager.reconnect_timeout = FIRST_RETRY
         self.logged_in.set()
         self.background.spawn(self.resynchronise(), name="ami-resynchronise")
-        self.background.spawn(self.check_modules(), name="ami-check-modules")
+        self.background.spawn(self.check_dependencies(), name="ami-check-dependencies")
+
+    async def check_dependencies(self) -> None:
+        """On (re)connecting: the modules, then the trunk and desk phones (sip_status.py)."""
+        self.checked.clear()
+        await self.check_modules()
+        try:
+            await self.sip.check(self.manager.send_action)
+        except Exception as e:
+            log.warning("AMI: could not ask Asterisk for its PJSIP endpoints (%s)", e)
+        self.checked.set()
 
     async def check_modules(self) -> None:
-        """On (re)connecting: every module the flows need is loaded (AMI ModuleCheck); each missing
-        one is logged at WARNING, saying what will not work, and shown in /readyz."""
-        self.modules_checked.clear()
+        """Every module the flows need is loaded (AMI ModuleCheck); each missing one is logged
+        at WARNING, saying what will not work, and shown in /readyz."""
         missing: dict[str, str] = {}
         for module, needed_for in REQUIRED_MODULES.items():
             try:
@@ -112,7 +125,6 @@ class AmiLink:
                     needed_for,
                 )
         self.missing_modules = missing
-        self.modules_checked.set()
 
     async def resynchronise(self) -> None:
         """On (re)connecting: ask Asterisk which calls are still up; the others we followed have ended."""
@@ -133,7 +145,9 @@ class AmiLink:
 
     def _on_event(self, manager: Manager, message: Any) -> None:
         plans = self.tracker.plans
-        for contract in self.tracker.on_event(dict(message.items())):
+        fields = dict(message.items())
+        self.sip.on_event(fields)
+        for contract in self.tracker.on_event(fields):
             call_id = getattr(contract, "call_id", "")
             if contract.subject == "gateway.call.ended.v1" and plans.holding(call_id):
                 plans.keep_until_released(call_id, contract)  # published after the voicemail

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from uuid import NAMESPACE_URL, uuid5
 
@@ -64,8 +64,11 @@ class IncomingCalls:
         routing_timeout: float,
         plans: PlansInFlight,
         announce: Callable[[calls.CallStarted], None] | None = None,
+        desk_phones: Mapping[str, str] | None = None,
     ) -> None:
         self.nc = nc
+        self.desk_phones = desk_phones if desk_phones is not None else {}
+        """A desk phone's number → its PJSIP endpoint (sip_status.py, kept current by AMI)."""
         self.dial_template = dial_template
         self.routing_timeout = routing_timeout
         self.plans = plans
@@ -100,5 +103,5 @@ class IncomingCalls:
         started_event = call_started(plan, caller)
         if self.announce is not None and started_event is not None:
             self.announce(started_event)
-        await request.set_variables(plan_variables(plan, self.dial_template))
+        await request.set_variables(plan_variables(plan, self.dial_template, self.desk_phones))
         DECIDED.observe(time.perf_counter() - started)
