@@ -35,6 +35,7 @@ from smartnumbers_gateway.commands.message_waiting import MessageWaiting
 from smartnumbers_gateway.incoming import pc_ring
 from smartnumbers_gateway.incoming.call import IncomingCalls
 from smartnumbers_gateway.incoming.call_events import CallTracker
+from smartnumbers_gateway.incoming.from_phones import FromPhones
 from smartnumbers_gateway.incoming.introduction import Introductions
 from smartnumbers_gateway.incoming.pc_ring import PcRing
 from smartnumbers_gateway.incoming.plans import PlansInFlight
@@ -89,16 +90,18 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
         plans = PlansInFlight()
         sip = SipStatus()  # the trunk and the desk phones, as AMI says (kept current at every connect)
         agi = FastAgiServer(header_timeout=settings.agi_header_timeout)
+        incoming = IncomingCalls(
+            nc,
+            settings.dial_template,
+            settings.routing_timeout,
+            plans,
+            announce=publisher.put,
+            desk_phones=sip.desk_phones,
+        )
+        agi.add_route("incoming", incoming)
         agi.add_route(
-            "incoming",
-            IncomingCalls(
-                nc,
-                settings.dial_template,
-                settings.routing_timeout,
-                plans,
-                announce=publisher.put,
-                desk_phones=sip.desk_phones,
-            ),
+            "dial-out",
+            FromPhones(incoming, settings.dial_template, settings.default_country, sip.desk_phones),
         )
         speech = Speech(settings.spool_dir)
         tokens = ServiceTokens(settings.signing_key_file, settings.token_issuer)

@@ -197,3 +197,12 @@ def test_a_desk_phone_of_this_asterisk_is_dialled_directly_and_others_through_th
     variables = plan_variables(plan, "PJSIP/{e164}@trunk", {"+441632960100": "desk-1001"})
     assert variables["SN_S1_DIAL"] == "PJSIP/desk-1001&PJSIP/+447700900100@trunk"
     assert variables["__SN_DIAL_441632960100"] == "PJSIP/desk-1001"
+
+
+def test_a_desk_phone_call_asks_the_gateway_once_and_stays_inside_for_the_platforms_numbers():
+    phones = contexts()["from-phones"]
+    assert "AGI(${SN_AGI}/dial-out,${EXTEN},${SN_CALL_ID})" in phones
+    assert '"${SN_INSIDE}" = "1"]?sn-incoming,${SN_E164},planned)' in phones
+    assert "Dial(${SN_DIAL}" in phones and "@trunk" not in phones
+    incoming = contexts()["sn-incoming"]
+    assert incoming.index("AGI(${SN_AGI}/incoming") < incoming.index("n(planned),") < incoming.index("Gosub(")

@@ -80,28 +80,39 @@ class IncomingCalls:
         args = request.args
         dialled = cached_e164(args[0] if args else request.headers.get("agi_extension"))
         call_id = args[1] if len(args) > 1 and args[1] else request.headers.get("agi_uniqueid", "")
-        caller = cached_e164(request.headers.get("agi_callerid"))
-        name = request.headers.get("agi_calleridname", "")
         if dialled is None:
             await request.set_variables({"SN_PLAN_STEPS": "0"})
             log.warning("call %s: no dialled number in %r", call_id, args)
             return
-        plan = await ask_for_plan(
+        plan = await self.ask(request, dialled, call_id)
+        await self.follow(request, plan, call_id)
+        DECIDED.observe(time.perf_counter() - started)
+
+    async def ask(self, request: AgiRequest, dialled: str, call_id: str) -> wire.RoutingPlan:
+        """Routing's plan for a call to ``dialled`` from this channel's caller."""
+        name = request.headers.get("agi_calleridname", "")
+        return await ask_for_plan(
             self.nc,
             wire.PlanRequest(
                 call_id=call_id,
                 dialled=dialled,
-                caller_number=caller,
+                caller_number=cached_e164(request.headers.get("agi_callerid")),
                 caller_name=None if name.lower() in UNKNOWN else name,
                 at=datetime.now(UTC),
             ),
             timeout=self.routing_timeout,
         )
+
+    async def follow(
+        self, request: AgiRequest, plan: wire.RoutingPlan, call_id: str, also: dict[str, str] | None = None
+    ) -> None:
+        """The call follows ``plan``: kept, announced, and set as channel variables (with ``also``)."""
         self.plans.remember(plan)
         if request.headers.get("agi_channel"):
             self.plans.remember_channel(call_id, request.headers["agi_channel"])
-        started_event = call_started(plan, caller)
+        started_event = call_started(plan, cached_e164(request.headers.get("agi_callerid")))
         if self.announce is not None and started_event is not None:
             self.announce(started_event)
-        await request.set_variables(plan_variables(plan, self.dial_template, self.desk_phones))
-        DECIDED.observe(time.perf_counter() - started)
+        await request.set_variables(
+            {**plan_variables(plan, self.dial_template, self.desk_phones), **(also or {})}
+        )
