@@ -68,6 +68,12 @@ class SipStatus:
                     number = caller_id_number(detail.get("Callerid", ""))
                     if number:
                         phones[number] = name
+                    if not detail.get("Mailboxes", "").strip():
+                        log.warning(
+                            "desk phone %s has no mailboxes = <user>@<organisation> in pjsip.conf: "
+                            "its message-waiting lamp never lights (its SUBSCRIBE gets 404)",
+                            name,
+                        )
         self.trunk_identified, self.trunk_contacts = identified, contacts
         self.desk_phones.clear()  # in place: the dialling code holds this very dict
         self.desk_phones.update(phones)
