@@ -142,7 +142,7 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
                 settings.ami_port,
                 settings.ami_username,
                 settings.ami_secret,
-                CallTracker(plans),
+                CallTracker(plans, desk_phones=sip.desk_phones),
                 publisher,
                 background,
                 sip,
