@@ -22,6 +22,7 @@ from smartnumbers_kit.revocation import Revocations
 
 from smartnumbers_gateway.asterisk.ami import REQUIRED_MODULES, AmiLink
 from smartnumbers_gateway.asterisk.fastagi import FastAgiServer
+from smartnumbers_gateway.asterisk.self_check import MediaCheck
 from smartnumbers_gateway.asterisk.sip_status import SipStatus
 from smartnumbers_gateway.asterisk.speech import Speech
 from smartnumbers_gateway.background import BackgroundTasks
@@ -58,8 +59,10 @@ DESCRIPTION = (
 
 
 class GatewayRuntime:
-    def __init__(self, nc: Client, agi: FastAgiServer, server: asyncio.Server, ami: AmiLink | None) -> None:
-        self.nc, self.agi, self.server, self.ami = nc, agi, server, ami
+    def __init__(
+        self, nc: Client, agi: FastAgiServer, server: asyncio.Server, ami: AmiLink | None, media: MediaCheck
+    ) -> None:
+        self.nc, self.agi, self.server, self.ami, self.media = nc, agi, server, ami, media
         self.js = nc.jetstream()
 
     async def readiness(self) -> dict[str, bool]:
@@ -69,6 +72,7 @@ class GatewayRuntime:
             for module in REQUIRED_MODULES:
                 checks[f"asterisk_module_{module}"] = module not in self.ami.missing_modules
             checks |= self.ami.sip.checks()
+            checks |= self.media.checks()
         return checks
 
 
@@ -120,6 +124,8 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
         agi.add_route("record", RecordGreeting(mailbox, settings.spool_dir))
         agi.add_route("send-voicemail", SendVoicemail(mailbox, settings.spool_dir))
         agi.add_route("mailbox-alert", PlayNewMessages(mailbox, settings.spool_dir))
+        media = MediaCheck()  # sounds and music on hold, looked for at every AMI login
+        agi.add_route("selfcheck", media)
 
         async def send_command(command: Contract) -> None:
             await js.publish(
@@ -167,7 +173,7 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
             consumers.append(alert_calls.consumer(tries, backoff))
             for consumer in consumers:
                 background.spawn(consumer.run(), name=consumer.durable)
-        http.state.runtime = GatewayRuntime(nc, agi, server, ami)
+        http.state.runtime = GatewayRuntime(nc, agi, server, ami, media)
         http.state.plans = plans
         http.state.settings = settings
         http.state.publisher = publisher

@@ -39,6 +39,11 @@ class FakeAmi:
     endpoints: dict[str, list[dict[str, str]]] = field(default_factory=lambda: {"trunk": healthy_trunk()})
     """PJSIP endpoints → the detail events PJSIPShowEndpoint lists for each (as pjsip.conf made them)."""
 
+    self_checks: list[dict[str, str]] = field(default_factory=list)
+    """The gateway's self-check calls (Local/check@sn-selfcheck), kept apart from ``actions`` and
+    ``received`` so that tests of calls see only calls."""
+    self_check_seen: asyncio.Event = field(default_factory=asyncio.Event)
+
     async def start(self, port: int = 0) -> int:
         self._server = await asyncio.start_server(self._client, "127.0.0.1", port)
         return self._server.sockets[0].getsockname()[1]
@@ -92,6 +97,9 @@ class FakeAmi:
         try:
             while True:
                 block = await reader.readuntil(b"\r\n\r\n")
+                if b"Channel: Local/check@sn-selfcheck\r\n" in block:
+                    await self._self_check(block, writer)
+                    continue
                 self.received += block
                 action: dict = {}
                 for line in block.decode().split("\r\n"):
@@ -212,6 +220,34 @@ class FakeAmi:
             )
         else:
             writer.write(frame([("Response", "Success"), ("ActionID", action_id)]))
+        await writer.drain()
+
+    async def _self_check(self, block: bytes, writer: asyncio.StreamWriter) -> None:
+        """Asterisk places the self-check call: queued, then answered (OriginateResponse)."""
+        action = dict(line.split(": ", 1) for line in block.decode().split("\r\n") if ": " in line)
+        self.self_checks.append(action)
+        self.self_check_seen.set()
+        action_id = action.get("ActionID", "")
+        writer.write(
+            frame(
+                [
+                    ("Response", "Success"),
+                    ("ActionID", action_id),
+                    ("Message", "Originate successfully queued"),
+                ]
+            )
+        )
+        writer.write(
+            frame(
+                [
+                    ("Event", "OriginateResponse"),
+                    ("ActionID", action_id),
+                    ("Response", "Success"),
+                    ("Channel", "Local/check@sn-selfcheck-00000001;1"),
+                    ("Reason", "4"),
+                ]
+            )
+        )
         await writer.drain()
 
     @staticmethod

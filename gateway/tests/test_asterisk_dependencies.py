@@ -8,6 +8,7 @@ import logging
 
 from smartnumbers_gateway.asterisk.ami import REQUIRED_MODULES
 
+from gateway.tests.fake_agi import FakeAgiChannel
 from gateway.tests.fake_ami import FakeAmi, desk_phone, healthy_trunk
 from gateway.tests.gateway_app import gateway_in_process
 
@@ -151,3 +152,48 @@ async def test_desk_phones_of_this_asterisk_are_learnt_at_connect_and_dialled_di
         fake.drop()
         await asyncio.wait_for(gw.http.state.runtime.ami.checked.wait(), 20)
         assert placing.dial("+441632960100") == "Local/441632960100@phones"
+
+
+async def test_missing_sounds_and_music_on_hold_are_warnings_and_listed_in_readyz(
+    monkeypatch, tmp_path, nats_server, dev_keys
+):
+    """At login the gateway places its self-check call; Asterisk runs sn-selfcheck's FastAGI."""
+    kept = Kept()
+    logger = logging.getLogger("smartnumbers_gateway.asterisk.self_check")
+    logger.addHandler(kept)
+    try:
+        async with gateway_in_process(monkeypatch, tmp_path, nats_server.url, dev_keys) as gw:
+            (placed,) = gw.fake_ami.self_checks
+            assert (placed["Channel"], placed["Application"], placed["Async"]) == (
+                "Local/check@sn-selfcheck",
+                "Wait",
+                "true",
+            )
+            assert "asterisk_sounds" not in (await gw.client.get("/readyz")).json()["checks"]
+            port = gw.http.state.settings.agi_port
+            # 1. A build without the core sounds' beep, prompts not built, no music on hold.
+            call = await FakeAgiChannel(
+                port,
+                script="selfcheck",
+                extension="check",
+                missing_files={"beep", "sn/still-on-hold"},
+                music_on_hold=False,
+            ).run()
+            answer = await gw.client.get("/readyz")
+            checks = answer.json()["checks"]
+            assert answer.status_code == 503
+            assert checks["asterisk_sounds"] is False and checks["asterisk_moh_default"] is False
+            assert {k for k, v in checks.items() if k.startswith("asterisk_sound_") and not v} == {
+                "asterisk_sound_beep",
+                "asterisk_sound_sn/still-on-hold",
+            }
+            # 2. Fixed, and checked again (at the next login): ready.
+            await FakeAgiChannel(port, script="selfcheck", extension="check").run()
+            await _readiness(gw.client, want_ready=True)
+    finally:
+        logger.removeHandler(kept)
+    stat = next(c for c in call.sent if c.startswith("GET FULL VARIABLE") and "/beep." in c)
+    assert "${STAT(e,${ASTDATADIR}/sounds/${CHANNEL(language)}/beep.wav)}" in stat
+    warnings = [r.getMessage() for r in kept.records if r.levelno == logging.WARNING]
+    assert any("beep" in w and "sn/still-on-hold" in w for w in warnings), warnings
+    assert any("music-on-hold class 'default'" in w for w in warnings), warnings

@@ -172,10 +172,24 @@ def test_the_extended_absence_transfer_to_the_delegate_stays_inside_asterisk():
     assert "_[+0-9].,1," in contexts()["sn-incoming"]
 
 
-def test_please_hold_keeps_the_caller_when_music_on_hold_is_missing():
+def test_please_hold_speaks_to_the_caller_when_music_on_hold_plays_nothing():
+    """MusicOnHold ends at once without a class (or is no application without its module):
+    the held caller hears, again and again, that they are still on hold; never a hang-up."""
     hold = contexts()["sn-hold"]
-    assert "MusicOnHold(" not in hold.replace("StartMusicOnHold(", "").replace("StopMusicOnHold(", "")
-    assert "StartMusicOnHold(default)" in hold and "Wait(600)" in hold
+    lines = [line.strip() for line in hold.splitlines() if line.strip()]
+    music = lines.index("same => n,TryExec(MusicOnHold(default,600))")
+    assert "MusicOnHold(" not in hold.replace("TryExec(MusicOnHold(", ""), "a bare failing app would hang up"
+    assert lines[music - 1] == "same => n,Set(SN_HOLD_FROM=${EPOCH})"
+    assert lines[music + 1] == "same => n,GotoIf($[${EPOCH} - ${SN_HOLD_FROM} >= 590]?end)", (
+        "only music that really played its 10 minutes ends the hold"
+    )
+    spoken = lines.index("same => n(spoken),Wait(20)")
+    assert lines[spoken + 1] == "same => n,Playback(sn/still-on-hold)"
+    assert "?spoken)" in lines[spoken + 3]
+
+
+def test_the_self_check_context_runs_the_gateways_selfcheck():
+    assert "exten => check,1,AGI(${SN_AGI}/selfcheck)" in contexts()["sn-selfcheck"]
 
 
 def test_a_desk_phone_of_this_asterisk_is_dialled_directly_and_others_through_the_template():

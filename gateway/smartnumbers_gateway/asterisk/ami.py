@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from typing import Any
 
 from panoramisk import Manager
@@ -22,6 +23,7 @@ from smartnumbers_gateway.publisher import CallEventPublisher
 
 log = logging.getLogger(__name__)
 FIRST_RETRY, LAST_RETRY = 1, 30
+SELF_CHECK_CHANNEL = "Local/check@sn-selfcheck"
 REQUIRED_MODULES = {
     "res_agi": "every call (FastAGI)",
     "app_dial": "ringing users' phones",
@@ -102,6 +104,33 @@ class AmiLink:
         except Exception as e:
             log.warning("AMI: could not ask Asterisk for its PJSIP endpoints (%s)", e)
         self.checked.set()
+        await self.start_self_check()
+
+    async def start_self_check(self) -> None:
+        """Sounds and music on hold are looked for from inside Asterisk (self_check.py): a Local
+        channel into sn-selfcheck, whose FastAGI request does the looking."""
+        action = {
+            "Action": "Originate",
+            "ActionID": f"selfcheck-{uuid.uuid4().hex}",
+            "Channel": SELF_CHECK_CHANNEL,
+            "Application": "Wait",
+            "Data": "30",
+            "Async": "true",
+            "Timeout": "30000",
+            "CallerID": '"smartnumbers self-check" <>',
+        }
+        try:
+            replies = await asyncio.wait_for(self.manager.send_action(action), 45)
+        except Exception as e:
+            log.warning("AMI: the self-check call was not placed (%s): sounds are not checked", e)
+            return
+        replies = replies if isinstance(replies, list) else [replies]
+        if any(m.get("Response") in ("Error", "Failure") for m in replies):
+            log.warning(
+                "AMI: the self-check call into %s failed (%s): sounds and music on hold are not checked",
+                SELF_CHECK_CHANNEL,
+                "; ".join(str(m.get("Message") or m.get("Reason") or "") for m in replies),
+            )
 
     async def check_modules(self) -> None:
         """Every module the flows need is loaded (AMI ModuleCheck); each missing one is logged
