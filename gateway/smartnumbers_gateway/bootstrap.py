@@ -107,6 +107,8 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
             "dial-out",
             FromPhones(incoming, settings.dial_template, settings.default_country, sip.desk_phones),
         )
+        media = MediaCheck()  # sounds and music on hold, looked for at every AMI login
+        agi.add_route("selfcheck", media)
         speech = Speech(settings.spool_dir)
         tokens = ServiceTokens(settings.signing_key_file, settings.token_issuer)
         services_http = httpx.AsyncClient(timeout=3.0)  # one connection pool for every service called
@@ -124,8 +126,6 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
         agi.add_route("record", RecordGreeting(mailbox, settings.spool_dir))
         agi.add_route("send-voicemail", SendVoicemail(mailbox, settings.spool_dir))
         agi.add_route("mailbox-alert", PlayNewMessages(mailbox, settings.spool_dir))
-        media = MediaCheck()  # sounds and music on hold, looked for at every AMI login
-        agi.add_route("selfcheck", media)
 
         async def send_command(command: Contract) -> None:
             await js.publish(
