@@ -218,5 +218,9 @@ def test_a_desk_phone_call_asks_the_gateway_once_and_stays_inside_for_the_platfo
     assert "AGI(${SN_AGI}/dial-out,${EXTEN},${SN_CALL_ID})" in phones
     assert '"${SN_INSIDE}" = "1"]?sn-incoming,${SN_E164},planned)' in phones
     assert "Dial(${SN_DIAL}" in phones and "@trunk" not in phones
+    invalid = phones.index("n(invalid),")
+    assert phones.index("Playback(sn/number-not-recognised)", invalid) < phones.index(
+        "Hangup(28)", invalid
+    ), "a number that is not one is said, not a silent hang-up"
     incoming = contexts()["sn-incoming"]
     assert incoming.index("AGI(${SN_AGI}/incoming") < incoming.index("n(planned),") < incoming.index("Gosub(")
