@@ -1,0 +1,54 @@
+"""The trunk, the desk phones and the self-check against a REAL Asterisk (only with ASTERISK_BIN),
+started by ``make run`` as in test_real_flows.py (its fixtures, a make run of this module's own):
+
+- at login the gateway found the trunk's identify (by address range) and its contact (not
+  qualified: reachable), and its self-check call into sn-selfcheck found every sound and the
+  music on hold make run provides (/readyz);
+- a desk phone (context from-phones) dialling Alice's smartnumber in national format is kept
+  inside: her mobile rings, nothing is dialled through the trunk.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gateway.tests.real_asterisk import test_real_flows as flows
+from gateway.tests.real_asterisk.test_real_flows import MOBILE, Ami, Platform, eventually
+
+pytestmark = flows.pytestmark
+platform, ami = flows.platform, flows.ami  # its fixtures: a make run of this module's own
+
+
+async def test_the_gateway_found_the_trunk_the_sounds_and_the_music_on_hold(platform: Platform) -> None:
+    async def checked() -> dict[str, Any] | None:
+        async with platform.client("GATEWAY_PORT") as gateway:
+            body = (await gateway.get("/readyz")).json()
+        return body if "asterisk_sounds" in body["checks"] else None
+
+    body = await eventually(checked, within=60)
+    checks = body["checks"]
+    assert checks["asterisk_trunk_identify"] is True, checks
+    assert checks["asterisk_trunk_reachable"] is True, checks
+    assert checks["asterisk_sounds"] is True, [k for k, v in checks.items() if not v]
+    assert checks["asterisk_moh_default"] is True, checks
+    assert body["ready"] is True, [k for k, v in checks.items() if not v]
+
+
+async def test_a_desk_phone_dialling_a_colleagues_national_number_stays_inside(
+    platform: Platform, ami: Ami
+) -> None:
+    await ami.send(
+        Action="Originate",
+        Channel="Local/01632960001@from-phones",
+        CallerID='"Desk 100" <+441632960100>',
+        Application="Wait",
+        Data="20",
+        Timeout="15000",
+        Async="true",
+    )
+    rung = await ami.wait_for(
+        lambda e: e.get("Event") == "DialBegin" and f"{MOBILE}@sn-demo-phones" in e.get("DialString", ""),
+        within=60,
+    )
+    assert rung
+    assert not [e for e in ami.events if "@trunk" in e.get("DialString", "")], "nothing went to the carrier"
