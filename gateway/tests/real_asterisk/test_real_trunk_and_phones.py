@@ -4,6 +4,7 @@ started by ``make run`` as in test_real_flows.py (its fixtures, a make run of th
 - at login the gateway found the trunk's identify (by address range) and its contact (not
   qualified: reachable), and its self-check call into sn-selfcheck found every sound and the
   music on hold make run provides (/readyz);
+- click-to-dial: the person called is shown her smartnumber (with its +) and name;
 - a desk phone (context from-phones) dialling Alice's smartnumber in national format is kept
   inside: her mobile rings, nothing is dialled through the trunk.
 """
@@ -52,3 +53,22 @@ async def test_a_desk_phone_dialling_a_colleagues_national_number_stays_inside(
     )
     assert rung
     assert not [e for e in ami.events if "@trunk" in e.get("DialString", "")], "nothing went to the carrier"
+
+
+async def test_click_to_dial_shows_the_person_called_her_smartnumber_and_name(
+    platform: Platform, ami: Ami
+) -> None:
+    platform.cli(f"database put sn-demo {MOBILE} answer")
+    try:
+        async with platform.client("GATEWAY_PORT") as gateway:
+            accepted = await gateway.post("/v1/click-to-dial", json={"to": "07700 900778"})
+        assert accepted.status_code == 202, accepted.text
+        dialled = await ami.wait_for(
+            lambda e: (
+                e.get("Event") == "DialBegin" and "447700900778@sn-demo-phones" in e.get("DialString", "")
+            )
+        )
+    finally:
+        platform.cli(f"database del sn-demo {MOBILE}")
+    # The leg that dials the person called carries Alice's identity, E.164 with its +.
+    assert (dialled["CallerIDNum"], dialled["CallerIDName"]) == ("+441632960001", "Alice Archer"), dialled
