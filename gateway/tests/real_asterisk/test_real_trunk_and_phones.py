@@ -6,7 +6,9 @@ started by ``make run`` as in test_real_flows.py (its fixtures, a make run of th
   music on hold make run provides (/readyz);
 - click-to-dial: the person called is shown her smartnumber (with its +) and name;
 - a desk phone (context from-phones) dialling Alice's smartnumber in national format is kept
-  inside: her mobile rings, nothing is dialled through the trunk.
+  inside: her mobile rings, nothing is dialled through the trunk;
+- Please Hold plays the music on hold, and without res_musiconhold keeps the caller, spoken
+  to every 20 s.
 """
 
 from __future__ import annotations
@@ -72,3 +74,41 @@ async def test_click_to_dial_shows_the_person_called_her_smartnumber_and_name(
         platform.cli(f"database del sn-demo {MOBILE}")
     # The leg that dials the person called carries Alice's identity, E.164 with its +.
     assert (dialled["CallerIDNum"], dialled["CallerIDName"]) == ("+441632960001", "Alice Archer"), dialled
+
+
+async def test_please_hold_plays_music_and_without_it_stays_on_hold_spoken_to(
+    platform: Platform, ami: Ami
+) -> None:
+    """With make run's music on hold the held caller hears it; with res_musiconhold unloaded
+    MusicOnHold is no application (TryExec: NOAPP) and the caller waits to be told again that
+    they are on hold, still on the line."""
+
+    async def held(tag: str) -> str:
+        await ami.send(
+            Action="Originate",
+            Channel="Local/s@sn-hold",
+            Application="Wait",
+            Data="40",
+            Timeout="10000",
+            Async="true",
+            CallerID=f'"{tag}" <+447700900555>',
+        )
+
+        async def application() -> str | None:
+            """What the held half (Local/s@sn-hold-…;2) runs once the please-hold prompt was said."""
+            fields = [line.split("!") for line in platform.cli("core show channels concise").splitlines()]
+            apps = [
+                f"{f[5]}({f[6]})" for f in fields if len(f) > 6 and "sn-hold" in f[0] and f[0].endswith(";2")
+            ]
+            return next((app for app in apps if app.startswith(("MusicOnHold(", "Wait("))), None)
+
+        return str(await eventually(application, within=30))
+
+    assert await held("with music") == "MusicOnHold(default,600)"
+    platform.cli("channel request hangup all")
+    platform.cli("module unload res_musiconhold.so")
+    try:
+        assert await held("without music") == "Wait(20)", "spoken to every 20 s, not hung up"
+    finally:
+        platform.cli("channel request hangup all")
+        platform.cli("module load res_musiconhold.so")
