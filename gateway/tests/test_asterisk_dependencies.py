@@ -197,3 +197,20 @@ async def test_missing_sounds_and_music_on_hold_are_warnings_and_listed_in_ready
     warnings = [r.getMessage() for r in kept.records if r.levelno == logging.WARNING]
     assert any("beep" in w and "sn/still-on-hold" in w for w in warnings), warnings
     assert any("music-on-hold class 'default'" in w for w in warnings), warnings
+
+
+async def test_desk_phones_added_by_a_pjsip_reload_are_learnt_without_a_reconnect(
+    monkeypatch, tmp_path, nats_server, dev_keys
+):
+    fake = FakeAmi()
+    async with gateway_in_process(monkeypatch, tmp_path, nats_server.url, dev_keys, fake_ami=fake) as gw:
+        placing = gw.http.state.placing
+        assert placing.dial("+441632960100") == "Local/441632960100@phones"
+        fake.endpoints["desk-1001"] = desk_phone("desk-1001", "+441632960100", "adam@acme")
+        await fake.event({"Event": "Reload", "Module": "res_pjsip.so", "Status": "0"})
+        for _ in range(200):
+            if placing.dial("+441632960100") == "PJSIP/desk-1001":
+                break
+            await asyncio.sleep(0.02)  # the endpoints are asked for as the Reload event arrives
+        assert placing.dial("+441632960100") == "PJSIP/desk-1001"
+        assert fake.logins == 1, "no reconnect was needed"

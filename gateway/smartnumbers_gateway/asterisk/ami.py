@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import uuid
 from typing import Any
 
@@ -106,6 +107,12 @@ class AmiLink:
         self.checked.set()
         await self.start_self_check()
 
+    async def _recheck_sip(self) -> None:
+        try:
+            await self.sip.check(self.manager.send_action)
+        except Exception as e:
+            log.warning("AMI: could not ask Asterisk for its PJSIP endpoints after a reload (%s)", e)
+
     async def start_self_check(self) -> None:
         """Sounds and music on hold are looked for from inside Asterisk (self_check.py): a Local
         channel into sn-selfcheck, whose FastAGI request does the looking."""
@@ -176,6 +183,9 @@ class AmiLink:
         plans = self.tracker.plans
         fields = dict(message.items())
         self.sip.on_event(fields)
+        if fields.get("Event") == "Reload" and re.search(r"^All$|pjsip", fields.get("Module", ""), re.I):
+            # Desk phones added to pjsip.conf (module reload res_pjsip.so, or core reload): learnt now.
+            self.background.spawn(self._recheck_sip(), name="ami-pjsip-reloaded")
         for contract in self.tracker.on_event(fields):
             call_id = getattr(contract, "call_id", "")
             if contract.subject == "gateway.call.ended.v1" and plans.holding(call_id):

@@ -13,6 +13,8 @@ started by ``make run`` as in test_real_flows.py (its fixtures, a make run of th
 
 from __future__ import annotations
 
+import re
+import subprocess
 from typing import Any
 
 from gateway.tests.real_asterisk import test_real_flows as flows
@@ -112,3 +114,52 @@ async def test_please_hold_plays_music_and_without_it_stays_on_hold_spoken_to(
     finally:
         platform.cli("channel request hangup all")
         platform.cli("module load res_musiconhold.so")
+
+
+async def test_a_desk_phone_provisioned_and_reloaded_is_dialled_directly(
+    platform: Platform, ami: Ami
+) -> None:
+    """pjsip.conf gets Alice's desk phone (the provisioning command's sections); after a reload
+    the gateway dials it as PJSIP/desk-1001, not through the trunk. Not registered here: it is
+    unavailable at once, and the call goes on to voicemail."""
+    provision_desk_phone(platform)
+    async with platform.client("PRESENCE_PORT") as presence:
+        (await presence.patch("/v1/users/me/numbers", json={"desk": "01632 960100"})).raise_for_status()
+        (await presence.put("/v1/users/me/location", json={"location": "desk"})).raise_for_status()
+    try:
+        # The gateway learns the phone from the Reload event; a call to her dials it directly
+        # (unregistered, it fails before any DialBegin: the plan the channel holds says it).
+        await flows.call_in(ami, gives_up_after_ms=8000)
+
+        async def dialled() -> str | None:
+            for line in platform.cli("core show channels concise").splitlines():
+                channel = line.split("!")[0]
+                found = re.search(r"SN_S1_DIAL=(\S+)", platform.cli(f"core show channel {channel}"))
+                if found:
+                    return found.group(1)
+            return None
+
+        assert await eventually(dialled, within=30) == "PJSIP/desk-1001"
+    finally:
+        async with platform.client("PRESENCE_PORT") as presence:
+            await presence.put("/v1/users/me/location", json={"location": "mobile"})
+
+
+def provision_desk_phone(platform: Platform) -> None:
+    """As an operator does: the provisioning command's sections appended, res_pjsip reloaded."""
+    sections = subprocess.run(
+        [
+            str(flows.ROOT / ".venv/bin/python"),
+            "-m",
+            "smartnumbers_gateway.asterisk.desk_phone",
+            *("--endpoint", "desk-1001", "--user", "alice", "--organisation", "acme"),
+            *("--number", "01632 960100", "--name", "Alice Archer"),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    pjsip = platform.var / "asterisk" / "etc" / "pjsip.conf"
+    pjsip.write_text(pjsip.read_text() + "\n" + sections)
+    platform.cli("module reload res_pjsip.so")
+    assert "desk-1001" in platform.cli("pjsip show endpoint desk-1001")
