@@ -2,7 +2,7 @@
 # One image per deployable, one target each:
 #
 #   docker build --target directory -t smartnumbers/directory:0.1.0 .
-#   (targets: directory, presence, routing, mailbox, notify, gateway, web)
+#   (targets: directory, presence, routing, mailbox, notify, gateway, web, asterisk)
 #
 # Each final stage holds a virtualenv with only that deployable and the two packages
 # every deployable needs (contracts, kit), installed from their own pyproject.toml; no
@@ -10,10 +10,13 @@
 # writes nowhere but /tmp and its data volume, so the root filesystem can be read-only
 # (deploy/k8s sets readOnlyRootFilesystem).
 #
-# The Asterisk image that runs beside the gateway is not built here: see
-# deploy/asterisk/README.md.
+# The Asterisk image that runs beside the gateway (target asterisk) is not compiled here:
+# it starts from a published Asterisk image pinned by tag and adds the shipped
+# configuration, the core sounds and the generated prompts (deploy/asterisk/README.md
+# says where its Asterisk comes from).
 
 ARG PYTHON_IMAGE=python:3.11.11-slim-bookworm
+ARG ASTERISK_IMAGE=andrius/asterisk:22.10.1_debian-trixie
 
 # ---- build: a virtualenv per deployable --------------------------------------------
 FROM ${PYTHON_IMAGE} AS build
@@ -92,3 +95,25 @@ COPY --from=build /opt/gateway /opt/gateway
 ENV PATH=/opt/gateway/bin:$PATH
 EXPOSE 8100 4573
 CMD ["uvicorn", "smartnumbers_gateway.main:create", "--factory", "--host", "0.0.0.0", "--port", "8100", "--timeout-graceful-shutdown", "20"]
+
+# ---- the Asterisk beside the gateway ------------------------------------------------
+# Prompts spoken with espeak-ng and converted with sox, and Asterisk's core English sounds
+# (beep, digits, goodbye), all from Debian packages; only the sound files go on.
+FROM ${PYTHON_IMAGE} AS prompts
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends espeak-ng=1.51+dfsg-10+deb12u2 sox=14.4.2+git20190427-3.5 \
+        asterisk-core-sounds-en-wav=1.6.1-1 \
+    && rm -rf /var/lib/apt/lists/*
+COPY deploy/asterisk/prompts.txt deploy/asterisk/build-prompts.sh /src/
+RUN /src/build-prompts.sh /sounds/en/sn \
+    && cp -R /usr/share/asterisk/sounds/en_US_f_Allison/. /sounds/en/
+
+FROM ${ASTERISK_IMAGE} AS asterisk
+COPY --chown=asterisk:asterisk deploy/asterisk/*.conf /etc/asterisk/
+COPY --from=prompts --chown=asterisk:asterisk /sounds/en/ /var/lib/asterisk/sounds/en/
+COPY deploy/asterisk/entrypoint.sh /usr/local/bin/smartnumbers-asterisk
+# The image's asterisk user (uid 1000): never root, and no privilege needed.
+USER 1000
+EXPOSE 5060/udp
+ENTRYPOINT ["/usr/local/bin/smartnumbers-asterisk"]
+CMD []

@@ -487,7 +487,7 @@ async def test_notifys_alert_command_calls_my_location_and_none_calls_nobody(pla
     assert "7700900001" in originated[0]["Channel"]
 
 
-async def test_a_fax_goes_on_to_the_office_fax_machine(platform, mint):
+async def test_a_fax_received_through_asterisk_goes_on_to_the_office_fax_machine(platform):
     from services.mailbox.tests.samples import tiff
 
     fake_ami, mailbox = platform.fake_ami, platform.mailbox
@@ -505,17 +505,52 @@ async def test_a_fax_goes_on_to_the_office_fax_machine(platform, mint):
         assert (
             await m.patch("/v1/mailboxes/users/me/settings", json={"fax_delivery": "office_fax"})
         ).status_code == 200
-    # 2. A fax arrives; the gateway sends it on with SendFAX, and says so on the bus.
+    # 2. A fax machine calls his smartnumber; nobody answers, and as the voicemail step answers
+    #    Asterisk recognises the machine (FAXOPT(faxdetect)) and runs the "fax" conversation:
+    #    ReceiveFAX, and the two pages go into his mailbox.
+    call_id = next(e["Linkedid"] for e in events("incoming-noanswer-voicemail"))
+    fax_machine = "441632960444"
+    call = await eventually(
+        lambda: FakeAgiChannel(
+            platform.agi_port, args=[SMARTNUMBER.lstrip("+"), call_id], callerid=fax_machine
+        ).run(),
+        lambda c: c.variables.get("SN_S2_KIND") == "voicemail",
+    )
     async with BusWatcher(platform.nats_url, "gateway.>") as bus:
-        async with httpx.AsyncClient(
-            base_url=mailbox.url, headers={"Authorization": f"Bearer {mint('gateway', 'acme', 'service')}"}
-        ) as gw:
-            r = await gw.post(
-                "/v1/mailboxes/users/adam/faxes", content=tiff(2), headers={"Content-Type": "image/tiff"}
-            )
-            assert r.status_code == 201, r.text
+        await FakeAgiChannel(
+            platform.agi_port,
+            script="fax",
+            args=[call.variables["SN_S2_MAILBOX"], call_id],
+            callerid=fax_machine,
+            fax_sends=tiff(2),
+            fax_result={"FAXPAGES": "2"},
+        ).run()
+        async with httpx.AsyncClient(base_url=mailbox.url, headers={"Authorization": f"Bearer {token}"}) as m:
+            (fax,) = (await m.get("/v1/mailboxes/users/me/faxes")).json()
+        assert (fax["pages"], fax["caller_number"]) == (2, f"+{fax_machine}")
+        # 3. It follows his setting: the office fax machine answers, the dialplan's sn-fax-out
+        #    runs the gateway's fax-send conversation, which sends the TIFF with SendFAX and
+        #    reads its result: the dialplan's sn-fax-out runs the gateway's
+        #    fax-send conversation, which sends the TIFF with SendFAX and reads its result.
+        await asyncio.wait_for(fake_ami.originate_seen.wait(), 20)
+        (originate,) = [a for a in fake_ami.actions if a.get("Action") == "Originate"]
+        assert (originate["Channel"], originate["Context"], originate["Exten"]) == (
+            "Local/441632960999@phones",
+            "sn-fax-out",
+            "send",
+        )
+        variables = dict(v.split("=", 1) for v in originate["Variable"])
+        machine = await FakeAgiChannel(
+            platform.agi_port,
+            script="fax-send",
+            args=[variables[n] for n in ("SN_FAX_COMMAND", "SN_ORG", "SN_USER", "SN_FAX_ID", "SN_FAX_TO")],
+            fax_result={"FAXPAGES": "2"},
+        ).run()
         sent = await bus.next_matching("gateway.fax.sent.v1", user_id="adam")
-    (originate,) = [a for a in fake_ami.actions if a.get("Action") == "Originate"]
-    assert (originate["Channel"], originate["Application"]) == ("Local/441632960999@phones", "SendFAX")
-    assert originate["Data"].endswith(".tif")
-    assert (sent["to_number"], sent["delivered"]) == ("+441632960999", True)
+    assert machine.faxes_sent == [tiff(2)]
+    assert (sent["to_number"], sent["delivered"], sent["pages"], sent["error"]) == (
+        "+441632960999",
+        True,
+        2,
+        None,
+    )

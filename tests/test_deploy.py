@@ -39,16 +39,32 @@ def test_the_dockerfile_passes_hadolint() -> None:
 
 def test_the_dockerfile_has_a_target_per_deployable_running_as_non_root() -> None:
     text = (ROOT / "Dockerfile").read_text()
-    for deployable in ("directory", "presence", "routing", "mailbox", "notify", "gateway", "web"):
+    for deployable in ("directory", "presence", "routing", "mailbox", "notify", "gateway", "web", "asterisk"):
         assert f" AS {deployable}\n" in text
     stages = text.split("\nFROM ")[1:]
-    final = [
-        s for s in stages if not s.startswith(("${PYTHON_IMAGE} AS build", "${PYTHON_IMAGE} AS runtime"))
-    ]
+    intermediate = tuple(f"${{PYTHON_IMAGE}} AS {s}" for s in ("build", "runtime", "prompts"))
+    final = [s for s in stages if not s.startswith(intermediate)]
     for stage in final:
         users = [line for line in stage.splitlines() if line.startswith("USER ")]
+        if stage.startswith("${ASTERISK_IMAGE} AS asterisk"):
+            # The published image's own asterisk user, never root.
+            assert users and users[-1] == "USER 1000", stage.splitlines()[0]
+            continue
         # Either inherits USER 10001 from runtime, or switches back to it last.
         assert not users or users[-1] == "USER 10001:10001", stage.splitlines()[0]
+
+
+def test_the_asterisk_target_starts_from_a_published_asterisk_20_or_newer_pinned_by_tag() -> None:
+    """No recipe that builds Asterisk from source: a published image, pinned, plus our files."""
+    text = (ROOT / "Dockerfile").read_text()
+    (image,) = [line.split("=", 1)[1] for line in text.splitlines() if line.startswith("ARG ASTERISK_IMAGE=")]
+    name, tag = image.rsplit(":", 1)
+    assert name == "andrius/asterisk" and int(tag.split(".")[0]) >= 20 and tag.count(".") == 2, image
+    stage = text.split("AS asterisk\n", 1)[1]
+    assert "COPY --chown=asterisk:asterisk deploy/asterisk/*.conf /etc/asterisk/" in stage
+    assert "/var/lib/asterisk/sounds/en/" in stage
+    for never in ("menuselect", "make install", "configure", "downloads.asterisk.org"):
+        assert never not in text
 
 
 def _render(overlay: Path, tmp_path: Path) -> list[dict[str, Any]]:
@@ -112,4 +128,4 @@ def test_production_clusters_nats_and_replicates_its_streams(tmp_path: Path) -> 
     assert int(config["data"]["STREAM_REPLICAS"]) == 3
     scaled = {o["metadata"]["name"] for o in objects if o["kind"] == "HorizontalPodAutoscaler"}
     budgets = {o["metadata"]["name"] for o in objects if o["kind"] == "PodDisruptionBudget"}
-    assert scaled == budgets and {"directory", "routing"} <= scaled
+    assert scaled == budgets and {"directory", "routing", "notify"} <= scaled

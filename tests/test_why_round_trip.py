@@ -77,8 +77,9 @@ async def test_a_sequence_walks_the_dialplan_and_the_call_record_says_why(platfo
         assert (await adam.get("/v1/calls/not-a-call/replay")).status_code == 404
 
 
-async def test_a_sequence_walked_step_by_step_the_desk_unanswered_then_the_mobile_answers(platform):
-    """Asterisk's side written event by event, as the shipped dialplan walks the two ring steps."""
+async def test_a_sequence_walked_step_by_step_the_desk_busy_then_the_mobile_answers(platform):
+    """Asterisk's side written event by event, as the shipped dialplan walks the two ring steps:
+    the desk is busy (Dial's DIALSTATUS BUSY), and the call record says busy, not just unanswered."""
     fake_ami, agi_port, routing = platform.fake_ami, platform.agi_port, platform.routing
     token = await adam_on_his_mobile(platform)
     auth = {"Authorization": f"Bearer {token}"}
@@ -100,9 +101,9 @@ async def test_a_sequence_walked_step_by_step_the_desk_unanswered_then_the_mobil
         for writer in fake_ami._writers:
             writer.write(frame([("Privilege", "call,all"), *fields.items(), ("Linkedid", call_id)]))
 
-    # Step 1: the desk rings 10 s, nobody answers.
+    # Step 1: the desk is on another call: busy.
     send(Event="DialBegin", DestChannel=desk, DialString="441632960050@phones", Uniqueid=call_id)
-    send(Event="DialEnd", DestChannel=desk, DialStatus="NOANSWER", Uniqueid=call_id)
+    send(Event="DialEnd", DestChannel=desk, DialStatus="BUSY", Uniqueid=call_id)
     send(Event="HangupRequest", Channel=desk, Uniqueid="1800000000.8")
     # Step 2: the desk and the mobile ring together; the mobile answers, then Adam hangs up.
     send(
@@ -113,6 +114,7 @@ async def test_a_sequence_walked_step_by_step_the_desk_unanswered_then_the_mobil
     )
     send(Event="DialBegin", DestChannel=mobile, DialString="447700900001@phones", Uniqueid=call_id)
     send(Event="DialEnd", DestChannel=mobile, DialStatus="ANSWER", Uniqueid=call_id)
+    send(Event="DialEnd", DestChannel=desk.replace("11", "13"), DialStatus="CANCEL", Uniqueid=call_id)
     send(Event="HangupRequest", Channel=mobile, Uniqueid="1800000000.9")
     send(
         Event="Hangup",
@@ -134,8 +136,14 @@ async def test_a_sequence_walked_step_by_step_the_desk_unanswered_then_the_mobil
     (record,) = [c for c in calls.json() if c["call_id"] == call_id]
     assert (record["outcome"], record["actual_recipient"]) == ("answered", "adam")
     assert [(s["step"], s["kind"], s["outcome"], s["rang"]) for s in record["why"]["steps"]] == [
-        (1, "ring", "not answered", ["+441632960050"]),
+        (1, "ring", "busy", ["+441632960050"]),
         (2, "ring", "answered", ["+447700900001"]),
         (3, "voicemail", "not reached", []),
     ]
-    assert record["why"]["steps"][0]["seconds"] is not None
+    first, second = record["why"]["steps"][:2]
+    assert first["seconds"] is not None
+    assert first["dial_status"] == {"+441632960050": "busy"}
+    assert first["said"] == f"Rang +441632960050 for {round(first['seconds'])} s: busy."
+    assert second["dial_status"] == {"+447700900001": "answered", "+441632960050": "cancelled"}
+    assert second["said"].startswith("Rang +441632960050 + +447700900001 for ")
+    assert second["said"].endswith(" s: answered on +447700900001.")

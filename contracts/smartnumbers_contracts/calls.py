@@ -49,6 +49,33 @@ class CallAnswered(Contract):
     answered_by_user_id: Identifier | None = None
 
 
+class DialStatus(StrEnum):
+    """Asterisk's DIALSTATUS for one dialled target (AMI ``DialEnd``'s ``DialStatus``)."""
+
+    ANSWER = "ANSWER"
+    BUSY = "BUSY"
+    NOANSWER = "NOANSWER"
+    CANCEL = "CANCEL"
+    CONGESTION = "CONGESTION"
+    CHANUNAVAIL = "CHANUNAVAIL"
+    DONTCALL = "DONTCALL"
+    TORTURE = "TORTURE"
+    INVALIDARGS = "INVALIDARGS"
+
+
+class CallDialEnded(Contract):
+    subject = "gateway.call.dial_ended.v1"
+    summary = (
+        "A target of the routing plan stopped ringing, and how: answered, busy, no answer (the step's "
+        "time ran out), cancelled (the caller hung up or another target answered), congestion, unavailable"
+    )
+
+    call_id: str
+    target_number: str
+    user_id: Identifier | None = None
+    dial_status: DialStatus = Field(description="Asterisk's DIALSTATUS for this target")
+
+
 class CallTransferred(Contract):
     subject = "gateway.call.transferred.v1"
     summary = "The call was transferred or redirected (Call Manager, delegate offer)"
@@ -116,10 +143,38 @@ class CallPlaced(Contract):
 
 class FaxSent(Contract):
     subject = "gateway.fax.sent.v1"
-    summary = "A fax machine was dialled to send a fax on (§5.5-5.6): it answered and SendFAX began, or not"
+    summary = (
+        "How sending a fax on to a fax machine went (§5.5-5.6): the machine did not answer, or it "
+        "answered and SendFAX reported its result (FAXSTATUS, FAXPAGES, FAXERROR)"
+    )
 
     fax_id: str
     user_id: Identifier
     to_number: str
-    delivered: bool = Field(description="The fax machine answered and transmission began (SendFAX)")
-    reason: str = Field(description="answered, busy, no answer, failed…")
+    delivered: bool = Field(description="The fax went through: SendFAX ended with FAXSTATUS SUCCESS")
+    reason: str = Field(
+        description="sent, fax failed (answered, SendFAX did not succeed), busy, no answer, congestion, "
+        "failed, hangup, no outcome from Asterisk"
+    )
+    pages: int | None = Field(default=None, description="Pages transmitted (FAXPAGES), once SendFAX ran")
+    error: str | None = Field(default=None, description="SendFAX's FAXERROR when it did not succeed")
+    remote_station_id: str | None = Field(
+        default=None, description="The receiving machine's id (REMOTESTATIONID)"
+    )
+
+
+class FaxNotReceived(Contract):
+    subject = "gateway.fax.not_received.v1"
+    summary = (
+        "A fax machine called a mailbox (§1, §5.5) and ReceiveFAX did not succeed: nothing was "
+        "deposited; FAXSTATUS, FAXERROR and the pages seen say why"
+    )
+
+    call_id: str
+    mailbox: str = Field(description="The mailbox the fax was for: a user id or team:<id>")
+    caller_number: str | None = None
+    status: str | None = Field(
+        default=None, description="ReceiveFAX's FAXSTATUS (FAILED), if Asterisk set it"
+    )
+    error: str = Field(description="ReceiveFAX's FAXERROR, or what else went wrong")
+    pages: int = Field(default=0, description="Pages received before it failed (FAXPAGES); none are kept")

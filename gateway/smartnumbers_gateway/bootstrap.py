@@ -31,11 +31,13 @@ from smartnumbers_gateway.clients.mailbox import MailboxClient
 from smartnumbers_gateway.clients.presence import PresenceClient
 from smartnumbers_gateway.clients.service_tokens import ServiceTokens
 from smartnumbers_gateway.commands.fax_delivery import FaxDelivery
+from smartnumbers_gateway.commands.fax_sending import FaxSending
 from smartnumbers_gateway.commands.message_alert_call import MessageAlertCalls
 from smartnumbers_gateway.commands.message_waiting import MessageWaiting
 from smartnumbers_gateway.incoming import pc_ring
 from smartnumbers_gateway.incoming.call import IncomingCalls
 from smartnumbers_gateway.incoming.call_events import CallTracker
+from smartnumbers_gateway.incoming.fax import FaxReception
 from smartnumbers_gateway.incoming.from_phones import FromPhones
 from smartnumbers_gateway.incoming.introduction import Introductions
 from smartnumbers_gateway.incoming.pc_ring import PcRing
@@ -126,6 +128,8 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
         agi.add_route("record", RecordGreeting(mailbox, settings.spool_dir))
         agi.add_route("send-voicemail", SendVoicemail(mailbox, settings.spool_dir))
         agi.add_route("mailbox-alert", PlayNewMessages(mailbox, settings.spool_dir))
+        agi.add_route("fax", FaxReception(plans, mailbox, settings.spool_dir, publisher.put))
+        agi.add_route("fax-send", FaxSending(settings.spool_dir, publisher.put))
 
         async def send_command(command: Contract) -> None:
             await js.publish(

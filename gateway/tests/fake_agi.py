@@ -65,6 +65,16 @@ class FakeAgiChannel:
     """Whether the music-on-hold class plays (MusicOnHold lasts its duration) or ends at once."""
     files_played: list[str] = field(default_factory=list)
     """Spool files (absolute paths) Asterisk opened for STREAM FILE, with the extension it chose."""
+    fax_sends: bytes | None = None
+    """A fax machine calling: what ReceiveFAX writes to its path (a TIFF; partial when it fails)."""
+    fax_result: dict[str, str] = field(default_factory=dict)
+    """What ReceiveFAX / SendFAX set, over a success (FAXSTATUS, FAXPAGES, FAXERROR, REMOTESTATIONID)."""
+    fax_machine_hangs_up: bool = True
+    """The fax machine hangs up when done: EXEC answers result=-1, then ``HANGUP`` (as res_agi)."""
+    faxes_sent: list[bytes] = field(default_factory=list)
+    """What SendFAX found at its path, each time it ran."""
+    missing_apps: set[str] = field(default_factory=set)
+    """Applications this Asterisk lacks (no res_fax): EXEC answers result=-2."""
 
     def header_block(self) -> bytes:
         values = {
@@ -85,6 +95,8 @@ class FakeAgiChannel:
         return ("\n".join(lines) + "\n\n").encode()
 
     def reply(self, command: str) -> str:
+        if m := re.fullmatch(r'EXEC (ReceiveFAX|SendFAX) "?(.*?)"?', command):
+            return self._fax(m.group(1), Path(m.group(2)))
         if self.without_beep and re.fullmatch(r"RECORD FILE .* BEEP .*", command):
             return "200 result=-1 (randomerror) endpos=0"  # as a build without the sound 'beep'
         if self.keypad is not None:
@@ -93,7 +105,7 @@ class FakeAgiChannel:
 
     def _keypad_reply(self, command: str) -> str:
         """As ``_reply``, with the keys taken from ``keypad`` where the gateway listens for them."""
-        if self.hung_up:
+        if self.hung_up and not command.startswith("GET VARIABLE"):  # res_agi runs it on a dead channel
             return "HANGUP"
         if m := re.fullmatch(r'(STREAM FILE|SAY DIGITS|SAY NUMBER|SAY DATETIME) (\S+) "([^"]*)".*', command):
             verb, what, escape = m.groups()
@@ -148,6 +160,26 @@ class FakeAgiChannel:
             self.hung_up = True
             return "200 result=1"
         return self._reply(command)
+
+    def _fax(self, app: str, path: Path) -> str:
+        """res_fax on this channel: the file written (ReceiveFAX) or read (SendFAX), the result
+        in channel variables, and the machine hanging up when it is done."""
+        if app in self.missing_apps:
+            return "200 result=-2"
+        if app == "ReceiveFAX":
+            if self.fax_sends is not None:
+                path.write_bytes(self.fax_sends)
+            result = {"FAXSTATUS": "SUCCESS", "FAXPAGES": "1", "FAXERROR": "", **self.fax_result}
+        elif path.is_file():
+            self.faxes_sent.append(path.read_bytes())
+            result = {"FAXSTATUS": "SUCCESS", "FAXPAGES": "1", "FAXERROR": "", **self.fax_result}
+        else:  # as res_fax: SendFAX of a file that is not there
+            result = {"FAXSTATUS": "FAILED", "FAXPAGES": "0", "FAXERROR": "FILE_ERROR"}
+        self.variables.update({"REMOTESTATIONID": "+44 1632 960444", **result})
+        if not self.fax_machine_hangs_up:
+            return "200 result=0"
+        self.hung_up = True
+        return "200 result=-1\nHANGUP"
 
     def _opens(self, name: str) -> bool:
         """Whether Asterisk would open ``name`` (no extension): system prompts are taken to

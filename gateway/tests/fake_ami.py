@@ -34,6 +34,9 @@ class FakeAmi:
     hold_originate: asyncio.Event | None = None
     """When given, an Originate is answered only once it is set (a call still ringing)."""
     originate_seen: asyncio.Event = field(default_factory=asyncio.Event)
+    originate_reason: str | None = None
+    """When given, an Originate's call is not answered: OriginateResponse says ``Failure`` with
+    this Reason (5 busy, 3 no answer, 8 congestion) and no call events follow."""
     missing_modules: set[str] = field(default_factory=set)
     """Modules this Asterisk has not loaded: ModuleCheck answers as a real one does for them."""
     endpoints: dict[str, list[dict[str, str]]] = field(default_factory=lambda: {"trunk": healthy_trunk()})
@@ -145,8 +148,16 @@ class FakeAmi:
             # As recorded: the queued response, then the call's events and OriginateResponse.
             _, recorded_call = read("click-to-dial")
             for message in recorded_call:
-                if not message.sent_by_client:
-                    writer.write(frame([(k, action_id if k == "ActionID" else v) for k, v in message.fields]))
+                if message.sent_by_client:
+                    continue
+                fields = [(k, action_id if k == "ActionID" else v) for k, v in message.fields]
+                if self.originate_reason is not None:
+                    if message.get("Event") not in (None, "OriginateResponse"):
+                        continue  # not answered: no call
+                    failed = {"Response": "Failure", "Reason": self.originate_reason}
+                    if message.get("Event") == "OriginateResponse":
+                        fields = [(k, failed.get(k, v)) for k, v in fields]
+                writer.write(frame(fields))
         elif name == "coreshowchannels":
             # As recorded: the list's start, one event per channel, the list's end.
             writer.write(

@@ -59,20 +59,81 @@ def test_an_answered_call_rings_is_answered_and_ends_with_the_callee_hanging_up(
     assert replay("incoming-answered", planned()) == [
         ("gateway.call.ringing.v1", {"target_number": "+447700900001", "user_id": "adam"}),
         ("gateway.call.answered.v1", {"answered_number": "+447700900001", "answered_by_user_id": "adam"}),
+        (
+            "gateway.call.dial_ended.v1",
+            {"target_number": "+447700900001", "user_id": "adam", "dial_status": "ANSWER"},
+        ),
         ("gateway.call.ended.v1", {"hung_up_by": "callee", "cause": "Normal Clearing"}),
     ]
 
 
-def test_an_unanswered_call_rings_and_ends_without_an_answer():
+def test_an_unanswered_call_rings_until_its_time_runs_out_no_answer_and_ends_without_an_answer():
     result = replay("incoming-noanswer-voicemail", planned("incoming-noanswer-voicemail"))
-    assert [s for s, _ in result] == ["gateway.call.ringing.v1", "gateway.call.ended.v1"]
-    assert result[1][1]["hung_up_by"] == "system", "the platform hung up after recording"
+    assert [s for s, _ in result] == [
+        "gateway.call.ringing.v1",
+        "gateway.call.dial_ended.v1",
+        "gateway.call.ended.v1",
+    ]
+    assert result[1][1] == {"target_number": "+447700900002", "user_id": "bob", "dial_status": "NOANSWER"}
+    assert result[2][1]["hung_up_by"] == "system", "the platform hung up after recording"
 
 
-def test_a_busy_target_rings_no_one_and_the_call_ends():
+def test_a_busy_target_is_reported_busy_not_unanswered_and_the_call_ends():
+    """Asterisk's recorded DialEnd says BUSY: the call record can tell busy from no answer."""
     result = replay("incoming-busy", planned("incoming-busy"))
-    assert [s for s, _ in result] == ["gateway.call.ringing.v1", "gateway.call.ended.v1"]
-    assert result[0][1]["target_number"] == "+447700900003"
+    assert result == [
+        ("gateway.call.ringing.v1", {"target_number": "+447700900003", "user_id": "cleo"}),
+        (
+            "gateway.call.dial_ended.v1",
+            {"target_number": "+447700900003", "user_id": "cleo", "dial_status": "BUSY"},
+        ),
+        ("gateway.call.ended.v1", {"hung_up_by": "system", "cause": result[-1][1]["cause"]}),
+    ]
+
+
+def test_each_dial_of_a_target_ends_once_even_when_a_later_step_rings_it_again():
+    """Step 1 rings the desk (no answer); step 2 rings desk and mobile, the mobile answers and the
+    desk is cancelled: two dial ends for the desk, each with its own id, one ringing event for it."""
+    cid, desk1, desk2, mobile = (
+        "1800000000.7",
+        "Local/1@phones-11;1",
+        "Local/1@phones-13;1",
+        "Local/2@phones-12;1",
+    )
+    script = [
+        ("DialBegin", desk1, "447700900001@phones", None),
+        ("DialEnd", desk1, None, "NOANSWER"),
+        ("DialBegin", desk2, "447700900001@phones", None),
+        ("DialBegin", mobile, "447700900002@phones", None),
+        ("DialEnd", mobile, None, "ANSWER"),
+        ("DialEnd", desk2, None, "CANCEL"),
+    ]
+    plans = PlansInFlight()
+    plans.remember(planned().get(call_id("incoming-answered")).model_copy(update={"call_id": cid}))  # type: ignore[union-attr]
+    tracker = CallTracker(plans, clock=lambda: datetime(2026, 11, 27, tzinfo=UTC))
+    out = []
+    for event, channel, dial, status in script:
+        fields = {"Event": event, "Linkedid": cid, "DestChannel": channel}
+        fields |= {"DialString": dial} if dial else {"DialStatus": status or ""}
+        out += tracker.on_event(fields)
+    said = [
+        (
+            c.subject.split(".")[2],
+            getattr(c, "target_number", None) or getattr(c, "answered_number", None),
+            getattr(c, "dial_status", None),
+        )
+        for c in out
+    ]
+    assert said == [
+        ("ringing", "+447700900001", None),
+        ("dial_ended", "+447700900001", "NOANSWER"),
+        ("ringing", "+447700900002", None),
+        ("answered", "+447700900002", None),
+        ("dial_ended", "+447700900002", "ANSWER"),
+        ("dial_ended", "+447700900001", "CANCEL"),
+    ]
+    ends = [c.event_id for c in out if c.subject == "gateway.call.dial_ended.v1"]
+    assert len(set(ends)) == 3
 
 
 def test_calls_the_gateway_did_not_plan_are_not_reported():
@@ -193,6 +254,11 @@ def test_a_desk_phone_dialled_directly_is_known_by_its_number():
         if event.get("DialString") == "447700900001@phones":
             event = {**event, "DialString": "desk-1001"}
         out += [c.subject for c in tracker.on_event(event)]
-    assert out == ["gateway.call.ringing.v1", "gateway.call.answered.v1", "gateway.call.ended.v1"]
+    assert out == [
+        "gateway.call.ringing.v1",
+        "gateway.call.answered.v1",
+        "gateway.call.dial_ended.v1",
+        "gateway.call.ended.v1",
+    ]
     assert dial_target("desk-1001", {"+447700900001": "desk-1001"}) == "+447700900001"
     assert dial_target("desk-1001") is None

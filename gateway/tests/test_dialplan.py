@@ -4,10 +4,14 @@ variable the dialplan reads is one the gateway sets."""
 from __future__ import annotations
 
 import re
+import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
+from smartnumbers_contracts import gateway as commands
 from smartnumbers_contracts import routing as wire
 from smartnumbers_gateway.asterisk.plan_variables import plan_variables
+from smartnumbers_gateway.commands.fax_delivery import channel_variables
 
 SHIPPED = Path(__file__).resolve().parents[2] / "deploy" / "asterisk"
 DIALPLAN = SHIPPED / "extensions.conf"
@@ -224,3 +228,39 @@ def test_a_desk_phone_call_asks_the_gateway_once_and_stays_inside_for_the_platfo
     ), "a number that is not one is said, not a silent hang-up"
     incoming = contexts()["sn-incoming"]
     assert incoming.index("AGI(${SN_AGI}/incoming") < incoming.index("n(planned),") < incoming.index("Gosub(")
+
+
+def test_a_fax_machine_calling_a_mailbox_is_detected_before_the_answer_and_received_there():
+    """§1, §5.5: FAXOPT(faxdetect) must be on before Answer(); on CNG/T.38 res_fax jumps to the
+    context's ``fax`` extension, which runs the gateway's ``fax`` conversation."""
+    for name in ("sn-mailbox-access", "sn-step-voicemail", "sn-cm"):
+        lines = contexts()[name].splitlines()
+        detect = next(i for i, line in enumerate(lines) if "Set(FAXOPT(faxdetect)=yes" in line)
+        answer = next(i for i, line in enumerate(lines) if "Answer()" in line)
+        assert detect < answer, f"[{name}] answers before fax detection is on"
+        assert any(re.match(r"exten => fax,1,AGI\(\$\{SN_AGI\}/fax,", line) for line in lines), name
+
+
+def test_a_fax_sent_on_runs_fax_send_with_the_variables_the_gateway_originates_with():
+    body = contexts()["sn-fax-out"]
+    assert "exten => send,1,AGI(${SN_AGI}/fax-send," in body
+    command = commands.DeliverFax(
+        event_id=uuid.uuid4(),
+        organisation_id="acme",
+        occurred_at=datetime.now(UTC),
+        user_id="adam",
+        fax_id="f1",
+        to_number="+441632960999",
+        sha256="0" * 64,
+        pages=1,
+        fetch_path="/v1/blobs/f1",
+    )
+    read = set(re.findall(r"\$\{(SN_[A-Z_]+)\}", body)) - {"SN_AGI"}
+    assert read == set(channel_variables(command)), "the dialplan reads what the Originate sets"
+
+
+def test_every_fastagi_script_the_dialplan_runs_is_a_route_of_the_gateway():
+    source = (Path(__file__).resolve().parents[1] / "smartnumbers_gateway" / "bootstrap.py").read_text()
+    routes = set(re.findall(r'add_route\(\s*"([a-z-]+)"', source))
+    scripts = set(re.findall(r"AGI\(\$\{SN_AGI\}/([a-z-]+)", DIALPLAN.read_text()))
+    assert scripts <= routes, f"no gateway route for {sorted(scripts - routes)}"

@@ -9,6 +9,7 @@ from datetime import datetime
 import pytest
 from smartnumbers_contracts import gateway as commands
 
+from gateway.tests.fax_sending import fax_line
 from gateway.tests.phone_platform import CALLING_FROM
 from services.mailbox.tests.samples import tiff
 
@@ -55,6 +56,25 @@ async def test_send_a_fax_to_the_machine_calling(stage):
         command.sha256 == hashlib.sha256(tiff(2)).hexdigest()
         and command.organisation_id == stage.organisation
     )
+
+
+async def test_story_the_fax_reaches_the_machine_calling(stage, dev_keys, tmp_path):
+    """§5.6.3 end to end: the menu's command, carried out by the gateway's fax delivery on a FAKE
+    Asterisk — it dials the number calling, and the machine there receives the fax's pages."""
+    adam = await stage.person("adam")
+    fax_id = await stage.fax_for(adam, pages=2)
+    async with fax_line(stage.nats_url, stage.mailbox.url, dev_keys[0], stage.spool) as line:
+        # 1. Adam, at a fax machine, signs in and asks for the fax to be sent here.
+        await stage.dial(adam, adam.signs_in + FAXES + ACTION + "1" + "#")
+        (command,) = stage.commands
+        await line.js.publish(command.subject, command.to_bytes())
+        # 2. Asterisk dials the machine he is calling from; it answers and SendFAX sends the fax.
+        assert (await line.originated())["Channel"] == f"Local/{CALLING_FROM}@phones"
+        machine = await line.machine_answers(fax_result={"FAXPAGES": "2"})
+        sent = await line.said()
+    assert machine.faxes_sent == [tiff(2)]
+    assert (sent.fax_id, sent.to_number, sent.delivered, sent.pages) == (fax_id, f"+{CALLING_FROM}", True, 2)
+    assert not list((stage.spool / "faxes").glob("*")), "the TIFF left the spool"
 
 
 async def test_send_a_fax_to_a_number_typed(stage):

@@ -25,6 +25,7 @@ from nats.aio.msg import Msg
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from nats.js.errors import NotFoundError
 from prometheus_client import Counter
 from pydantic import ValidationError
 from smartnumbers_contracts import Contract, contract_for_subject
@@ -85,6 +86,7 @@ class Consumer:
         while not self._stopping:
             try:
                 if subscription is None:
+                    await self._follow_new_subjects(config)
                     subscription = await self.js.pull_subscribe(
                         None,  # type: ignore[arg-type]  # nats-py binds a durable by name without a subject
                         durable=self.durable,
@@ -106,6 +108,21 @@ class Consumer:
         if subscription is not None:
             with contextlib.suppress(Exception):  # already gone with the connection
                 await subscription.unsubscribe()
+
+    async def _follow_new_subjects(self, config: ConsumerConfig) -> None:
+        """A durable made by an earlier version keeps the subjects it was made with (binding to it
+        changes nothing): when this version handles other contracts, its filter is updated in
+        place (NATS keeps the durable's position), so a new contract is not silently skipped."""
+        try:
+            info = await self.js.consumer_info(self.stream, self.durable)
+        except NotFoundError:
+            return  # pull_subscribe makes it with ``config``
+        if (
+            sorted(info.config.filter_subjects or [info.config.filter_subject or ""])
+            != config.filter_subjects
+        ):
+            log.info("consumer %s: now following %s", self.durable, ", ".join(config.filter_subjects or []))
+            await self.js.add_consumer(self.stream, config=config)
 
     async def stop(self) -> None:
         """Stop after the message in hand (graceful shutdown)."""

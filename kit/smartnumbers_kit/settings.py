@@ -39,6 +39,12 @@ class ServiceSettings(BaseSettings):
     postgres_user: str = "postgres"
     postgres_password: str = ""
     postgres_schema: str = ""
+    postgres_pool_size: int = Field(
+        default=10, ge=1, description="Connections each application keeps open to PostgreSQL"
+    )
+    postgres_max_overflow: int = Field(
+        default=10, ge=0, description="Connections it may open beyond the pool under load"
+    )
 
     jwt_public_key_file: Path | None = None
     jwt_jwks_url: str | None = Field(default=None, description="The directory's /.well-known/jwks.json")

@@ -186,3 +186,47 @@ async def test_a_restarted_consumer_loses_nothing_and_repeats_nothing(app, js):
     await second.stop()
     task.cancel()
     assert app.repository.get(app.tally_id).seen == [f"u{i}" for i in range(40)]
+
+
+async def test_a_durable_made_by_an_earlier_version_follows_the_contracts_a_new_version_handles(app, js):
+    """Version 1 handled only UserCreated; version 2 also handles UserRemoved (a new handler on the
+    same durable): the durable's filter is updated in place, so removals published since reach it,
+    and nothing version 1 applied is applied again."""
+    calls: list[str] = []
+
+    def removed(e: wire.UserRemoved):
+        calls.append(f"removed {e.user_id}")
+        tally = app.repository.get(app.tally_id)
+        tally.count(f"-{e.user_id}")
+        return [tally]
+
+    first = Consumer(
+        app,
+        js,
+        stream="DIRECTORY",
+        durable="tally",
+        handlers={wire.UserCreated: counting_handler(app, calls)},
+    )
+    task = await run(first)
+    await js.publish("directory.user.created.v1", user_created("acme", "ann").to_bytes())
+    await until(lambda: app.repository.get(app.tally_id).seen == ["ann"])
+    await first.stop()
+    task.cancel()
+    gone = wire.UserRemoved(
+        event_id=uuid.uuid4(), organisation_id="acme", occurred_at=datetime.now(UTC), user_id="ann"
+    )
+    await js.publish("directory.user.removed.v1", gone.to_bytes())
+    second = Consumer(
+        app,
+        js,
+        stream="DIRECTORY",
+        durable="tally",
+        handlers={wire.UserCreated: counting_handler(app, calls), wire.UserRemoved: removed},
+    )
+    task = await run(second)
+    await until(lambda: app.repository.get(app.tally_id).seen == ["ann", "-ann"])
+    await second.stop()
+    task.cancel()
+    info = await js.consumer_info("DIRECTORY", "tally")
+    assert sorted(info.config.filter_subjects) == ["directory.user.created.v1", "directory.user.removed.v1"]
+    assert calls == ["ann", "removed ann"]

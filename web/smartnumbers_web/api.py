@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from typing import Any
 
 import httpx
@@ -25,6 +26,26 @@ class ApiError(Exception):
         self.code = code
 
 
+def refusal(problems: Sequence[Any]) -> str:
+    """FastAPI's validation errors as sentences naming the fields: "Desk is too long: at most 32
+    characters." (a service's, or the web's own for a form)."""
+    sentences = []
+    for problem in problems:
+        if not isinstance(problem, dict):
+            sentences.append(str(problem))
+            continue
+        where = [str(part) for part in problem.get("loc", ()) if part not in ("body", "query", "path")]
+        field = where[-1].replace("_", " ").capitalize() if where else "The request"
+        limit = (problem.get("ctx") or {}).get("max_length")
+        if problem.get("type") == "string_too_long" and limit is not None:
+            sentences.append(f"{field} is too long: at most {limit} characters.")
+        elif problem.get("type") == "too_long" and limit is not None:
+            sentences.append(f"{field} has too many entries: at most {limit}.")
+        else:
+            sentences.append(f"{field}: {problem.get('msg', 'not valid')}.")
+    return " ".join(sentences) or "That was not valid."
+
+
 def error_of(response: httpx.Response) -> ApiError:
     try:
         body = response.json()
@@ -32,7 +53,7 @@ def error_of(response: httpx.Response) -> ApiError:
         body = {}
     detail = body.get("detail") if isinstance(body, dict) else None
     if isinstance(detail, list):  # FastAPI validation errors
-        detail = "; ".join(str(d.get("msg", d)) for d in detail if isinstance(d, dict))
+        detail = refusal(detail)
     code = body.get("error", "") if isinstance(body, dict) else ""
     return ApiError(response.status_code, str(detail or response.reason_phrase), str(code))
 

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from html import escape
 from pathlib import Path
 
 import httpx
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from smartnumbers_kit.http import BodyLimit
 from smartnumbers_web import proxy
-from smartnumbers_web.api import ApiError, SignInRequired
+from smartnumbers_web.api import ApiError, SignInRequired, refusal
+from smartnumbers_web.bounds import FOR_TEMPLATES
 from smartnumbers_web.deps import CsrfRejected, PasswordChangeRequired, render
 from smartnumbers_web.pages import (
     address_book,
@@ -23,6 +27,7 @@ from smartnumbers_web.pages import (
     contact,
     groups,
     recordings,
+    report_schedule,
     security,
     services,
     statistics,
@@ -53,6 +58,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app = FastAPI(title="smartnumbers Web Services", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    app.state.templates.env.globals["bounds"] = FOR_TEMPLATES
     app.add_middleware(
         SessionMiddleware, codec=SessionCodec(settings.session_key, secure=settings.secure_cookies)
     )
@@ -73,6 +79,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         administration,
         call_manager,
         statistics,
+        report_schedule,
         proxy,
     ):
         app.include_router(module.router)
@@ -109,6 +116,18 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     async def api_error(request: Request, error: ApiError) -> Response:
         return render(request, "error.html", message=error.detail, status_code=error.status)
 
+    @app.exception_handler(RequestValidationError)
+    async def not_valid(request: Request, error: RequestValidationError) -> Response:
+        """A page's address or a form that is not right (``/address-book/contacts/not an id``, a
+        field too long): one sentence naming it, nothing done; the /api passage keeps the
+        services' JSON, htmx gets the sentence to show in place."""
+        if request.url.path.startswith("/api/"):
+            return await request_validation_exception_handler(request, error)
+        message, status = not_valid_message(error)
+        if request.headers.get("hx-request"):
+            return HTMLResponse(f"<span class='error'>{escape(message)}</span>", status)
+        return render(request, "error.html", message=message, status_code=status)
+
     @app.exception_handler(httpx.TransportError)
     async def unreachable(request: Request, error: httpx.TransportError) -> Response:
         return render(
@@ -116,3 +135,15 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         )
 
     return app
+
+
+def not_valid_message(error: RequestValidationError) -> tuple[str, int]:
+    """A malformed part of the address is a page that does not exist (404, naming what is wrong);
+    anything else is a form or a query the page cannot take (422, naming the fields)."""
+    problems = [e for e in error.errors() if isinstance(e, dict)]
+    in_path = [e for e in problems if tuple(e.get("loc", ()))[:1] == ("path",)]
+    if in_path:
+        first = in_path[0]
+        what = str(first["loc"][-1]).replace("_", " ")
+        return f"There is no such page: {str(first.get('input'))!r} is not a valid {what}.", 404
+    return refusal(problems), 422

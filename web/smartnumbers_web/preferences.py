@@ -1,7 +1,10 @@
 """Web Services preferences (§6): the startup page and the toolbar, for the web and a PDA.
 
-No service stores web preferences yet, so they live in this browser, in a cookie of
-their own (nothing secret in them); every value is checked against the known ones.
+They are the user's: the directory keeps them with the user (``/v1/users/me/web-preferences``),
+so they follow the user to any browser. Each page shows them from a cookie of their own
+(nothing secret in them), written from the directory's copy at sign-in and on every change and
+removed at sign-out, so no page waits for the directory; every value is checked against the
+known ones.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import base64
 
 from fastapi import Request, Response
 from pydantic import BaseModel, ValidationError, field_validator
+from smartnumbers_web.api import Api, ApiError
 
 COOKIE = "sn_prefs"
 STARTUP_PAGES = {
@@ -75,3 +79,28 @@ def keep(response: Response, prefs: Preferences, *, secure: bool) -> None:
         samesite="strict",
         secure=secure,
     )
+
+
+PATH = "/v1/users/me/web-preferences"
+
+
+async def of_user(api: Api) -> Preferences | None:
+    """The user's preferences as the directory keeps them (None: it could not say)."""
+    try:
+        kept = await api.get("directory", PATH)
+    except ApiError:
+        return None
+    chosen = {name: value for name, value in kept.items() if value is not None}
+    try:
+        return Preferences(**chosen)
+    except ValidationError:  # a page or toolbar item this web no longer offers
+        return Preferences()
+
+
+async def store(api: Api, prefs: Preferences) -> None:
+    """Kept with the user (raises ApiError when the directory refuses)."""
+    await api.put("directory", PATH, json=prefs.model_dump())
+
+
+def forget(response: Response) -> None:
+    response.delete_cookie(COOKIE)

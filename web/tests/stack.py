@@ -46,6 +46,7 @@ class Platform:
     admin_token: str
     processes: list[ServiceProcess] = field(default_factory=list)
     gateway: ServiceProcess | None = None
+    notify: ServiceProcess | None = None
     agi_port: int = 0
     nats_url: str = ""
 
@@ -145,11 +146,33 @@ def telephony(
     return routing, gateway, agi_port
 
 
+def notify_process(tmp: Path, nats_url: str, keys: tuple[Path, Path], **urls: str) -> ServiceProcess:
+    """Notify, for the pages over its API (report schedules): its emails go to a port nobody
+    listens on and its SMS to files, as no story here waits for a delivery."""
+    return service_process(
+        "notify",
+        tmp / "var-notify",
+        nats_url,
+        keys[1],
+        tmp / "notify.log",
+        SMTP_PORT=str(free_port()),
+        SMS_GATEWAY="files",
+        NOTIFY_SIGNING_KEY_FILE=str(keys[0]),
+        **{f"{name.upper()}_URL": url for name, url in urls.items()},
+    )
+
+
 @contextmanager
 def running_platform(
-    tmp: Path, nats_url: str, keys: tuple[Path, Path], org: str, ami_port: int | None = None
+    tmp: Path,
+    nats_url: str,
+    keys: tuple[Path, Path],
+    org: str,
+    ami_port: int | None = None,
+    with_notify: bool = False,
 ) -> Iterator[Platform]:
-    """With ``ami_port``, routing and the gateway too (a FAKE Asterisk's AMI on that port)."""
+    """With ``ami_port``, routing and the gateway too (a FAKE Asterisk's AMI on that port); with
+    ``with_notify``, notify (and routing, whose call records it reports) too."""
     (tmp / "dir").mkdir()
     directory = directory_process(tmp / "dir", nats_url, keys)
     presence = service_process("presence", tmp / "var-presence", nats_url, keys[1], tmp / "presence.log")
@@ -167,6 +190,19 @@ def running_platform(
                 process.start()
                 started.append(process)
             urls |= {"routing": routing.url, "gateway": gateway.url}
+        notify = None
+        if with_notify:
+            if "routing" not in urls:  # notify's reports are of routing's call records
+                routing = service_process(
+                    "routing", tmp / "var-routing", nats_url, keys[1], tmp / "routing.log"
+                )
+                routing.start()
+                started.append(routing)
+                urls["routing"] = routing.url
+            notify = notify_process(tmp, nats_url, keys, mailbox=urls["mailbox"], routing=urls["routing"])
+            notify.start()
+            started.append(notify)
+            urls["notify"] = notify.url
         web = web_process(tmp, **urls)
         web.start(wait_for_nats=False)
         started.append(web)
@@ -179,6 +215,7 @@ def running_platform(
         platform.nats_url = nats_url
         if gateway is not None:
             platform.gateway, platform.agi_port = gateway, agi_port
+        platform.notify = notify
         yield platform
     finally:
         for process in reversed(started):

@@ -12,6 +12,8 @@ directory, presence, routing, mailbox, gateway and web are real processes.
 3. Please Hold: the fake Asterisk is told to move the caller to the hold music.
 4. Accept: the caller is put through to her mobile; the page shows the transfer event.
 5. Delegate: the caller goes to Oscar's smartnumber; the page shows it.
+
+The enquiry call (§7.5.3) and the other stories have their steps in their own docstrings.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from smartnumbers_kit.testing import own_nats_server
 from gateway.tests.fake_agi import FakeAgiChannel
 from gateway.tests.fake_ami import FakeAmi
 from web.tests.pages import serious_violations, sign_in, wait_for_live
-from web.tests.stack import Platform, eventually, running_platform
+from web.tests.stack import Person, Platform, eventually, running_platform
 from web.tests.stack import sign_in as api_sign_in
 
 pytestmark = pytest.mark.slow
@@ -72,35 +74,39 @@ def platform(
         yield p
 
 
-def test_a_ringing_call_is_held_accepted_and_delegated_in_the_call_manager(
-    platform: Platform, context: Any, fake_asterisk: tuple[asyncio.AbstractEventLoop, FakeAmi, int]
-) -> None:
-    loop, ami, _ = fake_asterisk
-    nina = platform.ready_user("nina", "Nina Nash", "864219")
-    oscar = platform.ready_user("oscar", "Oscar Orr", "917253")
-    token = api_sign_in(platform.directory.url, nina.number, nina.password)
+def ringing_in_the_call_manager(
+    platform: Platform,
+    context: Any,
+    loop: asyncio.AbstractEventLoop,
+    callee: Person,
+    caller: Person,
+    call_id: str,
+    mobile: str,
+) -> tuple[Any, Any]:
+    """The callee opens Call Manager (connected, live), is on her mobile with PC Ring and the
+    caller as delegate; the caller rings her smartnumber, the call rings at her PC. Returns the
+    page and the call's card."""
+    token = api_sign_in(platform.directory.url, callee.number, callee.password)
     presence = httpx.Client(base_url=platform.presence.url, headers={"Authorization": f"Bearer {token}"})
-
-    # 1
     page = context.new_page()
-    sign_in(page, nina)
+    sign_in(page, callee)
     page.get_by_role("navigation", name="Menu bar").get_by_role("link", name="Call Manager").click()
     expect(page.locator("#cm-connection")).to_have_text("Connected: this window is your Call Manager.")
     wait_for_live(page)
     assert presence.get("/v1/users/me/presence").json()["call_manager_connected"] is True
-    assert presence.patch("/v1/users/me/numbers", json={"mobile": "07700 900401"}).status_code == 200
+    assert presence.patch("/v1/users/me/numbers", json={"mobile": mobile}).status_code == 200
     assert presence.put("/v1/users/me/location", json={"location": "mobile"}).status_code == 200
-    r = presence.put("/v1/users/me/availability", json={"availability": "pc_ring", "delegate_id": "oscar"})
+    r = presence.put(
+        "/v1/users/me/availability", json={"availability": "pc_ring", "delegate_id": caller.user_id}
+    )
     assert r.status_code == 200, r.text
     assert serious_violations(page) == []
 
-    # 2
-    call_id = "web-cm-1"
-    digits = "44" + nina.number.replace(" ", "")[1:]
-    caller = "44" + oscar.number.replace(" ", "")[1:]
+    digits = "44" + callee.number.replace(" ", "")[1:]
+    calling = "44" + caller.number.replace(" ", "")[1:]
 
     def agi(**kwargs: Any) -> FakeAgiChannel:
-        channel = FakeAgiChannel(platform.agi_port, callerid=caller, calleridname="", **kwargs)
+        channel = FakeAgiChannel(platform.agi_port, callerid=calling, calleridname="", **kwargs)
         asyncio.run_coroutine_threadsafe(channel.run(), loop).result(15)
         return channel
 
@@ -113,28 +119,101 @@ def test_a_ringing_call_is_held_accepted_and_delegated_in_the_call_manager(
     )
     agi(script="pc-ring", args=[call_id, "1"])
     card = page.locator(f"#call-{call_id}")
-    expect(card.get_by_role("heading")).to_have_text(f"Call from Oscar Orr (+{caller})")
+    expect(card.get_by_role("heading")).to_have_text(f"Call from {caller.display_name} (+{calling})")
     expect(card.locator(f"#call-status-{call_id}")).to_have_text("Ringing for you")
+    return page, card
+
+
+def redirects(ami: FakeAmi) -> list[tuple[str | None, str | None]]:
+    """Where the FAKE Asterisk was told to move the caller (AMI Redirect actions), in order."""
+    return [(a.get("Context"), a.get("Exten")) for a in ami.actions if a["Action"] == "Redirect"]
+
+
+def test_a_ringing_call_is_held_accepted_and_delegated_in_the_call_manager(
+    platform: Platform, context: Any, fake_asterisk: tuple[asyncio.AbstractEventLoop, FakeAmi, int]
+) -> None:
+    loop, ami, _ = fake_asterisk
+    nina = platform.ready_user("nina", "Nina Nash", "864219")
+    oscar = platform.ready_user("oscar", "Oscar Orr", "917253")
+
+    # 1, 2
+    call_id = "web-cm-1"
+    page, card = ringing_in_the_call_manager(platform, context, loop, nina, oscar, call_id, "07700 900401")
     expect(page.locator("body")).to_have_attribute("data-rang", "1")
     assert serious_violations(page) == []
 
-    def moves() -> list[tuple[str | None, str | None]]:
-        return [(a.get("Context"), a.get("Exten")) for a in ami.actions if a["Action"] == "Redirect"]
-
     # 3
     card.get_by_role("button", name="Please Hold").click()
-    expect(card.locator(f"#call-result-{call_id}")).to_have_text("The caller hears Please Hold.")
-    assert moves() == [("sn-hold", "s")]
+    expect(card.locator(f"#call-result-{call_id}")).to_contain_text("The caller hears Please Hold.")
+    assert redirects(ami) == [("sn-hold", "s")]
 
     # 4
     card.get_by_role("button", name="Accept").click()
     expect(card.locator(f"#call-status-{call_id}")).to_have_text("Transferred to nina.")
-    assert moves()[-1] == ("sn-cm", "accept")
+    assert redirects(ami)[-1] == ("sn-cm", "accept")
 
     # 5
     card.get_by_role("button", name="Delegate").click()
     expect(card.locator(f"#call-status-{call_id}")).to_have_text("Transferred to oscar.")
     expect(card.locator(f"#call-result-{call_id}")).to_have_text("Sent to your delegate.")
+
+
+def test_an_enquiry_call_while_the_caller_holds(
+    platform: Platform, context: Any, fake_asterisk: tuple[asyncio.AbstractEventLoop, FakeAmi, int]
+) -> None:
+    """§7.5.3, the enquiry call:
+
+    1. A call from Ulla rings for Tess in her Call Manager (she is on her mobile).
+    2. Please Hold: the caller is moved to the hold music; the page tells Tess what to do next.
+    3. She types the number to ask in the Call Manager's box and clicks Click Dial: the FAKE
+       Asterisk is asked to ring her mobile first, then that number; the held caller stays held.
+    4. An empty number is refused in the page's words, and nothing is dialled.
+    5. Her enquiry done, she clicks Accept: the held caller is put through to her again.
+    """
+    loop, ami, _ = fake_asterisk
+    tess = platform.ready_user("tess", "Tess Tate", "864219")
+    ulla = platform.ready_user("ulla", "Ulla Unwin", "917253")
+
+    # 1
+    call_id = "web-cm-enquiry"
+    page, card = ringing_in_the_call_manager(platform, context, loop, tess, ulla, call_id, "07700 900471")
+    before = len(redirects(ami))
+
+    # 2
+    card.get_by_role("button", name="Please Hold").click()
+    expect(card.locator(f"#call-result-{call_id}")).to_have_text(
+        "The caller hears Please Hold. Make your enquiry call (below), then click Accept to speak to "
+        "the caller again."
+    )
+    assert redirects(ami)[before:] == [("sn-hold", "s")]
+
+    # 3
+    originates = len([a for a in ami.actions if a["Action"] == "Originate"])
+    enquiry = page.get_by_role("region", name="Enquiry call")
+    enquiry.get_by_label("Number to call").fill("01632 960777")
+    enquiry.get_by_role("button", name="Click Dial").click()
+    expect(page.locator("#enquiry-result")).to_have_text(
+        "Your phone rings first (answer it), then 01632 960777 is called."
+    )
+    [originate] = [a for a in ami.actions if a["Action"] == "Originate"][originates:]
+    assert originate["Channel"] == "Local/447700900471@phones"
+    assert originate["Variable"][:2] == [
+        "SN_CONNECT_DIAL=Local/441632960777@phones",
+        "SN_CONNECT_NUM=+441632960777",
+    ]
+    assert redirects(ami)[before:] == [("sn-hold", "s")]  # the caller still holds
+
+    # 4
+    enquiry.get_by_label("Number to call").fill("   ")
+    enquiry.get_by_role("button", name="Click Dial").click()
+    expect(page.locator("#enquiry-result")).to_have_text("Not dialled: type the number to call.")
+    assert len([a for a in ami.actions if a["Action"] == "Originate"]) == originates + 1
+    assert serious_violations(page) == []
+
+    # 5
+    card.get_by_role("button", name="Accept").click()
+    expect(card.locator(f"#call-status-{call_id}")).to_have_text("Transferred to tess.")
+    assert redirects(ami)[before:] == [("sn-hold", "s"), ("sn-cm", "accept")]
 
 
 def test_statistics_list_the_calls_and_chart_them_per_day(

@@ -76,6 +76,7 @@ def test_a_user_adds_a_private_contact_and_makes_it_a_vip(platform: Platform, co
     page.get_by_label("Company").fill("Globex")
     page.get_by_label("Mobile number").fill("07700 900555")
     page.get_by_label("Who sees it").select_option("private")
+    page.get_by_label("Who may edit it").select_option("private")  # §4.2.1 step 6: both Private
     page.get_by_role("button", name="Add contact").click()
     expect(page.get_by_role("status").filter(has_text="is added")).to_have_text("Zoë Ångström is added.")
     row = page.get_by_role("row", name="Zoë Ångström")

@@ -6,7 +6,8 @@
 3. Voice-to-email without an email address is refused in the mailbox's words; message alerts
    by SMS and not the message waiting light: the mailbox has them.
 4. She makes VMail her startup page, the PDA layout with only Search on its toolbar: her
-   next sign-in opens VMail, laid out for a small screen.
+   next sign-in, in another browser, opens VMail, laid out for a small screen (the directory
+   keeps them with her). Rhea, signing in on the browser Quinn signed out of, has her own.
 5. On Security she changes her password; the old one no longer signs her in.
 """
 
@@ -78,12 +79,32 @@ def test_a_user_sets_her_services_preferences_and_password(platform: Platform, c
     page.get_by_role("button", name="Save preferences").click()
     expect(page.get_by_role("status")).to_have_text("Your preferences are saved.")
     page.get_by_role("button", name="Sign out").click()
+    other = context.browser.new_context(base_url=platform.url)  # another browser: her phone's
+    try:
+        phone = other.new_page()
+        sign_in(phone, quinn)
+        expect(phone).to_have_url(platform.url + "/vmail")
+        expect(phone.locator("body")).to_have_class("pda")
+        toolbar = phone.get_by_role("toolbar")
+        expect(toolbar.get_by_label("Search directory")).to_be_visible()
+        expect(toolbar.get_by_label("Location")).to_have_count(0)
+    finally:
+        other.close()
+    fresh = {"Authorization": f"Bearer {api_sign_in(platform.directory.url, quinn.number, quinn.password)}"}
+    kept = httpx.get(f"{platform.directory.url}/v1/users/me/web-preferences", headers=fresh).json()
+    assert kept == {
+        "startup_page": "vmail",
+        "toolbar": ["location", "availability", "search"],
+        "pda_toolbar": ["search"],
+        "pda_layout": True,
+    }
+    rhea = platform.ready_user("rhea", "Rhea Rye", "917253")
+    sign_in(page, rhea)  # on the browser Quinn signed out of: Rhea's own preferences
+    expect(page).to_have_url(platform.url + "/contact")
+    expect(page.locator("body")).not_to_have_class("pda")
+    page.get_by_role("button", name="Sign out").click()
     sign_in(page, quinn)
     expect(page).to_have_url(platform.url + "/vmail")
-    expect(page.locator("body")).to_have_class("pda")
-    toolbar = page.get_by_role("toolbar")
-    expect(toolbar.get_by_label("Search directory")).to_be_visible()
-    expect(toolbar.get_by_label("Location")).to_have_count(0)
 
     # 5
     page.get_by_role("navigation", name="Menu bar").get_by_role("link", name="Security").click()

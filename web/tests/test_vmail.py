@@ -19,7 +19,7 @@ from smartnumbers_kit.testing import Mint
 
 from services.mailbox.tests.samples import tiff, tone_wav
 from web.tests.pages import serious_violations, sign_in
-from web.tests.stack import Platform
+from web.tests.stack import Person, Platform, eventually
 from web.tests.stack import sign_in as api_sign_in
 
 
@@ -121,3 +121,98 @@ def test_a_fax_shows_as_page_images_and_is_copied(platform: Platform, context: A
     fax.get_by_role("button", name="Save fax").click()
     expect(fax.get_by_role("heading")).to_contain_text(", saved")
     assert serious_violations(page) == []
+
+
+def _messages_of(platform: Platform, person: Person) -> list[dict[str, Any]]:
+    token = api_sign_in(platform.directory.url, person.number, person.password)
+    r = httpx.get(
+        f"{platform.mailbox.url}/v1/mailboxes/users/me/messages", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert r.status_code == 200, r.text
+    found: list[dict[str, Any]] = r.json()
+    return found
+
+
+def record_and_send(page: Any, box: Any, record: str, stop: str) -> None:
+    """Record with Chromium's fake microphone for a second and send (the page reloads when sent)."""
+    box.get_by_role("button", name=record).click()
+    expect(box.get_by_role("status")).to_contain_text("Recording… 1 s")
+    with page.expect_navigation():
+        box.get_by_role("button", name=stop).click()
+
+
+def test_a_user_sends_a_voicemail_to_a_user_and_a_team_and_the_recipient_replies(
+    platform: Platform, context: Any
+) -> None:
+    """§5.4 and §5.3.3:
+
+    1. Lena sends one recorded voicemail, urgent, to Mark and to the Support team (Mark and Nora),
+       typing their names:
+       each of them gets it once, from Lena, urgent; Lena does not get her own.
+    2. A name nobody has is refused, named, and nothing is sent (not even to Nora, named by her
+       number).
+    3. Mark opens VMail: the message is from Lena Lund, with "Record a reply"; he records his reply.
+       Lena's mailbox has a new message from Mark; Mark's message stays in his mailbox.
+    """
+    lena = platform.ready_user("lena", "Lena Lund", "864219")
+    mark = platform.ready_user("mark", "Mark Moss", "917253")
+    nora = platform.ready_user("nora", "Nora Nye", "864219")
+    admin = {"Authorization": f"Bearer {platform.admin_token}"}
+    r = httpx.post(
+        f"{platform.directory.url}/v1/teams",
+        headers=admin,
+        json={"team_id": "support", "kind": "team", "name": "Support", "members": ["mark", "nora"]},
+    )
+    assert r.status_code == 201, r.text
+    eventually(
+        lambda: (
+            httpx.get(f"{platform.mailbox.url}/v1/mailboxes/teams/support", headers=admin).status_code == 200
+        )
+    )
+
+    # 1
+    page = context.new_page()
+    sign_in(page, lena)
+    page.goto("/vmail")
+    form = page.locator("#send-voicemail")
+    form.get_by_label("To").fill("Mark Moss, Support")  # a user and a team, by name
+    form.get_by_label("Urgent").check()
+    record_and_send(
+        page, page.locator(".recorder[data-upload='/vmail/send']"), "Record and send", "Stop and send"
+    )
+    for person in (mark, nora):
+        assert [(m["sender_user_id"], m["urgent"], m["folder"]) for m in _messages_of(platform, person)] == [
+            ("lena", True, "new")
+        ], person.user_id
+    assert _messages_of(platform, lena) == []
+
+    # 2
+    form.get_by_label("To").fill(f"{nora.number}, Zed Nobody")
+    box = page.locator(".recorder[data-upload='/vmail/send']")
+    box.get_by_role("button", name="Record and send").click()
+    expect(box.get_by_role("status")).to_contain_text("Recording… 1 s")
+    box.get_by_role("button", name="Stop and send").click()
+    expect(box.get_by_role("status")).to_have_text(
+        "Not saved: Nobody in the directory is called Zed Nobody or has that number."
+    )
+    assert len(_messages_of(platform, mark)) == 1 and len(_messages_of(platform, nora)) == 1
+
+    # 3
+    his = context.browser.new_context(base_url=platform.url)
+    try:
+        page = his.new_page()
+        sign_in(page, mark)
+        page.goto("/vmail")
+        message = page.locator("article.message")
+        expect(message).to_have_count(1)
+        expect(message.get_by_role("heading")).to_have_text("Urgent: From Lena Lund")
+        assert serious_violations(page) == []
+        record_and_send(
+            page, message.locator(".recorder").nth(1), "Record a reply", "Stop and send the reply"
+        )
+    finally:
+        his.close()
+    replies = _messages_of(platform, lena)
+    assert [(m["sender_user_id"], m["folder"]) for m in replies] == [("mark", "new")]
+    assert replies[0]["duration_seconds"] > 0.5
+    assert [m["sender_user_id"] for m in _messages_of(platform, mark)] == ["lena"]

@@ -33,7 +33,8 @@ REQUIRED_MODULES = {
     "res_musiconhold": "Please Hold (music on hold)",
     "res_mwi_external": "message-waiting lamps",
     "res_mwi_external_ami": "message-waiting lamps (AMI MWIUpdate)",
-    "res_fax": "faxes",
+    "res_fax": "faxes (FAXOPT detection, ReceiveFAX, SendFAX)",
+    "res_fax_spandsp": "faxes over audio (the T.30 engine res_fax needs for ReceiveFAX and SendFAX)",
 }
 """The Asterisk modules the shipped flows need, and what fails without each (deploy/asterisk/README.md)."""
 

@@ -34,13 +34,20 @@ class AgiError(Exception):
 class AgiRequest(fast_agi.Request):
     """One conversation: the ``agi_*`` headers and the commands sent back."""
 
+    _dead_ok = False
+    """Reading ``variables_after``: a ``HANGUP`` line is skipped, not the conversation's end."""
+
     async def _read_result(self) -> dict[str, Any]:
-        line = await self.reader.readline()
-        if not line:
-            raise Hangup("Asterisk closed the connection")
-        text = line.decode(self.encoding).rstrip("\r\n")
-        if text == "HANGUP":
-            raise Hangup("the channel hung up")
+        while True:
+            line = await self.reader.readline()
+            if not line:
+                raise Hangup("Asterisk closed the connection")
+            text = line.decode(self.encoding).rstrip("\r\n")
+            if text != "HANGUP":
+                break
+            if not self._dead_ok:
+                raise Hangup("the channel hung up")
+            # Asterisk goes on answering the commands it allows on a dead channel.
         if not text[:3].isdigit():
             raise AgiError(f"unreadable reply {text!r}")
         result = parse_agi_result(text)
@@ -65,6 +72,16 @@ class AgiRequest(fast_agi.Request):
         result = await self.command(f"GET VARIABLE {agi_word(name, 'variable name')}")
         value, data = result.get("result", ("0", ""))
         return data if value == "1" else None
+
+    async def variables_after(self, *names: str) -> dict[str, str | None]:
+        """Channel variables an application just set, read even when the channel hung up
+        during it (ReceiveFAX, SendFAX: the far end hangs up when it is done). Asterisk runs
+        GET VARIABLE on a dead channel (res_agi marks it so); its ``HANGUP`` line is skipped."""
+        self._dead_ok = True
+        try:
+            return {name: await self.get_variable(name) for name in names}
+        finally:
+            self._dead_ok = False
 
     async def set_variable(self, name: str, value: str | int) -> None:
         await self.command(f"SET VARIABLE {agi_word(name, 'variable name')} {agi_quoted(value, name)}")

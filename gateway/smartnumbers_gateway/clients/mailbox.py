@@ -1,5 +1,5 @@
 """What the gateway asks of the mailbox over HTTP: the greeting a caller hears, its audio,
-and depositing what the caller left (all as ``service``)."""
+and depositing what the caller left, a message or a fax (all as ``service``)."""
 
 from __future__ import annotations
 
@@ -90,6 +90,19 @@ class MailboxClient:
             content=wav,
             params=params,
             headers={**self._auth(organisation_id), "Content-Type": "audio/wav"},
+        )
+        r.raise_for_status()
+        return r.json()["id"]
+
+    async def deposit_fax(
+        self, organisation_id: str, mailbox: str, tiff: bytes, caller_number: str | None
+    ) -> str:
+        """A fax received (§5.5): the mailbox keeps it and sends it on as its owner chose."""
+        r = await self.http.post(
+            f"{mailbox_path(mailbox)}/faxes",
+            content=tiff,
+            params={"caller_number": caller_number} if caller_number else {},
+            headers={**self._auth(organisation_id), "Content-Type": "image/tiff"},
         )
         r.raise_for_status()
         return r.json()["id"]

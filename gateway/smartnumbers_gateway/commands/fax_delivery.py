@@ -2,8 +2,10 @@
 
 A durable JetStream consumer of the GATEWAY stream's deliver commands. The TIFF is fetched
 from the mailbox (as ``service``) into the spool Asterisk shares; Asterisk dials the fax
-number and runs ``SendFAX`` (res_fax) on it; how it went is published as
-``gateway.fax.sent.v1``. While AMI is down the command waits (redelivered); past its
+number and, when the machine answers, runs the dialplan's ``sn-fax-out,send``: the ``fax-send``
+FastAGI conversation (``fax_sending.py``) runs ``SendFAX`` and publishes its result. A machine
+that does not answer is published here. Either way ``gateway.fax.sent.v1`` says how it went,
+and the TIFF leaves the spool. While AMI is down the command waits (redelivered); past its
 deadline it fails with ``gateway.command.failed.v1``, never silently.
 """
 
@@ -15,7 +17,7 @@ import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from uuid import NAMESPACE_URL, uuid5
+from uuid import NAMESPACE_URL, UUID, uuid5
 
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
@@ -31,6 +33,45 @@ from smartnumbers_gateway.placed.originate import REASONS
 
 log = logging.getLogger(__name__)
 FAX_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+
+
+def outgoing_tiff(spool: Path, command_id: UUID) -> Path:
+    """Where a fax waits in the spool while it is sent: one file per delivery command."""
+    return spool / "faxes" / f"out-{command_id.hex}.tif"
+
+
+def channel_variables(command: commands.DeliverFax) -> dict[str, str]:
+    """What the dialplan's ``sn-fax-out`` hands the ``fax-send`` conversation (checked text only)."""
+    return {
+        "SN_FAX_COMMAND": str(command.event_id),
+        "SN_ORG": command.organisation_id,
+        "SN_USER": command.user_id,
+        "SN_FAX_ID": command.fax_id,
+        "SN_FAX_TO": command.to_number,
+    }
+
+
+def fax_sent(
+    command_id: UUID,
+    organisation_id: str,
+    user_id: str,
+    fax_id: str,
+    to_number: str,
+    reason: str,
+    **result: str | int | None,
+) -> calls.FaxSent:
+    """How one delivery command went; one event id per command, whoever says it."""
+    return calls.FaxSent(
+        event_id=uuid5(NAMESPACE_URL, f"smartnumbers:gateway:fax:{command_id}"),
+        organisation_id=organisation_id,
+        occurred_at=datetime.now(UTC),
+        fax_id=fax_id,
+        user_id=user_id,
+        to_number=to_number,
+        delivered=reason == "sent",
+        reason=reason,
+        **result,  # type: ignore[arg-type]
+    )
 
 
 def _refused(command: commands.DeliverFax) -> str | None:
@@ -81,16 +122,18 @@ class FaxDelivery:
             self.ami.logged_in.is_set(), message, command, self.deadline, self.retry_seconds, self.publish
         ):
             return False  # waits for AMI, or given up past its deadline
-        tiff = self.spool / "faxes" / f"{command.fax_id}.tif"
+        tiff = outgoing_tiff(self.spool, command.event_id)
         await self.mailbox.download(command.organisation_id, command.fetch_path, tiff)
         action = {
             "Action": "Originate",
             "ActionID": f"fax-{command.event_id}",
             "Async": "true",
             "Channel": dial_string(self.dial_template, [command.to_number]),
-            "Application": "SendFAX",
-            "Data": str(tiff),
+            "Context": "sn-fax-out",
+            "Exten": "send",
+            "Priority": "1",
             "Timeout": "60000",
+            "Variable": [f"{name}={value}" for name, value in channel_variables(command).items()],
         }
         reason = "failed"
         try:
@@ -101,16 +144,21 @@ class FaxDelivery:
                 reason = REASONS.get(str(outcome.get("Reason")), f"reason {outcome.get('Reason')}")
         except TimeoutError:
             reason = "no outcome from Asterisk"
+        except BaseException:
+            tiff.unlink(missing_ok=True)  # tried again from the start (fetched again), or parked
+            raise
+        if reason == "answered":
+            return True  # the fax-send conversation sends it, says how it went and removes the TIFF
+        tiff.unlink(missing_ok=True)
+        log.warning("fax %s to %s not sent: %s", command.fax_id, command.to_number, reason)
         self.publish(
-            calls.FaxSent(
-                event_id=uuid5(NAMESPACE_URL, f"smartnumbers:gateway:fax:{command.event_id}"),
-                organisation_id=command.organisation_id,
-                occurred_at=datetime.now(UTC),
-                fax_id=command.fax_id,
-                user_id=command.user_id,
-                to_number=command.to_number,
-                delivered=reason == "answered",
-                reason=reason,
+            fax_sent(
+                command.event_id,
+                command.organisation_id,
+                command.user_id,
+                command.fax_id,
+                command.to_number,
+                reason,
             )
         )
         return True

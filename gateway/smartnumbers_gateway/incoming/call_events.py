@@ -5,6 +5,8 @@ the contracts to publish. A call is ours when the incoming-call FastAGI conversa
 planned it (``PlansInFlight``): that gives its organisation and who each target is.
 Ringing and answering are counted only for the plan's own targets, so dials Asterisk
 makes for other reasons (Local channel halves, originate legs) are not mistaken for them.
+Each dial of a target ends with Asterisk's DIALSTATUS (``DialEnd``): busy, no answer,
+cancelled… is published as ``gateway.call.dial_ended.v1``, so a call record tells them apart.
 Event ids are derived from the AMI event, so publishing the same event twice (after an
 AMI reconnect) is deduplicated by JetStream.
 """
@@ -23,6 +25,7 @@ from smartnumbers_gateway.asterisk.numbers import e164
 from smartnumbers_gateway.incoming.plans import PlansInFlight
 
 HANGUP_REQUESTS = {"HangupRequest", "SoftHangupRequest"}
+DIAL_STATUSES = {s.value for s in wire.DialStatus}
 
 
 @dataclass
@@ -33,7 +36,7 @@ class _Call:
     ended: bool = False
     rang: set[str] = field(default_factory=set)
     dialling: dict[str, str] = field(default_factory=dict)
-    """Callee channel → the target number it rings."""
+    """Callee channel → the target number it rings ."""
 
 
 def dial_target(dial_string: str | None, desk_phones: Mapping[str, str] | None = None) -> str | None:
@@ -92,21 +95,36 @@ class CallTracker:
 
         if name == "DialBegin":
             number = dial_target(event.get("DialString"), self.desk_phones)
-            if number is not None and number in targets and number not in call.rang:
-                call.rang.add(number)
-                call.dialling[event.get("DestChannel", "")] = number
-                return [contract(wire.CallRinging, number, target_number=number, user_id=targets[number])]
-        elif name == "DialEnd" and event.get("DialStatus") == "ANSWER" and not call.answered:
-            number = call.dialling.get(event.get("DestChannel", "")) or dial_target(
-                event.get("DialString"), self.desk_phones
-            )
             if number is not None and number in targets:
+                call.dialling[event.get("DestChannel", "")] = number
+                if number not in call.rang:  # a later step ringing it again: it rings on
+                    call.rang.add(number)
+                    return [contract(wire.CallRinging, number, target_number=number, user_id=targets[number])]
+        elif name == "DialEnd":
+            channel = event.get("DestChannel", "")
+            number = call.dialling.get(channel) or dial_target(event.get("DialString"), self.desk_phones)
+            status = event.get("DialStatus", "")
+            if number is None or number not in targets:
+                return []
+            out: list[Contract] = []
+            if status == "ANSWER" and not call.answered:
                 call.answered = True
-                return [
+                out.append(
                     contract(
                         wire.CallAnswered, number, answered_number=number, answered_by_user_id=targets[number]
                     )
-                ]
+                )
+            if status in DIAL_STATUSES:
+                out.append(
+                    contract(
+                        wire.CallDialEnded,
+                        f"{number}:{channel}",
+                        target_number=number,
+                        user_id=targets[number],
+                        dial_status=wire.DialStatus(status),
+                    )
+                )
+            return out
         elif name in HANGUP_REQUESTS and call.first_hangup_by is None:
             raw = event.get("Channel", "")
             channel = _pair(raw)

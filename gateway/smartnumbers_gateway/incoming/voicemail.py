@@ -18,7 +18,7 @@ from uuid import NAMESPACE_URL, uuid5
 
 from smartnumbers_contracts import calls
 
-from smartnumbers_gateway.asterisk.fastagi import AgiRequest
+from smartnumbers_gateway.asterisk.fastagi import AgiError, AgiRequest, Hangup
 from smartnumbers_gateway.asterisk.numbers import as_written_by, e164
 from smartnumbers_gateway.asterisk.speech import Speech
 from smartnumbers_gateway.asterisk.wire_text import agi_digits, agi_quoted, agi_word
@@ -82,9 +82,13 @@ class Voicemail:
     async def _take_message(
         self, request: AgiRequest, organisation_id: str, mailbox: str, call_id: str
     ) -> None:
-        message = await Line(request, self.spool).record(MAX_MESSAGE_MS)  # hanging up ends it, kept
+        line = Line(request, self.spool)
+        message = await line.record(MAX_MESSAGE_MS)  # hanging up ends it, kept
         if message is None:
             log.info("call %s: the caller left no message", call_id)
+            return
+        if line.hung_up and await _fax_detected(request):
+            log.info("call %s: a fax machine, not a message: it is received as a fax", call_id)
             return
         await self.mailbox.deposit(
             organisation_id,
@@ -131,6 +135,15 @@ class Voicemail:
             )
         finally:
             audio.unlink(missing_ok=True)
+
+
+async def _fax_detected(request: AgiRequest) -> bool:
+    """Whether Asterisk took the call away to its ``fax`` extension (FAXOPT(faxdetect) sets
+    FAXEXTEN as it jumps, which ends this conversation like a hang-up)."""
+    try:
+        return bool((await request.variables_after("FAXEXTEN"))["FAXEXTEN"])
+    except (Hangup, AgiError):
+        return False
 
 
 def _key(result: dict) -> str | None:

@@ -24,6 +24,7 @@ from smartnumbers_directory.http import (
     people,
     search,
     sessions,
+    web_preferences,
 )
 from smartnumbers_directory.presence_events import presence_subscription
 from smartnumbers_directory.publishing import DirectoryContracts
@@ -111,6 +112,7 @@ def bootstrap(
         groups,
         founding,
         opening_hours,
+        web_preferences,
     ):  # the gateway's hot path first
         http.include_router(module.router)
     http.include_router(lists.router)

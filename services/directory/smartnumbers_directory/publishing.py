@@ -141,6 +141,8 @@ PRIVATE: frozenset[type] = frozenset(
         User.PasswordChanged,
         User.SignInFailed,
         User.SignedIn,
+        # The Web Services preferences (§6) are the web's, read through the API.
+        User.WebPreferencesChosen,
         Session.Opened,
         Session.Revoked,
         # Number claims keep numbers unique; live presence is what the directory heard from

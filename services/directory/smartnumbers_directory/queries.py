@@ -121,6 +121,14 @@ class DirectoryQueries:
             entry = self.projection.org(reader.organisation_id).index.entries.get(key)
             return entry if entry is not None and visible(entry, reader) else None
 
+    def listed(self, reader: Reader, keys: list[str]) -> list[Found]:
+        """The entries of an address-book list (``user:<id>``, ``contact:<id>``), in its order: those
+        the reader may still see (a removed or now hidden contact drops out), users with presence."""
+        with self.projection.lock:
+            view = self.projection.org(reader.organisation_id)
+            entries = [view.index.entries.get(key) for key in keys]
+            return [self._found(view, e, "listed") for e in entries if e is not None and visible(e, reader)]
+
     def _found(self, view: OrganisationView, entry: Entry, match: str) -> Found:
         if entry.kind == "user":
             location, availability = view.presence.get(entry.id, ("none", "available"))

@@ -260,6 +260,116 @@ async def test_address_book_lists_private_contacts_and_organisation_settings(ser
         assert (await alice.delete("/v1/address-book/vips")).json()["vips"] == []
 
 
+async def test_each_address_book_list_reads_as_names_numbers_and_presence(service, mint, org):
+    """§4: the Phone Book, VIPs, Call List and Private pages read one list each, resolved."""
+    create_organisation(service, org, "boss")
+    async with client(service, mint("boss", org, "admin")) as boss:
+        await new_user(boss, "alice")
+        await new_user(boss, "bob")
+    async with client(service, mint("alice", org)) as alice:
+        mine = (
+            await alice.post(
+                "/v1/contacts",
+                json={
+                    "last_name": "Secret",
+                    "numbers": {"mobile": ["07700 900777"]},
+                    "viewable_by": "private",
+                    "editable_by": "private",
+                },
+            )
+        ).json()["id"]
+        shared = (await alice.post("/v1/contacts", json={"first_name": "Sam", "last_name": "Shared"})).json()
+        for entry in (f"contact:{shared['id']}", "user:boss", f"contact:{mine}"):
+            assert (await alice.post("/v1/address-book/phone_book", json={"entry": entry})).status_code == 200
+        book = (await alice.get("/v1/address-book/phone_book/entries")).json()
+        assert [(r["kind"], r["display_name"]) for r in book] == [
+            ("contact", "Sam Shared"),
+            ("user", "Boss"),
+            ("contact", "Secret"),
+        ]
+        assert book[2]["numbers"] == ["+447700900777"] and book[1]["location"] == "none"
+        private = (await alice.get("/v1/address-book/private/entries")).json()
+        assert [r["id"] for r in private] == [mine]
+        assert (await alice.get("/v1/address-book/call_list/entries")).json() == []
+        assert (await alice.get("/v1/address-book/groups/entries")).status_code == 422
+    async with client(service, mint("bob", org)) as bob:
+        assert (await bob.get("/v1/address-book/phone_book/entries")).json() == []  # his own, empty
+        assert (await bob.get("/v1/address-book/private/entries")).json() == []
+        assert (await bob.delete(f"/v1/contacts/{shared['id']}")).status_code == 204  # Staff may edit
+    async with client(service, mint("alice", org)) as alice:
+        book = (await alice.get("/v1/address-book/phone_book/entries")).json()
+        assert [r["display_name"] for r in book] == ["Boss", "Secret"]  # the deleted contact drops out
+
+
+async def test_only_its_owner_changes_who_may_view_or_edit_a_contact(service, mint, org):
+    """§4.1.1: a colleague may edit a Staff contact, but Viewable by / Editable by stay its owner's."""
+    create_organisation(service, org, "boss")
+    async with client(service, mint("boss", org, "admin")) as boss:
+        await new_user(boss, "alice")
+        await new_user(boss, "bob")
+    async with client(service, mint("alice", org)) as alice:
+        shared = (await alice.post("/v1/contacts", json={"last_name": "Shared"})).json()["id"]
+    async with client(service, mint("bob", org)) as bob:
+        for settings in ({"viewable_by": "private", "editable_by": "private"}, {"editable_by": "public"}):
+            body = {"last_name": "Mine now", "viewable_by": "staff", **settings}
+            r = await bob.put(f"/v1/contacts/{shared}", json=body)
+            assert r.status_code == 403 and "only its owner" in r.json()["detail"], r.text
+        r = await bob.put(f"/v1/contacts/{shared}", json={"last_name": "Shared", "job_title": "Buyer"})
+        assert r.status_code == 200 and r.json()["details"]["job_title"] == "Buyer"
+    async with client(service, mint("alice", org)) as alice:
+        details = (await alice.get(f"/v1/contacts/{shared}")).json()["details"]
+        assert (details["last_name"], details["viewable_by"], details["editable_by"]) == (
+            "Shared",
+            "staff",
+            "staff",
+        )
+        r = await alice.put(
+            f"/v1/contacts/{shared}",
+            json={"last_name": "Shared", "viewable_by": "private", "editable_by": "private"},
+        )
+        assert r.status_code == 200 and r.json()["details"]["viewable_by"] == "private"
+
+
+async def test_only_its_owner_changes_who_may_view_or_edit_a_group(service, mint, org):
+    """§4.5.1: a colleague (even the group's administrator) may edit a Staff group, but its
+    Viewable by / Editable by stay its owner's."""
+    create_organisation(service, org, "boss")
+    async with client(service, mint("boss", org, "admin")) as boss:
+        await new_user(boss, "alice")
+        await new_user(boss, "bob")
+    async with client(service, mint("alice", org)) as alice:
+        r = await alice.post("/v1/groups", json={"name": "Buyers", "administrator_id": "bob"})
+        assert r.status_code == 201, r.text
+        group = r.json()["id"]
+    async with client(service, mint("bob", org)) as bob:
+        for settings in ({"viewable_by": "private", "editable_by": "private"}, {"editable_by": "public"}):
+            body = {"name": "Mine now", "administrator_id": "bob", "viewable_by": "staff", **settings}
+            r = await bob.put(f"/v1/groups/{group}", json=body)
+            assert r.status_code == 403 and "only its owner" in r.json()["detail"], r.text
+        r = await bob.put(
+            f"/v1/groups/{group}",
+            json={"name": "Buyers", "administrator_id": "bob", "related_information": "Weekly"},
+        )
+        assert r.status_code == 200 and r.json()["details"]["related_information"] == "Weekly", r.text
+    async with client(service, mint("alice", org)) as alice:
+        details = (await alice.get(f"/v1/groups/{group}")).json()["details"]
+        assert (details["name"], details["viewable_by"], details["editable_by"]) == (
+            "Buyers",
+            "staff",
+            "staff",
+        )
+        r = await alice.put(
+            f"/v1/groups/{group}",
+            json={
+                "name": "Buyers",
+                "administrator_id": "bob",
+                "viewable_by": "private",
+                "editable_by": "private",
+            },
+        )
+        assert r.status_code == 200 and r.json()["details"]["viewable_by"] == "private", r.text
+
+
 def test_the_admin_cli_refuses_what_the_api_would_refuse(service, org):
     import os
     import subprocess

@@ -24,6 +24,10 @@ from smartnumbers_notify.domain.sms_limits import SmsLimits
 from smartnumbers_notify.domain.sms_text import check_length
 
 
+class AlreadyClaimed(Exception):
+    """Another try of this delivery started, or it has finished: this one must not hand it over."""
+
+
 class NotifyApplication(ServiceApplication):
     name = "notify"
 
@@ -146,6 +150,18 @@ class NotifyApplication(ServiceApplication):
         self.run_command(command, key=f"{organisation_id}/reports")
         return result[0]
 
+    def stop_report_schedule(self, organisation_id: str) -> None:
+        """No more reports for the organisation (its schedule is kept, stopped, with what was sent)."""
+
+        def command() -> list[Any]:
+            schedule = self.report_schedule(organisation_id)
+            if schedule is None or schedule.stopped:
+                raise NotFound("no reports are scheduled for your organisation")
+            schedule.stop(self.clock())
+            return [schedule]
+
+        self.run_command(command, key=f"{organisation_id}/reports")
+
     def record_report(
         self,
         schedule_id: UUID,
@@ -181,7 +197,15 @@ class NotifyApplication(ServiceApplication):
         return delivery
 
     def start_attempt(self, delivery_id: UUID) -> None:
-        self._change(delivery_id, lambda d: d.start_attempt(self.clock()))
+        """Claim the delivery for one try: on its version, so of two replicas claiming it at
+        once one wins and the other finds it taken (``AlreadyClaimed``) and hands nothing over."""
+
+        def claim(d: Delivery) -> None:
+            if not d.pending:
+                raise AlreadyClaimed(f"delivery {delivery_id} is {d.status}: not trying it again")
+            d.start_attempt(self.clock())
+
+        self._change(delivery_id, claim)
 
     def record_sent(self, delivery_id: UUID, detail: str) -> None:
         self._change(delivery_id, lambda d: d.sent(self.clock(), detail))

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from fastapi import FastAPI
 from smartnumbers_kit.auth import TokenVerifier
 from smartnumbers_kit.http import create_http_app
+from smartnumbers_kit.leadership import leadership_for
 from smartnumbers_kit.logs import configure_logging
 from smartnumbers_kit.runtime import Runtime
 from smartnumbers_kit.store import persistence_env
@@ -34,6 +35,9 @@ from smartnumbers_notify.service_tokens import ServiceTokens
 from smartnumbers_notify.settings import NotifySettings
 from smartnumbers_notify.sms_gateway import KannelSms, SmsFiles
 from smartnumbers_notify.templates import Templates
+
+DISPATCH_LEASE = "notify-dispatch"
+"""The lease (``relay:notify-dispatch`` in ``relay_leader`` on /metrics) of the replica that sends."""
 
 DESCRIPTION = (
     "Every alert, SMS and email leaves here: new-message alerts by SMS, email and pager, "
@@ -70,6 +74,8 @@ def bootstrap(settings: NotifySettings | None = None, clock: Callable[[], dateti
             Channel.SMS: sms,
             Channel.PAGER: sms,
         }
+        # One replica sends at a time: the holder of notify's dispatch lease (see dispatcher.py).
+        dispatch_lease = leadership_for(settings, DISPATCH_LEASE, wake=lambda: None)
         dispatcher = Dispatcher(
             app,
             senders,
@@ -77,6 +83,7 @@ def bootstrap(settings: NotifySettings | None = None, clock: Callable[[], dateti
             concurrency=settings.delivery_concurrency,
             backoff=settings.delivery_backoff_seconds,
             max_attempts=settings.delivery_max_attempts,
+            may_send=dispatch_lease.may_publish,
         )
         reports = ReportScheduler(app, templates, CallRecords(settings.routing_url, tokens), clock)
         dispatcher.on_topic["ReportSchedule.Set"] = reports.known.add
@@ -100,12 +107,16 @@ def bootstrap(settings: NotifySettings | None = None, clock: Callable[[], dateti
         http.state.reports = reports
         http.state.token_verifier = TokenVerifier.from_settings(settings)
         await dispatcher.start()
+        sending = asyncio.create_task(dispatch_lease.run(dispatcher.lead), name="notify-dispatch")
         await runtime.start()
         reporting = asyncio.create_task(reports.run(settings.report_tick_seconds), name="reports")
         try:
             yield
         finally:
             reporting.cancel()
+            await dispatch_lease.stop()
+            sending.cancel()
+            await asyncio.gather(sending, return_exceptions=True)
             await dispatcher.stop()
             await sms.close()
             await runtime.stop()

@@ -1,10 +1,14 @@
 """Hands each queued delivery to its sender, retries transient failures with backoff.
 
-It follows notify's own notification log (from the start, at start-up): each ``Queued``
-delivery is indexed by organisation (the history endpoint reads the index) and sent.
-At start-up a delivery found mid-try (``sending``) was interrupted by a crash between
-handing it over and recording the outcome: it is recorded as failed, in doubt, and not
-sent again. One replica of notify runs at a time (the Deployment says so).
+Every replica follows notify's own notification log (from the start, at start-up): each
+``Queued`` delivery is indexed by organisation (the history endpoint reads the index).
+One replica sends: the one holding notify's *dispatch lease* (the kit's lease on a
+PostgreSQL advisory lock, as for the relay; with SQLite the only replica). When it takes
+the lease, ``lead`` reads the log again: a delivery found mid-try (``sending``) that this
+term did not start was interrupted between handing it over and recording the outcome (its
+sender crashed, or lost the lease): it is recorded as failed, in doubt, and not sent again;
+every pending one is sent. A try is handed over only while the lease is fresh
+(``may_send``), so a holder that froze and lost it cannot send after its successor began.
 """
 
 from __future__ import annotations
@@ -20,8 +24,9 @@ from datetime import datetime
 from uuid import UUID
 
 from prometheus_client import Counter
+from smartnumbers_kit.leadership import LeaseLost
 
-from smartnumbers_notify.application import NotifyApplication
+from smartnumbers_notify.application import AlreadyClaimed, NotifyApplication
 from smartnumbers_notify.domain.delivery import IN_DOUBT, Delivery, Status
 from smartnumbers_notify.sending import Permanent, Sender, Transient
 
@@ -46,6 +51,7 @@ class Dispatcher:
         concurrency: int,
         backoff: list[float],
         max_attempts: int,
+        may_send: Callable[[], bool] = lambda: True,
     ) -> None:
         self.app = app
         self.senders = senders
@@ -65,16 +71,49 @@ class Dispatcher:
         """Others following notify's log: topic suffix -> called with the aggregate id (reports)."""
         point, _, n = os.environ.get(FAULT_ENV, "").partition(":")
         self._fault = (point, int(n)) if n else None
+        self.may_send = may_send
+        self._leading = False
+        self._mine: set[UUID] = set()
+        """Deliveries this term of the lease scheduled and has not finished."""
         app.on_commit(lambda: self._loop.call_soon_threadsafe(self._wake.set))
 
     async def start(self) -> None:
-        await self._follow_log(starting=True)
+        """Follow the log (every replica); sending waits for ``lead``."""
+        await self._follow_log()
         self._tasks.append(asyncio.create_task(self._follow(), name="notify-log"))
-        for i in range(self.concurrency):
-            self._tasks.append(asyncio.create_task(self._work(), name=f"notify-worker-{i}"))
+
+    async def lead(self) -> None:
+        """Send, while this replica holds the dispatch lease (cancelled when it does not)."""
+        self._queue = asyncio.Queue()
+        self._mine = set()
+        self._leading = True
+        workers = [
+            asyncio.create_task(self._work(), name=f"notify-worker-{i}") for i in range(self.concurrency)
+        ]
+        try:
+            await self._take_over()
+            await asyncio.Event().wait()
+        finally:
+            self._leading = False
+            for worker in workers:
+                worker.cancel()
+            await asyncio.wait(workers, timeout=5.0)
+
+    async def _take_over(self) -> None:
+        """Every delivery of the log: mid-try ones not this term's are in doubt; pending ones are sent."""
+        position = None
+        while notifications := await asyncio.to_thread(
+            self.app.recorder.select_notifications, position, 500, inclusive_of_start=False
+        ):
+            for n in notifications:
+                if n.topic.endswith(QUEUED_TOPIC):
+                    delivery = await asyncio.to_thread(self.app.delivery, n.originator_id)
+                    await self._resume(delivery, taking_over=True)
+            position = notifications[-1].id
 
     async def stop(self) -> None:
-        """Stop following and sending. A try in flight is cut off: it is in doubt at the next start.
+        """Stop following (and sending: the lease is stopped by the composition root). A try in
+        flight is cut off: it is in doubt when a replica next takes the lease.
 
         Bounded: a library that swallows a cancellation (seen with an SMTP client closing) must not
         hold the shutdown, so workers also check ``_stopping`` and the wait has a timeout.
@@ -92,12 +131,12 @@ class Dispatcher:
                 await asyncio.wait_for(self._wake.wait(), 1.0)
             self._wake.clear()
             try:
-                await self._follow_log(starting=False)
+                await self._follow_log()
             except Exception:
                 log.exception("cannot read notify's log; trying again")
                 await asyncio.sleep(1.0)
 
-    async def _follow_log(self, *, starting: bool) -> None:
+    async def _follow_log(self) -> None:
         while True:
             notifications = await asyncio.to_thread(
                 self.app.recorder.select_notifications, self._position, 500, inclusive_of_start=False
@@ -112,13 +151,17 @@ class Dispatcher:
                 if n.topic.endswith(QUEUED_TOPIC):
                     delivery = await asyncio.to_thread(self.app.delivery, n.originator_id)
                     self.by_organisation[delivery.organisation_id].append(delivery.id)
-                    await self._resume(delivery, starting)
+                    if self._leading:
+                        await self._resume(delivery, taking_over=False)
 
-    async def _resume(self, delivery: Delivery, starting: bool) -> None:
-        if delivery.status == Status.SENDING and starting:
+    async def _resume(self, delivery: Delivery, *, taking_over: bool) -> None:
+        if delivery.id in self._mine:
+            return  # already scheduled by this term
+        if delivery.status == Status.SENDING and taking_over:
             await asyncio.to_thread(self.app.record_failure, delivery.id, IN_DOUBT, tried=False)
             OUTCOMES.labels(delivery.channel, "in_doubt").inc()
         elif delivery.pending:
+            self._mine.add(delivery.id)
             self._schedule(delivery)
 
     def _schedule(self, delivery: Delivery) -> None:
@@ -135,6 +178,9 @@ class Dispatcher:
             delivery_id = await self._queue.get()
             try:
                 await self._deliver(delivery_id)
+            except (LeaseLost, AlreadyClaimed) as e:
+                log.warning("delivery %s not handed over: %s", delivery_id, e)
+                self._mine.discard(delivery_id)
             except Exception:
                 log.exception("delivery %s: unexpected error; it will be tried again", delivery_id)
                 self._loop.call_later(self.backoff[0], self._queue.put_nowait, delivery_id)
@@ -142,11 +188,14 @@ class Dispatcher:
     async def _deliver(self, delivery_id: UUID) -> None:
         delivery = await asyncio.to_thread(self.app.delivery, delivery_id)
         if not delivery.pending:
+            self._mine.discard(delivery_id)
             return
         claimed = False
 
         async def claim() -> None:
             nonlocal claimed
+            if not self.may_send():
+                raise LeaseLost("the dispatch lease is not confirmed: not sending")
             self._tries += 1
             self._maybe_fault("before_handover")
             await asyncio.to_thread(self.app.start_attempt, delivery_id)
@@ -167,14 +216,18 @@ class Dispatcher:
             log.warning("delivery %s (%s): %s", delivery_id, delivery.channel, e)
             if changed.pending:
                 self._schedule(changed)
+            else:
+                self._mine.discard(delivery_id)
             return
         except Permanent as e:
             await asyncio.to_thread(self.app.record_failure, delivery_id, str(e), claimed=claimed)
             OUTCOMES.labels(delivery.channel, "failed").inc()
+            self._mine.discard(delivery_id)
             return
         self._maybe_fault("after_handover")
         await asyncio.to_thread(self.app.record_sent, delivery_id, detail)
         OUTCOMES.labels(delivery.channel, "sent").inc()
+        self._mine.discard(delivery_id)
 
     def _maybe_fault(self, point: str) -> None:
         if self._fault is not None and self._fault == (point, self._tries):

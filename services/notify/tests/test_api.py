@@ -77,3 +77,31 @@ async def test_access_and_bad_input(service, mint, org):
             json={"reports": ["outcomes"], "frequency": "daily", "recipients": ["a@example.com"] * 51},
         )
         assert r.status_code == 422 and "recipients" in r.text, r.text
+
+
+async def test_an_administrator_stops_the_reports_and_sets_them_again(service, mint, org):
+    """§8.1: the schedule is read, changed, deleted (no more reports) and set again; users may not."""
+    choice = {"reports": ["outcomes"], "frequency": "weekly", "recipients": ["boss@example.com"]}
+    async with (
+        client(service.url, mint("alice", org)) as alice,
+        client(service.url, mint("boss", org, "admin")) as boss,
+        client(service.url, mint("boss", f"{org}-other", "admin")) as stranger,
+    ):
+        # 1. Nothing to delete yet.
+        r = await boss.delete("/v1/reports/schedule")
+        assert r.status_code == 404 and "no reports are scheduled" in r.text
+        # 2. Set, then changed.
+        assert (await boss.put("/v1/reports/schedule", json=choice)).status_code == 200
+        r = await boss.put("/v1/reports/schedule", json=choice | {"frequency": "monthly"})
+        assert r.status_code == 200 and r.json()["frequency"] == "monthly"
+        # 3. A user may not delete it; another organisation's administrator has none to delete.
+        assert (await alice.delete("/v1/reports/schedule")).status_code == 403
+        assert (await stranger.delete("/v1/reports/schedule")).status_code == 404
+        assert (await boss.get("/v1/reports/schedule")).json()["frequency"] == "monthly"
+        # 4. Deleted: no schedule to read, and deleting again is a 404.
+        assert (await boss.delete("/v1/reports/schedule")).status_code == 204
+        assert (await boss.get("/v1/reports/schedule")).status_code == 404
+        assert (await boss.delete("/v1/reports/schedule")).status_code == 404
+        # 5. Set again: it is read back as set.
+        assert (await boss.put("/v1/reports/schedule", json=choice)).status_code == 200
+        assert (await boss.get("/v1/reports/schedule")).json()["frequency"] == "weekly"

@@ -104,3 +104,29 @@ def test_a_report_is_due_for_the_last_whole_period_after_it_ends_and_once():
     assert (
         end.astimezone(UTC) - start.astimezone(UTC) == timedelta(hours=23) and start.astimezone(UTC).hour == 0
     )
+
+
+def test_stopped_reports_are_never_due_until_a_schedule_is_set_again():
+    from zoneinfo import ZoneInfo
+
+    from smartnumbers_notify.domain.report_schedule import ReportSchedule
+
+    paris = ZoneInfo("Europe/Paris")
+    set_at = datetime(2026, 11, 25, 12, 0, tzinfo=paris)
+    daily = ReportSchedule("acme", ["outcomes"], "daily", "Europe/Paris", ["boss@example.com"], set_at)
+    daily.stop(datetime(2026, 11, 25, 13, 0, tzinfo=paris))
+    assert daily.stopped and daily.due(datetime(2026, 11, 27, 1, 0, tzinfo=paris)) is None
+    # Set again on the 27th: only days ending after that are reported, not the ones it was stopped for.
+    daily.change(
+        ["outcomes"],
+        "daily",
+        "Europe/Paris",
+        ["boss@example.com"],
+        datetime(2026, 11, 27, 9, 0, tzinfo=paris),
+    )
+    assert not daily.stopped
+    assert daily.due(datetime(2026, 11, 27, 23, 0, tzinfo=paris)) is None
+    assert daily.due(datetime(2026, 11, 28, 0, 1, tzinfo=paris)) == (
+        datetime(2026, 11, 27, tzinfo=paris),
+        datetime(2026, 11, 28, tzinfo=paris),
+    )

@@ -177,6 +177,7 @@ class PresenceApplication(ServiceApplication):
 
         def command() -> list[Any]:
             nonlocal switched
+            switched = False  # run again after a conflict: another replica may have switched it
             user = self._user(organisation_id, user_id)
             if not user.schedule or user.time_zone is None:
                 return []

@@ -1,7 +1,12 @@
 """Weekly schedules switch at their periods' starts: a clock-driven sweep (the clock is injected,
 so tests move it instead of sleeping).
 
-Which users have a schedule is kept in memory, recovered from the log at start-up.
+Which users have a schedule is kept in memory, recovered from the log at start-up and followed
+in it at every sweep: with several presence replicas on one store, each knows the schedules set
+through the others, so any one of them switches them when another is gone. Every replica's
+sweep may try the same switch: the first to save it wins; the others' saves conflict with it
+(the user's expected version), and their command, run again on fresh state, finds the period
+already applied — one ``ScheduleSwitched`` per period start, whatever the number of replicas.
 """
 
 from __future__ import annotations
@@ -31,10 +36,14 @@ class ScheduleWatch:
         self._generation: dict[tuple[str, str], int] = {}
         """Bumped when a user's schedule changes, so a sweep never stores a stale next start."""
         self._lock = threading.Lock()
+        self._position: int | None = None
+        """The last notification of the log read for schedule changes."""
 
     def recover(self) -> None:
+        """Learn from the log who has a schedule: all of it at start-up, then what is new since."""
         topics = [get_topic(UserPresence.ScheduleChanged)]
-        start, found = None, {}
+        found: dict[tuple[str, str], bool] = {}
+        start = self._position
         while batch := self.app.recorder.select_notifications(
             start, 500, topics=topics, inclusive_of_start=False
         ):
@@ -44,7 +53,12 @@ class ScheduleWatch:
                 found[(user.organisation_id, user.user_id)] = bool(user.schedule)
             start = batch[-1].id
         with self._lock:
-            self._scheduled.update({key: None for key, scheduled in found.items() if scheduled})
+            self._position = start
+            for key, scheduled in found.items():
+                if scheduled:
+                    self._scheduled[key] = None
+                else:
+                    self._scheduled.pop(key, None)
 
     def scheduled(self, organisation_id: str, user_id: str, has_schedule: bool) -> None:
         with self._lock:
@@ -58,6 +72,7 @@ class ScheduleWatch:
 
     def tick(self) -> int:
         """Switch every schedule whose next period has started by the clock's now; returns how many."""
+        self.recover()  # schedules set through another replica since the last sweep
         now = self.clock()
         with self._lock:
             keys = sorted(k for k, due in self._scheduled.items() if due is None or due <= now)
@@ -79,7 +94,6 @@ class ScheduleWatch:
         return switched
 
     async def run(self, every: float) -> None:
-        await asyncio.to_thread(self.recover)
         while True:
             try:
                 switched = await asyncio.to_thread(self.tick)

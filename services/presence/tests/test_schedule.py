@@ -215,3 +215,53 @@ def test_the_watch_looks_at_a_user_again_only_when_their_next_period_starts(pres
     clock.now = utc(2026, 11, 30, 9, 1)
     watch.tick()
     assert looked[-1] == utc(2026, 11, 30, 9, 1)
+
+
+def test_two_replicas_sweeping_at_once_switch_a_period_once_and_either_switches_alone(presence):
+    """Two presence replicas (two applications on one store, each with its watch). Replica b
+    learns from the log the schedule set through replica a. At the period start both sweep; b's
+    save is made to land just after a's: it conflicts, runs again on fresh state and finds the
+    period applied — one ScheduleSwitched. At the next period a is gone: b switches alone."""
+    from smartnumbers_kit.store import persistence_env
+    from smartnumbers_presence.application import PresenceApplication
+    from smartnumbers_presence.settings import PresenceSettings
+
+    other = PresenceApplication(persistence_env(PresenceSettings(), "presence"))
+    try:
+        clock = Clock(utc(2026, 11, 30, 8))
+        a, b = ScheduleWatch(presence, clock), ScheduleWatch(other, clock)
+        b.recover()  # b started first, when nobody had a schedule
+        enrol(presence, "acme", "alice")
+        presence.change_numbers("acme", "alice", {"desk": "01632 960001", "mobile": "07700 900001"})
+        presence.set_schedule("acme", "alice", "Europe/London", WORKING_WEEK, clock())
+        a.scheduled("acme", "alice", True)  # the schedule was set through replica a's API
+
+        # 1. Monday 09:00: b decides to switch; a's switch is saved first; b's save conflicts.
+        clock.now = utc(2026, 11, 30, 9)
+        save, a_switched = other.save, []
+
+        def save_after_a(*aggregates, **kwargs):
+            if not a_switched:
+                a_switched.append(a.tick())
+            return save(*aggregates, **kwargs)
+
+        other.save = save_after_a  # type: ignore[method-assign]
+        assert b.tick() == 0, "b switched a period a had switched"
+        assert a_switched == [1]
+        other.save = save  # type: ignore[method-assign]
+        switches = [
+            n
+            for n in presence.recorder.select_notifications(None, 500)
+            if n.topic.endswith("ScheduleSwitched")
+        ]
+        assert len(switches) == 1
+        assert presence.presence_of("acme", "alice").location == "desk"
+
+        # 2. Monday 17:30: replica a is gone; b switches alone, once.
+        clock.now = utc(2026, 11, 30, 17, 30)
+        assert b.tick() == 1
+        assert b.tick() == 0
+        alice = other.presence_of("acme", "alice")
+        assert (alice.location, alice.schedule_period_start) == ("mobile", utc(2026, 11, 30, 17, 30))
+    finally:
+        other.close()

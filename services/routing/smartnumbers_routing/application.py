@@ -94,6 +94,11 @@ class RoutingApplication(ServiceApplication):
     def call_ringing(self, e: wire.CallRinging) -> list[Any]:
         return self._change(e, lambda r: r.ring(user_id=e.user_id, number=e.target_number, at=e.occurred_at))
 
+    def call_dial_ended(self, e: wire.CallDialEnded) -> list[Any]:
+        return self._change(
+            e, lambda r: r.dial_ended(number=e.target_number, status=e.dial_status.value, at=e.occurred_at)
+        )
+
     def call_answered(self, e: wire.CallAnswered) -> list[Any]:
         return self._change(
             e, lambda r: r.answer(user_id=e.answered_by_user_id, number=e.answered_number, at=e.occurred_at)

@@ -16,6 +16,7 @@ def gateway_subscription(app: RoutingApplication) -> Subscription:
             calls.CallStarted: app.call_started,
             calls.CallRinging: app.call_ringing,
             calls.CallAnswered: app.call_answered,
+            calls.CallDialEnded: app.call_dial_ended,
             calls.CallTransferred: app.call_transferred,
             calls.VoicemailLeft: app.voicemail_left,
             calls.CallEnded: app.call_ended,

@@ -133,3 +133,52 @@ def test_plans_are_kept_in_batches_off_the_replys_path_and_a_call_planned_again_
         assert app.routing_of("acme", "explain") is None
     finally:
         app.close()
+
+
+def test_a_busy_desk_is_told_from_a_mobile_nobody_answers_and_each_step_says_so():
+    """Asterisk's DIALSTATUS for each dial (busy, no answer) lands on its step, in words."""
+    r = record()
+    r.ring(user_id="adam", number=DESK, at=at(1))
+    r.dial_ended(number=DESK, status="BUSY", at=at(1))  # the desk is on another call
+    r.ring(user_id="adam", number=MOBILES["adam"], at=at(1))
+    r.dial_ended(number=DESK, status="BUSY", at=at(1))  # step 2 dials the desk again: busy again
+    r.dial_ended(number=MOBILES["adam"], status="NOANSWER", at=at(21))
+    r.leave_voicemail(mailbox="adam", at=at(22))
+    r.end(hung_up_by="caller", cause="Normal Clearing", at=at(40))
+    steps = what_happened(sequence_plan(), r)
+    assert [(s.outcome, s.dial_status) for s in steps] == [
+        ("busy", {DESK: "busy"}),
+        ("not answered", {DESK: "busy", MOBILES["adam"]: "no answer"}),
+        ("message left", {}),
+    ]
+    assert steps[0].said == f"Rang {DESK} for 0 s: busy."
+    assert steps[1].said == (
+        f"Rang {DESK} + {MOBILES['adam']} for 21 s: not answered ({DESK} busy, {MOBILES['adam']} no answer)."
+    )
+    assert steps[2].said == "Voicemail (adam): message left."
+
+
+def test_the_desk_rings_out_no_answer_then_the_mobile_answers_and_the_desk_is_cancelled():
+    r = record()
+    r.ring(user_id="adam", number=DESK, at=at(1))
+    r.dial_ended(number=DESK, status="NOANSWER", at=at(11))
+    r.ring(user_id="adam", number=MOBILES["adam"], at=at(11))
+    r.answer(user_id="adam", number=MOBILES["adam"], at=at(15))
+    r.dial_ended(number=MOBILES["adam"], status="ANSWER", at=at(15))
+    r.dial_ended(number=DESK, status="CANCEL", at=at(15))
+    r.end(hung_up_by="callee", cause="Normal Clearing", at=at(60))
+    steps = what_happened(sequence_plan(), r)
+    assert [(s.outcome, s.said) for s in steps] == [
+        ("no answer", f"Rang {DESK} for 10 s: no answer."),
+        ("answered", f"Rang {DESK} + {MOBILES['adam']} for 4 s: answered on {MOBILES['adam']}."),
+        ("not reached", "Voicemail (adam): not reached."),
+    ]
+    assert steps[1].dial_status == {MOBILES["adam"]: "answered", DESK: "cancelled"}
+
+
+def test_the_caller_hanging_up_while_the_desk_rings_is_said_so():
+    r = record()
+    r.ring(user_id="adam", number=DESK, at=at(1))
+    r.dial_ended(number=DESK, status="CANCEL", at=at(4))
+    r.end(hung_up_by="caller", cause="Normal Clearing", at=at(4))
+    assert what_happened(sequence_plan(), r)[0].said == f"Rang {DESK} for 3 s: caller hung up."

@@ -1,11 +1,13 @@
 """Address Book: search by name or number, with each user's presence live while the page is open (§4.3);
-add a contact, Staff / Public / Private (§4.1, §4.2); Make VIP (§4.1.2); click-to-dial any number,
-the platform ringing your current location first (§4.4)."""
+add a contact with its Security Settings, Viewable by and Editable by (§4.1, §4.2); add a result to
+the Phone Book, VIPs (Make VIP, §4.1.2) or Call List; click-to-dial any number, the platform ringing
+your current location first (§4.4).
+The lists' pages are in ``address_lists.py``, a contact's page (edit, delete) in ``contact_details.py``."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
@@ -13,10 +15,14 @@ from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from markupsafe import escape
 from smartnumbers_web.api import ApiError
 from smartnumbers_web.deps import ApiClient, Csrf, SignedIn, render
+from smartnumbers_web.pages import address_lists, contact_details
+from smartnumbers_web.pages.address_lists import ADDABLE, LISTS, BookList
 from smartnumbers_web.pages.labels import AVAILABILITY, LOCATIONS
 from starlette.background import BackgroundTask
 
 router = APIRouter(include_in_schema=False)
+router.include_router(address_lists.router)  # the lists' own pages (§4) and a contact's (§4.3)
+router.include_router(contact_details.router)
 VISIBILITY = {"staff": "Staff", "public": "Public", "private": "Private"}
 
 
@@ -44,6 +50,10 @@ async def _page(request: Request, api: ApiClient, q: str = "", **context: Any) -
         locations=LOCATIONS,
         availability=AVAILABILITY,
         visibility=VISIBILITY,
+        lists=LISTS,
+        addable=ADDABLE,
+        book=None,
+        new=context.pop("new", {}),  # the new-contact form's values, kept to correct after a refusal
         **context,
     )
 
@@ -60,6 +70,7 @@ async def add_contact(
     office: Annotated[str, Form()] = "",
     mobile: Annotated[str, Form()] = "",
     viewable_by: Annotated[str, Form()] = "staff",
+    editable_by: Annotated[str, Form()] = "staff",
 ) -> Response:
     body = {
         "first_name": first_name.strip() or None,
@@ -70,29 +81,38 @@ async def add_contact(
             "mobile": [n for n in [mobile.strip()] if n],
         },
         "viewable_by": viewable_by,
-        "editable_by": "private" if viewable_by == "private" else "staff",
+        "editable_by": editable_by,
     }
     try:
         await api.post("directory", "/v1/contacts", json=body)
     except ApiError as error:
-        return await _page(request, api, error=error.detail, status_code=error.status)
+        typed = {"first_name": first_name, "last_name": last_name, "company": company, "office": office}
+        typed |= {"mobile": mobile, "viewable_by": viewable_by, "editable_by": editable_by}
+        return await _page(request, api, new=typed, error=error.detail, status_code=error.status)
     return await _page(request, api, last_name.strip(), saved=f"{first_name} {last_name} is added.".strip())
 
 
-@router.post("/address-book/vips")
-async def make_vip(
-    request: Request,
-    session: SignedIn,
-    _: Csrf,
-    api: ApiClient,
-    entry: Annotated[str, Form()],
-    q: Annotated[str, Form()] = "",
-) -> Response:
-    try:
-        await api.post("directory", "/v1/address-book/vips", json={"entry": entry})
-    except ApiError as error:
-        return await _page(request, api, q, error=error.detail, status_code=error.status)
-    return await _page(request, api, q, saved="Added to your VIP list.")
+def _added(book: BookList) -> Callable[..., Awaitable[Response]]:
+    async def add(
+        request: Request,
+        session: SignedIn,
+        _: Csrf,
+        api: ApiClient,
+        entry: Annotated[str, Form()],
+        q: Annotated[str, Form()] = "",
+    ) -> Response:
+        """Add to the Phone Book, VIPs (Make VIP, §4.1.2) or Call List from the search results."""
+        try:
+            await api.post("directory", f"/v1/address-book/{book.name}", json={"entry": entry})
+        except ApiError as error:
+            return await _page(request, api, q, error=error.detail, status_code=error.status)
+        return await _page(request, api, q, saved=book.added)
+
+    return add
+
+
+for _book in ADDABLE:
+    router.add_api_route(f"/address-book/{_book.slug}", _added(_book), methods=["POST"])
 
 
 @router.post("/address-book/call")

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from smartnumbers_web.api import ApiError
+from smartnumbers_web.bounds import Email, Id, Members, Name, Number, Password, PersonName
 from smartnumbers_web.deps import ApiClient, Csrf, SignedIn, render
 from smartnumbers_web.session import Session
 
@@ -67,8 +68,8 @@ async def organisation(
     session: SignedIn,
     _: Csrf,
     api: ApiClient,
-    name: Annotated[str, Form()],
-    default_country: Annotated[str, Form()],
+    name: Name,
+    default_country: Annotated[str, Form(max_length=2)],
     password_min_length: Annotated[int, Form()] = 6,
 ) -> Response:
     body = {
@@ -94,13 +95,13 @@ async def create_user(
     session: SignedIn,
     _: Csrf,
     api: ApiClient,
-    user_id: Annotated[str, Form()],
-    first_name: Annotated[str, Form()],
-    last_name: Annotated[str, Form()],
-    initial_password: Annotated[str, Form()],
-    smartnumber: Annotated[str, Form()] = "",
-    mailbox_number: Annotated[str, Form()] = "",
-    email: Annotated[str, Form()] = "",
+    user_id: Id,
+    first_name: PersonName,
+    last_name: PersonName,
+    initial_password: Password,
+    smartnumber: Number = "",
+    mailbox_number: Number = "",
+    email: Email = "",
     role: Annotated[str, Form()] = "user",
 ) -> Response:
     body: dict[str, Any] = {
@@ -127,8 +128,8 @@ async def reset_password(
     session: SignedIn,
     _: Csrf,
     api: ApiClient,
-    user_id: Annotated[str, Form()],
-    initial_password: Annotated[str, Form()],
+    user_id: Id,
+    initial_password: Password,
 ) -> Response:
     return await _do(
         request,
@@ -143,9 +144,7 @@ async def reset_password(
 
 
 @router.post("/administration/users/delete")
-async def delete_user(
-    request: Request, session: SignedIn, _: Csrf, api: ApiClient, user_id: Annotated[str, Form()]
-) -> Response:
+async def delete_user(request: Request, session: SignedIn, _: Csrf, api: ApiClient, user_id: Id) -> Response:
     return await _do(
         request, api, session, f"{user_id} is removed.", "DELETE", "directory", f"/v1/users/{user_id.strip()}"
     )
@@ -157,11 +156,11 @@ async def create_team(
     session: SignedIn,
     _: Csrf,
     api: ApiClient,
-    team_id: Annotated[str, Form()],
-    name: Annotated[str, Form()],
-    kind: Annotated[str, Form()] = "team",
-    smartnumber: Annotated[str, Form()] = "",
-    members: Annotated[str, Form()] = "",
+    team_id: Id,
+    name: Name,
+    kind: Annotated[str, Form(max_length=20)] = "team",
+    smartnumber: Number = "",
+    members: Members = "",
     strategy: Annotated[str, Form()] = "all_at_once",
     ring_seconds: Annotated[int, Form()] = 20,
 ) -> Response:
@@ -180,9 +179,7 @@ async def create_team(
 
 
 @router.post("/administration/teams/delete")
-async def delete_team(
-    request: Request, session: SignedIn, _: Csrf, api: ApiClient, team_id: Annotated[str, Form()]
-) -> Response:
+async def delete_team(request: Request, session: SignedIn, _: Csrf, api: ApiClient, team_id: Id) -> Response:
     return await _do(
         request, api, session, f"{team_id} is removed.", "DELETE", "directory", f"/v1/teams/{team_id.strip()}"
     )

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from smartnumbers_web.api import ApiError, error_of, session_from_tokens
+from smartnumbers_web.bounds import Number, Password
 from smartnumbers_web.deps import ApiClient, Csrf, Prefs, render
+from smartnumbers_web.preferences import forget, keep, of_user
 from smartnumbers_web.session import Session, current, replace
 
 router = APIRouter(include_in_schema=False)
@@ -60,8 +62,8 @@ async def sign_in(
     request: Request,
     _: Csrf,
     api: ApiClient,
-    number: Annotated[str, Form()] = "",
-    password: Annotated[str, Form()] = "",
+    number: Number = "",
+    password: Password = "",
 ) -> Response:
     if not number.strip() or not password:
         return render(
@@ -83,13 +85,21 @@ async def sign_in(
     if session.must_change_password:
         return RedirectResponse("/password", 303)
     await _remember_name(request, api)
-    return RedirectResponse("/", 303)
+    return await _with_preferences(request, api, RedirectResponse("/", 303))
 
 
 def _sign_in_refused(error: ApiError) -> str:
     if error.status in (401, 404):
         return "The number or password is not right. Five wrong passwords in a row lock the account."
     return error.detail
+
+
+async def _with_preferences(request: Request, api: ApiClient, response: Response) -> Response:
+    """The user's own preferences (§6), from the directory, for this browser's pages."""
+    prefs = await of_user(api)
+    if prefs is not None:
+        keep(response, prefs, secure=request.app.state.settings.secure_cookies)
+    return response
 
 
 async def _remember_name(request: Request, api: ApiClient) -> None:
@@ -114,9 +124,9 @@ async def change_password(
     request: Request,
     _: Csrf,
     api: ApiClient,
-    old_password: Annotated[str, Form()] = "",
-    new_password: Annotated[str, Form()] = "",
-    confirm_password: Annotated[str, Form()] = "",
+    old_password: Password = "",
+    new_password: Password = "",
+    confirm_password: Password = "",
 ) -> Response:
     session = current(request)
     if not session.signed_in:
@@ -144,7 +154,7 @@ async def change_password(
     replace(request, signed_in_session(tokens, current(request)))
     await _remember_name(request, api)
     if forced:
-        return RedirectResponse("/", 303)
+        return await _with_preferences(request, api, RedirectResponse("/", 303))
     return render(
         request, "password.html", advice=PASSWORD_ADVICE, forced=False, done=True, active="security"
     )
@@ -160,4 +170,6 @@ async def sign_out(request: Request, _: Csrf, api: ApiClient) -> Response:
             headers={"Authorization": f"Bearer {session.access_token}"},
         )
     replace(request, session.signed_out())
-    return RedirectResponse("/signin", 303)
+    response = RedirectResponse("/signin", 303)
+    forget(response)  # the next person on this browser gets their own
+    return response

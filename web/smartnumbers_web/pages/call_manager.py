@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from html import escape
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from fastapi.templating import Jinja2Templates
+from smartnumbers_kit.bounds import MAX_NUMBER
 from smartnumbers_web.api import Api, ApiError
 from smartnumbers_web.deps import ApiClient, Csrf, SignedIn, render
 from starlette.background import BackgroundTask
@@ -18,7 +20,10 @@ from starlette.background import BackgroundTask
 router = APIRouter(include_in_schema=False)
 ACTIONS = {
     "accept": "Accepted: the call is put through to your location.",
-    "hold": "The caller hears Please Hold.",
+    "hold": (
+        "The caller hears Please Hold. Make your enquiry call (below), then click Accept to speak to the"
+        " caller again."
+    ),
     "delegate": "Sent to your delegate.",
     "voicemail": "Sent to your voicemail.",
     "hang-up": "Hung up.",
@@ -46,14 +51,21 @@ async def act(
 
 @router.post("/call-manager/enquiry")
 async def enquiry(
-    request: Request, session: SignedIn, _: Csrf, api: ApiClient, to: Annotated[str, Form()]
+    request: Request,
+    session: SignedIn,
+    _: Csrf,
+    api: ApiClient,
+    to: Annotated[str, Form(max_length=MAX_NUMBER)] = "",
 ) -> Response:
-    """The enquiry call (§7.5.3), also any call from here: the platform rings your location first."""
+    """The enquiry call (§7.5.3), also any call from here: the platform rings your location first,
+    then the number; a held caller keeps holding until Accept."""
+    if not to.strip():
+        return HTMLResponse("<span class='error'>Not dialled: type the number to call.</span>")
     try:
-        await api.post("gateway", "/v1/click-to-dial", json={"to": to})
+        await api.post("gateway", "/v1/click-to-dial", json={"to": to.strip()})
     except ApiError as error:
-        return HTMLResponse(f"<span class='error'>Not dialled: {error.detail}</span>")
-    return HTMLResponse("Your phone rings first, then the number is called.")
+        return HTMLResponse(f"<span class='error'>Not dialled: {escape(error.detail)}</span>")
+    return HTMLResponse(f"Your phone rings first (answer it), then {escape(to.strip())} is called.")
 
 
 async def _caller(api: Api, started: dict[str, Any]) -> str:

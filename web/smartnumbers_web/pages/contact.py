@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from smartnumbers_web.api import ApiError
+from smartnumbers_web.bounds import Number
 from smartnumbers_web.deps import ApiClient, Csrf, SignedIn, render
 from smartnumbers_web.pages.labels import LOCATIONS
 
@@ -32,11 +33,11 @@ async def save_contact(
     session: SignedIn,
     _: Csrf,
     api: ApiClient,
-    location: Annotated[str, Form()],
-    desk: Annotated[str, Form()] = "",
-    mobile: Annotated[str, Form()] = "",
-    home: Annotated[str, Form()] = "",
-    temporary: Annotated[str, Form()] = "",
+    location: Annotated[str, Form(max_length=20)],
+    desk: Number = "",
+    mobile: Number = "",
+    home: Number = "",
+    temporary: Number = "",
 ) -> Response:
     if location not in LOCATIONS:
         return await _page(request, api, error=f"There is no location called {location!r}.", status_code=422)

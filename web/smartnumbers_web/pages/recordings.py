@@ -73,6 +73,8 @@ async def upload(
 
 @router.post("/recordings/{kind}/delete")
 async def delete(request: Request, kind: str, session: SignedIn, _: Csrf, api: ApiClient) -> Response:
+    if kind not in GREETINGS:
+        return await _page(request, api, error=f"There is no recording called {kind!r}.", status_code=404)
     try:
         await api.delete("mailbox", f"{MAILBOX}/greetings/{kind}")
     except ApiError as error:

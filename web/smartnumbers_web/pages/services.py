@@ -10,9 +10,10 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 from smartnumbers_web.api import ApiError
+from smartnumbers_web.bounds import Id
 from smartnumbers_web.deps import ApiClient, Csrf, Prefs, SignedIn, render
 from smartnumbers_web.pages.labels import AVAILABILITY, CALL_INTRODUCTION
-from smartnumbers_web.preferences import STARTUP_PAGES, TOOLBAR_ITEMS, Preferences, keep
+from smartnumbers_web.preferences import STARTUP_PAGES, TOOLBAR_ITEMS, Preferences, keep, store
 
 router = APIRouter(include_in_schema=False)
 MAILBOX = "/v1/mailboxes/users/me"
@@ -66,7 +67,7 @@ async def save_services(
     prefs: Prefs,
     availability: Annotated[str, Form()],
     call_introduction: Annotated[str, Form()],
-    delegate_id: Annotated[str, Form()] = "",
+    delegate_id: Id = "",
     team_calls: Annotated[bool, Form()] = False,
     lost_calls: Annotated[bool, Form()] = False,
     delegated_calls: Annotated[bool, Form()] = False,
@@ -134,6 +135,10 @@ async def save_preferences(
     except ValidationError as error:
         message = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in error.errors())
         return await _page(request, api, prefs, error=message, status_code=422)
+    try:
+        await store(api, chosen)
+    except ApiError as error:
+        return await _page(request, api, prefs, error=error.detail, status_code=error.status)
     response = await _page(request, api, chosen, saved="Your preferences are saved.")
     keep(response, chosen, secure=request.app.state.settings.secure_cookies)
     return response

@@ -6,12 +6,15 @@ from __future__ import annotations
 import io
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from PIL import Image, ImageSequence
+from smartnumbers_kit.bounds import MAX_ID
 from smartnumbers_kit.http import body_limit
-from smartnumbers_web.api import ApiError
+from smartnumbers_web.api import ApiError, error_of
+from smartnumbers_web.bounds import RECIPIENTS, Recipients
 from smartnumbers_web.deps import ApiClient, Csrf, SignedIn, render
+from smartnumbers_web.pages.recipients import NotRecipients, recipients
 from starlette.concurrency import run_in_threadpool
 
 router = APIRouter(include_in_schema=False)
@@ -57,7 +60,7 @@ async def _act(request: Request, api: ApiClient, folder: str, method: str, path:
     return RedirectResponse(f"/vmail?folder={folder}", 303)
 
 
-Folder = Annotated[str, Form()]
+Folder = Annotated[str, Form(max_length=10)]
 
 
 @router.post("/vmail/messages/{message_id}/save")
@@ -102,13 +105,14 @@ async def forward(
     _: Csrf,
     api: ApiClient,
     folder: Folder,
-    to: Annotated[str, Form()] = "",
+    to: Recipients = "",
     keep: Annotated[bool, Form()] = False,
 ) -> Response:
     """Forward without an annotation (with one, the recorder sends straight to the mailbox)."""
-    if not to.strip():
-        return await _page(request, api, folder, error="Say who to forward it to.", status_code=422)
-    params = {"to": recipient(to), "keep": str(keep).lower()}
+    try:
+        params = {"to": await recipients(api, to), "keep": str(keep).lower()}
+    except NotRecipients as refused:
+        return await _page(request, api, folder, error=str(refused), status_code=422)
     return await _act(request, api, folder, "POST", f"/messages/{message_id}/forward", params=params)
 
 
@@ -124,7 +128,12 @@ async def delete_fax(request: Request, fax_id: str, _s: SignedIn, _: Csrf, api: 
 
 @router.post("/vmail/faxes/{fax_id}/forward")
 async def forward_fax(
-    request: Request, fax_id: str, _s: SignedIn, _: Csrf, api: ApiClient, to: Annotated[str, Form()] = ""
+    request: Request,
+    fax_id: str,
+    _s: SignedIn,
+    _: Csrf,
+    api: ApiClient,
+    to: Annotated[str, Form(max_length=MAX_ID)] = "",
 ) -> Response:
     if not to.strip():
         return await _page(request, api, error="Say who to copy the fax to.", status_code=422)
@@ -163,15 +172,26 @@ async def _recorded(request: Request, api: ApiClient, path: str, params: dict[st
         content=await request.body(),
         headers={"Content-Type": request.headers.get("content-type", "application/octet-stream")},
     )
+    if r.status_code >= 400:  # one sentence for the page's status line, also for a validation error
+        return JSONResponse({"detail": error_of(r).detail}, status_code=r.status_code)
     return Response(r.content, status_code=r.status_code, media_type="application/json")
 
 
 @router.post("/vmail/messages/{message_id}/forward-annotated")
 @body_limit()  # a recording from the page's recorder
 async def forward_annotated(
-    request: Request, message_id: str, _s: SignedIn, _: Csrf, api: ApiClient, to: str = "", keep: bool = False
+    request: Request,
+    message_id: str,
+    _s: SignedIn,
+    _: Csrf,
+    api: ApiClient,
+    to: Annotated[str, Query(max_length=RECIPIENTS)] = "",
+    keep: bool = False,
 ) -> Response:
-    params = {"to": recipient(to), "keep": str(keep).lower()}
+    try:
+        params = {"to": await recipients(api, to), "keep": str(keep).lower()}
+    except NotRecipients as refused:
+        return JSONResponse({"detail": str(refused)}, status_code=422)
     return await _recorded(request, api, f"{MAILBOX}/messages/{message_id}/forward", params)
 
 
@@ -184,7 +204,15 @@ async def reply(request: Request, message_id: str, _s: SignedIn, _: Csrf, api: A
 @router.post("/vmail/send")
 @body_limit()  # a recording from the page's recorder
 async def send(
-    request: Request, _s: SignedIn, _: Csrf, api: ApiClient, to: str = "", urgent: bool = False
+    request: Request,
+    _s: SignedIn,
+    _: Csrf,
+    api: ApiClient,
+    to: Annotated[str, Query(max_length=RECIPIENTS)] = "",
+    urgent: bool = False,
 ) -> Response:
-    targets = [recipient(t) for t in to.replace(";", ",").split(",") if t.strip()]
+    try:
+        targets = await recipients(api, to)
+    except NotRecipients as refused:
+        return JSONResponse({"detail": str(refused)}, status_code=422)
     return await _recorded(request, api, "/v1/voicemails", {"to": targets, "urgent": str(urgent).lower()})

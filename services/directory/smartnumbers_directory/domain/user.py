@@ -83,6 +83,7 @@ class User(Aggregate):
         self.active_in: list[str] = []
         self.removed = False
         self.session_generation = 0
+        self.web_preferences: dict[str, object] = {}
 
     # -- profile and role --------------------------------------------------------
     def change_profile(self, profile: dict[str, str | None]) -> None:
@@ -110,6 +111,17 @@ class User(Aggregate):
     @event("TeamsChanged")
     def _teams_changed(self, active_in: list[str]) -> None:
         self.active_in = list(active_in)
+
+    # -- Web Services preferences (§6) ------------------------------------------------
+    def choose_web_preferences(self, preferences: dict[str, object]) -> None:
+        """The startup page and toolbars the user chose; the web checks the names, the directory
+        keeps them with the user, so they follow the user to any browser."""
+        if preferences != self.web_preferences:
+            self._web_preferences_chosen(preferences=dict(preferences))
+
+    @event("WebPreferencesChosen")
+    def _web_preferences_chosen(self, preferences: dict[str, object]) -> None:
+        self.web_preferences = dict(preferences)
 
     @event("Removed")
     def remove(self) -> None:

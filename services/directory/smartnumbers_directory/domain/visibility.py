@@ -6,7 +6,9 @@
 - **Public**: anyone who may use the organisation's directory, including through a
   public directory token.
 
-Editable by can never be wider than viewable by. Another organisation sees nothing.
+Editable by can never be wider than viewable by, and only the owner changes either ("only you
+will be able to view this contact"): whoever else may edit an item changes everything but
+those. Another organisation sees nothing.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, Protocol
 
-from smartnumbers_kit.errors import Invalid
+from smartnumbers_kit.errors import Forbidden, Invalid
 
 
 class Visibility(StrEnum):
@@ -68,6 +70,16 @@ def check_settings(viewable_by: Visibility, editable_by: Visibility) -> None:
         raise Invalid(
             f"editable by {editable_by.value} is wider than viewable by {viewable_by.value}: "
             "who may edit must be able to see"
+        )
+
+
+def check_settings_kept(item: Shared, reader: Reader, details: dict[str, Any], kind: str) -> None:
+    """Refuse a change of Viewable by / Editable by by anyone but the item's owner (§4.1.1, §4.5.1)."""
+    wanted = (details.get("viewable_by") or Visibility.STAFF, details.get("editable_by") or Visibility.STAFF)
+    if reader.user_id != item.owner_id and wanted != (item.viewable_by, item.editable_by):
+        raise Forbidden(
+            f"only its owner may change who may view or edit a {kind} "
+            f"(it stays viewable by {item.viewable_by}, editable by {item.editable_by})"
         )
 
 

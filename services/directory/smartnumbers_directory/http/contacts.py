@@ -13,11 +13,21 @@ from fastapi import APIRouter, Path, status
 from fastapi.responses import PlainTextResponse
 from smartnumbers_directory.domain.address_book import LISTS
 from smartnumbers_directory.http.deps import App, CurrentPrincipal, Id, Staff
-from smartnumbers_directory.http.schemas import AddressBookView, ContactBody, ContactView, Created, ListEntry
+from smartnumbers_directory.http.schemas import (
+    AddressBookView,
+    ContactBody,
+    ContactView,
+    Created,
+    ListEntry,
+    SearchResult,
+)
 from smartnumbers_kit.bounds import PathKey
 
 router = APIRouter(prefix="/v1", tags=["contacts"])
 ListName = Path(pattern=f"^({'|'.join(LISTS)})$", description="phone_book, vips or call_list")
+ViewName = Path(
+    pattern=f"^({'|'.join(LISTS)}|private)$", description="phone_book, vips, call_list or private"
+)
 
 
 @router.post(
@@ -91,6 +101,19 @@ def read_address_book(principal: Staff, app: App) -> AddressBookView:
         if e.owner_id == principal.user_id and e.viewable_by == "private"
     ]
     return AddressBookView(**book.lists, private=private)
+
+
+@router.get(
+    "/address-book/{view}/entries",
+    response_model=list[SearchResult],
+    summary="One list of your address book (or your private contacts) with names, numbers and presence",
+)
+def read_address_book_entries(principal: Staff, app: App, view: str = ViewName) -> list[SearchResult]:
+    """What the Address Book's Phone Book, VIPs, Call List and Private pages show (§4): each entry
+    you may still see, in the list's order (private contacts by name), users with their presence."""
+    book = read_address_book(principal, app)
+    keys = [f"contact:{c}" for c in book.private] if view == "private" else getattr(book, view)
+    return [SearchResult.of(f) for f in app.queries.listed(principal, keys)]
 
 
 @router.post(

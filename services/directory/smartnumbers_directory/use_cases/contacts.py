@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 from smartnumbers_directory.domain.contact import NUMBER_KINDS, Contact
-from smartnumbers_directory.domain.visibility import Reader, can_edit, can_view
+from smartnumbers_directory.domain.visibility import Reader, can_edit, can_view, check_settings_kept
 from smartnumbers_directory.search_index import Entry
 from smartnumbers_directory.use_cases.base import DirectoryBase
 from smartnumbers_kit.errors import Forbidden, Invalid, NotFound
@@ -30,6 +30,7 @@ class Contacts(DirectoryBase):
 
         def command() -> list[Any]:
             contact = self._editable_contact(reader, contact_id)
+            check_settings_kept(contact, reader, details, "contact")
             contact.change(details)
             return [
                 contact,

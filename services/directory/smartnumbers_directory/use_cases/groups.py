@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 from smartnumbers_directory.domain.group import Group, check_no_cycle, keepers_of
-from smartnumbers_directory.domain.visibility import Reader, can_edit, can_view
+from smartnumbers_directory.domain.visibility import Reader, can_edit, can_view, check_settings_kept
 from smartnumbers_directory.search_index import Entry
 from smartnumbers_directory.use_cases.base import DirectoryBase
 from smartnumbers_kit.errors import Forbidden, Invalid
@@ -27,6 +27,7 @@ class Groups(DirectoryBase):
     def change_group(self, reader: Reader, group_id: str, details: dict[str, Any]) -> None:
         def command() -> list[Any]:
             group = self._editable_group(reader, group_id)
+            check_settings_kept(group, reader, details, "group")
             group.change(details)
             self._check(reader, group)
             return [group]

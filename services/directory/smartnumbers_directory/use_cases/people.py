@@ -116,6 +116,14 @@ class People(DirectoryBase):
 
         self.run_command(command, key=f"{organisation_id}/{user_id}")
 
+    def choose_web_preferences(self, organisation_id: str, user_id: str, preferences: dict[str, Any]) -> None:
+        def command() -> list[Any]:
+            user = self.user(organisation_id, user_id)
+            user.choose_web_preferences(preferences)
+            return [user]
+
+        self.run_command(command, key=f"{organisation_id}/{user_id}")
+
     def remove_user(self, organisation_id: str, user_id: str) -> None:
         """The user goes, their numbers are freed, and they leave every team and queue."""
 

@@ -78,6 +78,7 @@ class ReportSchedule(Aggregate):
         )
         self.set_at = at
         self.reported_until: datetime | None = None
+        self.stopped = False
 
     @event("Changed")
     def change(
@@ -90,9 +91,18 @@ class ReportSchedule(Aggregate):
             recipients,
         )
         self.set_at = at
+        self.stopped = False
+
+    @event("Stopped")
+    def stop(self, at: datetime) -> None:
+        """No more reports (the administrator deleted the schedule); setting one again restarts them."""
+        self.stopped = True
+        self.set_at = at
 
     def due(self, now: datetime) -> tuple[datetime, datetime] | None:
         """The last whole period before ``now`` not yet reported and ended after the schedule was set."""
+        if self.stopped:
+            return None
         zone = ZoneInfo(self.time_zone)
         today = now.astimezone(zone).date()
         current_start, _ = period_containing(self.frequency, today)

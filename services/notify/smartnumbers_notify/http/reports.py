@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, status
 from smartnumbers_kit.errors import NotFound
 from smartnumbers_kit.http import errors
 
@@ -32,7 +32,7 @@ def _out(schedule: ReportSchedule) -> ReportScheduleOut:
 def read_schedule(principal: CurrentPrincipal, app: App) -> ReportScheduleOut:
     principal.require_admin()
     schedule = app.report_schedule(principal.organisation_id)
-    if schedule is None:
+    if schedule is None or schedule.stopped:
         raise NotFound("no reports are scheduled for your organisation")
     return _out(schedule)
 
@@ -47,3 +47,14 @@ def set_schedule(principal: CurrentPrincipal, app: App, body: ReportScheduleIn) 
             principal.organisation_id, body.reports, body.frequency, body.time_zone, body.recipients
         )
     )
+
+
+@router.delete(
+    "/schedule",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Stop the organisation's reports (admin); setting a schedule again restarts them",
+    responses=errors(404, s404="No reports are scheduled for your organisation"),
+)
+def stop_schedule(principal: CurrentPrincipal, app: App) -> None:
+    principal.require_admin()
+    app.stop_report_schedule(principal.organisation_id)

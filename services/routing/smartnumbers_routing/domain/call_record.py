@@ -38,6 +38,9 @@ class CallRecord(Aggregate):
         self.rang: list[str] = []
         self.rings: list[tuple[str, datetime]] = []
         """(number, when) of every number seen ringing, in order."""
+        self.dial_ends: list[tuple[str, str, datetime, int]] = []
+        """(number, Asterisk's DIALSTATUS, when, how many rings were recorded before it) of every
+        dial of a target that ended: tells busy from no answer."""
         self.first_ring_at: datetime | None = None
         self.answered_by: str | None = None
         self.answered_number: str | None = None
@@ -57,6 +60,10 @@ class CallRecord(Aggregate):
             self.rings.append((number, at))
         if user_id and user_id not in self.rang:
             self.rang.append(user_id)
+
+    @event("DialEnded")
+    def dial_ended(self, number: str, status: str, at: datetime) -> None:
+        self.dial_ends.append((number, status, at, len(self.rings)))
 
     def answer(self, user_id: str | None, number: str | None, at: datetime) -> bool:
         """Returns True when this answer delivered a user's call to someone else (a delegate)."""

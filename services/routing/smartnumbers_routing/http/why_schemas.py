@@ -19,12 +19,18 @@ class StepOutcome(BaseModel):
     ring_seconds: int | None
     mailbox: str | None
     rang: list[str] = Field(description="Numbers seen ringing first in this step")
+    dial_status: dict[str, str] = Field(
+        description="Number → how its dial in this step ended (busy, no answer, unavailable, congestion, "
+        "cancelled, answered), from Asterisk's DIALSTATUS"
+    )
     started_at: datetime | None
     seconds: float | None = Field(description="How long the step lasted, when known")
     outcome: str = Field(
-        description="answered, not answered (no answer or busy), ringing, transferred, message left, "
+        description="answered, busy, no answer, unavailable, congestion, caller hung up, not answered "
+        "(the targets ended differently, or how is unknown), ringing, transferred, message left, "
         "no message, not reached"
     )
+    said: str = Field(description='The step in a sentence, e.g. "Rang +441632960110 for 10 s: busy."')
 
 
 class Why(BaseModel):
