@@ -41,8 +41,9 @@ def test_the_command_prints_a_phone_with_its_lamps_mailbox_and_its_number_from_t
         "[desk-1001](phone-auth-template)",
         "[desk-1001](phone-aor-template)",
     ]
-    endpoint, auth, _ = (values for _, values in sections)
-    assert endpoint["mailboxes"] == "adam@acme", "the phone's SUBSCRIBE for its lamp finds the mailbox"
+    endpoint, auth, aor = (values for _, values in sections)
+    assert aor["mailboxes"] == "adam@acme", "the phone's SUBSCRIBE for its lamp is answered from the aor's"
+    assert endpoint["mailboxes"] == "adam@acme", "unsolicited NOTIFYs to a phone that does not subscribe"
     assert endpoint["callerid"] == '"Adam Ant" <+441632960100>'
     assert (endpoint["auth"], endpoint["aors"], auth["username"]) == ("desk-1001",) * 3
     assert len(auth["password"]) >= 16

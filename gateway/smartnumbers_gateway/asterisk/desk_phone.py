@@ -4,8 +4,10 @@ The endpoint is in ``from-phones`` (the template's context) with:
 
 - ``callerid = "<name>" <+E.164>``: what the people called see, and the number by which the
   gateway knows the phone and dials it directly (``sip_status.py``);
-- ``mailboxes = <user>@<organisation>``: the mailbox whose message-waiting lamp the phone
-  subscribes to (``MWIUpdate`` names it so); without it the phone's SUBSCRIBE gets 404.
+- ``mailboxes = <user>@<organisation>``, on the endpoint and on the aor: the mailbox whose
+  message-waiting lamp the phone shows (``MWIUpdate`` names it so). Asterisk answers a
+  phone's SUBSCRIBE for message summary from the aor's (without it: 404, the lamp never
+  lights), and sends unsolicited NOTIFYs to a phone that does not subscribe from the endpoint's.
 
     python -m smartnumbers_gateway.asterisk.desk_phone --endpoint desk-1001 --user adam \\
         --organisation acme --number "01632 960100" --name "Adam Ant"
@@ -51,6 +53,7 @@ def desk_phone_sections(
         f"username = {endpoint}\n"
         f"password = {password}\n"
         f"[{endpoint}](phone-aor-template)\n"
+        f"mailboxes = {user_id}@{organisation_id}\n"
     )
 
 
