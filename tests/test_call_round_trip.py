@@ -33,6 +33,7 @@ from services.routing.tests.e2e import create_people, routing_process
 pytestmark = pytest.mark.slow
 SMARTNUMBER = "+441632960001"  # the number dialled in the recorded calls
 MOBILE = "07700 900001"  # the phone that answers in the recorded calls
+MAILBOX_NUMBER = "+441632960900"  # Adam's mailbox number: the calls the platform places show it
 
 
 @pytest.fixture
@@ -93,6 +94,7 @@ async def adam_on_his_mobile(platform) -> str:
                 "user_id": "adam",
                 "display_name": "Adam Ant",
                 "smartnumber": SMARTNUMBER,
+                "mailbox_number": MAILBOX_NUMBER,
                 "initial_password": "739182",
             },
         )
@@ -378,6 +380,11 @@ async def test_call_me_to_record_a_greeting_and_to_leave_a_voicemail_for_a_colle
         ("send-voicemail", "Local/447700900001@phones"),
     ]
     assert originated[0]["Variable"] == ["SN_RECORD_KIND=permanent", "SN_USER=adam", "SN_ORG=acme"]
+    # Adam's phone shows what each call is for, and his mailbox number (E.164, with its +).
+    assert [a["CallerID"] for a in originated] == [
+        f'"Record your greeting" <{MAILBOX_NUMBER}>',
+        f'"Leave a voicemail" <{MAILBOX_NUMBER}>',
+    ]
     # 3. Adam answers each call and speaks after the tone (the conversations Asterisk would run).
     await FakeAgiChannel(
         agi_port, script="record", args=["permanent", "adam", "acme"], says=tone_wav(1.5)
@@ -430,6 +437,9 @@ async def test_a_message_alert_calls_my_location_and_plays_my_new_messages(platf
     originated = [a for a in fake_ami.actions if a.get("Action") == "Originate"]
     assert [a["Exten"] for a in originated] == ["play-messages", "play-messages"]
     assert originated[0]["Variable"] == ["SN_USER=adam", "SN_ORG=acme"]
+    assert {a["CallerID"] for a in originated} == {f'"New voicemail" <{MAILBOX_NUMBER}>'}, (
+        "asked by notify or by Adam, the call says what it is and comes from his mailbox number"
+    )
     # 2. Adam answers: he hears that he has new messages, who left it, the message; it becomes Old.
     call = await FakeAgiChannel(agi_port, script="mailbox-alert", args=["adam", "acme"]).run()
     assert call.played[:3] == ["sn/you-have-new-messages", "sn/message-from", "digits:447700900555"]
@@ -473,6 +483,7 @@ async def test_notifys_alert_command_calls_my_location_and_none_calls_nobody(pla
     assert len(originated) == 1
     assert originated[0]["Exten"] == "play-messages"
     assert originated[0]["Variable"] == ["SN_USER=adam", "SN_ORG=acme"]
+    assert originated[0]["CallerID"] == f'"New voicemail" <{MAILBOX_NUMBER}>'
     assert "7700900001" in originated[0]["Channel"]
 
 

@@ -22,6 +22,8 @@ from smartnumbers_kit.revocation import Revocations
 
 from smartnumbers_gateway.asterisk.ami import REQUIRED_MODULES, AmiLink
 from smartnumbers_gateway.asterisk.fastagi import FastAgiServer
+from smartnumbers_gateway.asterisk.self_check import MediaCheck
+from smartnumbers_gateway.asterisk.sip_status import SipStatus
 from smartnumbers_gateway.asterisk.speech import Speech
 from smartnumbers_gateway.background import BackgroundTasks
 from smartnumbers_gateway.clients.directory import DirectoryClient
@@ -36,6 +38,7 @@ from smartnumbers_gateway.incoming import pc_ring
 from smartnumbers_gateway.incoming.call import IncomingCalls
 from smartnumbers_gateway.incoming.call_events import CallTracker
 from smartnumbers_gateway.incoming.fax import FaxReception
+from smartnumbers_gateway.incoming.from_phones import FromPhones
 from smartnumbers_gateway.incoming.introduction import Introductions
 from smartnumbers_gateway.incoming.pc_ring import PcRing
 from smartnumbers_gateway.incoming.plans import PlansInFlight
@@ -58,8 +61,10 @@ DESCRIPTION = (
 
 
 class GatewayRuntime:
-    def __init__(self, nc: Client, agi: FastAgiServer, server: asyncio.Server, ami: AmiLink | None) -> None:
-        self.nc, self.agi, self.server, self.ami = nc, agi, server, ami
+    def __init__(
+        self, nc: Client, agi: FastAgiServer, server: asyncio.Server, ami: AmiLink | None, media: MediaCheck
+    ) -> None:
+        self.nc, self.agi, self.server, self.ami, self.media = nc, agi, server, ami, media
         self.js = nc.jetstream()
 
     async def readiness(self) -> dict[str, bool]:
@@ -68,6 +73,8 @@ class GatewayRuntime:
             checks["ami"] = self.ami.logged_in.is_set()
             for module in REQUIRED_MODULES:
                 checks[f"asterisk_module_{module}"] = module not in self.ami.missing_modules
+            checks |= self.ami.sip.checks()
+            checks |= self.media.checks()
         return checks
 
 
@@ -87,13 +94,23 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
         publisher = CallEventPublisher(js)
         publisher.start()
         plans = PlansInFlight()
+        sip = SipStatus()  # the trunk and the desk phones, as AMI says (kept current at every connect)
         agi = FastAgiServer(header_timeout=settings.agi_header_timeout)
-        agi.add_route(
-            "incoming",
-            IncomingCalls(
-                nc, settings.dial_template, settings.routing_timeout, plans, announce=publisher.put
-            ),
+        incoming = IncomingCalls(
+            nc,
+            settings.dial_template,
+            settings.routing_timeout,
+            plans,
+            announce=publisher.put,
+            desk_phones=sip.desk_phones,
         )
+        agi.add_route("incoming", incoming)
+        agi.add_route(
+            "dial-out",
+            FromPhones(incoming, settings.dial_template, settings.default_country, sip.desk_phones),
+        )
+        media = MediaCheck()  # sounds and music on hold, looked for at every AMI login
+        agi.add_route("selfcheck", media)
         speech = Speech(settings.spool_dir)
         tokens = ServiceTokens(settings.signing_key_file, settings.token_issuer)
         services_http = httpx.AsyncClient(timeout=3.0)  # one connection pool for every service called
@@ -135,12 +152,21 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
                 settings.ami_port,
                 settings.ami_username,
                 settings.ami_secret,
-                CallTracker(plans),
+                CallTracker(plans, desk_phones=sip.desk_phones),
                 publisher,
                 background,
+                sip,
             )
             ami.start()
-        placing = Placing(ami, presence, settings.dial_template, background, publisher.put)
+        placing = Placing(
+            ami,
+            presence,
+            settings.dial_template,
+            background,
+            publisher.put,
+            directory,
+            sip.desk_phones,
+        )
         if ami is not None:
             await bus.ensure_stream(js, "mailbox", settings.stream_replicas)
             tries, backoff = settings.consumer_max_deliveries, settings.consumer_backoff_seconds
@@ -151,7 +177,7 @@ def bootstrap(settings: GatewaySettings | None = None) -> FastAPI:
             consumers.append(alert_calls.consumer(tries, backoff))
             for consumer in consumers:
                 background.spawn(consumer.run(), name=consumer.durable)
-        http.state.runtime = GatewayRuntime(nc, agi, server, ami)
+        http.state.runtime = GatewayRuntime(nc, agi, server, ami, media)
         http.state.plans = plans
         http.state.settings = settings
         http.state.publisher = publisher

@@ -61,6 +61,8 @@ class FakeAgiChannel:
     DIGIT, and digits up to '#' at GET DATA (the '#' ends the entry). '-' lets a wait time
     out. When the keys run out, the person hangs up."""
     hung_up: bool = False
+    music_on_hold: bool = True
+    """Whether the music-on-hold class plays (MusicOnHold lasts its duration) or ends at once."""
     files_played: list[str] = field(default_factory=list)
     """Spool files (absolute paths) Asterisk opened for STREAM FILE, with the extension it chose."""
     fax_sends: bytes | None = None
@@ -199,6 +201,17 @@ class FakeAgiChannel:
         return "HANGUP"
 
     def _reply(self, command: str) -> str:
+        if m := re.fullmatch(r'GET FULL VARIABLE "(.*)"', command):
+            # ${STAT(e,<folder>/<sound>.<format>)} for each folder and format: '1' where a file is.
+            found = [
+                "0"
+                if sound in self.missing_files or fmt != "wav" or "${CHANNEL(language)}" not in folder
+                else "1"
+                for folder, sound, fmt in re.findall(
+                    r"\$\{STAT\(e,(.*?sounds(?:/\$\{CHANNEL\(language\)\})?)/(.+?)\.(\w+)\)\}", m.group(1)
+                )
+            ]
+            return f"200 result=1 ({''.join(found)})" if found else "200 result=0"
         if m := re.fullmatch(r"GET VARIABLE (\S+)", command):
             value = self.variables.get(m.group(1))
             return "200 result=0" if value is None else f"200 result=1 ({value})"
@@ -256,6 +269,8 @@ class FakeAgiChannel:
                     writer.write(b"HANGUP\n")
                     await writer.drain()
                     continue
+                if (moh := re.fullmatch(r"EXEC MusicOnHold \S+?,(\d+)", command)) and self.music_on_hold:
+                    await asyncio.sleep(int(moh.group(1)))  # the class plays for its duration
                 writer.write((self.reply(command) + "\n").encode())
                 await writer.drain()
         finally:

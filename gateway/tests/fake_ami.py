@@ -39,6 +39,13 @@ class FakeAmi:
     this Reason (5 busy, 3 no answer, 8 congestion) and no call events follow."""
     missing_modules: set[str] = field(default_factory=set)
     """Modules this Asterisk has not loaded: ModuleCheck answers as a real one does for them."""
+    endpoints: dict[str, list[dict[str, str]]] = field(default_factory=lambda: {"trunk": healthy_trunk()})
+    """PJSIP endpoints → the detail events PJSIPShowEndpoint lists for each (as pjsip.conf made them)."""
+
+    self_checks: list[dict[str, str]] = field(default_factory=list)
+    """The gateway's self-check calls (Local/check@sn-selfcheck), kept apart from ``actions`` and
+    ``received`` so that tests of calls see only calls."""
+    self_check_seen: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def start(self, port: int = 0) -> int:
         self._server = await asyncio.start_server(self._client, "127.0.0.1", port)
@@ -64,6 +71,12 @@ class FakeAmi:
     async def logged_in(self, timeout: float = 10.0) -> None:
         await asyncio.wait_for(self._login_seen.wait(), timeout)
 
+    async def event(self, fields: dict[str, str]) -> None:
+        """One event to every logged-in client (e.g. a ContactStatus as a qualify fails)."""
+        for writer in self._writers:
+            writer.write(frame(list(fields.items())))
+            await writer.drain()
+
     async def play(self, scenario: str, until: str | None = None) -> None:
         """Send a recorded call's events (Asterisk's side only) to the logged-in clients,
         all of them or up to the first event named ``until``."""
@@ -87,6 +100,9 @@ class FakeAmi:
         try:
             while True:
                 block = await reader.readuntil(b"\r\n\r\n")
+                if b"Channel: Local/check@sn-selfcheck\r\n" in block:
+                    await self._self_check(block, writer)
+                    continue
                 self.received += block
                 action: dict = {}
                 for line in block.decode().split("\r\n"):
@@ -173,6 +189,35 @@ class FakeAmi:
                 )
             else:
                 writer.write(frame([("Response", "Success"), ("ActionID", action_id), ("Version", "")]))
+        elif name == "pjsipshowendpoints":
+            listing = [
+                {"Event": "EndpointList", "ObjectType": "endpoint", "ObjectName": n, "Aor": n}
+                for n in self.endpoints
+            ]
+            self._event_list(
+                writer, action_id, "A listing of Endpoints follows", listing, "EndpointListComplete"
+            )
+        elif name == "pjsipshowendpoint":
+            endpoint = action.get("Endpoint", "")
+            if endpoint not in self.endpoints:
+                writer.write(
+                    frame(
+                        [
+                            ("Response", "Error"),
+                            ("ActionID", action_id),
+                            ("Message", f"Unable to retrieve endpoint {endpoint}"),
+                        ]
+                    )
+                )
+            else:
+                details = [{**d, "EndpointName": endpoint} for d in self.endpoints[endpoint]]
+                self._event_list(
+                    writer,
+                    action_id,
+                    "Following are Events for each object",
+                    details,
+                    "EndpointDetailComplete",
+                )
         elif name == "ping":
             writer.write(
                 frame(
@@ -187,3 +232,104 @@ class FakeAmi:
         else:
             writer.write(frame([("Response", "Success"), ("ActionID", action_id)]))
         await writer.drain()
+
+    async def _self_check(self, block: bytes, writer: asyncio.StreamWriter) -> None:
+        """Asterisk places the self-check call: queued, then answered (OriginateResponse)."""
+        action = dict(line.split(": ", 1) for line in block.decode().split("\r\n") if ": " in line)
+        self.self_checks.append(action)
+        self.self_check_seen.set()
+        action_id = action.get("ActionID", "")
+        writer.write(
+            frame(
+                [
+                    ("Response", "Success"),
+                    ("ActionID", action_id),
+                    ("Message", "Originate successfully queued"),
+                ]
+            )
+        )
+        writer.write(
+            frame(
+                [
+                    ("Event", "OriginateResponse"),
+                    ("ActionID", action_id),
+                    ("Response", "Success"),
+                    ("Channel", "Local/check@sn-selfcheck-00000001;1"),
+                    ("Reason", "4"),
+                ]
+            )
+        )
+        await writer.drain()
+
+    @staticmethod
+    def _event_list(
+        writer: asyncio.StreamWriter,
+        action_id: str,
+        message: str,
+        events: list[dict[str, str]],
+        complete: str,
+    ) -> None:
+        """As Asterisk lists: Success with EventList start, the events, then the Complete event."""
+        writer.write(
+            frame(
+                [
+                    ("Response", "Success"),
+                    ("ActionID", action_id),
+                    ("EventList", "start"),
+                    ("Message", message),
+                ]
+            )
+        )
+        for event in events:
+            rest = [(k, v) for k, v in event.items() if k != "Event"]
+            writer.write(frame([("Event", event["Event"]), ("ActionID", action_id), *rest]))
+        writer.write(
+            frame(
+                [
+                    ("Event", complete),
+                    ("ActionID", action_id),
+                    ("EventList", "Complete"),
+                    ("ListItems", str(len(events))),
+                ]
+            )
+        )
+
+
+def healthy_trunk(match: str = "192.0.2.0/24", contact_status: str = "NonQualified") -> list[dict[str, str]]:
+    """The shipped [trunk]: an endpoint in from-trunk, its identify by address range, its contact."""
+    details = [
+        {"Event": "EndpointDetail", "ObjectType": "endpoint", "ObjectName": "trunk", "Context": "from-trunk"}
+    ]
+    if match:
+        details.append(
+            {
+                "Event": "IdentifyDetail",
+                "ObjectType": "identify",
+                "ObjectName": "trunk",
+                "Endpoint": "trunk",
+                "Match": match,
+            }
+        )
+    details.append(
+        {
+            "Event": "ContactStatusDetail",
+            "AOR": "trunk",
+            "URI": "sip:sip.carrier.example:5060",
+            "Status": contact_status,
+        }
+    )
+    return details
+
+
+def desk_phone(endpoint: str, number: str, mailbox: str) -> list[dict[str, str]]:
+    """A desk phone provisioned in from-phones, with its caller id and message-waiting mailbox."""
+    return [
+        {
+            "Event": "EndpointDetail",
+            "ObjectType": "endpoint",
+            "ObjectName": endpoint,
+            "Context": "from-phones",
+            "Callerid": f'"{endpoint}" <{number}>',
+            "Mailboxes": mailbox,
+        }
+    ]

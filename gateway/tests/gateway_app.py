@@ -60,8 +60,9 @@ async def gateway_in_process(
         async with LifespanManager(http, startup_timeout=20, shutdown_timeout=30):
             await fake_ami.logged_in()
             runtime = http.state.runtime
-            if runtime.ami is not None:  # its ModuleCheck actions are over before the test's own
-                await asyncio.wait_for(runtime.ami.modules_checked.wait(), 10)
+            if runtime.ami is not None:  # its ModuleCheck and PJSIP actions are over before the test's own
+                await asyncio.wait_for(runtime.ami.checked.wait(), 10)
+                await asyncio.wait_for(fake_ami.self_check_seen.wait(), 10)
             async with httpx.AsyncClient(
                 transport=httpx.ASGITransport(app=http), base_url="http://gw"
             ) as client:

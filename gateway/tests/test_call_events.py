@@ -240,3 +240,25 @@ def test_a_caller_giving_up_through_a_local_channel_is_the_caller_not_the_linked
 def test_the_platform_ending_the_agi_side_of_a_local_caller_is_the_system():
     """Hangup() in the dialplan on ;2 makes its sibling ;1 (the linked id) ask: not the caller."""
     assert _ended_by(_local_call(";1"), _plans_for_local_call()) == "system"
+
+
+def test_a_desk_phone_dialled_directly_is_known_by_its_number():
+    """Dial(PJSIP/desk-1001): Asterisk's DialString is the endpoint, not a number."""
+    tracker = CallTracker(
+        planned(),
+        clock=lambda: datetime(2026, 11, 27, tzinfo=UTC),
+        desk_phones={"+447700900001": "desk-1001"},
+    )
+    out = []
+    for event in events("incoming-answered"):
+        if event.get("DialString") == "447700900001@phones":
+            event = {**event, "DialString": "desk-1001"}
+        out += [c.subject for c in tracker.on_event(event)]
+    assert out == [
+        "gateway.call.ringing.v1",
+        "gateway.call.answered.v1",
+        "gateway.call.dial_ended.v1",
+        "gateway.call.ended.v1",
+    ]
+    assert dial_target("desk-1001", {"+447700900001": "desk-1001"}) == "+447700900001"
+    assert dial_target("desk-1001") is None

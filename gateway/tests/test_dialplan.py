@@ -176,10 +176,58 @@ def test_the_extended_absence_transfer_to_the_delegate_stays_inside_asterisk():
     assert "_[+0-9].,1," in contexts()["sn-incoming"]
 
 
-def test_please_hold_keeps_the_caller_when_music_on_hold_is_missing():
+def test_please_hold_speaks_to_the_caller_when_music_on_hold_plays_nothing():
+    """MusicOnHold ends at once without a class (or is no application without its module):
+    the held caller hears, again and again, that they are still on hold; never a hang-up."""
     hold = contexts()["sn-hold"]
-    assert "MusicOnHold(" not in hold.replace("StartMusicOnHold(", "").replace("StopMusicOnHold(", "")
-    assert "StartMusicOnHold(default)" in hold and "Wait(600)" in hold
+    lines = [line.strip() for line in hold.splitlines() if line.strip()]
+    music = lines.index("same => n,TryExec(MusicOnHold(default,600))")
+    assert "MusicOnHold(" not in hold.replace("TryExec(MusicOnHold(", ""), "a bare failing app would hang up"
+    assert lines[music - 1] == "same => n,Set(SN_HOLD_FROM=${EPOCH})"
+    assert lines[music + 1] == "same => n,GotoIf($[${EPOCH} - ${SN_HOLD_FROM} >= 590]?end)", (
+        "only music that really played its 10 minutes ends the hold"
+    )
+    spoken = lines.index("same => n(spoken),Wait(20)")
+    assert lines[spoken + 1] == "same => n,Playback(sn/still-on-hold)"
+    assert "?spoken)" in lines[spoken + 3]
+
+
+def test_the_self_check_context_runs_the_gateways_selfcheck():
+    assert "exten => check,1,AGI(${SN_AGI}/selfcheck)" in contexts()["sn-selfcheck"]
+
+
+def test_a_desk_phone_of_this_asterisk_is_dialled_directly_and_others_through_the_template():
+    plan = wire.RoutingPlan(
+        dialled="+441632960001",
+        call_for_kind="user",
+        call_for="adam",
+        reasons=[],
+        steps=[
+            wire.Step(kind="ring", targets=["+441632960100", "+447700900100"], ring_seconds=20),
+            wire.Step(
+                kind="ring",
+                targets=["+441632960100"],
+                ring_seconds=20,
+                introductions=[wire.Introduction(text="x")],
+            ),
+        ],
+    )
+    variables = plan_variables(plan, "PJSIP/{e164}@trunk", {"+441632960100": "desk-1001"})
+    assert variables["SN_S1_DIAL"] == "PJSIP/desk-1001&PJSIP/+447700900100@trunk"
+    assert variables["__SN_DIAL_441632960100"] == "PJSIP/desk-1001"
+
+
+def test_a_desk_phone_call_asks_the_gateway_once_and_stays_inside_for_the_platforms_numbers():
+    phones = contexts()["from-phones"]
+    assert "AGI(${SN_AGI}/dial-out,${EXTEN},${SN_CALL_ID})" in phones
+    assert '"${SN_INSIDE}" = "1"]?sn-incoming,${SN_E164},planned)' in phones
+    assert "Dial(${SN_DIAL}" in phones and "@trunk" not in phones
+    invalid = phones.index("n(invalid),")
+    assert phones.index("Playback(sn/number-not-recognised)", invalid) < phones.index(
+        "Hangup(28)", invalid
+    ), "a number that is not one is said, not a silent hang-up"
+    incoming = contexts()["sn-incoming"]
+    assert incoming.index("AGI(${SN_AGI}/incoming") < incoming.index("n(planned),") < incoming.index("Gosub(")
 
 
 def test_a_fax_machine_calling_a_mailbox_is_detected_before_the_answer_and_received_there():

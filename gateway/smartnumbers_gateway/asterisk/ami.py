@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
+import uuid
 from typing import Any
 
 from panoramisk import Manager
 from panoramisk.ami_protocol import AMIProtocol
 
+from smartnumbers_gateway.asterisk.sip_status import SipStatus
 from smartnumbers_gateway.asterisk.wire_text import ami_action
 from smartnumbers_gateway.background import BackgroundTasks
 from smartnumbers_gateway.incoming.call_events import CallTracker
@@ -21,6 +24,7 @@ from smartnumbers_gateway.publisher import CallEventPublisher
 
 log = logging.getLogger(__name__)
 FIRST_RETRY, LAST_RETRY = 1, 30
+SELF_CHECK_CHANNEL = "Local/check@sn-selfcheck"
 REQUIRED_MODULES = {
     "res_agi": "every call (FastAGI)",
     "app_dial": "ringing users' phones",
@@ -54,14 +58,17 @@ class AmiLink:
         tracker: CallTracker,
         publisher: CallEventPublisher,
         background: BackgroundTasks | None = None,
+        sip: SipStatus | None = None,
     ) -> None:
         self.background = background or BackgroundTasks()
         self.tracker = tracker
         self.publisher = publisher
         self.logged_in = asyncio.Event()
         self.missing_modules: dict[str, str] = {}
-        self.modules_checked = asyncio.Event()
         """Module → what does not work without it, as ModuleCheck said at the last (re)connect."""
+        self.sip = sip or SipStatus()
+        self.checked = asyncio.Event()
+        """Set once the modules and the PJSIP side were checked after the last (re)connect."""
         self.manager = Manager(
             loop=asyncio.get_running_loop(),
             host=host,
@@ -88,12 +95,54 @@ class AmiLink:
         manager.reconnect_timeout = FIRST_RETRY
         self.logged_in.set()
         self.background.spawn(self.resynchronise(), name="ami-resynchronise")
-        self.background.spawn(self.check_modules(), name="ami-check-modules")
+        self.background.spawn(self.check_dependencies(), name="ami-check-dependencies")
+
+    async def check_dependencies(self) -> None:
+        """On (re)connecting: the modules, then the trunk and desk phones (sip_status.py)."""
+        self.checked.clear()
+        await self.check_modules()
+        try:
+            await self.sip.check(self.manager.send_action)
+        except Exception as e:
+            log.warning("AMI: could not ask Asterisk for its PJSIP endpoints (%s)", e)
+        self.checked.set()
+        await self.start_self_check()
+
+    async def _recheck_sip(self) -> None:
+        try:
+            await self.sip.check(self.manager.send_action)
+        except Exception as e:
+            log.warning("AMI: could not ask Asterisk for its PJSIP endpoints after a reload (%s)", e)
+
+    async def start_self_check(self) -> None:
+        """Sounds and music on hold are looked for from inside Asterisk (self_check.py): a Local
+        channel into sn-selfcheck, whose FastAGI request does the looking."""
+        action = {
+            "Action": "Originate",
+            "ActionID": f"selfcheck-{uuid.uuid4().hex}",
+            "Channel": SELF_CHECK_CHANNEL,
+            "Application": "Wait",
+            "Data": "30",
+            "Async": "true",
+            "Timeout": "30000",
+            "CallerID": '"smartnumbers self-check" <>',
+        }
+        try:
+            replies = await asyncio.wait_for(self.manager.send_action(action), 45)
+        except Exception as e:
+            log.warning("AMI: the self-check call was not placed (%s): sounds are not checked", e)
+            return
+        replies = replies if isinstance(replies, list) else [replies]
+        if any(m.get("Response") in ("Error", "Failure") for m in replies):
+            log.warning(
+                "AMI: the self-check call into %s failed (%s): sounds and music on hold are not checked",
+                SELF_CHECK_CHANNEL,
+                "; ".join(str(m.get("Message") or m.get("Reason") or "") for m in replies),
+            )
 
     async def check_modules(self) -> None:
-        """On (re)connecting: every module the flows need is loaded (AMI ModuleCheck); each missing
-        one is logged at WARNING, saying what will not work, and shown in /readyz."""
-        self.modules_checked.clear()
+        """Every module the flows need is loaded (AMI ModuleCheck); each missing one is logged
+        at WARNING, saying what will not work, and shown in /readyz."""
         missing: dict[str, str] = {}
         for module, needed_for in REQUIRED_MODULES.items():
             try:
@@ -113,7 +162,6 @@ class AmiLink:
                     needed_for,
                 )
         self.missing_modules = missing
-        self.modules_checked.set()
 
     async def resynchronise(self) -> None:
         """On (re)connecting: ask Asterisk which calls are still up; the others we followed have ended."""
@@ -134,7 +182,12 @@ class AmiLink:
 
     def _on_event(self, manager: Manager, message: Any) -> None:
         plans = self.tracker.plans
-        for contract in self.tracker.on_event(dict(message.items())):
+        fields = dict(message.items())
+        self.sip.on_event(fields)
+        if fields.get("Event") == "Reload" and re.search(r"^All$|pjsip", fields.get("Module", ""), re.I):
+            # Desk phones added to pjsip.conf (module reload res_pjsip.so, or core reload): learnt now.
+            self.background.spawn(self._recheck_sip(), name="ami-pjsip-reloaded")
+        for contract in self.tracker.on_event(fields):
             call_id = getattr(contract, "call_id", "")
             if contract.subject == "gateway.call.ended.v1" and plans.holding(call_id):
                 plans.keep_until_released(call_id, contract)  # published after the voicemail

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import phonenumbers
 
 UNKNOWN = {"", "unknown", "anonymous", "<unknown>"}
@@ -21,9 +23,15 @@ def e164(raw: str | None) -> str | None:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
-def dial_string(template: str, numbers: list[str]) -> str:
-    """``GATEWAY_DIAL_TEMPLATE`` for each number ({e164} or {digits}), joined with ``&`` (ring all)."""
-    return "&".join(template.format(e164=n, digits=n.lstrip("+")) for n in numbers if n)
+def dial_string(template: str, numbers: list[str], desk_phones: Mapping[str, str] | None = None) -> str:
+    """``GATEWAY_DIAL_TEMPLATE`` for each number ({e164} or {digits}), joined with ``&`` (ring all);
+    a desk phone of this Asterisk (``desk_phones``: number → PJSIP endpoint) is ``PJSIP/<endpoint>``."""
+    phones = desk_phones or {}
+    return "&".join(
+        f"PJSIP/{phones[n]}" if n in phones else template.format(e164=n, digits=n.lstrip("+"))
+        for n in numbers
+        if n
+    )
 
 
 def as_written_by(number: str, caller: str | None) -> str:

@@ -26,7 +26,7 @@ from smartnumbers_kit.errors import Conflict
 from smartnumbers_gateway.asterisk.ami import AmiLink
 from smartnumbers_gateway.clients.service_tokens import ServiceTokens
 from smartnumbers_gateway.commands.deadline import ami_ready
-from smartnumbers_gateway.placed.originate import Placing
+from smartnumbers_gateway.placed.originate import NEW_MESSAGES, Placing
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +78,7 @@ class MessageAlertCalls:
             ring=number,
             exten="play-messages",
             variables=[f"SN_USER={user}", f"SN_ORG={org}"],
+            caller_id=await self.placing.from_the_platform(NEW_MESSAGES, user, f"Bearer {token}"),
             organisation_id=org,
             user_id=user,
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from uuid import NAMESPACE_URL, uuid5
 
@@ -64,8 +64,11 @@ class IncomingCalls:
         routing_timeout: float,
         plans: PlansInFlight,
         announce: Callable[[calls.CallStarted], None] | None = None,
+        desk_phones: Mapping[str, str] | None = None,
     ) -> None:
         self.nc = nc
+        self.desk_phones = desk_phones if desk_phones is not None else {}
+        """A desk phone's number → its PJSIP endpoint (sip_status.py, kept current by AMI)."""
         self.dial_template = dial_template
         self.routing_timeout = routing_timeout
         self.plans = plans
@@ -77,28 +80,39 @@ class IncomingCalls:
         args = request.args
         dialled = cached_e164(args[0] if args else request.headers.get("agi_extension"))
         call_id = args[1] if len(args) > 1 and args[1] else request.headers.get("agi_uniqueid", "")
-        caller = cached_e164(request.headers.get("agi_callerid"))
-        name = request.headers.get("agi_calleridname", "")
         if dialled is None:
             await request.set_variables({"SN_PLAN_STEPS": "0"})
             log.warning("call %s: no dialled number in %r", call_id, args)
             return
-        plan = await ask_for_plan(
+        plan = await self.ask(request, dialled, call_id)
+        await self.follow(request, plan, call_id)
+        DECIDED.observe(time.perf_counter() - started)
+
+    async def ask(self, request: AgiRequest, dialled: str, call_id: str) -> wire.RoutingPlan:
+        """Routing's plan for a call to ``dialled`` from this channel's caller."""
+        name = request.headers.get("agi_calleridname", "")
+        return await ask_for_plan(
             self.nc,
             wire.PlanRequest(
                 call_id=call_id,
                 dialled=dialled,
-                caller_number=caller,
+                caller_number=cached_e164(request.headers.get("agi_callerid")),
                 caller_name=None if name.lower() in UNKNOWN else name,
                 at=datetime.now(UTC),
             ),
             timeout=self.routing_timeout,
         )
+
+    async def follow(
+        self, request: AgiRequest, plan: wire.RoutingPlan, call_id: str, also: dict[str, str] | None = None
+    ) -> None:
+        """The call follows ``plan``: kept, announced, and set as channel variables (with ``also``)."""
         self.plans.remember(plan)
         if request.headers.get("agi_channel"):
             self.plans.remember_channel(call_id, request.headers["agi_channel"])
-        started_event = call_started(plan, caller)
+        started_event = call_started(plan, cached_e164(request.headers.get("agi_callerid")))
         if self.announce is not None and started_event is not None:
             self.announce(started_event)
-        await request.set_variables(plan_variables(plan, self.dial_template))
-        DECIDED.observe(time.perf_counter() - started)
+        await request.set_variables(
+            {**plan_variables(plan, self.dial_template, self.desk_phones), **(also or {})}
+        )

@@ -13,7 +13,7 @@ AMI reconnect) is deduplicated by JetStream.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from uuid import NAMESPACE_URL, uuid5
@@ -39,12 +39,16 @@ class _Call:
     """Callee channel → the target number it rings ."""
 
 
-def dial_target(dial_string: str | None) -> str | None:
-    """``447700900001@phones`` or ``+447700900001@trunk`` → ``+447700900001``."""
+def dial_target(dial_string: str | None, desk_phones: Mapping[str, str] | None = None) -> str | None:
+    """``447700900001@phones`` or ``+447700900001@trunk`` → ``+447700900001``; a desk phone
+    dialled directly (``desk-1001``) → its number (``desk_phones``: number → endpoint)."""
     if not dial_string:
         return None
-    number = dial_string.split("@", 1)[0].split("/", 1)[-1]
-    return e164(number)
+    target = dial_string.split("@", 1)[0].split("/", 1)[-1]
+    for number, endpoint in (desk_phones or {}).items():
+        if endpoint == target:
+            return number
+    return e164(target)
 
 
 def _pair(channel: str) -> str:
@@ -57,10 +61,14 @@ OUTAGE = "ended while the gateway was disconnected from Asterisk"
 
 class CallTracker:
     def __init__(
-        self, plans: PlansInFlight, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+        self,
+        plans: PlansInFlight,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        desk_phones: Mapping[str, str] | None = None,
     ) -> None:
         self.plans = plans
         self.clock = clock
+        self.desk_phones = desk_phones if desk_phones is not None else {}
         self._calls: dict[str, _Call] = {}
 
     def on_event(self, event: dict[str, str]) -> list[Contract]:
@@ -86,7 +94,7 @@ class CallTracker:
             )
 
         if name == "DialBegin":
-            number = dial_target(event.get("DialString"))
+            number = dial_target(event.get("DialString"), self.desk_phones)
             if number is not None and number in targets:
                 call.dialling[event.get("DestChannel", "")] = number
                 if number not in call.rang:  # a later step ringing it again: it rings on
@@ -94,7 +102,7 @@ class CallTracker:
                     return [contract(wire.CallRinging, number, target_number=number, user_id=targets[number])]
         elif name == "DialEnd":
             channel = event.get("DestChannel", "")
-            number = call.dialling.get(channel) or dial_target(event.get("DialString"))
+            number = call.dialling.get(channel) or dial_target(event.get("DialString"), self.desk_phones)
             status = event.get("DialStatus", "")
             if number is None or number not in targets:
                 return []

@@ -50,6 +50,8 @@ async def call_me_to_record(
     body: RecordingCall, principal: Person, placing: Place, authorization: Authorization
 ) -> Calling:
     number = await placing.ring_me_first(authorization, "the platform calls you there to record")
+    what = "Record your name" if body.greeting == "name" else "Record your greeting"
+    shown = await placing.from_the_platform(what, principal.user_id, authorization)
     request_id = placing.originate(
         purpose="record",
         ring=number,
@@ -59,6 +61,7 @@ async def call_me_to_record(
             f"SN_USER={principal.user_id}",
             f"SN_ORG={principal.organisation_id}",
         ],
+        caller_id=shown,
         organisation_id=principal.organisation_id,
         user_id=principal.user_id,
     )
@@ -76,6 +79,7 @@ async def call_me_to_leave_a_voicemail(
     body: VoicemailCall, principal: Person, placing: Place, authorization: Authorization
 ) -> Calling:
     number = await placing.ring_me_first(authorization, "the platform calls you there to record the message")
+    shown = await placing.from_the_platform("Leave a voicemail", principal.user_id, authorization)
     request_id = placing.originate(
         purpose="send-voicemail",
         ring=number,
@@ -85,6 +89,7 @@ async def call_me_to_leave_a_voicemail(
             f"SN_USER={principal.user_id}",
             f"SN_ORG={principal.organisation_id}",
         ],
+        caller_id=shown,
         organisation_id=principal.organisation_id,
         user_id=principal.user_id,
     )

@@ -11,21 +11,16 @@ smartnumber: routing then puts the call through to their current location.
 
 from __future__ import annotations
 
-import logging
-import re
-
-import httpx
 from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict
 from smartnumbers_kit.dialable import to_e164
 from smartnumbers_kit.http import errors
 
-from smartnumbers_gateway.asterisk.numbers import dial_string
-from smartnumbers_gateway.clients.http import Unavailable
-from smartnumbers_gateway.http.deps import Authorization, Directory, Person, Place, Settings
+from smartnumbers_gateway.http.deps import Authorization, Person, Place, Settings
 from smartnumbers_gateway.http.grammar import DialledNumber
+from smartnumbers_gateway.placed.originate import caller_id, caller_name
 
-log = logging.getLogger(__name__)
+__all__ = ["caller_name", "router"]
 router = APIRouter(prefix="/v1", tags=["call control"])
 
 
@@ -52,36 +47,26 @@ async def click_to_dial(
     placing: Place,
     settings: Settings,
     authorization: Authorization,
-    directory: Directory,
 ) -> Requested:
     to = to_e164(body.to, settings.default_country, what="number to call")
     first_leg = await placing.ring_me_first(authorization, "click-to-dial rings it (§4.4)")
-    try:
-        me = (await directory.user_as(principal.user_id, authorization)).get("profile", {})
-    except (Unavailable, httpx.HTTPError) as e:
-        # Presentation only: the call is still placed, the person called sees no caller id.
-        log.warning("click-to-dial for %s: no smartnumber to present (%s)", principal.user_id, e)
-        me = {}
+    # Presentation only: without the directory the call is still placed, with no caller id.
+    me = await placing.profile(principal.user_id, authorization)
     request_id = placing.originate(
         purpose="click-to-dial",
         ring=first_leg,
         exten="connect",
         variables=[
-            f"SN_CONNECT_DIAL={dial_string(settings.dial_template, [to])}",
+            f"SN_CONNECT_DIAL={placing.dial(to)}",
             f"SN_CONNECT_NUM={to}",
             # The person called sees the user's smartnumber and name: the one number (§1).
             f"SN_CALLER_NUM={me.get('smartnumber') or ''}",
             f"SN_CALLER_NAME={caller_name(me.get('display_name'))}",
         ],
         # The user's own phone rings first: it shows the number it is about to connect to.
-        caller_id=f'"Call to {to}" <{to}>',
+        caller_id=caller_id(f"Call to {to}", to),
         organisation_id=principal.organisation_id,
         user_id=principal.user_id,
         to=to,
     )
     return Requested(request_id=request_id, first_leg=first_leg)
-
-
-def caller_name(name: object) -> str:
-    """A display name safe inside a caller id and an AMI Variable (no quotes, commas, brackets)."""
-    return re.sub(r"[^\w .'-]", "", str(name or ""))[:40].strip()

@@ -24,6 +24,7 @@ from smartnumbers_gateway.asterisk.wire_text import agi_digits, agi_word
 from smartnumbers_gateway.clients.mailbox import MailboxClient
 from smartnumbers_gateway.http.deps import Authorization, CurrentPrincipal, Place, Tokens
 from smartnumbers_gateway.placed.call_me import Calling
+from smartnumbers_gateway.placed.originate import NEW_MESSAGES
 
 router = APIRouter(prefix="/v1", tags=["call control"])
 YOU_HAVE_NEW = "sn/you-have-new-messages"
@@ -48,10 +49,8 @@ async def call_with_new_messages(
 ) -> Calling:
     user = body.user_id or principal.user_id
     if principal.role is Role.SERVICE:
-        token = tokens.for_organisation(principal.organisation_id)
-        number = await placing.location_to_ring(
-            user, f"Bearer {token}", f"{user}'s", "there is nowhere to call"
-        )
+        authorization = f"Bearer {tokens.for_organisation(principal.organisation_id)}"
+        number = await placing.location_to_ring(user, authorization, f"{user}'s", "there is nowhere to call")
     elif user != principal.user_id:
         raise Forbidden("you may ask for your own messages only")
     else:
@@ -61,6 +60,7 @@ async def call_with_new_messages(
         ring=number,
         exten="play-messages",
         variables=[f"SN_USER={user}", f"SN_ORG={principal.organisation_id}"],
+        caller_id=await placing.from_the_platform(NEW_MESSAGES, user, authorization),
         organisation_id=principal.organisation_id,
         user_id=user,
     )

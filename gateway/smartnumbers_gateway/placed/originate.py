@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -23,6 +24,7 @@ from smartnumbers_kit.errors import Conflict
 from smartnumbers_gateway.asterisk.ami import AmiLink
 from smartnumbers_gateway.asterisk.numbers import dial_string
 from smartnumbers_gateway.background import BackgroundTasks
+from smartnumbers_gateway.clients.directory import DirectoryClient
 from smartnumbers_gateway.clients.http import Unavailable
 from smartnumbers_gateway.clients.presence import PresenceClient
 
@@ -30,7 +32,21 @@ log = logging.getLogger(__name__)
 REASONS = {"0": "failed", "1": "hangup", "3": "no answer", "4": "answered", "5": "busy", "8": "congestion"}
 """OriginateResponse's Reason, in words."""
 
-__all__ = ["REASONS", "Placing", "Unavailable"]
+NEW_MESSAGES = "New voicemail"
+"""The message alert call's caller id name (§3.5); its number is the user's mailbox number."""
+
+__all__ = ["NEW_MESSAGES", "REASONS", "Placing", "Unavailable", "caller_id", "caller_name"]
+
+
+def caller_name(name: object) -> str:
+    """A display name safe inside a caller id and an AMI Variable (no quotes, commas, brackets)."""
+    return re.sub(r"[^\w .'+-]", "", str(name or ""))[:40].strip()
+
+
+def caller_id(name: str, number: str | None) -> str:
+    """``"New voicemail" <+441632960900>``: a name and an E.164 number (with its +) a person understands."""
+    digits = number if number and re.fullmatch(r"\+[0-9]{4,15}", number) else ""
+    return f'"{caller_name(name)}" <{digits}>'
 
 
 class Placing:
@@ -41,9 +57,35 @@ class Placing:
         dial_template: str,
         background: BackgroundTasks,
         publish: Callable[[Contract], None],
+        directory: DirectoryClient | None = None,
+        desk_phones: dict[str, str] | None = None,
     ) -> None:
         self.ami, self.presence, self.dial_template = ami, presence, dial_template
-        self.background, self.publish = background, publish
+        self.background, self.publish, self.directory = background, publish, directory
+        self.desk_phones = desk_phones if desk_phones is not None else {}
+        """A desk phone's number → its PJSIP endpoint (sip_status.py): dialled directly."""
+
+    def dial(self, number: str) -> str:
+        """The Dial() string of one number: a desk phone registered here directly, else the template."""
+        return dial_string(self.dial_template, [number], self.desk_phones)
+
+    async def profile(self, user: str, authorization: str) -> dict[str, Any]:
+        """The user's directory profile (smartnumber, mailbox number, display name), for caller ids;
+        empty when the directory cannot say (a call is still placed, with less on the display)."""
+        if self.directory is None:
+            return {}
+        try:
+            profile = (await self.directory.user_as(user, authorization)).get("profile") or {}
+        except Exception as e:
+            log.warning("no caller id for a call to %s: the directory did not say who they are (%s)", user, e)
+            return {}
+        return dict(profile)
+
+    async def from_the_platform(self, what: str, user: str, authorization: str) -> str:
+        """How a call the platform places to the user shows on their phone: what it is for, and
+        their mailbox number (calling it back reaches their messages), else their smartnumber."""
+        profile = await self.profile(user, authorization)
+        return caller_id(what, profile.get("mailbox_number") or profile.get("smartnumber"))
 
     def _ami_ready(self) -> AmiLink:
         if self.ami is None or not self.ami.logged_in.is_set():
@@ -85,7 +127,7 @@ class Placing:
             "Action": "Originate",
             "ActionID": f"{purpose}-{request_id}",
             "Async": "true",
-            "Channel": dial_string(self.dial_template, [ring]),
+            "Channel": self.dial(ring),
             "Context": "sn-originated",
             "Exten": exten,
             "Priority": "1",
