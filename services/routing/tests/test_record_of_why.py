@@ -133,34 +133,3 @@ def test_plans_are_kept_in_batches_off_the_replys_path_and_a_call_planned_again_
         assert app.routing_of("acme", "explain") is None
     finally:
         app.close()
-
-
-def test_a_call_planned_before_a_restart_keeps_its_last_plan_when_planned_again_after_it(
-    persistence, monkeypatch
-):
-    from smartnumbers_kit.store import persistence_env
-    from smartnumbers_routing.application import RoutingApplication
-    from smartnumbers_routing.settings import RoutingSettings
-
-    for name, value in persistence.items():
-        monkeypatch.setenv(name, value)
-    plan = to_wire(decide(World().user("adam").view, NUMBERS["adam"], Caller(LUCY)).plan, "c1")
-    again = plan.model_copy(update={"reasons": ["asked again"]})
-    other = plan.model_copy(update={"call_id": "c2"})
-    # 1. A process plans c1, then stops.
-    before = RoutingApplication(persistence_env(RoutingSettings(), "routing"))
-    try:
-        before.plans_made([(plan, T0)])
-    finally:
-        before.close()
-    # 2. The next process (it has planned nothing yet) plans c1 again and c2 in one batch.
-    after = RoutingApplication(persistence_env(RoutingSettings(), "routing"))
-    try:
-        after.plans_made([(again, T0), (other, T0)])
-        assert after.routing_of("acme", "c1").plan["reasons"] == ["asked again"]
-        assert after.routing_of("acme", "c2").plan["rules"] == ["§3.6 available"]
-        # 3. And again in this process: the plan it kept is read and replaced.
-        after.plans_made([(plan, T0)])
-        assert after.routing_of("acme", "c1").plan["reasons"] == plan.reasons
-    finally:
-        after.close()
