@@ -3,6 +3,8 @@
 Each process handed to :func:`profile` is sampled by py-spy (``pip install py-spy`` in the
 venv) into ``<dir>/<name>.txt`` in py-spy's collapsed-stack format (one line per stack,
 ``frame;frame;… count``), readable as text or by any flame-graph tool. Unset: nothing runs.
+``BENCH_PROFILE_GIL=1`` samples only the thread holding the GIL: where the CPU goes, without
+the threads and the loop that wait. ``python bench/profiling.py <file>…`` prints the top frames.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ class Profiler:
                     "--rate",
                     "250",
                     "--nonblocking",
+                    *(["--gil"] if os.environ.get("BENCH_PROFILE_GIL") else []),
                     "--output",
                     str(self.directory / f"{name}.txt"),
                 ],

@@ -152,15 +152,19 @@ class Runtime:
         self.app.close()
 
     def wait_published(self, timeout: float = 1.0) -> bool:
-        """From a worker thread, after a command: wait until what is committed is on the bus.
+        """From a worker thread, after a command: wait until what it committed is on the bus.
 
-        So that when a REST call returns, its events are published and any read model
-        that catches up with the stream sees them (read-your-writes across services).
+        The command's events are the last this thread committed (``last_committed_here``: no
+        query of the log's latest id on a write's path). So that when a REST call returns, its
+        events are published and any read model that catches up with the stream sees them
+        (read-your-writes across services).
         Returns at once (False) while NATS is away: writes never wait for the bus to come back.
         """
         if self.relay is None or self.nc is None or not self.nc.is_connected:
             return False
-        latest = self.app.recorder.max_notification_id() or 0
+        latest = self.app.last_committed_here()
+        if latest is None:  # nothing committed by this thread yet: everything committed so far
+            latest = self.app.recorder.max_notification_id() or 0
         if self.leadership is None or self.leadership.is_leader:
             return self.relay.wait_published(latest, timeout)
         # Another replica's relay publishes: watch the position it records in the shared store.

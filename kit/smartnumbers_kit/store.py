@@ -132,6 +132,7 @@ class ServiceApplication(Application[Any]):
         self._listeners: list[Callable[[], None]] = []
         self._listeners_lock = threading.Lock()
         self._command_locks: weakref.WeakValueDictionary[str, threading.Lock] = weakref.WeakValueDictionary()
+        self._committed_here = threading.local()
 
     def construct_recorder(self) -> ProcessRecorder:
         return self.factory.process_recorder()
@@ -152,7 +153,18 @@ class ServiceApplication(Application[Any]):
         with self._listeners_lock:
             self._listeners.append(listener)
 
+    def last_committed_here(self) -> int | None:
+        """The notification id of the last event this thread committed (None: it has committed none).
+
+        What a REST write waits for before it answers (``Runtime.wait_published``): its own
+        events, known without asking the store for the log's latest id."""
+        last: int | None = getattr(self._committed_here, "notification_id", None)
+        return last
+
     def _notify(self, recordings: list[Any]) -> None:
+        ids = [r.notification.id for r in recordings if r.notification.id is not None]
+        if ids:
+            self._committed_here.notification_id = max(ids)
         with self._listeners_lock:
             listeners = list(self._listeners)
         for listener in listeners:

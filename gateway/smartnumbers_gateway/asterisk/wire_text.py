@@ -27,6 +27,8 @@ class UnsafeText(Invalid):
 def plain(value: object, what: str = "value") -> str:
     """``value`` as text, refused if any character could break a line-based protocol."""
     text = str(value)
+    if text.isprintable():  # no Cc, Zl or Zp character is printable: the common case, in C
+        return text
     for c in text:
         if unicodedata.category(c) in _BREAKING:
             raise UnsafeText(

@@ -21,43 +21,43 @@ from smartnumbers_gateway.placed.originate import Placing
 from smartnumbers_gateway.settings import GatewaySettings
 
 
-def _settings(request: Request) -> GatewaySettings:
+async def _settings(request: Request) -> GatewaySettings:
     return request.app.state.settings  # type: ignore[no-any-return]
 
 
-def _plans(request: Request) -> PlansInFlight:
+async def _plans(request: Request) -> PlansInFlight:
     return request.app.state.plans  # type: ignore[no-any-return]
 
 
-def _placing(request: Request) -> Placing:
+async def _placing(request: Request) -> Placing:
     return request.app.state.placing  # type: ignore[no-any-return]
 
 
-def _ami(request: Request) -> AmiLink | None:
+async def _ami(request: Request) -> AmiLink | None:
     return request.app.state.runtime.ami  # type: ignore[no-any-return]
 
 
-def _publish(request: Request) -> Callable[[Contract], None]:
+async def _publish(request: Request) -> Callable[[Contract], None]:
     return request.app.state.publisher.put  # type: ignore[no-any-return]
 
 
-def _tokens(request: Request) -> ServiceTokens:
+async def _tokens(request: Request) -> ServiceTokens:
     return request.app.state.service_tokens  # type: ignore[no-any-return]
 
 
-def _presence(request: Request) -> PresenceClient:
+async def _presence(request: Request) -> PresenceClient:
     return request.app.state.presence  # type: ignore[no-any-return]
 
 
-def _directory(request: Request) -> DirectoryClient:
+async def _directory(request: Request) -> DirectoryClient:
     return request.app.state.directory  # type: ignore[no-any-return]
 
 
-def _js(request: Request) -> JetStreamContext:
+async def _js(request: Request) -> JetStreamContext:
     return request.app.state.runtime.js  # type: ignore[no-any-return]
 
 
-def _authorization(request: Request) -> str:
+async def _authorization(request: Request) -> str:
     """The caller's own ``Authorization`` header, to read other services as them."""
     return request.headers["authorization"]
 

@@ -28,20 +28,20 @@ class Purpose(Enum):
     MANAGE = "manage greetings and settings"
 
 
-def _app(request: Request) -> MailboxApplication:
+async def _app(request: Request) -> MailboxApplication:
     return request.app.state.mailbox
 
 
-def _now(request: Request) -> datetime:
+async def _now(request: Request) -> datetime:
     clock: Callable[[], datetime] = request.app.state.clock
     return clock()
 
 
-def _settings(request: Request) -> MailboxSettings:
+async def _settings(request: Request) -> MailboxSettings:
     return request.app.state.settings
 
 
-def _blobs(request: Request) -> BlobStore:
+async def _blobs(request: Request) -> BlobStore:
     return request.app.state.blobs
 
 

@@ -11,11 +11,11 @@ from smartnumbers_notify.application import NotifyApplication
 from smartnumbers_notify.dispatcher import Dispatcher
 
 
-def _app(request: Request) -> NotifyApplication:
+async def _app(request: Request) -> NotifyApplication:
     return request.app.state.notify
 
 
-def _dispatcher(request: Request) -> Dispatcher:
+async def _dispatcher(request: Request) -> Dispatcher:
     return request.app.state.dispatcher
 
 

@@ -12,15 +12,15 @@ from smartnumbers_presence.application import PresenceApplication
 from smartnumbers_presence.call_manager_watch import CallManagerWatch
 
 
-def _app(request: Request) -> PresenceApplication:
+async def _app(request: Request) -> PresenceApplication:
     return request.app.state.presence
 
 
-def _published(request: Request) -> Callable[[], bool]:
+async def _published(request: Request) -> Callable[[], bool]:
     return request.app.state.runtime.wait_published
 
 
-def _watch(request: Request) -> CallManagerWatch:
+async def _watch(request: Request) -> CallManagerWatch:
     return request.app.state.call_manager_watch
 
 

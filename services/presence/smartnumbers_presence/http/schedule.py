@@ -25,7 +25,7 @@ CHANGE = errors(
 )
 
 
-def _watch(request: Request) -> ScheduleWatch:
+async def _watch(request: Request) -> ScheduleWatch:
     return request.app.state.schedule_watch
 
 

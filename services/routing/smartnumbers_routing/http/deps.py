@@ -12,15 +12,15 @@ from smartnumbers_routing.planner import Planner
 from smartnumbers_routing.read_model import RoutingView
 
 
-def _planner(request: Request) -> Planner:
+async def _planner(request: Request) -> Planner:
     return request.app.state.planner
 
 
-def _view(request: Request) -> RoutingView:
+async def _view(request: Request) -> RoutingView:
     return request.app.state.view
 
 
-def _call_log(request: Request) -> CallLog:
+async def _call_log(request: Request) -> CallLog:
     return request.app.state.call_log
 
 
