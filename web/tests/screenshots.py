@@ -2,7 +2,7 @@
 
     .venv/bin/smartnumbers-directory-admin create-organisation --org acme --name "Acme Ltd" --country GB \\
         --admin boss --admin-name "Bea Boss" --admin-smartnumber "01632 960000" --admin-password 739182
-    .venv/bin/python web/tests/screenshots.py [http://127.0.0.1:8080] [docs/screenshots]
+    .venv/bin/python -m web.tests.screenshots [http://127.0.0.1:8080] [docs/screenshots]
 
 It signs the administrator in (changing the initial password to 582917 the first time),
 adds two colleagues, some numbers and a voicemail, and saves one PNG per page.
