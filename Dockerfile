@@ -15,8 +15,8 @@
 # configuration, the core sounds and the generated prompts (deploy/asterisk/README.md
 # says where its Asterisk comes from).
 
-ARG PYTHON_IMAGE=python:3.11.11-slim-bookworm
-ARG ASTERISK_IMAGE=andrius/asterisk:22.10.1_debian-trixie
+ARG PYTHON_IMAGE=docker.io/library/python:3.11.11-slim-bookworm
+ARG ASTERISK_IMAGE=docker.io/andrius/asterisk:22.10.1_debian-trixie
 
 # ---- build: a virtualenv per deployable --------------------------------------------
 FROM ${PYTHON_IMAGE} AS build
