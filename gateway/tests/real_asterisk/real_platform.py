@@ -204,7 +204,7 @@ def _observer(platform: Platform) -> None:
 
 def _provision(platform: Platform, env: dict[str, str]) -> None:
     """acme (GB): Alice its administrator, the others users; everyone signed in once (password
-    changed), on their mobile; the team sales (Frank and Gina) with a number of its own."""
+    changed), on their mobile; the team sales (Frank and Gina, made active in it) with a number of its own."""
     subprocess.run(
         [
             str(ROOT / ".venv/bin/smartnumbers-directory-admin"),
@@ -252,6 +252,13 @@ def _provision(platform: Platform, env: dict[str, str]) -> None:
             },
         )
         assert team.status_code == 201, team.text
+        for member in (FRANK, GINA):  # an administrator makes them active in it (§3.7)
+            active = http.put(
+                f"{d}/v1/users/{member.user_id}/teams",
+                headers={"Authorization": f"Bearer {alice}"},
+                json={"active_in": ["sales"]},
+            )
+            assert active.status_code == 200, active.text
         platform.tokens[ALICE.user_id] = alice
         for person in PEOPLE[1:]:
             platform.tokens[person.user_id] = _first_login(http, d, person.smartnumber)
