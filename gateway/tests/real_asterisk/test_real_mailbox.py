@@ -1,6 +1,6 @@
 """The mailbox through a REAL Asterisk (only with ASTERISK_BIN): signing in at the mailbox number
 with keys pressed during the prompts (§3.1.1), and the message-waiting lamp (§3.5) that
-Asterisk holds for desk phones (res_mwi_external: ``MWIGet``, ``mwi show mailbox``).
+Asterisk holds for desk phones (res_mwi_external: ``MWIGet``, its ``MessageWaiting`` events).
 
 Keys are pressed the way a phone sends them: AMI ``PlayDTMF`` on the caller's half of the
 Local channel, when the gateway has started the prompt that waits for them (the
@@ -9,7 +9,6 @@ Local channel, when the gateway has started the prompt that waits for them (the
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
@@ -72,17 +71,26 @@ async def test_a_new_message_lights_the_lamp_on_asterisk_and_deleting_it_puts_it
     platform: Platform, ami: Ami, bus: Bus
 ) -> None:
     # 1. A caller leaves Ivy a message; Ivy has her lamp on (§3.5).
+    mark = ami.mark()
     message = await deposit(platform, IVY)
-    # 2. The gateway sets her lamp on Asterisk (MWIUpdate), and says so on the bus.
+    # 2. The gateway sets her lamp on Asterisk (MWIUpdate) and says so on the bus; Asterisk
+    #    publishes the new state (what a subscribed desk phone is notified of).
     await bus.next("gateway.mwi.set.v1", mwi_mailbox="ivy@acme", new_messages=1)
+    waiting = await ami.wait_for(
+        lambda e: e.get("Event") == "MessageWaiting" and e.get("Mailbox") == "ivy@acme", after=mark
+    )
+    assert (waiting["Waiting"], waiting["New"]) == ("1", "1"), waiting
     assert await lamp(ami, IVY) == "1"
-    shown = platform.cli("mwi show mailbox ivy@acme")
-    assert re.search(r"NewMessages:\s*1\b", shown), shown
     # 3. She deletes it (on the web): the lamp goes out.
+    mark = ami.mark()
     async with platform.client("MAILBOX_PORT", IVY.user_id) as ivy:
         deleted = await ivy.delete(f"/v1/mailboxes/users/me/messages/{message['id']}")
     assert deleted.status_code == 204, deleted.text
     await bus.next("gateway.mwi.set.v1", mwi_mailbox="ivy@acme", new_messages=0)
+    waiting = await ami.wait_for(
+        lambda e: e.get("Event") == "MessageWaiting" and e.get("Mailbox") == "ivy@acme", after=mark
+    )
+    assert (waiting["Waiting"], waiting["New"]) == ("0", "0"), waiting
     assert await lamp(ami, IVY) == "0"
 
 
