@@ -43,8 +43,7 @@ class RtpEndpoint(asyncio.DatagramProtocol):
     talking: asyncio.Task[None] | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.DatagramTransport)
-        self.transport = transport
+        self.transport = transport  # type: ignore[assignment]
 
     def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
         if len(data) > 12 and data[0] >> 6 == 2:  # RTP version 2

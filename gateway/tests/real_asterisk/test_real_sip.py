@@ -3,18 +3,18 @@ the scenarios in ``sipp/`` play the carrier and a desk phone against make run's 
 
 - the carrier's call to Kate's smartnumber, answered on her mobile, with audio both ways;
 - the same call unanswered goes to her voicemail: what the caller says is deposited;
-- Jack's desk phone, provisioned as ``deploy/asterisk/pjsip.conf`` shows, registers,
+- Jack's desk phone, provisioned as ``deploy/asterisk/pjsip.conf`` says, registers,
   subscribes to its message-waiting lamp (lit: he has a new message) and calls Bob.
 
 The operator's part of the set-up is done as deploy/asterisk/README.md says: the carrier's
 address is matched by the trunk's ``identify`` (here SIPp's address on loopback), and each
-desk phone is copied from the commented example.
+desk phone is provisioned with the gateway's desk_phone command.
 """
 
 from __future__ import annotations
 
 import io
-import re
+import subprocess
 import wave
 from pathlib import Path
 from typing import Any
@@ -42,7 +42,7 @@ pytestmark = [
     pytest.mark.skipif(not ASTERISK, reason="needs a real Asterisk: set ASTERISK_BIN=/path/to/sbin/asterisk"),
     pytest.mark.skipif(not SIPP, reason="needs SIPp: apt-get install sip-tester"),
 ]
-SHIPPED_PJSIP = Path(__file__).resolve().parents[3] / "deploy" / "asterisk" / "pjsip.conf"
+ROOT = Path(__file__).resolve().parents[3]
 DESK_PASSWORD = "desk-secret-2917"
 
 
@@ -66,26 +66,35 @@ def carrier(platform: Platform) -> int:
     return port
 
 
-def desk_phone_from_the_shipped_example(name: str, person_name: str, number: str, mailbox: str) -> str:
-    """The commented example of deploy/asterisk/pjsip.conf, filled in for one phone."""
-    text = SHIPPED_PJSIP.read_text()
-    found = re.search(
-        r"(?ms)^; \[desk-1001\]\(phone-template\)$.*?^; \[desk-1001\]\(phone-aor-template\)$", text
+def provisioned_desk_phone(name: str, user: str, number: str, person_name: str) -> str:
+    """A desk phone's pjsip.conf sections, as an operator provisions one
+    (``python -m smartnumbers_gateway.asterisk.desk_phone``, deploy/asterisk/pjsip.conf)."""
+    printed = subprocess.run(
+        [
+            str(ROOT / ".venv/bin/python"),
+            "-m",
+            "smartnumbers_gateway.asterisk.desk_phone",
+            f"--endpoint={name}",
+            f"--user={user}",
+            "--organisation=acme",
+            f"--number={number}",
+            f"--name={person_name}",
+            f"--password={DESK_PASSWORD}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
-    assert found, "the shipped pjsip.conf has no desk phone example"
-    example = re.sub(r"(?m)^; ?", "", found.group(0))
-    example = example.replace("desk-1001", name).replace("CHANGE_ME", DESK_PASSWORD)
-    example = example.replace('"Adam" <+441632960100>', f'"{person_name}" <{number}>')
-    return example.replace("adam@acme", mailbox)
+    return printed.stdout
 
 
 @pytest.fixture(scope="module")
 def desk_phone(platform: Platform) -> str:
-    """Jack's desk phone, desk-jack, provisioned from the shipped example."""
+    """Jack's desk phone, desk-jack, provisioned with the gateway's desk_phone command."""
     _reload_pjsip(
         platform,
         "\n; the real-Asterisk stories' desk phone\n"
-        + desk_phone_from_the_shipped_example("desk-jack", JACK.name, JACK.smartnumber, "jack@acme")
+        + provisioned_desk_phone("desk-jack", JACK.user_id, JACK.smartnumber, JACK.name)
         + "\n",
     )
     shown = platform.cli("pjsip show endpoint desk-jack")
@@ -215,7 +224,6 @@ async def test_a_desk_phone_registers_sees_its_lamp_lit_and_calls_a_colleague(
         media_port=free_port(),
         service=desk_phone,
         workdir=tmp_path / "lamp",
-        keys={"waiting": "yes"},
         **credentials,
     )
     assert passed(run), why(run)
