@@ -15,8 +15,11 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
+
+from services.mailbox.tests.samples import tone_wav
 
 ASTERISK = os.environ.get("ASTERISK_BIN")
 ROOT = Path(__file__).resolve().parents[3]
@@ -301,3 +304,19 @@ def _until_ok(request: Callable[[], httpx.Response]) -> None:
             return
         time.sleep(0.1)
     answer.raise_for_status()
+
+
+async def deposit(platform: Platform, person: Person, seconds: float = 2.0) -> dict[str, Any]:
+    """A caller's message for ``person``, deposited as the gateway does (role service)."""
+    async with httpx.AsyncClient(
+        base_url=platform.url("MAILBOX_PORT"),
+        headers={"Authorization": f"Bearer {platform.service_token()}", "content-type": "audio/wav"},
+        timeout=10,
+    ) as gateway:
+        made = await gateway.post(
+            f"/v1/mailboxes/users/{person.user_id}/messages",
+            params={"caller_number": CALLER},
+            content=tone_wav(seconds),
+        )
+    assert made.status_code == 201, made.text
+    return dict(made.json())

@@ -15,41 +15,23 @@ import pytest
 
 from gateway.tests.real_asterisk.real_platform import (
     ASTERISK,
-    CALLER,
     HANK,
     IVY,
     PASSWORD,
     Person,
     Platform,
+    deposit,
 )
 from gateway.tests.real_asterisk.watching import (
     Ami,
     Bus,
     eventually,
 )
-from services.mailbox.tests.samples import tone_wav
 
+HANK_MAILBOX = "441632960108"  # his mailbox number, as the carrier delivers it
 pytestmark = pytest.mark.skipif(
     not ASTERISK, reason="needs a real Asterisk: set ASTERISK_BIN=/path/to/sbin/asterisk"
 )
-
-
-async def deposit(platform: Platform, person: Person, seconds: float = 2.0) -> dict[str, Any]:
-    """A caller's message for ``person``, deposited as the gateway does (role service)."""
-    import httpx
-
-    async with httpx.AsyncClient(
-        base_url=platform.url("MAILBOX_PORT"),
-        headers={"Authorization": f"Bearer {platform.service_token()}", "content-type": "audio/wav"},
-        timeout=10,
-    ) as gateway:
-        made = await gateway.post(
-            f"/v1/mailboxes/users/{person.user_id}/messages",
-            params={"caller_number": CALLER},
-            content=tone_wav(seconds),
-        )
-    assert made.status_code == 201, made.text
-    return dict(made.json())
 
 
 async def messages_of(platform: Platform, person: Person) -> list[dict[str, Any]]:
@@ -122,12 +104,12 @@ async def test_star_during_the_greeting_and_the_password_sign_in_and_the_new_mes
     mark = observer.mark()
     await observer.send(
         Action="Originate",
-        Channel=f"Local/{HANK.mailbox_number.lstrip('+') if HANK.mailbox_number else ''}@sn-demo-caller",
+        Channel=f"Local/{HANK_MAILBOX}@sn-demo-caller",
         Application="Wait",
         Data="120",
         Async="true",
     )
-    mailbox_side = f"Local/{(HANK.mailbox_number or '').lstrip('+')}@sn-demo-caller"
+    mailbox_side = f"Local/{HANK_MAILBOX}@sn-demo-caller"
     greeting = await agi_command(observer, mailbox_side, "STREAM FILE", mark)
     phone = greeting["Channel"].replace(";2", ";1")  # his phone: the other half of the Local channel
     # 3. Star during the greeting; the password, then hash, when asked for it.
@@ -159,7 +141,7 @@ async def test_a_wrong_password_does_not_sign_in_and_the_message_stays_new(
 ) -> None:
     message = await deposit(platform, HANK, seconds=1.0)
     mark = observer.mark()
-    mailbox_side = f"Local/{(HANK.mailbox_number or '').lstrip('+')}@sn-demo-caller"
+    mailbox_side = f"Local/{HANK_MAILBOX}@sn-demo-caller"
     await observer.send(
         Action="Originate", Channel=mailbox_side, Application="Wait", Data="120", Async="true"
     )

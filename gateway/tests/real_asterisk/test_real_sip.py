@@ -29,9 +29,9 @@ from gateway.tests.real_asterisk.real_platform import (
     JACK,
     KATE,
     Platform,
+    deposit,
 )
 from gateway.tests.real_asterisk.sip import SIPP, SippRun, rtp_endpoint, sipp
-from gateway.tests.real_asterisk.test_real_mailbox import deposit
 from gateway.tests.real_asterisk.watching import (
     Bus,
     calls_of,
