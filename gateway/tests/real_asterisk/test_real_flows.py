@@ -15,240 +15,34 @@ The same behaviours are covered against the FAKE Asterisk in gateway/tests (make
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import os
-import re
 import shutil
-import signal
-import subprocess
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from smartnumbers_kit.natsserver import free_port
 
-from gateway.tests.fake_ami import frame
+from gateway.tests.real_asterisk.real_platform import (
+    ALICE,
+    ASTERISK,
+    CALLER,
+    Platform,
+)
+from gateway.tests.real_asterisk.watching import (
+    Ami,
+    calls_of,
+    eventually,
+)
+from gateway.tests.real_asterisk.watching import call_in as call_to
 
-ASTERISK = os.environ.get("ASTERISK_BIN")
-ROOT = Path(__file__).resolve().parents[3]
 pytestmark = pytest.mark.skipif(
     not ASTERISK, reason="needs a real Asterisk: set ASTERISK_BIN=/path/to/sbin/asterisk"
 )
-PORTS = [
-    "NATS_PORT",
-    "NATS_MONITOR_PORT",
-    "DIRECTORY_PORT",
-    "PRESENCE_PORT",
-    "ROUTING_PORT",
-    "MAILBOX_PORT",
-    "GATEWAY_PORT",
-    "FASTAGI_PORT",
-    "AMI_PORT",
-    "SIP_PORT",
-]
-SMARTNUMBER, MOBILE = "441632960001", "447700900001"
-CALLER = "+447700900555"  # sn-demo-caller's caller id
-
-
-@dataclass
-class Platform:
-    var: Path
-    ports: dict[str, int]
-    token: str
-
-    def url(self, variable: str) -> str:
-        return f"http://127.0.0.1:{self.ports[variable]}"
-
-    def cli(self, command: str) -> str:
-        config = self.var / "asterisk" / "etc" / "asterisk.conf"
-        assert ASTERISK is not None
-        done = subprocess.run(
-            [ASTERISK, "-C", str(config), "-rx", command], capture_output=True, text=True, timeout=20
-        )
-        return done.stdout
-
-    def client(self, variable: str) -> httpx.AsyncClient:
-        return httpx.AsyncClient(
-            base_url=self.url(variable), headers={"Authorization": f"Bearer {self.token}"}, timeout=10
-        )
-
-
-@pytest.fixture(scope="module")
-def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
-    folder = tmp_path_factory.mktemp("real-asterisk")
-    ports = {name: free_port() for name in PORTS}
-    env = {k: v for k, v in os.environ.items() if k not in ("NATS_URL", "VAR_DIR", "PERSISTENCE")}
-    env |= {name: str(port) for name, port in ports.items()} | {"VAR_DIR": str(folder / "var")}
-    log = (folder / "make-run.log").open("w")
-    run = subprocess.Popen(
-        [str(ROOT / ".venv/bin/smartnumbers-run")],
-        cwd=ROOT,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 180
-        while "Ctrl-C stops everything" not in (folder / "make-run.log").read_text():
-            assert run.poll() is None, (folder / "make-run.log").read_text()[-3000:]
-            assert time.monotonic() < deadline, "make run did not start in 3 minutes"
-            time.sleep(0.2)
-        token = _provision(folder / "var", ports, env)
-        yield Platform(folder / "var", ports, token)
-    finally:
-        run.send_signal(signal.SIGINT)
-        try:
-            run.wait(60)
-        except subprocess.TimeoutExpired:
-            run.kill()
-            run.wait()
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(run.pid, signal.SIGKILL)
-        log.close()
-
-
-def _provision(var: Path, ports: dict[str, int], env: dict[str, str]) -> str:
-    """Alice, administrator of acme (GB), smartnumber 01632 960001, on her mobile 07700 900001,
-    her message-waiting lamp on."""
-    subprocess.run(
-        [
-            str(ROOT / ".venv/bin/smartnumbers-directory-admin"),
-            "create-organisation",
-            "--org=acme",
-            "--name=Acme Ltd",
-            "--country=GB",
-            "--admin=alice",
-            "--admin-name=Alice Archer",
-            "--admin-smartnumber=01632 960001",
-            "--admin-password=739182",
-        ],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    d, p = f"http://127.0.0.1:{ports['DIRECTORY_PORT']}", f"http://127.0.0.1:{ports['PRESENCE_PORT']}"
-    with httpx.Client(timeout=10) as http:
-        first = http.post(f"{d}/v1/sessions", json={"number": "01632 960001", "password": "739182"})
-        changed = http.put(
-            f"{d}/v1/users/me/password",
-            headers={"Authorization": f"Bearer {first.json()['access_token']}"},
-            json={"old_password": "739182", "new_password": "582917", "confirm_password": "582917"},
-        )
-        token = changed.json()["access_token"]
-        auth = {"Authorization": f"Bearer {token}"}
-        http.patch(
-            f"{p}/v1/users/me/numbers", headers=auth, json={"mobile": "07700 900001"}
-        ).raise_for_status()
-        http.put(f"{p}/v1/users/me/location", headers=auth, json={"location": "mobile"}).raise_for_status()
-        m = f"http://127.0.0.1:{ports['MAILBOX_PORT']}"
-        # her message-waiting lamp on (§3.5): the gateway then sends Asterisk her count
-        for _ in range(100):  # the mailbox learns of her from the directory's events
-            settings = http.patch(
-                f"{m}/v1/mailboxes/users/me/settings",
-                headers=auth,
-                json={"alerts": {"message_waiting": True}},
-            )
-            if settings.status_code == 200:
-                break
-            time.sleep(0.1)
-        settings.raise_for_status()
-    return str(token)
-
-
-class Ami:
-    """A plain AMI session as the gateway's user: actions, and every event kept to be awaited."""
-
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self.reader, self.writer = reader, writer
-        self.events: list[dict[str, str]] = []
-        self.changed = asyncio.Condition()
-        self.task = asyncio.create_task(self._read())
-
-    @classmethod
-    async def login(cls, platform: Platform) -> Ami:
-        secret = (platform.var / "asterisk" / "etc" / "manager_secret.conf").read_text()
-        found = re.search(r"secret = (\S+)", secret)
-        assert found
-        reader, writer = await asyncio.open_connection("127.0.0.1", platform.ports["AMI_PORT"])
-        await reader.readline()
-        ami = cls(reader, writer)
-        await ami.send(Action="Login", Username="gateway", Secret=found.group(1))
-        await ami.wait_for(lambda e: e.get("Response") == "Success")
-        return ami
-
-    async def _read(self) -> None:
-        while True:
-            block = await self.reader.readuntil(b"\r\n\r\n")
-            fields = dict(
-                line.split(": ", 1) for line in block.decode(errors="replace").splitlines() if ": " in line
-            )
-            async with self.changed:
-                self.events.append(fields)
-                self.changed.notify_all()
-
-    async def send(self, **fields: str) -> None:
-        self.writer.write(frame(list(fields.items())))
-        await self.writer.drain()
-
-    async def wait_for(self, matches: Callable[[dict[str, str]], bool], within: float = 90) -> dict[str, str]:
-        async def found() -> dict[str, str]:
-            async with self.changed:
-                while True:
-                    for event in self.events:
-                        if matches(event):
-                            return event
-                    await self.changed.wait()
-
-        return await asyncio.wait_for(found(), within)
-
-    async def close(self) -> None:
-        self.task.cancel()
-        self.writer.close()
-
-
-@pytest.fixture
-async def ami(platform: Platform) -> AsyncIterator[Ami]:
-    session = await Ami.login(platform)
-    yield session
-    await session.close()
-
-
-async def eventually(check: Callable[[], Awaitable[Any]], within: float = 90) -> Any:
-    """Polls a service's REST answer (no event to await there) until ``check`` returns a value."""
-    deadline = time.monotonic() + within
-    while True:
-        result = await check()
-        if result:
-            return result
-        assert time.monotonic() < deadline, "not within the time"
-        await asyncio.sleep(0.5)
+SMARTNUMBER, MOBILE = ALICE.digits, ALICE.mobile_digits
 
 
 async def call_in(ami: Ami, *, says: str = "sn/menu-main", gives_up_after_ms: int | None = None) -> None:
     """A carrier call from +447700900555 to Alice's smartnumber, through a Local channel."""
-    fields = {
-        "Action": "Originate",
-        "Channel": f"Local/{SMARTNUMBER}@sn-demo-caller",
-        "Application": "Playback",
-        "Data": says,
-        "Async": "true",
-    }
-    if gives_up_after_ms is not None:
-        fields["Timeout"] = str(gives_up_after_ms)
-    await ami.send(**fields)
-
-
-async def calls_of(platform: Platform) -> list[dict[str, Any]]:
-    async with platform.client("ROUTING_PORT") as routing:
-        return list((await routing.get("/v1/calls")).json())
+    await call_to(ami, ALICE.smartnumber, says=says, gives_up_after_ms=gives_up_after_ms)
 
 
 async def test_no_answer_goes_to_voicemail_and_the_message_is_deposited(platform: Platform, ami: Ami) -> None:
