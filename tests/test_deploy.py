@@ -59,7 +59,9 @@ def test_the_asterisk_target_starts_from_a_published_asterisk_20_or_newer_pinned
     text = (ROOT / "Dockerfile").read_text()
     (image,) = [line.split("=", 1)[1] for line in text.splitlines() if line.startswith("ARG ASTERISK_IMAGE=")]
     name, tag = image.rsplit(":", 1)
-    assert name == "docker.io/andrius/asterisk" and int(tag.split(".")[0]) >= 20 and tag.count(".") == 2, image
+    assert name == "docker.io/andrius/asterisk" and int(tag.split(".")[0]) >= 20 and tag.count(".") == 2, (
+        image
+    )
     stage = text.split("AS asterisk\n", 1)[1]
     assert "COPY --chown=asterisk:asterisk deploy/asterisk/*.conf /etc/asterisk/" in stage
     assert "/var/lib/asterisk/sounds/en/" in stage
