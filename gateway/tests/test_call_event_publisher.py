@@ -1,4 +1,4 @@
-"""Call events go to the bus in batches (acks gathered), in the order they happened, each once,
+"""Call events go to the bus one awaited publish at a time, in the order they happened, each once,
 even when NATS goes away in the middle: a real nats-server stopped and started again."""
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ async def test_call_events_arrive_in_order_and_once_across_a_nats_restart(fresh_
     publisher = CallEventPublisher(js)
     publisher.start()
     try:
-        # 1. A burst while NATS is up: published in batches, all of them, in order.
+        # 1. A burst while NATS is up: published, all of them, in order.
         for i in range(300):
             publisher.put(started(i))
         assert await stored_call_ids(js, 300) == [f"call-{i}" for i in range(300)]
