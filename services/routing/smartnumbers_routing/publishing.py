@@ -31,6 +31,7 @@ PRIVATE: frozenset[type] = frozenset(
         CallRecord.Rang,
         CallRecord.Transferred,
         CallRecord.VoicemailLeft,
+        CallRecord.DialEnded,
         # Why a call went where it went: read through routing's API (the call list).
         CallRouting.Planned,
         CallRouting.Replanned,
