@@ -13,6 +13,7 @@ from smartnumbers_gateway.incoming.call import IncomingCalls
 from smartnumbers_gateway.incoming.from_phones import FromPhones
 from smartnumbers_gateway.incoming.plans import PlansInFlight
 from smartnumbers_kit.natsserver import free_port
+from smartnumbers_kit.testing import own_nats_server
 
 from gateway.tests.fake_agi import FakeAgiChannel
 from gateway.tests.test_incoming import TEMPLATE, adam_on_his_mobile
@@ -20,6 +21,15 @@ from services.presence.tests.e2e import eventually
 from services.routing.tests.e2e import routing_process
 
 DESK_PHONES = {"+441632960100": "desk-1001", "+441632960101": "desk-1002"}
+
+
+@pytest.fixture(scope="module")
+def nats_server(tmp_path_factory):
+    """A bus of this module's own: on the session's, other tests' people own numbers of the
+    small drama range, and a desk phone's number that is someone's mailbox number there is
+    the platform's own (kept inside, not dialled)."""
+    with own_nats_server(tmp_path_factory.mktemp("nats-from-phones")) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
