@@ -22,9 +22,11 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import nats
+import nats.errors
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -110,6 +112,20 @@ def replica(name: str, tmp: Path, label: str, urls: str, public_key: Path, **env
     )
 
 
+async def ensure_when_the_cluster_answers(js: Any, domain: str, wait_seconds: float = 60.0) -> None:
+    """A new cluster answers JetStream requests only once its nodes have elected a meta leader:
+    until then a request times out (seen on a busy machine), so ask again until it answers."""
+    deadline = asyncio.get_running_loop().time() + wait_seconds
+    while True:
+        try:
+            await bus.ensure_stream(js, domain, 3)
+            return
+        except nats.errors.TimeoutError:
+            if asyncio.get_running_loop().time() > deadline:
+                raise
+            await asyncio.sleep(0.5)
+
+
 async def main() -> None:
     binary = find_binary()
     if binary is None:
@@ -129,7 +145,7 @@ async def main() -> None:
             nc = await nats.connect(first)
             js = nc.jetstream()
             for domain in ("directory", "presence", "gateway", "mailbox", "routing"):
-                await bus.ensure_stream(js, domain, 3)
+                await ensure_when_the_cluster_answers(js, domain)
             await nc.close()
             bare = await bare_request_reply(first)
             bare_rate = await bare_throughput(first)
