@@ -26,7 +26,6 @@ from web.tests.stack import (
     Person,
     Platform,
     change_password,
-    eventually,
     running_platform,
     sign_in,
     smartnumber,
@@ -67,30 +66,7 @@ def add_user(
 ) -> tuple[Person, str]:
     """Made by the organisation's administrator; returns them and their token (password changed,
     unless ``change`` is false: then the token may only change the password)."""
-    person = Person(user_id, display_name, smartnumber())
-    first, _, last = display_name.partition(" ")
-    r = httpx.post(
-        platform.directory.url + "/v1/users",
-        headers={"Authorization": f"Bearer {admin_token}"},
-        json={
-            "user_id": user_id,
-            "first_name": first,
-            "last_name": last or first,
-            "display_name": display_name,
-            "smartnumber": person.number,
-            "initial_password": INITIAL,
-        },
-    )
-    assert r.status_code == 201, r.text
-    headers = {"Authorization": f"Bearer {admin_token}"}
-    eventually(
-        lambda: (
-            httpx.get(f"{platform.presence.url}/v1/users/{user_id}/presence", headers=headers).status_code
-            == 200
-            and httpx.get(f"{platform.mailbox.url}/v1/mailboxes/users/{user_id}", headers=headers).status_code
-            == 200
-        )
-    )
+    person = platform.new_user(user_id, display_name, admin_token=admin_token)
     token = sign_in(platform.directory.url, person.number, INITIAL)
     if not change:
         return person, token

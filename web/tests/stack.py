@@ -55,13 +55,15 @@ class Platform:
     def url(self) -> str:
         return self.web.url
 
-    def new_user(self, user_id: str, display_name: str) -> Person:
-        """The administrator creates a user with an initial password (a welcome pack's)."""
+    def new_user(self, user_id: str, display_name: str, *, admin_token: str | None = None) -> Person:
+        """The administrator (the platform's, or the one of ``admin_token``'s organisation)
+        creates a user with an initial password (a welcome pack's)."""
+        admin_token = admin_token or self.admin_token
         person = Person(user_id, display_name, smartnumber())
         first, _, last = display_name.partition(" ")
         r = httpx.post(
             self.directory.url + "/v1/users",
-            headers={"Authorization": f"Bearer {self.admin_token}"},
+            headers={"Authorization": f"Bearer {admin_token}"},
             json={
                 "user_id": user_id,
                 "first_name": first,
@@ -72,12 +74,12 @@ class Platform:
             },
         )
         assert r.status_code == 201, r.text
-        eventually(lambda: self._known(user_id))
+        eventually(lambda: self._known(user_id, admin_token))
         return person
 
-    def _known(self, user_id: str) -> bool:
+    def _known(self, user_id: str, admin_token: str) -> bool:
         """Presence and the mailbox have learnt of the user from the directory's events."""
-        headers = {"Authorization": f"Bearer {self.admin_token}"}
+        headers = {"Authorization": f"Bearer {admin_token}"}
         return (
             httpx.get(f"{self.presence.url}/v1/users/{user_id}/presence", headers=headers).status_code == 200
             and httpx.get(f"{self.mailbox.url}/v1/mailboxes/users/{user_id}", headers=headers).status_code
