@@ -92,3 +92,14 @@ async def ensure_parked_stream(js: JetStreamContext, replicas: int = 1) -> str:
             num_replicas=replicas,
         ),
     )
+
+
+async def subscribed(nc: Client) -> None:
+    """Return once the server holds every subscription made so far on ``nc``.
+
+    nats-py's ``flush()`` writes its PING straight to the socket while a new SUB waits in the
+    pending buffer for the flusher task, so one PONG can come back before the server has the
+    SUB (a request sent meanwhile gets "no responders"). The flusher runs before that PONG is
+    read, so a second PING is written after the SUB, and its PONG proves the SUB arrived."""
+    await nc.flush()
+    await nc.flush()

@@ -141,7 +141,7 @@ async def test_each_service_does_what_it_needs_on_the_bus(
         await request.respond(b"plan")
 
     await routing.subscribe(PLAN_REQUESTS, queue="routing", cb=answer)
-    await routing.flush()
+    await bus.subscribed(routing)
     gateway, gateway_errors = connected["gateway"]
     assert (await gateway.request(PLAN_REQUESTS, b"{}", timeout=5)).data == b"plan"
 

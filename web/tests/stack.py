@@ -3,8 +3,6 @@ on a real nats-server, and helpers to make an organisation and its people throug
 
 from __future__ import annotations
 
-import itertools
-import random
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -17,15 +15,14 @@ from smartnumbers_kit.natsserver import free_port
 from smartnumbers_kit.serviceprocess import ServiceProcess, service_process
 
 from gateway.tests.gateway_process import gateway_process
-from services.directory.tests.e2e import create_organisation, directory_process
+from services.directory.tests.e2e import create_organisation, directory_process, drawn
 
 INITIAL = "739182"
-_numbers = itertools.count(random.randrange(0, 5000))
 
 
 def smartnumber() -> str:
     """A fresh UK drama-range number (01632 97xxxx), unique within the run."""
-    return f"01632 97{next(_numbers) % 10000:04d}"
+    return "01632 " + drawn("97")[-6:]
 
 
 @dataclass

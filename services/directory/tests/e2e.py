@@ -7,6 +7,7 @@ import os
 import random
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import httpx
@@ -14,10 +15,51 @@ from smartnumbers_kit.serviceprocess import ServiceProcess
 
 _numbers = itertools.count(random.randrange(0, 5000))
 
+PASSWORDS = [
+    "739182",
+    "864219",
+    "917253",
+    "828374",
+    "646372",
+    "919283",
+    "582917",
+    "535261",
+    "846213",
+    "747382",
+    "519372",
+    "916382",
+    "864291",
+    "828375",
+    "747586",
+    "482913",
+    "900771",
+    "111111",
+    "222222",
+    "444444",
+]
+"""The passwords the stories give people: a number drawn for a story shares no run of 4 digits
+with any of them, since the directory refuses a password that holds one of its owner's."""
+
+
+def shares_a_run(number: str, passwords: Iterable[str] = PASSWORDS) -> bool:
+    """Whether 4 consecutive digits of ``number`` (in E.164, or national UK form) are in a password."""
+    digits = "".join(c for c in number if c.isdigit())
+    digits = "44" + digits[1:] if digits.startswith("0") else digits
+    runs = {digits[i : i + 4] for i in range(len(digits) - 3)}
+    return any(run in password for run in runs for password in passwords)
+
+
+def drawn(block: str) -> str:
+    """The next number of the drama-range block ``block`` (01632 ``block``xxxx) a story may use."""
+    for _ in range(10000):
+        if not shares_a_run(number := f"+441632{block}{next(_numbers) % 10000:04d}"):
+            return number
+    raise AssertionError(f"every number of 01632 {block}xxxx shares a run of digits with a password")
+
 
 def smartnumber() -> str:
     """A fresh UK drama-range number (01632 96xxxx), unique within the test session."""
-    return f"+44163296{next(_numbers) % 10000:04d}"
+    return drawn("96")
 
 
 def directory_env(tmp: Path, nats_url: str, keys: tuple[Path, Path], **env: str) -> dict[str, str]:

@@ -12,6 +12,7 @@ from nats.aio.msg import Msg
 from prometheus_client import Histogram
 from pydantic import ValidationError
 from smartnumbers_contracts import routing as wire
+from smartnumbers_kit import bus
 
 from smartnumbers_routing.planner import Planner
 
@@ -36,6 +37,7 @@ class PlanResponder:
     async def start(self, nc: Client, _js: object) -> None:
         # A queue group: with several routing replicas, each request is answered once.
         self._subscription = await nc.subscribe(wire.PLAN_REQUEST_SUBJECT, queue="routing", cb=self._answer)
+        await bus.subscribed(nc)  # ready means a plan request finds this replica
 
     async def stop(self) -> None:
         if self._subscription is not None:
