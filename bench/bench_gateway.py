@@ -16,8 +16,10 @@ Routing and the gateway run as their own processes on a nats-server started here
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -37,10 +39,15 @@ from smartnumbers_kit.tokens import generate_keypair
 from gateway.tests.fake_agi import FakeAgiChannel
 from services.routing.tests.e2e import routing_process
 
+_call_ids = itertools.count()
+"""Each call its own id, as Asterisk gives each channel its own uniqueid (a repeated id would
+make routing re-read the call's kept plan, which no real call does)."""
+
 
 async def one_call(port: int, i: int, users: int) -> float:
     started = time.perf_counter()
-    call = await FakeAgiChannel(port, args=[smartnumber(i % users).lstrip("+"), f"bench-{i}"]).run(timeout=5)
+    call_id = f"bench-{next(_call_ids)}"
+    call = await FakeAgiChannel(port, args=[smartnumber(i % users).lstrip("+"), call_id]).run(timeout=5)
     if call.variables.get("SN_PLAN_STEPS") in (None, "0") or call.variables.get("SN_FALLBACK") == "1":
         raise RuntimeError(f"call {i}: no plan ({call.variables})")
     return time.perf_counter() - started
@@ -191,12 +198,46 @@ async def run_at(users: int, with_live_view: bool) -> dict[str, object]:
             )
             if with_live_view:
                 figures["live"] = await ami_to_bus(server.url)
+                figures["floor"] = await floor(server.url)
         finally:
             profiler.stop()
             gateway.stop()
             routing.stop()
             server.stop()
     return figures
+
+
+def start_floor(port: int, nats_url: str) -> list[subprocess.Popen[bytes]]:
+    """The floor's responder and FastAGI server, each its own process, once each says it is ready."""
+    floors = str(ROOT / "bench" / "floors.py")
+    processes = []
+    for args in (["responder", nats_url], ["agi", str(port), nats_url]):
+        process = subprocess.Popen([sys.executable, floors, *args], stdout=subprocess.PIPE)
+        processes.append(process)
+        assert process.stdout is not None and process.stdout.readline().strip() == b"ready"
+    return processes
+
+
+async def floor(nats_url: str) -> dict[str, float]:
+    """The same three measures against the FastAGI floor (bench/floors.py): a bare server that
+    asks a bare NATS responder once and sets one variable; nothing of smartnumbers."""
+    port = free_port()
+    processes = start_floor(port, nats_url)
+    try:
+        calls = await sequential(port, 1000)
+        _, failed, offered_times = await offered(port, 1000)
+        rate = await concurrent(port, 1000)
+        return {
+            "p50_ms": statistics.median(calls) * 1000,
+            "p99_ms": pct(calls, 99) * 1000,
+            "offered_p99_ms": pct(offered_times, 99) * 1000 if offered_times else float("nan"),
+            "failed": failed,
+            "rate": rate,
+        }
+    finally:
+        for process in processes:
+            process.kill()
+            process.wait()
 
 
 def report(users: int, figures: dict[str, object]) -> dict[str, float]:
@@ -237,7 +278,27 @@ def report(users: int, figures: dict[str, object]) -> dict[str, float]:
             f"{'Asterisk rings (AMI DialBegin) -> ringing event on the bus':<58}{ms(l50):>11}{ms(l99):>11}"
             f"   {l50 / base50:.1f} / {l99 / base99:.1f}"
         )
+    floor_ratios = {}
+    if "floor" in figures:
+        f: dict[str, float] = figures["floor"]  # type: ignore[assignment]
+        floor_ratios = {
+            "p50": f["p50_ms"] / 1000 / base50,
+            "p99": f["p99_ms"] / 1000 / base99,
+            "offered_p99": f["offered_p99_ms"] / 1000 / base99,
+            "rate": f["rate"],
+        }
+        print("\nthe floor (bench/floors.py: a bare FastAGI server asking a bare NATS responder once):")
+        print(
+            f"{'  incoming call, sequential':<58}{f['p50_ms']:>8.3f} ms{f['p99_ms']:>8.3f} ms"
+            f"   {floor_ratios['p50']:.1f} / {floor_ratios['p99']:.1f}"
+        )
+        print(
+            f"{'  under 500 connections/s offered, p99':<58}{'':>11}{f['offered_p99_ms']:>8.3f} ms"
+            f"   {floor_ratios['offered_p99']:.1f} ({f['failed']:.0f} failed)"
+        )
+        print(f"{'  calls/s, 50 in flight':<58}{f['rate']:>11.0f}")
     return {
+        "floor": floor_ratios,  # type: ignore[dict-item]
         "p50": c50 / base50,
         "p99": c99 / base99,
         "p50_ms": c50 * 1000,
@@ -269,6 +330,7 @@ async def main() -> None:
             print(
                 f"  {label:<34}{small[key]:>10.2f} -> {large[key]:>10.2f}  ({large[key] / small[key]:.2f}x)"
             )
+    floors: dict[str, float] = results[sizes[0]]["floor"]  # type: ignore[assignment]
     for users in sizes:
         r = results[users]
         at = f"{users:,} users"
@@ -277,18 +339,21 @@ async def main() -> None:
             r["p50"],
             3.0,
             note=f"{r['p50_ms']:.2f} ms",
+            floor=floors.get("p50"),
         )
         record(
             f"incoming call, connect -> last variable set, p99 ({at})",
             r["p99"],
             3.0,
             note=f"{r['p99_ms']:.2f} ms",
+            floor=floors.get("p99"),
         )
         record(
             f"same, under 500 connections/s offered, p99 ({at})",
             r["offered_p99"],
             10.0,
             note=f"{r['offered_p99_ms']:.1f} ms, {r['failed']} failed",
+            floor=floors.get("offered_p99"),
         )
         record(
             f"incoming-call decisions/s, one gateway, 50 in flight ({at})",
@@ -296,6 +361,7 @@ async def main() -> None:
             2000,
             better="higher",
             unit="/s",
+            floor=floors.get("rate"),
         )
 
 

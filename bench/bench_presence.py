@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from profiling import Profiler, cpu_seconds
 from results import record
 from smartnumbers_kit.natsserver import NatsServer, find_binary
+from smartnumbers_kit.serviceprocess import ServiceProcess
 from smartnumbers_kit.tokens import generate_keypair, mint
 
 from services.presence.tests.e2e import create_users, presence_process
@@ -118,6 +119,32 @@ async def writes_per_second(base: str, tokens: list[str], total: int = 1500) -> 
     started = time.perf_counter()
     await asyncio.gather(*(writer(t) for t in tokens))
     return per_client * len(tokens) / (time.perf_counter() - started)
+
+
+async def http_floor(tmp: Path) -> dict[str, object]:
+    """The HTTP floor (bench/floors.py: uvicorn and FastAPI, a synchronous PUT that does nothing
+    else), with the same clients: its round trip with one client, and its writes/s with 1 and 16."""
+    process = ServiceProcess(
+        "floors:create_http", {"PYTHONPATH": str(ROOT / "bench")}, log_file=tmp / "floor.log"
+    )
+    process.start(wait_for_nats=False)
+    try:
+        tokens = [f"floor-{k}" for k in range(16)]
+        await writes_per_second(process.url, tokens, total=160)  # warm up
+        samples = []
+        async with httpx.AsyncClient(base_url=process.url) as http:
+            for _ in range(400):
+                started = time.perf_counter()
+                r = await http.put("/v1/users/me/availability", json={"availability": "voicemail"})
+                samples.append(time.perf_counter() - started)
+                assert r.status_code == 200, r.text
+        return {
+            "round_trip": samples,
+            "writes_per_second_1": await writes_per_second(process.url, tokens[:1], total=400),
+            "writes_per_second_16": await writes_per_second(process.url, tokens, total=1600),
+        }
+    finally:
+        process.stop()
 
 
 def postgres_env() -> tuple[dict[str, str] | None, str]:
@@ -221,6 +248,7 @@ async def main() -> None:
                     )
                 finally:
                     drop_database(pg_name)
+            floor = await http_floor(tmp)
             bare_rr = await bare_request_reply(server.url)  # again, to see the machine's drift
         finally:
             server.stop()
@@ -257,6 +285,16 @@ async def main() -> None:
             )
     if postgres is None:
         print(f"presence writes/s, PostgreSQL: skipped — {pg_name}")
+    floor_trip: list[float] = floor["round_trip"]  # type: ignore[assignment]
+    f50, f99 = statistics.median(floor_trip), pct(floor_trip, 99)
+    print("\nthe floor (bench/floors.py: uvicorn and FastAPI, a synchronous PUT that does nothing else):")
+    print(
+        f"{'  one PUT, sent -> answered (1 client)':<58}{ms(f50):>11}{ms(f99):>11}"
+        f"   {f50 / base_p50:.1f} / {f99 / base_p99:.1f}"
+    )
+    for clients in (1, 16):
+        label = f"  PUTs/s ({clients} client{'s' if clients > 1 else ''})"
+        print(f"{label:<58}{floor[f'writes_per_second_{clients}']:>11.0f}")
     print("\nfrom 1 to 16 clients:")
     print(
         f"  REST -> event p50 {ms(latency[1][0])} -> {ms(latency[16][0])}, "
@@ -278,12 +316,14 @@ async def main() -> None:
             p50 / base_p50,
             target,
             note=f"{p50 * 1000:.2f} ms",
+            floor=f50 / base_p50,
         )
         record(
             f"presence REST write -> its event at a subscriber, p99 ({at})",
             p99 / base_p99,
             target,
             note=f"{p99 * 1000:.2f} ms",
+            floor=f99 / base_p99,
         )
     for name, figures in stores:
         record(
@@ -294,6 +334,7 @@ async def main() -> None:
             unit="/s",
             note=f"1 client: {figures['writes_per_second_1']:.0f}/s; "
             f"presence's CPU {figures['cpu_per_write_16'] * 1000:.2f} ms/write",  # type: ignore[operator]
+            floor=floor["writes_per_second_16"],  # type: ignore[arg-type]
         )
 
 

@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench_presence import bare_request_reply, drop_database, ms, postgres_env
-from bench_routing import request, seed
+from bench_routing import USERS, request, seed
 from smartnumbers_contracts import routing as wire
 from smartnumbers_kit import bus
 from smartnumbers_kit.natsserver import cluster, find_binary
@@ -159,6 +159,7 @@ async def main() -> None:
                 routing.append(await decisions_per_second(first))
 
             presence: list[float] = []
+            catch_up = float("nan")
             if pg_env is not None:
                 org = "bench-replicas"
                 users = [f"u{i}" for i in range(16)]
@@ -171,7 +172,10 @@ async def main() -> None:
                     bases.append(process.url)
                     if k == 0:
                         admin = mint(private_pem, user="a", org=org, role="admin")
-                        await create_users(first, process.url, admin, org, *users)
+                        # Presence first applies every directory event the routing seed published.
+                        caught_up = time.perf_counter()
+                        await create_users(first, process.url, admin, org, *users, timeout=300)
+                        catch_up = time.perf_counter() - caught_up
                     await writes_per_second(bases, tokens, total=160)  # warm up
                     presence.append(await writes_per_second(bases, tokens))
             bare_after = await bare_request_reply(first)
@@ -195,6 +199,12 @@ async def main() -> None:
         print(f"{label:<62}{rate:>12.0f}   {1 / rate / base_p50:.1f}x a bare round trip per write")
     if not presence:
         print(f"presence writes/s: skipped — {pg_name}")
+    else:
+        applied = USERS + len(users) + 1
+        print(
+            f"the first presence replica applied the {applied:,} directory events on the stream "
+            f"(the seed's and the bench's) in {catch_up:.1f} s: {applied / catch_up:.0f} events/s"
+        )
     print(
         f"\nbare NATS round trip p50: {ms(base_p50)}; drift: first {ms(statistics.median(bare))}, "
         f"last {ms(statistics.median(bare_after))}"

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import statistics
 import sys
@@ -25,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_presence import bare_request_reply, ms, pct
+from profiling import Profiler
 from results import record
 from smartnumbers_contracts import directory as d
 from smartnumbers_contracts import presence as p
@@ -81,10 +83,15 @@ async def seed(url: str, users: int = USERS) -> None:
     await nc.close()
 
 
+_call_ids = itertools.count()
+"""Each call its own id, as Asterisk gives each channel its own (a repeated id makes routing
+re-read the call's kept plan, which no real call does)."""
+
+
 def request(i: int) -> bytes:
     return (
         wire.PlanRequest(
-            call_id=f"c{i}",
+            call_id=f"c{next(_call_ids)}",
             dialled=smartnumber(i % USERS),
             caller_number="+447700900555",
             at=datetime.now(UTC),
@@ -149,15 +156,19 @@ async def main() -> None:
         server.start()
         _, public_key = generate_keypair(tmp / "keys")
         routing = routing_process(tmp, server.url, public_key, LOG_LEVEL="WARNING")
+        profiler = Profiler()
         try:
             await seed(server.url)
             routing.start()
+            assert routing.process is not None
+            profiler.profile("routing", routing.process.pid)
             bare = await bare_request_reply(server.url)
             decided = await decisions(server.url)
             rate = await throughput(server.url)
             bare_rate_samples = await bare_request_reply(server.url, 1000)
             lags = await lag(server.url)
         finally:
+            profiler.stop()
             routing.stop()
             server.stop()
     base50, base99 = statistics.median(bare), pct(bare, 99)

@@ -22,8 +22,13 @@ def record(
     better: Literal["lower", "higher"] = "lower",
     unit: str = "x",
     note: str = "",
+    floor: float | None = None,
 ) -> None:
-    """One figure (``unit`` "x": a ratio to the bare round trip; "ms", "/s" otherwise)."""
+    """One figure (``unit`` "x": a ratio to the bare round trip; "ms", "/s" otherwise).
+
+    ``floor``: the same figure for the same parts with nothing of smartnumbers in them
+    (bench/floors.py), measured in this run: where the floor itself misses the target, the
+    target cannot be met on this machine with these parts."""
     directory = os.environ.get("BENCH_RESULTS")
     if not directory:
         return
@@ -37,6 +42,7 @@ def record(
                     "better": better,
                     "unit": unit,
                     "note": note,
+                    "floor": floor,
                 }
             )
             + "\n"

@@ -25,7 +25,9 @@ def envelope(org: str) -> dict[str, Any]:
     return {"event_id": uuid.uuid4(), "organisation_id": org, "occurred_at": datetime.now(UTC)}
 
 
-async def create_users(nats_url: str, base_url: str, token: str, org: str, *users: str) -> None:
+async def create_users(
+    nats_url: str, base_url: str, token: str, org: str, *users: str, timeout: float = 10.0
+) -> None:
     """Stand in for the directory: publish the organisation and its users, wait until presence knows them."""
     await publish(
         nats_url,
@@ -35,7 +37,7 @@ async def create_users(nats_url: str, base_url: str, token: str, org: str, *user
     async with httpx.AsyncClient(base_url=base_url, headers={"Authorization": f"Bearer {token}"}) as client:
         for user in users:
             await eventually(
-                lambda u=user: client.get(f"/v1/users/{u}/presence"), lambda r: r.status_code == 200
+                lambda u=user: client.get(f"/v1/users/{u}/presence"), lambda r: r.status_code == 200, timeout
             )
 
 
