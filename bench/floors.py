@@ -14,7 +14,6 @@ misses can be set beside what this machine does at all with those parts:
   check, no store, no bus.
 """
 
-
 import asyncio
 import sys
 

@@ -11,6 +11,7 @@ from enum import StrEnum
 from pydantic import Field
 
 from smartnumbers_contracts.base import Contract, Identifier
+from smartnumbers_contracts.routing import RoutingPlan
 
 
 class Direction(StrEnum):
@@ -29,6 +30,13 @@ class CallStarted(Contract):
     dialled: str
     intended_user_id: Identifier | None = None
     intended_team_id: Identifier | None = None
+    plan: RoutingPlan | None = Field(
+        default=None,
+        description=(
+            "The routing plan the call follows (inbound calls): routing keeps its steps, reasons "
+            "and rules as the call's record of why (§8.2)"
+        ),
+    )
 
 
 class CallRinging(Contract):

@@ -36,7 +36,8 @@ DECIDED = Histogram(
 
 
 def call_started(plan: wire.RoutingPlan, caller: str | None) -> calls.CallStarted | None:
-    """The call event for a planned call (routing keeps its record from it).
+    """The call event for a planned call (routing keeps its record, and the plan as its record of
+    why, from it).
 
     A call to a mailbox number (§3.1.1) is intended for nobody: it is mostly the owner
     signing in, which is neither a call for them nor a lost one."""
@@ -53,6 +54,7 @@ def call_started(plan: wire.RoutingPlan, caller: str | None) -> calls.CallStarte
         dialled=plan.dialled,
         intended_user_id=intended if plan.call_for_kind == "user" else None,
         intended_team_id=intended if plan.call_for_kind == "team" else None,
+        plan=plan,
     )
 
 

@@ -5,7 +5,6 @@ Decisions need no store: they are taken from the in-memory read model (read_mode
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from datetime import datetime
 from typing import Any
 
@@ -29,17 +28,10 @@ KEPT = {
     "mailbox_access",
 }
 """What the record of why keeps of a plan."""
-PLANNED_HERE = 100_000
-"""Calls whose plans this process remembers having kept (most recent first to go last)."""
 
 
 class RoutingApplication(ServiceApplication):
     name = "routing"
-
-    def __init__(self, env: dict[str, str] | None = None) -> None:
-        super().__init__(env)
-        self._planned_here: OrderedDict[tuple[str, str], None] = OrderedDict()
-        """Calls whose plans this process kept (only the plan keeper's thread touches it)."""
 
     def record(self, organisation_id: str, call_id: str) -> CallRecord | None:
         try:
@@ -53,47 +45,15 @@ class RoutingApplication(ServiceApplication):
         except AggregateNotFoundError:
             return None
 
-    def plans_made(self, batch: list[tuple[wire_routing.RoutingPlan, datetime]]) -> None:
-        """Keep the plans given for calls (steps, reasons, rules): the record of why. One
-        transaction for the whole batch; a call planned again keeps its last plan.
-
-        A call this process has not planned before is taken to be new, without reading the
-        store (nearly every call: that read was most of routing's CPU per call); one planned
-        elsewhere (another replica, or before a restart) makes the save conflict, and the
-        batch is then done again reading every call's record."""
-        tries = 0
-
-        def command() -> list[Any]:
-            nonlocal tries
-            tries += 1
-            changed: dict[tuple[str, str], CallRouting] = {}
-            for plan, at in batch:
-                if not plan.organisation_id or not plan.call_id:
-                    continue
-                key = (plan.organisation_id, plan.call_id)
-                kept = plan.model_dump(mode="json", include=KEPT)
-                routing = changed.get(key)
-                if routing is None and (tries > 1 or key in self._planned_here):
-                    routing = self.routing_of(*key)
-                if routing is None:
-                    routing = CallRouting(organisation_id=key[0], call_id=key[1], plan=kept, at=at)
-                else:
-                    routing.replan(plan=kept, at=at)
-                changed[key] = routing
-            return list(changed.values())
-
-        self.run_command(command, key="plans")
-        for plan, _ in batch:
-            if plan.organisation_id and plan.call_id:
-                self._planned_here[(plan.organisation_id, plan.call_id)] = None
-        while len(self._planned_here) > PLANNED_HERE:
-            self._planned_here.popitem(last=False)
-
     # -- handlers of the gateway's call events (they return what they changed) -----------
     def call_started(self, e: wire.CallStarted) -> list[Any]:
+        """The call's record, and with it the plan it follows as its record of why (the gateway
+        sends the plan it followed in the call's first event: kept here, off the decision's path)."""
         if self.record(e.organisation_id, e.call_id) is not None:
             return []
+        why = [] if e.plan is None else [self._why(e.organisation_id, e.call_id, e.plan, e.occurred_at)]
         return [
+            *why,
             CallRecord(
                 organisation_id=e.organisation_id,
                 call_id=e.call_id,
@@ -104,8 +64,18 @@ class RoutingApplication(ServiceApplication):
                 intended_user_id=e.intended_user_id,
                 intended_team_id=e.intended_team_id,
                 started_at=e.occurred_at,
-            )
+            ),
         ]
+
+    def _why(
+        self, organisation_id: str, call_id: str, plan: wire_routing.RoutingPlan, at: datetime
+    ) -> CallRouting:
+        kept = plan.model_dump(mode="json", include=KEPT)
+        routing = self.routing_of(organisation_id, call_id)  # kept by an earlier version's keeper
+        if routing is None:
+            return CallRouting(organisation_id=organisation_id, call_id=call_id, plan=kept, at=at)
+        routing.replan(plan=kept, at=at)
+        return routing
 
     def _change(self, e: Any, change: Any) -> list[Any]:
         record = self.record(e.organisation_id, e.call_id)

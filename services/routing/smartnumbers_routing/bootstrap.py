@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -21,7 +20,6 @@ from smartnumbers_routing.application import RoutingApplication
 from smartnumbers_routing.call_log import CallLog
 from smartnumbers_routing.gateway_events import gateway_subscription
 from smartnumbers_routing.http import routes, why
-from smartnumbers_routing.plan_keeper import PlanKeeper
 from smartnumbers_routing.planner import Planner
 from smartnumbers_routing.publishing import RoutingContracts
 from smartnumbers_routing.read_model import RoutingView
@@ -65,9 +63,7 @@ def bootstrap(settings: RoutingSettings | None = None) -> FastAPI:
             for follower in followers:
                 await follower.stop()
 
-        keeper = PlanKeeper(app.plans_made)
-        keeper.start()
-        responder = PlanResponder(planner, keep=keeper)
+        responder = PlanResponder(planner)
         runtime.when_connected(follow, unfollow)
         runtime.when_connected(responder.start, responder.stop)
         http.state.runtime = runtime
@@ -83,7 +79,6 @@ def bootstrap(settings: RoutingSettings | None = None) -> FastAPI:
             yield
         finally:
             await runtime.stop()
-            await asyncio.to_thread(keeper.stop)
 
     http = create_http_app(title="smartnumbers routing", description=DESCRIPTION, lifespan=lifespan)
     http.include_router(routes.router)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
-from datetime import datetime
 
 from nats.aio.client import Client
 from nats.aio.msg import Msg
@@ -26,12 +24,8 @@ DECISION = Histogram(
 
 
 class PlanResponder:
-    def __init__(
-        self, planner: Planner, keep: Callable[[wire.RoutingPlan, datetime], None] | None = None
-    ) -> None:
+    def __init__(self, planner: Planner) -> None:
         self.planner = planner
-        self.keep = keep
-        """Records the plan given for a call (the record of why); must not block (a PlanKeeper)."""
         self._subscription = None
 
     async def start(self, nc: Client, _js: object) -> None:
@@ -57,5 +51,3 @@ class PlanResponder:
             plan = wire.fallback_plan(request, "it failed to decide")
         await message.respond(plan.model_dump_json().encode())
         DECISION.observe(time.perf_counter() - started)
-        if self.keep is not None:
-            self.keep(plan, request.at)

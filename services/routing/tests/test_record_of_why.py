@@ -101,12 +101,14 @@ def test_replaying_against_todays_settings_says_what_differs():
     assert differences(then, then) == []
 
 
-def test_plans_are_kept_in_batches_off_the_replys_path_and_a_call_planned_again_keeps_its_last_plan(
-    persistence, monkeypatch
-):
+def test_the_plan_a_call_follows_is_kept_from_its_first_call_event_with_its_record(persistence, monkeypatch):
+    """Routing answers the gateway without writing anything; the gateway's CallStarted carries the
+    plan it followed, and routing keeps it as the record of why with the call's record, once."""
+    from uuid import uuid4
+
+    from smartnumbers_contracts import calls
     from smartnumbers_kit.store import persistence_env
     from smartnumbers_routing.application import RoutingApplication
-    from smartnumbers_routing.plan_keeper import PlanKeeper
     from smartnumbers_routing.settings import RoutingSettings
 
     for name, value in persistence.items():
@@ -114,23 +116,38 @@ def test_plans_are_kept_in_batches_off_the_replys_path_and_a_call_planned_again_
     app = RoutingApplication(persistence_env(RoutingSettings(), "routing"))
     try:
         plan = to_wire(decide(World().user("adam").view, NUMBERS["adam"], Caller(LUCY)).plan, "c1")
-        again = plan.model_copy(update={"reasons": ["asked again"]})
-        other = plan.model_copy(update={"call_id": "c2"})
-        batches: list[int] = []
+        started = calls.CallStarted(
+            event_id=uuid4(),
+            organisation_id="acme",
+            occurred_at=T0,
+            call_id="c1",
+            direction=calls.Direction.INBOUND,
+            caller_number=LUCY,
+            dialled=NUMBERS["adam"],
+            intended_user_id="adam",
+            plan=plan,
+        )
+        assert app.routing_of("acme", "c1") is None
+        app.save(*app.call_started(started))
+        kept = app.routing_of("acme", "c1")
+        assert kept is not None and kept.plan["rules"] == ["§3.6 available"] and kept.planned_at == T0
+        assert app.record("acme", "c1") is not None
+        # The same call's start again (another event id) changes neither.
+        again = started.model_copy(
+            update={"event_id": uuid4(), "plan": plan.model_copy(update={"rules": []})}
+        )
+        assert app.call_started(again) == []
+        # A call started without a plan (an outbound one) has a record and no record of why.
+        outbound = started.model_copy(update={"event_id": uuid4(), "call_id": "c2", "plan": None})
+        app.save(*app.call_started(outbound))
+        assert app.record("acme", "c2") is not None and app.routing_of("acme", "c2") is None
+        # A call in progress across the upgrade: the earlier version kept its plan when it was
+        # made; its start keeps the plan it followed over it.
+        from smartnumbers_routing.domain.call_routing import CallRouting
 
-        def save(batch):
-            batches.append(len(batch))
-            app.plans_made(batch)
-
-        keeper = PlanKeeper(save)
-        for p in (plan, again, other):
-            keeper(p, T0)  # queued before the thread starts: one batch
-        keeper.start()
-        keeper.stop()
-        assert batches == [3]
-        assert app.routing_of("acme", "c1").plan["reasons"] == ["asked again"]
-        assert app.routing_of("acme", "c2").plan["rules"] == ["§3.6 available"]
-        assert app.routing_of("acme", "explain") is None
+        app.save(CallRouting(organisation_id="acme", call_id="c3", plan={"rules": ["earlier"]}, at=T0))
+        app.save(*app.call_started(started.model_copy(update={"event_id": uuid4(), "call_id": "c3"})))
+        assert app.routing_of("acme", "c3").plan["rules"] == ["§3.6 available"]
     finally:
         app.close()
 
