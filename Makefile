@@ -9,7 +9,7 @@ PYPROJECTS := $(addsuffix /pyproject.toml,$(PACKAGES))
 STRICT_TYPED := smartnumbers_contracts smartnumbers_kit smartnumbers_directory.domain smartnumbers_presence.domain \
                 smartnumbers_routing.domain smartnumbers_mailbox.domain smartnumbers_notify.domain
 
-.PHONY: help run test lint bench install contracts phone-menus nats-config clean fmt kannel chromium buildah
+.PHONY: help run test lint bench install contracts phone-menus nats-config clean fmt kannel chromium buildah speech
 
 help:  ## list the targets
 	@grep -E '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /\1\t/' | expand -t 14
@@ -17,7 +17,7 @@ help:  ## list the targets
 run: $(STAMP)  ## start NATS and every service (Ctrl-C stops them; smartnumbers-run --help)
 	$(BIN)/smartnumbers-run
 
-test: $(STAMP) chromium buildah  ## install what is missing, lint and type-check (make lint), then run every test
+test: $(STAMP) chromium buildah speech  ## install what is missing, lint and type-check (make lint), then run every test
 	@$(MAKE) --no-print-directory lint
 	$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -26,6 +26,14 @@ chromium:  ## Debian's chromium for the browser tests (web/tests), when missing 
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  (apt-get update -q && apt-get install -y -q chromium) >/dev/null || echo "could not install chromium: browser tests will skip"; \
 	else echo "no chromium and not root with apt: the browser tests (web/tests) will skip"; fi
+
+speech:  ## Debian's espeak-ng and sox, which speak the phone prompts (gateway's prompt tests), when missing and we may
+	@if command -v espeak-ng >/dev/null && command -v sox >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  (DEBIAN_FRONTEND=noninteractive apt-get install -y -q espeak-ng sox || \
+	   { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q espeak-ng sox; }) >/dev/null 2>&1 || \
+	  echo "could not install espeak-ng and sox: the prompt tests will skip"; \
+	else echo "no espeak-ng/sox and not root with apt: the prompt tests will skip"; fi
 
 buildah:  ## Debian's buildah to build the images in tests/test_images.py, when missing and we may (root + apt)
 	@if command -v buildah >/dev/null || command -v podman >/dev/null; then :; \
