@@ -14,6 +14,9 @@ refused: 401 "your session has ended: sign in again".
 
 from __future__ import annotations
 
+import contextlib
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -31,6 +34,11 @@ from smartnumbers_kit.errors import DomainError, Forbidden
 from smartnumbers_kit.revocation import SESSION_ENDED, Revocations
 
 ALGORITHM = "EdDSA"
+VERIFIED_FOR = 60.0
+"""Seconds a token's checked signature is remembered (a key withdrawn from the JWKS is
+honoured within this, as the JWKS client's own key cache already allows for five minutes)."""
+VERIFIED_KEPT = 10_000
+"""Tokens remembered at most (the least recently checked go first)."""
 _identifier = TypeAdapter(Identifier)
 
 
@@ -92,6 +100,8 @@ class TokenVerifier:
         self._issuers = issuers
         self.revocations = revocations
         """Users whose sessions ended; without one (tools, tests of a single service) none are."""
+        self._verified: OrderedDict[str, tuple[Principal, float, float, float]] = OrderedDict()
+        """Tokens whose signature and claims were checked: token → (principal, iat, exp, checked at)."""
 
     @classmethod
     def from_jwks_url(
@@ -139,6 +149,33 @@ class TokenVerifier:
         return cls(path.read_bytes(), audience=audience, issuers=issuers, revocations=revocations)
 
     def verify(self, token: str) -> Principal:
+        """The token's principal; a 401 when it is not valid, has expired or its session has ended.
+
+        A token is checked in full (signature, claims) once, then remembered for at most
+        ``VERIFIED_FOR`` seconds (and never past its expiry): a client sends the same token with
+        every request, and the signature check was the largest part of a write's own CPU after
+        the framework's. Expiry and ended sessions are checked on every request."""
+        now = time.time()
+        remembered = self._verified.get(token)
+        if remembered is not None and now - remembered[3] < VERIFIED_FOR:
+            principal, issued_at, expires, _ = remembered
+            if now >= expires:
+                raise Unauthenticated("the token has expired")
+        else:
+            principal, issued_at, expires = self._check(token)
+            self._verified[token] = (principal, issued_at, expires, now)
+            while len(self._verified) > VERIFIED_KEPT:
+                with contextlib.suppress(KeyError):  # another thread emptied it first
+                    self._verified.popitem(last=False)
+        if (
+            self.revocations is not None
+            and principal.role in (Role.USER, Role.ADMIN)
+            and self.revocations.has_ended(principal.organisation_id, principal.user_id, issued_at)
+        ):
+            raise Unauthenticated(SESSION_ENDED)
+        return principal
+
+    def _check(self, token: str) -> tuple[Principal, float, float]:
         try:
             claims = jwt.decode(
                 token,
@@ -154,7 +191,7 @@ class TokenVerifier:
                 role=Role(claims["role"]),
                 scope=claims.get("scope"),
             )
-            issued_at = float(claims["iat"])
+            issued_at, expires = float(claims["iat"]), float(claims["exp"])
         except jwt.ExpiredSignatureError:
             raise Unauthenticated("the token has expired") from None
         except jwt.InvalidIssuerError:
@@ -165,13 +202,7 @@ class TokenVerifier:
             raise Unauthenticated(f"the token is not valid: {e}") from None
         except (KeyError, ValueError, TypeError, ValidationError):
             raise Unauthenticated("the token lacks a valid org, sub or role claim") from None
-        if (
-            self.revocations is not None
-            and principal.role in (Role.USER, Role.ADMIN)
-            and self.revocations.has_ended(principal.organisation_id, principal.user_id, issued_at)
-        ):
-            raise Unauthenticated(SESSION_ENDED)
-        return principal
+        return principal, issued_at, expires
 
 
 _bearer = HTTPBearer(auto_error=False)
