@@ -5,9 +5,15 @@ them together with a tracking record of the message's stream sequence, in one
 transaction. A message whose sequence is already tracked is acknowledged without
 being handled again, so a redelivery after a crash never acts twice.
 
-Messages are handled one at a time in stream order (``max_ack_pending=1``). A handler
-that fails is retried with backoff; after ``max_deliveries`` tries the message is
-*parked*: copied to the ``PARKED`` stream (subject ``parked.<consumer>.<subject>``,
+Messages are handled one at a time in stream order (``max_ack_pending=1``), so what
+each message costs besides its handler adds up when a service catches up. It is kept to
+one NATS round trip for the message (``fetch(1)``), one for its ack, and one hop to a
+worker thread, where the tracking check, the handler and the transaction run together
+off the event loop. An unreadable message is checked for tracking first (acknowledged
+if applied before, else parked), in a hop of its own.
+
+A handler that fails is retried with backoff; after ``max_deliveries`` tries the message
+is *parked*: copied to the ``PARKED`` stream (subject ``parked.<consumer>.<subject>``,
 with the error in its headers) for an operator, and terminated so the consumer can
 move on.
 """
@@ -133,21 +139,24 @@ class Consumer:
     async def _handle(self, message: Msg) -> None:
         sequence = message.metadata.sequence.stream
         tracking = Tracking(self.tracking_name, sequence)
-        if await asyncio.to_thread(self.app.recorder.has_tracking_id, self.tracking_name, sequence):
-            await self._ack(message)
-            return
         try:
             contract = contract_for_subject(message.subject).from_bytes(message.data)
         except (LookupError, ValidationError) as e:
-            await self._park(message, f"unreadable message: {e}")
+            # Tracked first: an unreadable message applied before (by an earlier version
+            # that could read it) is acknowledged, not parked.
+            if await asyncio.to_thread(self.app.recorder.has_tracking_id, self.tracking_name, sequence):
+                await self._ack(message)
+            else:
+                await self._park(message, f"unreadable message: {e}")
             return
         bind_event_id(str(contract.event_id))
         try:
-            await asyncio.to_thread(self._apply, contract, tracking)
+            applied = await asyncio.to_thread(self._process, contract, tracking)
         except Exception as e:
             await self._failed(message, e, message.metadata.num_delivered)
             return
-        HANDLED.labels(self.durable).inc()
+        if applied:
+            HANDLED.labels(self.durable).inc()
         await self._ack(message)
 
     async def _failed(self, message: Msg, error: Exception, tries: int) -> None:
@@ -177,6 +186,13 @@ class Consumer:
                 message.metadata.sequence.stream,
                 e,
             )
+
+    def _process(self, contract: Contract, tracking: Tracking) -> bool:
+        """In a worker thread: True once applied, False when already tracked (applied before)."""
+        if self.app.recorder.has_tracking_id(tracking.application_name, tracking.notification_id):
+            return False
+        self._apply(contract, tracking)
+        return True
 
     def _apply(self, contract: Contract, tracking: Tracking) -> None:
         handler = self.handlers[contract.subject]
