@@ -7,10 +7,12 @@ being handled again, so a redelivery after a crash never acts twice.
 
 Messages are handled one at a time in stream order (``max_ack_pending=1``), so what
 each message costs besides its handler adds up when a service catches up. It is kept to
-one NATS round trip for the message (``fetch(1)``), one for its ack, and one hop to a
-worker thread, where the tracking check, the handler and the transaction run together
-off the event loop. An unreadable message is checked for tracking first (acknowledged
-if applied before, else parked), in a hop of its own.
+one NATS round trip (``fetch(1)``) and one hop to a worker thread, where the tracking
+check, the handler and the transaction run together off the event loop. The ack is sent
+without waiting for the server's reply (``ack``, not ``ack_sync``): the server delivers
+the next message only once it has the ack, and a lost ack only means a redelivery after
+``ack_wait`` that the tracking check skips. An unreadable message is checked for
+tracking first (acknowledged if applied before, else parked), in a hop of its own.
 
 A handler that fails is retried with backoff; after ``max_deliveries`` tries the message
 is *parked*: copied to the ``PARKED`` stream (subject ``parked.<consumer>.<subject>``,
@@ -177,11 +179,15 @@ class Consumer:
         await message.nak(delay=delay)
 
     async def _ack(self, message: Msg) -> None:
+        # Not ``ack_sync``: waiting for the server's reply costs a round trip per message and
+        # guarantees nothing more. With ``max_ack_pending=1`` the server delivers the next
+        # message only once it has this ack, and a lost ack is harmless either way (JetStream
+        # redelivers after ``ack_wait``; the message is tracked, so it is skipped then).
         try:
-            await message.ack_sync(timeout=2.0)
-        except Exception as e:  # lost: JetStream redelivers after ack_wait, and we skip it then
+            await message.ack()
+        except Exception as e:  # connection closed or draining: lost, as above
             log.warning(
-                "consumer %s: ack of stream seq %s not confirmed (%s)",
+                "consumer %s: ack of stream seq %s not sent (%s)",
                 self.durable,
                 message.metadata.sequence.stream,
                 e,
