@@ -5,9 +5,17 @@ them together with a tracking record of the message's stream sequence, in one
 transaction. A message whose sequence is already tracked is acknowledged without
 being handled again, so a redelivery after a crash never acts twice.
 
-Messages are handled one at a time in stream order (``max_ack_pending=1``). A handler
-that fails is retried with backoff; after ``max_deliveries`` tries the message is
-*parked*: copied to the ``PARKED`` stream (subject ``parked.<consumer>.<subject>``,
+Messages are handled one at a time in stream order (``max_ack_pending=1``), so what
+each message costs besides its handler adds up when a service catches up. It is kept to
+one NATS round trip (``fetch(1)``) and one hop to a worker thread, where the tracking
+check, the handler and the transaction run together off the event loop. The ack is sent
+without waiting for the server's reply (``ack``, not ``ack_sync``): the server delivers
+the next message only once it has the ack, and a lost ack only means a redelivery after
+``ack_wait`` that the tracking check skips. An unreadable message is checked for
+tracking first (acknowledged if applied before, else parked), in a hop of its own.
+
+A handler that fails is retried with backoff; after ``max_deliveries`` tries the message
+is *parked*: copied to the ``PARKED`` stream (subject ``parked.<consumer>.<subject>``,
 with the error in its headers) for an operator, and terminated so the consumer can
 move on.
 """
@@ -133,21 +141,24 @@ class Consumer:
     async def _handle(self, message: Msg) -> None:
         sequence = message.metadata.sequence.stream
         tracking = Tracking(self.tracking_name, sequence)
-        if await asyncio.to_thread(self.app.recorder.has_tracking_id, self.tracking_name, sequence):
-            await self._ack(message)
-            return
         try:
             contract = contract_for_subject(message.subject).from_bytes(message.data)
         except (LookupError, ValidationError) as e:
-            await self._park(message, f"unreadable message: {e}")
+            # Tracked first: an unreadable message applied before (by an earlier version
+            # that could read it) is acknowledged, not parked.
+            if await asyncio.to_thread(self.app.recorder.has_tracking_id, self.tracking_name, sequence):
+                await self._ack(message)
+            else:
+                await self._park(message, f"unreadable message: {e}")
             return
         bind_event_id(str(contract.event_id))
         try:
-            await asyncio.to_thread(self._apply, contract, tracking)
+            applied = await asyncio.to_thread(self._process, contract, tracking)
         except Exception as e:
             await self._failed(message, e, message.metadata.num_delivered)
             return
-        HANDLED.labels(self.durable).inc()
+        if applied:
+            HANDLED.labels(self.durable).inc()
         await self._ack(message)
 
     async def _failed(self, message: Msg, error: Exception, tries: int) -> None:
@@ -168,15 +179,26 @@ class Consumer:
         await message.nak(delay=delay)
 
     async def _ack(self, message: Msg) -> None:
+        # Not ``ack_sync``: waiting for the server's reply costs a round trip per message and
+        # guarantees nothing more. With ``max_ack_pending=1`` the server delivers the next
+        # message only once it has this ack, and a lost ack is harmless either way (JetStream
+        # redelivers after ``ack_wait``; the message is tracked, so it is skipped then).
         try:
-            await message.ack_sync(timeout=2.0)
-        except Exception as e:  # lost: JetStream redelivers after ack_wait, and we skip it then
+            await message.ack()
+        except Exception as e:  # connection closed or draining: lost, as above
             log.warning(
-                "consumer %s: ack of stream seq %s not confirmed (%s)",
+                "consumer %s: ack of stream seq %s not sent (%s)",
                 self.durable,
                 message.metadata.sequence.stream,
                 e,
             )
+
+    def _process(self, contract: Contract, tracking: Tracking) -> bool:
+        """In a worker thread: True once applied, False when already tracked (applied before)."""
+        if self.app.recorder.has_tracking_id(tracking.application_name, tracking.notification_id):
+            return False
+        self._apply(contract, tracking)
+        return True
 
     def _apply(self, contract: Contract, tracking: Tracking) -> None:
         handler = self.handlers[contract.subject]
