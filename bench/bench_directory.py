@@ -35,6 +35,7 @@ from smartnumbers_directory.domain.user import User
 from smartnumbers_directory.hashing import Argon2Hasher
 from smartnumbers_directory.settings import DirectorySettings
 from smartnumbers_kit.natsserver import NatsServer, find_binary
+from smartnumbers_kit.serviceprocess import ServiceProcess
 from smartnumbers_kit.store import persistence_env
 from smartnumbers_kit.tokens import generate_keypair, mint
 
@@ -222,6 +223,23 @@ async def timed(http: httpx.AsyncClient, requests: list[tuple[str, dict[str, str
     return samples
 
 
+async def http_floor(tmp: Path, token: str, lookups: list[str]) -> list[float]:
+    """The same reverse lookups against the HTTP floor (bench/floors.py: uvicorn and FastAPI
+    answering "nobody", no token check, no index), with the same client."""
+    floor = ServiceProcess(
+        "floors:create_http", {"PYTHONPATH": str(Path(__file__).parent)}, log_file=tmp / "floor.log"
+    )
+    floor.start(wait_for_nats=False)
+    try:
+        async with httpx.AsyncClient(
+            base_url=floor.url, headers={"Authorization": f"Bearer {token}"}
+        ) as http:
+            await timed(http, [("/v1/reverse-lookup", {"number": n}) for n in lookups[:50]])  # warm up
+            return await timed(http, [("/v1/reverse-lookup", {"number": n}) for n in lookups])
+    finally:
+        floor.stop()
+
+
 async def main() -> None:
     binary = find_binary()
     if binary is None:
@@ -262,8 +280,9 @@ async def main() -> None:
                 by_name = await timed(http, [("/v1/search", {"q": n}) for n in names])
                 by_number = await timed(http, [("/v1/search", {"q": n}) for n in numbers])
                 reverse = await timed(http, [("/v1/reverse-lookup", {"number": n}) for n in lookups])
-            bare_again = await bare_request_reply(server.url)
             rss_mib = resident_mib(process.process.pid)
+            floor = await http_floor(tmp, token, lookups)
+            bare_again = await bare_request_reply(server.url)
         finally:
             process.stop()
             server.stop()
@@ -295,6 +314,11 @@ async def main() -> None:
     ):
         p50, p99 = statistics.median(samples), pct(samples, 99)
         print(f"{label:<58}{ms(p50):>11}{ms(p99):>11}   {p50 / base_p50:.1f} / {p99 / base_p99:.1f}")
+    f50, f99 = statistics.median(floor), pct(floor, 99)
+    print(
+        f"{'  the floor: the same lookups answered by a bare FastAPI':<58}{ms(f50):>11}{ms(f99):>11}"
+        f"   {f50 / base_p50:.1f} / {f99 / base_p99:.1f}"
+    )
     print("\ntargets (issue 3): reverse lookup p99 under 5 ms, search p99 under 20 ms")
     reverse_p99 = pct(reverse, 99) * 1000
     record(
@@ -303,6 +327,7 @@ async def main() -> None:
         5.0,
         unit="ms",
         note=f"{reverse_p99 / 1000 / base_p99:.1f}x the bare round trip p99",
+        floor=f99 * 1000,
     )
 
 

@@ -10,7 +10,8 @@ misses can be set beside what this machine does at all with those parts:
   the least an incoming call can be (one question to routing, one answer to Asterisk).
 - **HTTP floor** (``create_http``, under uvicorn as every service): a synchronous
   ``PUT /v1/users/me/availability`` (a worker-thread hop, as presence's writes) that reads
-  a small JSON body into a pydantic model and answers a presence's size of JSON: no token
+  a small JSON body into a pydantic model and answers a presence's size of JSON, and a
+  ``GET /v1/reverse-lookup?number=`` that answers "nobody" as the directory's does: no token
   check, no store, no bus.
 """
 
@@ -41,6 +42,15 @@ def create_http():  # type: ignore[no-untyped-def]
     @app.get("/healthz")
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
+
+    class Found(BaseModel):
+        number: str
+        name: str | None
+        kind: str | None
+
+    @app.get("/v1/reverse-lookup", response_model=Found)
+    def reverse_lookup(number: str) -> Found:
+        return Found(number=number, name=None, kind=None)
 
     @app.put("/v1/users/me/availability", response_model=Answer)
     def availability(body: Choice) -> Answer:
