@@ -14,6 +14,7 @@ in, changes his initial password, and uses the directory's token everywhere.
 from __future__ import annotations
 
 import asyncio
+import json
 from types import SimpleNamespace
 
 import httpx
@@ -286,13 +287,18 @@ async def test_call_manager_accepts_delegates_diverts_holds_and_hangs_up_a_pc_ri
             lambda c: c.variables.get("SN_S1_KIND") == "pc_ring",
         )
         await FakeAgiChannel(agi_port, script="pc-ring", args=[call_id, "1"]).run()
-        seen = []
+        seen, data = [], []
         async for line in lines:
             if line.startswith("event: "):
                 seen.append(line.removeprefix("event: "))
-            if "gateway.call.ringing.v1" in seen:
+            if line.startswith("data: "):
+                data.append(json.loads(line.removeprefix("data: ")))
+            if "gateway.call.ringing.v1" in seen and len(data) == len(seen):
                 break
     assert seen[0] == "gateway.call.started.v1" and "gateway.call.ringing.v1" in seen
+    # The start as the Call Manager gets it: who and what, not routing's plan (its numbers, its
+    # reasons), which travels on the bus for routing's record of why.
+    assert data[0]["intended_user_id"] == "adam" and "plan" not in data[0]
     caller_channel = f"Local/{SMARTNUMBER.lstrip('+')}@from-trunk-00000000;2"
     async with (
         BusWatcher(platform.nats_url, "gateway.>") as bus,

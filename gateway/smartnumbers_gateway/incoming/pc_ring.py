@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 from uuid import NAMESPACE_URL, uuid5
 
 from fastapi import APIRouter, Request
@@ -63,4 +64,11 @@ async def feed(request: Request, principal: CurrentPrincipal, js: Bus) -> Stream
             mine.add(event.get("call_id", ""))
         return event.get("call_id") in mine
 
-    return sse_response(request, js, "gateway", principal.organisation_id, shown)
+    return sse_response(request, js, "gateway", principal.organisation_id, shown, without_the_plan)
+
+
+def without_the_plan(subject: str, event: dict[str, Any]) -> dict[str, Any]:
+    """What the Call Manager is sent of a call event: not the routing plan that travels with a
+    call's start for routing's record of why (the steps' numbers and the reasons are routing's
+    to show, in the call's why, to those who may see it)."""
+    return {k: v for k, v in event.items() if k != "plan"} if "plan" in event else event
