@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pytest
 from smartnumbers_kit.natsserver import free_port
+from smartnumbers_kit.testing import stop_make_run
 
 pytestmark = pytest.mark.slow
 
@@ -148,14 +149,7 @@ def stage(tmp_path: Path) -> Iterator[tuple[Path, dict[str, int]]]:
         assert "NOT STARTED" not in output.text, output.text
         yield tmp_path, ports
     finally:
-        run.send_signal(signal.SIGINT)
-        try:
-            run.wait(60)
-        except subprocess.TimeoutExpired:
-            run.kill()
-            run.wait()
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(run.pid, signal.SIGKILL)  # any service that outlived it
+        stop_make_run(run)
 
 
 def on_stage(code: str, ports: dict[str, int]) -> str:

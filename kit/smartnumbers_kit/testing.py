@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
+import subprocess
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -162,6 +164,20 @@ def mint(dev_keys: tuple[Path, Path]) -> Mint:
         return mint_token(private_pem, user=user, org=org, role=role, **kwargs)  # type: ignore[arg-type]
 
     return _mint
+
+
+def stop_make_run(run: subprocess.Popen[Any]) -> None:
+    """Stop a ``make run`` a test started in a session of its own (``start_new_session``): Ctrl-C,
+    as a developer stops it; SIGKILL if it has not stopped within a minute; then SIGKILL to its
+    whole session, for any service that outlived it."""
+    run.send_signal(signal.SIGINT)
+    try:
+        run.wait(60)
+    except subprocess.TimeoutExpired:
+        run.kill()
+        run.wait()
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(run.pid, signal.SIGKILL)
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:

@@ -6,10 +6,8 @@ the stories only (watching.py).
 
 from __future__ import annotations
 
-import contextlib
 import os
 import secrets
-import signal
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -18,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from smartnumbers_kit.testing import stop_make_run
 
 from services.mailbox.tests.samples import tone_wav
 
@@ -174,14 +173,7 @@ def start(folder: Path) -> Iterator[Platform]:
         _provision(platform, env)
         yield platform
     finally:
-        run.send_signal(signal.SIGINT)
-        try:
-            run.wait(60)
-        except subprocess.TimeoutExpired:
-            run.kill()
-            run.wait()
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(run.pid, signal.SIGKILL)
+        stop_make_run(run)
         log.close()
 
 
