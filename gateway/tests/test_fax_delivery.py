@@ -15,16 +15,8 @@ from smartnumbers_contracts import gateway as commands
 
 from gateway.tests.fake_ami import FakeAmi
 from gateway.tests.fax_sending import fax_line
-from services.mailbox.tests.e2e import Directory, mailbox_process
+from services.mailbox.tests.e2e import Directory
 from services.mailbox.tests.samples import tiff
-
-
-@pytest.fixture(scope="module")
-def mailbox(tmp_path_factory, nats_server, dev_keys):
-    process = mailbox_process(tmp_path_factory.mktemp("fax-out-mailbox"), nats_server.url, dev_keys[1])
-    process.start()
-    yield process
-    process.stop()
 
 
 @pytest.fixture

@@ -21,17 +21,9 @@ from smartnumbers_kit.natsserver import free_port
 from smartnumbers_kit.settings import DEV_ISSUER
 
 from gateway.tests.fake_agi import FakeAgiChannel
-from services.mailbox.tests.e2e import Directory, mailbox_process
+from services.mailbox.tests.e2e import Directory
 from services.mailbox.tests.samples import tiff, tone_wav
 from services.presence.tests.e2e import BusWatcher
-
-
-@pytest.fixture(scope="module")
-def mailbox(tmp_path_factory, nats_server, dev_keys):
-    process = mailbox_process(tmp_path_factory.mktemp("fax-mailbox"), nats_server.url, dev_keys[1])
-    process.start()
-    yield process
-    process.stop()
 
 
 @pytest.fixture

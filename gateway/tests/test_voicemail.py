@@ -23,16 +23,8 @@ from smartnumbers_kit.natsserver import free_port
 from smartnumbers_kit.settings import DEV_ISSUER
 
 from gateway.tests.fake_agi import FakeAgiChannel
-from services.mailbox.tests.e2e import Directory, client, mailbox_process
+from services.mailbox.tests.e2e import Directory, client
 from services.mailbox.tests.samples import tone_wav
-
-
-@pytest.fixture(scope="module")
-def mailbox(tmp_path_factory, nats_server, dev_keys):
-    process = mailbox_process(tmp_path_factory.mktemp("gw-mailbox"), nats_server.url, dev_keys[1])
-    process.start()
-    yield process
-    process.stop()
 
 
 @pytest.fixture
